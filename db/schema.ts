@@ -1,0 +1,208 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { TEnvironmentSpec, TSparkSpec } from '../common/environment';
+
+const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: id(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/**
+ * Personal API tokens (kind `personal`) and the short-lived tokens the web mints for the
+ * browser to reach the gateway (kind `browser`). Only a SHA-256 of the token is stored.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['personal', 'browser'] }).notNull().default('personal'),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    prefix: text('prefix').notNull(),
+    projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+/** Failed sign-ins per client address, to slow down password guessing. */
+export const loginFailures = pgTable('login_failures', {
+  address: text('address').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const projects = pgTable('projects', {
+  id: id(),
+  name: text('name').notNull(),
+  slug: text('slug').notNull().unique(),
+  description: text('description').notNull().default(''),
+  /** A user's personal project: where kernels go that name no project. */
+  personalOwnerId: uuid('personal_owner_id')
+    .unique()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+});
+
+export const projectMembers = pgTable(
+  'project_members',
+  {
+    projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['owner', 'editor', 'viewer'] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId)],
+);
+
+/** Environment templates. `project_id` null = global (admin-managed). Each is a kernelspec. */
+export const environments = pgTable('environments', {
+  id: id(),
+  projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  language: text('language').notNull().default('python'),
+  argv: jsonb('argv').$type<string[] | null>(),
+  image: text('image'),
+  cpuRequestM: integer('cpu_request_m').notNull(),
+  cpuLimitM: integer('cpu_limit_m').notNull(),
+  memoryRequestMib: integer('memory_request_mib').notNull(),
+  memoryLimitMib: integer('memory_limit_mib').notNull(),
+  gpus: integer('gpus').notNull().default(0),
+  spark: jsonb('spark').$type<TSparkSpec | null>(),
+  idleTimeoutS: integer('idle_timeout_s').notNull().default(3600),
+  provisioner: text('provisioner', { enum: ['local', 'kubernetes'] }).notNull().default('local'),
+  poolSize: integer('pool_size').notNull().default(0),
+  archivedAt: timestamp('archived_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Notebooks: nbformat 4 content; `version` guards against saving over a newer copy. */
+export const notebooks = pgTable(
+  'notebooks',
+  {
+    id: id(),
+    projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    content: jsonb('content').notNull(),
+    version: integer('version').notNull().default(1),
+    environmentId: uuid('environment_id').references(() => environments.id, { onDelete: 'set null' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('notebooks_project_name_idx').on(t.projectId, t.name)],
+);
+
+/**
+ * Every kernel the gateway launched. `connection` holds ports and the HMAC key: it never
+ * leaves the gateway. `provisionerState` is what `fromInfo()` needs to reattach.
+ */
+export const kernels = pgTable(
+  'kernels',
+  {
+    id: uuid('id').primaryKey(),
+    projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+    notebookId: uuid('notebook_id').references(() => notebooks.id, { onDelete: 'set null' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    environmentId: uuid('environment_id').references(() => environments.id, { onDelete: 'set null' }),
+    environment: jsonb('environment').$type<TEnvironmentSpec>().notNull(),
+    kernelspecName: text('kernelspec_name').notNull(),
+    provisioner: text('provisioner').notNull(),
+    provisionerState: jsonb('provisioner_state').$type<Record<string, unknown> | null>(),
+    connection: jsonb('connection').$type<Record<string, unknown> | null>(),
+    state: text('state').notNull(),
+    reason: text('reason'),
+    /** A message for people: the scheduler's words, the exit status, the limit hit. */
+    detail: text('detail'),
+    /** Set while a pre-started kernel waits in a warm pool, unowned by any notebook. */
+    pooled: boolean('pooled').notNull().default(false),
+    gatewayId: text('gateway_id'),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    stoppedAt: timestamp('stopped_at', { withTimezone: true }),
+  },
+  (t) => [index('kernels_project_idx').on(t.projectId), index('kernels_state_idx').on(t.state)],
+);
+
+export const kernelEvents = pgTable(
+  'kernel_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kernelId: uuid('kernel_id').notNull().references(() => kernels.id, { onDelete: 'cascade' }),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    reason: text('reason'),
+    detail: text('detail'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('kernel_events_kernel_idx').on(t.kernelId)],
+);
+
+/**
+ * Limits. scope `user` (user_id), `project` (project_id), `project_user` (both: a user's
+ * limit inside one project), `default_user` / `default_project` (neither: defaults for new ones).
+ * A null limit is unlimited. CPU in millicores, memory in MiB.
+ */
+export const quotas = pgTable(
+  'quotas',
+  {
+    id: id(),
+    scope: text('scope', { enum: ['user', 'project', 'project_user', 'default_user', 'default_project'] }).notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    cpuM: integer('cpu_m'),
+    memoryMib: integer('memory_mib'),
+    gpus: integer('gpus'),
+    kernels: integer('kernels'),
+    monthlyUnits: doublePrecision('monthly_units'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('quotas_subject_uq').on(t.scope, t.userId, t.projectId).nullsNotDistinct()],
+);
+
+/** Metered running time: one row per kernel per uninterrupted interval; `ended_at` null while open. */
+export const usageIntervals = pgTable(
+  'usage_intervals',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kernelId: uuid('kernel_id').notNull().references(() => kernels.id, { onDelete: 'cascade' }),
+    projectId: uuid('project_id').notNull().references(() => projects.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    unitsPerHour: doublePrecision('units_per_hour').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('usage_intervals_kernel_idx').on(t.kernelId)],
+);
