@@ -1,0 +1,35 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { TDb } from '@/db/client';
+import { verifyPassword } from '@/db/passwords';
+import { users } from '@/db/schema';
+import { clearFailures, recordFailure, secondsUntilAllowed } from './sign-in-throttle';
+
+const ZCredentials = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1).max(1024) });
+
+export interface TSignedInUser {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'member';
+}
+
+/**
+ * Checks an email and password for the sign-in form. Throws an Error whose message the
+ * form shows as it is, so every message here is written for the person signing in.
+ */
+export async function authorizeCredentials(db: TDb, input: unknown, address: string): Promise<TSignedInUser> {
+  const wait = await secondsUntilAllowed(db, address);
+  if (wait > 0) throw new Error(`Too many failed sign-ins from your address. Try again in ${wait} s.`);
+  const parsed = ZCredentials.safeParse(input);
+  if (!parsed.success) throw new Error('Enter your email address and password.');
+  const [user] = await db.select().from(users).where(eq(users.email, parsed.data.email));
+  const ok = user ? await verifyPassword(user.passwordHash, parsed.data.password) : false;
+  if (!user || !ok) {
+    await recordFailure(db, address);
+    throw new Error('Wrong email or password.');
+  }
+  if (user.disabledAt) throw new Error('This account is disabled. Ask an administrator to enable it.');
+  await clearFailures(db, address);
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}

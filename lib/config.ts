@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * The web's settings, parsed once from the environment (the only place the web reads
+ * `process.env`). Lazy, so `next build` needs none of them.
+ */
+const ZWebConfig = z.object({
+  /** Postgres connection URL; `npm start` sets it (embedded Postgres) unless given. */
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is not set: start the web with `npm start`, or set it to a Postgres URL'),
+  /** Secret that signs session cookies; `npm start` generates one into .data/ on first start. */
+  NEXTAUTH_SECRET: z.string().min(16, 'NEXTAUTH_SECRET must be at least 16 characters'),
+  /** The gateway's URL as the browser sees it; empty = same host as the page, port 8888. */
+  LATTICE_GATEWAY_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  /** Lifetime of the gateway tokens minted for a signed-in browser, in seconds. */
+  LATTICE_BROWSER_TOKEN_TTL_S: z.coerce.number().int().positive().default(3600),
+});
+export type TWebConfig = Readonly<z.infer<typeof ZWebConfig>>;
+
+let config: TWebConfig | null = null;
+
+export function getConfig(): TWebConfig {
+  if (!config) {
+    const parsed = ZWebConfig.safeParse(process.env);
+    if (!parsed.success) throw new Error(`Web configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    config = Object.freeze(parsed.data);
+  }
+  return config;
+}
