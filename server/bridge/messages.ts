@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { TMessageParts } from './wire';
+
+/** Kernel channels a websocket multiplexes (heartbeat stays inside the gateway). */
+export const CHANNELS = ['shell', 'control', 'stdin', 'iopub'] as const;
+export type TChannel = (typeof CHANNELS)[number];
+/** Channels a client may send on; iopub only flows from the kernel. */
+export const CLIENT_CHANNELS: ReadonlySet<TChannel> = new Set(['shell', 'control', 'stdin']);
+
+/** A message as relayed between websocket and ZeroMQ: JSON parts stay as bytes. */
+export interface TRelayMessage {
+  channel: TChannel;
+  parts: TMessageParts;
+  buffers: Buffer[];
+}
+
+/** The header fields the gateway reads; everything else passes through untouched. */
+export const ZMessageHeader = z.looseObject({
+  msg_id: z.string().min(1),
+  msg_type: z.string().min(1),
+  session: z.string().optional(),
+});
+export type TMessageHeader = z.infer<typeof ZMessageHeader>;
+
+/** A frame the gateway cannot make sense of; the socket that sent it is closed. */
+export class MalformedFrameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedFrameError';
+  }
+}
+
+/** Parses and validates a header part; throws `MalformedFrameError`. */
+export function parseHeader(part: Buffer): TMessageHeader {
+  let json: unknown;
+  try {
+    json = JSON.parse(part.toString('utf8'));
+  } catch {
+    throw new MalformedFrameError('header is not JSON');
+  }
+  const parsed = ZMessageHeader.safeParse(json);
+  if (!parsed.success) throw new MalformedFrameError('header lacks msg_id or msg_type');
+  return parsed.data;
+}
+
+export function toChannel(name: unknown): TChannel {
+  if (typeof name === 'string' && (CHANNELS as readonly string[]).includes(name)) return name as TChannel;
+  throw new MalformedFrameError('unknown channel');
+}
