@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export type TPythonCheck =
+  | { ok: true; python: string; note?: string }
+  | { ok: false; python: string | null; message: string };
+
+function importsIpykernel(python: string): boolean {
+  return spawnSync(python, ['-c', 'import ipykernel'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Finds a Python that can run kernels: LATTICE_PYTHON, else the project virtualenv, else
+ * python3 if it has ipykernel, else a virtualenv created under the data directory with
+ * ipykernel installed from PyPI. Never throws: a missing Python is reported, and the web
+ * comes up without kernels.
+ */
+export function ensurePython(opts: { configured?: string; dataDir: string; log: (line: string) => void }): TPythonCheck {
+  if (opts.configured) {
+    return importsIpykernel(opts.configured)
+      ? { ok: true, python: opts.configured }
+      : { ok: false, python: opts.configured, message: `LATTICE_PYTHON=${opts.configured} cannot import ipykernel. Run: ${opts.configured} -m pip install ipykernel` };
+  }
+  const venv = path.join(opts.dataDir, 'venv');
+  const venvPython = path.join(venv, 'bin', 'python');
+  if (existsSync(venvPython) && importsIpykernel(venvPython)) return { ok: true, python: venvPython };
+  const system = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0 ? 'python3' : null;
+  if (!system) {
+    return { ok: false, python: null, message: 'Python 3 was not found, so kernels cannot start. Install Python 3 (e.g. `apt-get install python3 python3-venv`) and run `npm start` again.' };
+  }
+  if (importsIpykernel(system)) return { ok: true, python: system };
+
+  opts.log(`ipykernel is missing: creating a virtualenv in ${venv} and installing it (once)…`);
+  const created = existsSync(venvPython) || spawnSync(system, ['-m', 'venv', venv], { stdio: 'inherit' }).status === 0;
+  if (!created) {
+    return { ok: false, python: system, message: 'Could not create a virtualenv. Install the venv module (`apt-get install python3-venv`) or ipykernel (`python3 -m pip install ipykernel`), then run `npm start` again.' };
+  }
+  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', 'ipykernel'], { stdio: 'inherit' });
+  if (pip.status !== 0 || !importsIpykernel(venvPython)) {
+    return { ok: false, python: system, message: `Installing ipykernel failed. Install it yourself (\`${venvPython} -m pip install ipykernel\`, or set LATTICE_PYTHON to a Python that has it) and run \`npm start\` again.` };
+  }
+  return { ok: true, python: venvPython, note: `installed ipykernel into ${venv}` };
+}

@@ -1,0 +1,196 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { connectDb } from '../db/client';
+import { ensureDatabase, startEmbeddedPostgres } from '../db/embedded-postgres';
+import { runMigrations } from '../db/migrate';
+import { seedAdmin, seedDefaultEnvironment } from '../db/seed';
+import { readStartConfig, ROOT } from './start-config';
+
+type TLog = (line: string) => void;
+
+async function reachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The database to use: DATABASE_URL, else the embedded Postgres in the data directory —
+ * reused if it is already running (another `npm start` or CLI), started otherwise.
+ */
+export async function resolveDatabaseUrl(log: TLog = () => undefined): Promise<{ url: string; embedded: boolean; stop(): Promise<void> }> {
+  const config = readStartConfig();
+  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
+  const dataDir = path.join(config.LATTICE_DATA_DIR, 'postgres');
+  const url = `postgres://postgres:lattice-local@127.0.0.1:${config.LATTICE_PG_PORT}/lattice`;
+  const adminUrl = url.replace(/\/lattice$/, '/postgres');
+  if (await reachable(adminUrl)) {
+    await ensureDatabase(adminUrl, 'lattice');
+    return { url, embedded: true, stop: async () => undefined };
+  }
+  log(`Starting the embedded Postgres (data in ${dataDir}, port ${config.LATTICE_PG_PORT})…`);
+  const server = await startEmbeddedPostgres({ dataDir, port: config.LATTICE_PG_PORT });
+  await ensureDatabase(server.adminUrl, 'lattice');
+  return { url: server.urlFor('lattice'), embedded: true, stop: () => server.stop() };
+}
+
+/** Migrations, the default environment and — when there is no user yet — the first admin. */
+export async function prepareDatabase(url: string, admin: { email: string; password?: string }) {
+  const handle = connectDb(url, 2);
+  try {
+    await runMigrations(handle.db);
+    await seedDefaultEnvironment(handle.db);
+    return await seedAdmin(handle.db, admin);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The session secret: given, or generated once and kept in the data directory. */
+export function sessionSecret(dataDir: string, given?: string): string {
+  if (given) return given;
+  const file = path.join(dataDir, 'nextauth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `next build` when there is no build or a web source is newer than it. */
+export function buildWebIfNeeded(log: TLog): void {
+  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
+  const sources = ['app', 'components', 'lib', 'common', 'db'].map((d) => path.join(ROOT, d)).filter(existsSync);
+  const stale = !existsSync(buildId) || Math.max(...sources.map(newestMtime)) > statSync(buildId).mtimeMs;
+  if (!stale) return;
+  log('Building the web app (only when its sources changed; takes a minute or two)…');
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+  if (result.status !== 0) throw new Error('`next build` failed; see its output above.');
+}
+
+async function waitForHttp(url: string, child: ChildProcess, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (code ${child.exitCode}) before it was ready`);
+    try {
+      const res = await fetch(url, { redirect: 'manual' });
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+function stopChild(child: ChildProcess, graceMs = 8000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export interface TPlatformOptions {
+  databaseUrl: string;
+  dataDir: string;
+  host?: string;
+  webPort: number;
+  gatewayPort: number;
+  adminEmail: string;
+  adminPassword?: string;
+  python?: string;
+  sessionSecret?: string;
+  /** `next dev` instead of a production build. */
+  dev?: boolean;
+  /** Extra environment for the gateway (tests shorten timeouts with it). */
+  gatewayEnv?: Record<string, string>;
+  log?: TLog;
+  /** Where the children's output goes: 'inherit' (npm start) or 'ignore'/'pipe'. */
+  stdio?: 'inherit' | 'ignore';
+}
+
+export interface TPlatform {
+  webUrl: string;
+  gatewayUrl: string;
+  admin: Awaited<ReturnType<typeof prepareDatabase>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Migrates and seeds the database, then runs the gateway and the web on 127.0.0.1 (or
+ * `host`) until `stop()`. Used by `npm start` and by the end-to-end tests.
+ */
+export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> {
+  const log = opts.log ?? (() => undefined);
+  const host = opts.host ?? '127.0.0.1';
+  const admin = await prepareDatabase(opts.databaseUrl, { email: opts.adminEmail, password: opts.adminPassword });
+  if (!opts.dev) buildWebIfNeeded(log);
+  const browserHost = host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host;
+  const webOrigins = [`http://localhost:${opts.webPort}`, `http://127.0.0.1:${opts.webPort}`, `http://${browserHost}:${opts.webPort}`];
+  const common = { ...process.env, DATABASE_URL: opts.databaseUrl, LATTICE_DATA_DIR: opts.dataDir, NEXT_TELEMETRY_DISABLED: '1' };
+  const stdio = opts.stdio ?? 'ignore';
+
+  const gateway = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', stdio, stdio],
+    env: {
+      ...common,
+      LATTICE_GATEWAY_HOST: host,
+      LATTICE_GATEWAY_PORT: String(opts.gatewayPort),
+      LATTICE_WEB_ORIGINS: [...new Set(webOrigins)].join(','),
+      ...(opts.python ? { LATTICE_PYTHON: opts.python } : {}),
+      ...opts.gatewayEnv,
+    },
+  });
+  const web = spawn(
+    process.execPath,
+    [path.join(ROOT, 'node_modules/next/dist/bin/next'), opts.dev ? 'dev' : 'start', '-p', String(opts.webPort), '-H', host],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', stdio, stdio],
+      env: { ...common, NEXTAUTH_SECRET: sessionSecret(opts.dataDir, opts.sessionSecret), NEXTAUTH_URL: `http://${browserHost}:${opts.webPort}` },
+    },
+  );
+  const stop = async () => {
+    await Promise.all([stopChild(web), stopChild(gateway)]);
+  };
+  const localHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  try {
+    await Promise.all([
+      waitForHttp(`http://${localHost}:${opts.gatewayPort}/healthz`, gateway, 'The gateway'),
+      waitForHttp(`http://${localHost}:${opts.webPort}/signin`, web, 'The web app', opts.dev ? 300_000 : 120_000),
+    ]);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { webUrl: `http://${browserHost}:${opts.webPort}`, gatewayUrl: `http://${browserHost}:${opts.gatewayPort}`, admin, stop };
+}

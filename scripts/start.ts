@@ -1,0 +1,59 @@
+/**
+ * `npm start`: embedded Postgres (unless DATABASE_URL), migrations, the gateway on 8888 and
+ * the web on 3000. Prints the URL and, on the first start only, the admin's password.
+ * Ctrl-C stops everything it started.
+ */
+import { ensurePython } from './ensure-python';
+import { resolveDatabaseUrl, startPlatform } from './platform';
+import { readStartConfig } from './start-config';
+
+const log = (line: string) => console.log(`[lattice] ${line}`);
+const config = readStartConfig();
+const dev = process.argv.includes('--dev');
+
+const python = ensurePython({ configured: config.LATTICE_PYTHON, dataDir: config.LATTICE_DATA_DIR, log });
+if (!python.ok) log(`WARNING: ${python.message}`);
+else if (python.note) log(python.note);
+
+const database = await resolveDatabaseUrl(log);
+let platform: Awaited<ReturnType<typeof startPlatform>> | null = null;
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  log('Stopping…');
+  await platform?.stop();
+  await database.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  platform = await startPlatform({
+    databaseUrl: database.url,
+    dataDir: config.LATTICE_DATA_DIR,
+    host: config.LATTICE_HOST,
+    webPort: config.LATTICE_WEB_PORT,
+    gatewayPort: config.LATTICE_GATEWAY_PORT,
+    adminEmail: config.LATTICE_ADMIN_EMAIL,
+    adminPassword: config.LATTICE_ADMIN_PASSWORD,
+    python: python.ok ? python.python : (python.python ?? undefined),
+    sessionSecret: config.NEXTAUTH_SECRET,
+    dev,
+    log,
+    stdio: 'inherit',
+  });
+} catch (err) {
+  log(`Could not start: ${(err as Error).message}`);
+  await shutdown(1);
+}
+
+if (platform) {
+  log(`Lattice is running at ${platform.webUrl}  (gateway ${platform.gatewayUrl})`);
+  if (platform.admin) {
+    log(`First start: sign in as ${platform.admin.email}` + (platform.admin.generated ? ` with password ${platform.admin.password}  (shown only this once)` : ' with LATTICE_ADMIN_PASSWORD'));
+  }
+  if (!python.ok) log(`Kernels will not start until this is fixed: ${python.message}`);
+  log('Press Ctrl-C to stop.');
+}
