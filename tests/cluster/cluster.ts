@@ -1,0 +1,398 @@
+// Start / stop the test cluster: etcd, kube-apiserver (RBAC + ResourceQuota
+// admission), kube-scheduler, kube-controller-manager and kwok via
+// `kwokctl --runtime binary` with every binary passed explicitly, N plain
+// v1.Node objects, and the pod agent that actually runs pods.
+//
+//   const cluster = await startCluster({ nodes: 2 });
+//   ... cluster.kubeconfig, cluster.core (CoreV1Api), cluster.kubectl([...]) ...
+//   await cluster.stop();
+import { execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { AGENT_NODE_LABEL } from './agent';
+import { requireBinaries } from './build';
+import { BRIDGE_IP, binPath, CLUSTER_DIR, CLUSTER_NAME, dataDir, K8S_VERSION, POD_NET_PREFIX, REPO_ROOT } from './config';
+import { cleanupCgroups, cleanupNetwork, detectCgroups, ensureBridge } from './host';
+
+const execFileP = promisify(execFile);
+
+export interface ClusterOptions {
+  /** Number of nodes (default: $LATTICE_CLUSTER_NODES or 2). */
+  nodes?: number;
+  /** Capacity of every node. */
+  nodeCpu?: string;
+  nodeMemory?: string;
+  nodePods?: string;
+  /** nvidia.com/gpu capacity per node (default 1). */
+  nodeGpus?: number;
+  log?: (s: string) => void;
+}
+
+export interface Cluster {
+  kubeconfig: string;
+  /** https://127.0.0.1:PORT */
+  server: string;
+  kc: k8s.KubeConfig;
+  core: k8s.CoreV1Api;
+  nodeNames: string[];
+  /** Runs the built kubectl with this cluster's kubeconfig; resolves stdout. */
+  kubectl(args: string[], opts?: { input?: string }): Promise<string>;
+  /** Path of a container's log file written by the pod agent. */
+  containerLog(namespace: string, pod: string, container: string): string;
+  stop(): Promise<void>;
+}
+
+export const paths = {
+  kubeconfig: () => path.join(dataDir(), 'kubeconfig'),
+  kwokWorkdir: () => path.join(dataDir(), 'kwok'),
+  kwokConfig: () => path.join(dataDir(), 'kwokctl.yaml'),
+  agentPid: () => path.join(dataDir(), 'agent.pid'),
+  agentReady: () => path.join(dataDir(), 'agent.ready'),
+  agentState: () => path.join(dataDir(), 'pods'),
+  logs: () => path.join(dataDir(), 'logs'),
+  podLogs: () => path.join(dataDir(), 'logs', 'pods'),
+};
+
+function defaultLog(s: string): void {
+  console.error(`[cluster] ${s}`);
+}
+
+function kwokEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KWOK_WORKDIR: paths.kwokWorkdir(),
+    KWOK_KUBECTL_BINARY: binPath('kubectl'),
+    KWOK_KUBE_VERSION: K8S_VERSION,
+  };
+}
+
+function kwokctlConfig(): string {
+  // KwokctlConfiguration: bind every component to loopback; add ResourceQuota
+  // to the API server's admission plugins explicitly.
+  // Stage: a Pod stage that matches nothing, so kwok does not simulate pods
+  // (the pod agent runs them); the default node stages (initialize +
+  // heartbeat with lease) stay in force because no Node stage is given.
+  return `apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokctlConfiguration
+options:
+  bindAddress: 127.0.0.1
+  kubeAuthorization: true
+  kubeAdmission: true
+componentsPatches:
+- name: kube-apiserver
+  extraArgs:
+  - key: enable-admission-plugins
+    value: NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,ResourceQuota
+- name: kube-controller-manager
+  extraArgs:
+  - key: bind-address
+    value: 127.0.0.1
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: lattice-pods-are-run-by-the-pod-agent
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - key: '.metadata.annotations["lattice.dev/kwok-simulate"]'
+      operator: In
+      values:
+      - 'true'
+  next:
+    statusTemplate: '{}'
+`;
+}
+
+async function kwokctl(args: string[], log: (s: string) => void, timeoutMs = 180_000): Promise<string> {
+  log(`kwokctl ${args.join(' ')}`);
+  try {
+    const { stdout, stderr } = await execFileP(binPath('kwokctl'), args, { env: kwokEnv(), timeout: timeoutMs, maxBuffer: 64 << 20 });
+    if (stderr.trim()) log(stderr.trim().split('\n').slice(-20).join('\n'));
+    return stdout;
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`kwokctl ${args[0]} ${args[1] ?? ''} failed: ${err.message}\n${err.stderr ?? ''}${err.stdout ?? ''}`);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      lastErr = e;
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
+}
+
+function nodeObject(i: number, opts: Required<Omit<ClusterOptions, 'log'>>): k8s.V1Node {
+  const name = `lattice-node-${i}`;
+  const cidr = `${POD_NET_PREFIX}.${i + 1}.0/24`;
+  const capacity: Record<string, string> = {
+    cpu: opts.nodeCpu,
+    memory: opts.nodeMemory,
+    pods: opts.nodePods,
+    'nvidia.com/gpu': String(opts.nodeGpus),
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      labels: {
+        [AGENT_NODE_LABEL]: 'true',
+        type: 'kwok',
+        'kubernetes.io/hostname': name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+      },
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+    },
+    spec: { podCIDR: cidr, podCIDRs: [cidr] },
+    status: {
+      capacity,
+      allocatable: { ...capacity },
+      addresses: [
+        { type: 'InternalIP', address: BRIDGE_IP },
+        { type: 'Hostname', address: name },
+      ],
+    },
+  };
+}
+
+/** Pids of processes whose command line mentions this cluster's data dir (kwok components, agent). */
+function ownedPids(): number[] {
+  const marker = dataDir() + '/';
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    const pid = Number(e);
+    if (!Number.isInteger(pid) || pid === process.pid || pid === process.ppid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      let exe = '';
+      try {
+        exe = readlinkSync(`/proc/${pid}/exe`);
+      } catch {
+        /* kernel thread or gone */
+      }
+      if (cmd.includes(marker) || exe.startsWith(marker)) out.push(pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function killAndWait(pids: number[], graceMs: number): Promise<void> {
+  for (const p of pids) {
+    try {
+      process.kill(p, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline && pids.some(alive)) await sleep(100);
+  for (const p of pids.filter(alive)) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+/**
+ * Stops everything a (possibly crashed) earlier run started: the pod agent and
+ * its pods, the kwokctl cluster, stray component processes, network namespaces,
+ * veths, the bridge and cgroups. Idempotent.
+ */
+export async function stopCluster(opts: { log?: (s: string) => void; keepLogs?: boolean } = {}): Promise<void> {
+  const log = opts.log ?? defaultLog;
+  // 1. The agent first: it SIGTERMs its pods and removes namespaces/cgroups.
+  if (existsSync(paths.agentPid())) {
+    const pid = Number(readFileSync(paths.agentPid(), 'utf8').trim());
+    let isAgent = false;
+    try {
+      isAgent = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('agent-main');
+    } catch {
+      /* gone */
+    }
+    if (isAgent) {
+      log(`stopping pod agent (pid ${pid})`);
+      await killAndWait([pid], 15_000);
+    }
+    rmSync(paths.agentPid(), { force: true });
+  }
+  // 2. kwokctl stops the components it started (pid files under its workdir).
+  const clusterDir = path.join(paths.kwokWorkdir(), 'clusters', CLUSTER_NAME);
+  if (existsSync(clusterDir)) {
+    if (opts.keepLogs !== false && existsSync(path.join(clusterDir, 'logs'))) {
+      mkdirSync(path.join(paths.logs(), 'components'), { recursive: true });
+      cpSync(path.join(clusterDir, 'logs'), path.join(paths.logs(), 'components'), { recursive: true });
+    }
+    if (existsSync(binPath('kwokctl'))) {
+      try {
+        await kwokctl(['delete', 'cluster', '--name', CLUSTER_NAME], log, 60_000);
+      } catch (e) {
+        log(`kwokctl delete failed (continuing with manual cleanup): ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+  // 3. Anything still running from our data dir (crashed kwokctl, orphaned pod processes).
+  const stray = ownedPids();
+  if (stray.length) {
+    log(`killing ${stray.length} leftover process(es): ${stray.join(' ')}`);
+    await killAndWait(stray, 5_000);
+  }
+  // 4. Kernel objects.
+  cleanupCgroups();
+  cleanupNetwork();
+  rmSync(paths.kwokWorkdir(), { recursive: true, force: true });
+  rmSync(paths.agentState(), { recursive: true, force: true });
+  for (const f of [paths.kubeconfig(), paths.kwokConfig(), paths.agentReady()]) rmSync(f, { force: true });
+}
+
+function attachHelpers(kubeconfig: string, nodeNames: string[], log: (s: string) => void): Cluster {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  return {
+    kubeconfig,
+    server: kc.getCurrentCluster()!.server,
+    kc,
+    core,
+    nodeNames,
+    kubectl: (args, o) =>
+      new Promise((resolve, reject) => {
+        const child = execFile(
+          binPath('kubectl'),
+          ['--kubeconfig', kubeconfig, ...args],
+          { maxBuffer: 64 << 20, timeout: 60_000 },
+          (err, stdout, stderr) => (err ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)),
+        );
+        if (o?.input !== undefined) child.stdin!.end(o.input);
+        else child.stdin!.end();
+      }),
+    containerLog: (ns, pod, container) => path.join(paths.podLogs(), ns, pod, `${container}.log`),
+    stop: () => stopCluster({ log }),
+  };
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const log = options.log ?? defaultLog;
+  requireBinaries();
+  const opts = {
+    nodes: options.nodes ?? Number(process.env.LATTICE_CLUSTER_NODES ?? 2),
+    nodeCpu: options.nodeCpu ?? '4',
+    nodeMemory: options.nodeMemory ?? '8Gi',
+    nodePods: options.nodePods ?? '110',
+    nodeGpus: options.nodeGpus ?? 1,
+  };
+  if (process.getuid?.() !== 0) throw new Error('the test cluster needs root (network namespaces, cgroups)');
+  const t0 = Date.now();
+  await stopCluster({ log, keepLogs: false });
+  rmSync(paths.logs(), { recursive: true, force: true });
+  mkdirSync(paths.podLogs(), { recursive: true });
+  const cg = detectCgroups();
+  log(`cgroup ${cg.mode} (${cg.root}); bridge ${BRIDGE_IP}; data ${dataDir()}`);
+  ensureBridge();
+
+  try {
+    writeFileSync(paths.kwokConfig(), kwokctlConfig());
+    await kwokctl(
+      [
+        'create', 'cluster',
+        '--name', CLUSTER_NAME,
+        '--runtime', 'binary',
+        '--config', paths.kwokConfig(),
+        '--kube-apiserver-binary', binPath('kube-apiserver'),
+        '--kube-controller-manager-binary', binPath('kube-controller-manager'),
+        '--kube-scheduler-binary', binPath('kube-scheduler'),
+        '--kwok-controller-binary', binPath('kwok'),
+        '--etcd-binary', binPath('etcd'),
+        '--kube-authorization',
+        '--kube-admission',
+        '--kubeconfig', paths.kubeconfig(),
+        '--wait', '120s',
+      ],
+      log,
+    );
+    const cluster = attachHelpers(paths.kubeconfig(), [], log);
+
+    for (let i = 0; i < opts.nodes; i++) {
+      const node = await cluster.core.createNode({ body: nodeObject(i, opts) });
+      cluster.nodeNames.push(node.metadata!.name!);
+    }
+
+    // The pod agent: a separate, detached process so that `cluster:up` can exit.
+    const agentLog = openSync(path.join(paths.logs(), 'agent.log'), 'a');
+    const agent = spawn(
+      process.execPath,
+      [
+        '--import', 'tsx',
+        path.join(CLUSTER_DIR, 'agent-main.ts'),
+        '--kubeconfig', paths.kubeconfig(),
+        '--state', paths.agentState(),
+        '--logs', paths.podLogs(),
+        '--ready', paths.agentReady(),
+      ],
+      { cwd: REPO_ROOT, detached: true, stdio: ['ignore', agentLog, agentLog] },
+    );
+    agent.unref();
+    writeFileSync(paths.agentPid(), String(agent.pid));
+
+    await waitFor(
+      'nodes Ready',
+      async () => {
+        const nl = await cluster.core.listNode();
+        const ready = nl.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        return ready.length >= opts.nodes;
+      },
+      60_000,
+    );
+    await waitFor('default ServiceAccount', () => cluster.core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' }), 60_000);
+    await waitFor('pod agent', async () => {
+      if (!alive(agent.pid!)) throw new Error(`pod agent exited; see ${path.join(paths.logs(), 'agent.log')}`);
+      return existsSync(paths.agentReady());
+    }, 60_000);
+    log(`cluster up in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${cluster.server}, ${opts.nodes} node(s), kubeconfig ${paths.kubeconfig()}`);
+    return cluster;
+  } catch (e) {
+    log(`cluster start failed: ${(e as Error).message}`);
+    await stopCluster({ log }).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Attaches to a cluster started earlier by `npm run cluster:up`. */
+export function attachCluster(options: { log?: (s: string) => void } = {}): Cluster {
+  if (!existsSync(paths.kubeconfig())) throw new Error(`no running cluster: ${paths.kubeconfig()} is missing`);
+  return attachHelpers(paths.kubeconfig(), [], options.log ?? defaultLog);
+}
+
+export { waitFor, sleep };
