@@ -148,6 +148,8 @@ export const kernels = pgTable(
     /** Set while a pre-started kernel waits in a warm pool, unowned by any notebook. */
     pooled: boolean('pooled').notNull().default(false),
     gatewayId: text('gateway_id'),
+    /** Latest resource sample from the provisioner: CPU in millicores, memory in MiB. */
+    usage: jsonb('usage').$type<{ cpuM: number; memoryMib: number; sampledAt: string } | null>(),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
@@ -206,3 +208,13 @@ export const usageIntervals = pgTable(
   },
   (t) => [index('usage_intervals_kernel_idx').on(t.kernelId)],
 );
+
+/** Platform-wide maximums for one environment template, set by an admin (one row, id 1). */
+export const platformSettings = pgTable('platform_settings', {
+  id: integer('id').primaryKey().default(1),
+  maxCpuM: integer('max_cpu_m').notNull().default(16000),
+  maxMemoryMib: integer('max_memory_mib').notNull().default(65536),
+  maxGpus: integer('max_gpus').notNull().default(4),
+  maxExecutors: integer('max_executors').notNull().default(16),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
