@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { AppError } from './errors';
+import { toEnvironmentInput, validateEnvironment, type TEnvironmentInput, type TPlatformMaximums } from './environment-input';
+
+const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16 };
+
+const base: TEnvironmentInput = {
+  name: 'Python 3.11',
+  language: 'python',
+  cpuRequest: 1.5,
+  cpuLimit: 2,
+  memoryRequestGib: 4,
+  memoryLimitGib: 8,
+};
+
+function fieldsOf(input: unknown, max = MAX): Record<string, string> {
+  try {
+    validateEnvironment(input, max);
+  } catch (err) {
+    assert.ok(err instanceof AppError);
+    assert.equal(err.code, 'BAD_REQUEST');
+    return err.fields ?? {};
+  }
+  assert.fail('expected the input to be refused');
+}
+
+describe('validateEnvironment', () => {
+  it('converts form units to stored units and fills defaults', () => {
+    const v = validateEnvironment(base, MAX);
+    assert.deepEqual(v, {
+      name: 'Python 3.11',
+      description: '',
+      language: 'python',
+      argv: null,
+      image: null,
+      cpuRequestM: 1500,
+      cpuLimitM: 2000,
+      memoryRequestMib: 4096,
+      memoryLimitMib: 8192,
+      gpus: 0,
+      idleTimeoutS: 3600,
+      provisioner: 'local',
+      poolSize: 0,
+      spark: null,
+    });
+  });
+
+  it('names the field when a limit is below its request', () => {
+    const f = fieldsOf({ ...base, cpuLimit: 1, memoryLimitGib: 2 });
+    assert.equal(f.cpuLimit, 'CPU limit must not be below the CPU request (1.5 vCPU)');
+    assert.equal(f.memoryLimitGib, 'Memory limit must not be below the memory request (4 GiB)');
+  });
+
+  it('refuses values above the platform maximums, saying the maximum', () => {
+    const f = fieldsOf({ ...base, memoryLimitGib: 128, cpuLimit: 32, gpus: 5 });
+    assert.equal(f.memoryLimitGib, 'Memory limit is above the platform maximum of 64 GiB');
+    assert.equal(f.cpuLimit, 'CPU limit is above the platform maximum of 16 vCPU');
+    assert.equal(f.gpus, 'Number of GPUs is above the platform maximum of 4');
+    const tighter = fieldsOf(base, { ...MAX, maxCpuM: 1000, maxMemoryMib: 4096 });
+    assert.equal(tighter.cpuRequest, 'CPU request is above the platform maximum of 1 vCPU');
+    assert.equal(tighter.memoryLimitGib, 'Memory limit is above the platform maximum of 4 GiB');
+    assert.equal(tighter.memoryRequestGib, undefined);
+  });
+
+  it('asks for positive numbers, field by field', () => {
+    const f = fieldsOf({ ...base, name: ' ', cpuRequest: 0, memoryRequestGib: -1, gpus: 1.5, idleTimeoutMinutes: 0, poolSize: -2 });
+    assert.equal(f.name, 'Enter a name');
+    assert.equal(f.cpuRequest, 'CPU request must be more than 0 vCPU');
+    assert.equal(f.memoryRequestGib, 'Memory request must be more than 0 GiB');
+    assert.equal(f.gpus, 'Enter the number of GPUs as a whole number');
+    assert.equal(f.idleTimeoutMinutes, 'Idle timeout in minutes must be at least 1');
+    assert.equal(f.poolSize, 'Warm-pool size must be at least 0');
+  });
+
+  it('asks for a number where text was sent', () => {
+    assert.equal(fieldsOf({ ...base, cpuLimit: '2' }).cpuLimit, 'Enter the CPU limit in vCPU');
+  });
+
+  it('requires {connection_file} in a custom command and accepts one that has it', () => {
+    assert.equal(fieldsOf({ ...base, argv: ['python', '-m', 'ipykernel'] }).argv, 'The command must include {connection_file}');
+    const v = validateEnvironment({ ...base, argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'] }, MAX);
+    assert.deepEqual(v.argv, ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}']);
+    assert.equal(validateEnvironment({ ...base, argv: [''] }, MAX).argv, null);
+  });
+
+  it('checks the Spark section against the maximums and stores it in MiB', () => {
+    const spark = { driverCores: 1, driverMemoryGib: 2, executors: 20, executorCores: 2, executorMemoryGib: 0.5 };
+    assert.equal(fieldsOf({ ...base, spark })['spark.executors'], 'Number of executors is above the platform maximum of 16');
+    assert.equal(fieldsOf({ ...base, spark: { ...spark, executorCores: 0 } })['spark.executorCores'], 'Executor CPU must be more than 0 vCPU');
+    const v = validateEnvironment({ ...base, spark: { ...spark, executors: 4 } }, MAX);
+    assert.deepEqual(v.spark, { driverCores: 1, driverMemoryMib: 2048, executors: 4, executorCores: 2, executorMemoryMib: 512 });
+  });
+
+  it('round-trips through the form units', () => {
+    const v = validateEnvironment({ ...base, memoryLimitGib: 0.75, memoryRequestGib: 0.5, idleTimeoutMinutes: 15 }, MAX);
+    assert.deepEqual(validateEnvironment(toEnvironmentInput(v), MAX), v);
+  });
+});

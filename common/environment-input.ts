@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { AppError } from './errors';
+import { formatMemory, ZProvisionerName, type TEnvironmentSpec, type TSparkSpec } from './environment';
+
+/**
+ * The environment template as a person types it (forms and the JSON API): CPU in vCPU
+ * (fractional cores, e.g. 0.5), memory in GiB (fractional, e.g. 0.5 = 512 MiB), the idle
+ * timeout in minutes. `validateEnvironment` turns it into the stored units (millicores, MiB,
+ * seconds) and checks what zod alone cannot: limits against requests and platform maximums.
+ */
+
+const MAX_CORES = 1024;
+const MAX_GIB = 16384;
+
+const cores = (label: string) =>
+  z
+    .number({ error: `Enter the ${label} in vCPU` })
+    .refine(Number.isFinite, `Enter the ${label} in vCPU`)
+    .refine((v) => v > 0, `${label[0].toUpperCase()}${label.slice(1)} must be more than 0 vCPU`)
+    .refine((v) => v <= 0 || Math.round(v * 1000) >= 1, `${label[0].toUpperCase()}${label.slice(1)} must be at least 0.001 vCPU`)
+    .refine((v) => v <= MAX_CORES, `${label[0].toUpperCase()}${label.slice(1)} must be at most ${MAX_CORES} vCPU`);
+
+const gib = (label: string) =>
+  z
+    .number({ error: `Enter the ${label} in GiB` })
+    .refine(Number.isFinite, `Enter the ${label} in GiB`)
+    .refine((v) => v > 0, `${label[0].toUpperCase()}${label.slice(1)} must be more than 0 GiB`)
+    .refine((v) => v <= 0 || Math.round(v * 1024) >= 1, `${label[0].toUpperCase()}${label.slice(1)} must be at least 1 MiB (0.001 GiB)`)
+    .refine((v) => v <= MAX_GIB, `${label[0].toUpperCase()}${label.slice(1)} must be at most ${MAX_GIB} GiB`);
+
+const wholeNumber = (label: string, min: number, max: number) =>
+  z
+    .number({ error: `Enter the ${label} as a whole number` })
+    .int(`Enter the ${label} as a whole number`)
+    .min(min, `${label[0].toUpperCase()}${label.slice(1)} must be at least ${min}`)
+    .max(max, `${label[0].toUpperCase()}${label.slice(1)} must be at most ${max}`);
+
+export const ZSparkInput = z.object({
+  driverCores: cores('driver CPU'),
+  driverMemoryGib: gib('driver memory'),
+  executors: wholeNumber('number of executors', 0, 1000),
+  executorCores: cores('executor CPU'),
+  executorMemoryGib: gib('executor memory'),
+});
+export type TSparkInput = z.infer<typeof ZSparkInput>;
+
+const optionalText = (max: number, message: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, message)
+    .nullish()
+    .transform((v) => (v ? v : null));
+
+export const ZEnvironmentInput = z.object({
+  name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(80, 'Use at most 80 characters'),
+  description: z.string().trim().max(2000, 'Use at most 2000 characters').default(''),
+  language: z
+    .string({ error: 'Enter the kernel language' })
+    .trim()
+    .min(1, 'Enter the kernel language, e.g. python')
+    .max(40, 'Use at most 40 characters')
+    .regex(/^[A-Za-z0-9_.+#-]+$/, 'Use letters, digits and . _ + # - only, e.g. python'),
+  /** The kernel command; must pass the connection file as `{connection_file}`. Null/empty = ipykernel. */
+  argv: z
+    .array(z.string().max(1000, 'Each argument may have at most 1000 characters'))
+    .max(64, 'Use at most 64 arguments')
+    .nullish()
+    .transform((a) => (a && a.some((s) => s.trim()) ? a.filter((s) => s.length > 0) : null))
+    .refine((a) => a === null || a.some((s) => s.includes('{connection_file}')), 'The command must include {connection_file}'),
+  /** Container image for the kubernetes provisioner; null = the gateway's default kernel image. */
+  image: optionalText(500, 'Use at most 500 characters').refine(
+    (v) => v === null || /^[a-z0-9][a-z0-9._\-/:@]*$/i.test(v),
+    'Enter an image reference such as ghcr.io/org/python:3.11',
+  ),
+  cpuRequest: cores('CPU request'),
+  cpuLimit: cores('CPU limit'),
+  memoryRequestGib: gib('memory request'),
+  memoryLimitGib: gib('memory limit'),
+  gpus: wholeNumber('number of GPUs', 0, 64).default(0),
+  idleTimeoutMinutes: wholeNumber('idle timeout in minutes', 1, 10080).default(60),
+  provisioner: ZProvisionerName.default('local'),
+  spark: ZSparkInput.nullish().transform((s) => s ?? null),
+  poolSize: wholeNumber('warm-pool size', 0, 50).default(0),
+});
+export type TEnvironmentInput = z.input<typeof ZEnvironmentInput>;
+
+/** Admin-set ceilings for any one template (the `platform_settings` row), in stored units. */
+export interface TPlatformMaximums {
+  maxCpuM: number;
+  maxMemoryMib: number;
+  maxGpus: number;
+  maxExecutors: number;
+}
+
+/** The `environments` row values a valid input becomes (everything but identity and status). */
+export type TEnvironmentValues = Omit<TEnvironmentSpec, 'id' | 'slug'> & { description: string };
+
+const toM = (v: number) => Math.round(v * 1000);
+const toMib = (v: number) => Math.round(v * 1024);
+const vcpu = (m: number) => `${Math.round(m) / 1000} vCPU`;
+
+/**
+ * Parses and checks a template: per-field messages for every problem at once, in the
+ * words the form shows beside the field. Throws `AppError('BAD_REQUEST', …, fields)`.
+ * Used by the web's create/update functions and by the form in the browser.
+ */
+export function validateEnvironment(input: unknown, max: TPlatformMaximums): TEnvironmentValues {
+  const parsed = ZEnvironmentInput.safeParse(input);
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[issue.path.map(String).join('.') || '_'] ??= issue.message;
+    throw invalid(fields);
+  }
+  const d = parsed.data;
+  const fields: Record<string, string> = {};
+  const ceiling = (field: string, label: string, value: number, maxValue: number, fmt: (n: number) => string) => {
+    if (value > maxValue) fields[field] ??= `${label} is above the platform maximum of ${fmt(maxValue)}`;
+  };
+  const values: TEnvironmentValues = {
+    name: d.name,
+    description: d.description,
+    language: d.language,
+    argv: d.argv,
+    image: d.image,
+    cpuRequestM: toM(d.cpuRequest),
+    cpuLimitM: toM(d.cpuLimit),
+    memoryRequestMib: toMib(d.memoryRequestGib),
+    memoryLimitMib: toMib(d.memoryLimitGib),
+    gpus: d.gpus,
+    idleTimeoutS: d.idleTimeoutMinutes * 60,
+    provisioner: d.provisioner,
+    poolSize: d.poolSize,
+    spark: d.spark ? toSparkSpec(d.spark) : null,
+  };
+  if (values.cpuLimitM < values.cpuRequestM) fields.cpuLimit = `CPU limit must not be below the CPU request (${vcpu(values.cpuRequestM)})`;
+  if (values.memoryLimitMib < values.memoryRequestMib) {
+    fields.memoryLimitGib = `Memory limit must not be below the memory request (${formatMemory(values.memoryRequestMib)})`;
+  }
+  ceiling('cpuRequest', 'CPU request', values.cpuRequestM, max.maxCpuM, vcpu);
+  ceiling('cpuLimit', 'CPU limit', values.cpuLimitM, max.maxCpuM, vcpu);
+  ceiling('memoryRequestGib', 'Memory request', values.memoryRequestMib, max.maxMemoryMib, formatMemory);
+  ceiling('memoryLimitGib', 'Memory limit', values.memoryLimitMib, max.maxMemoryMib, formatMemory);
+  ceiling('gpus', 'Number of GPUs', values.gpus, max.maxGpus, String);
+  if (values.spark) {
+    const s = values.spark;
+    ceiling('spark.driverCores', 'Driver CPU', toM(s.driverCores), max.maxCpuM, vcpu);
+    ceiling('spark.driverMemoryGib', 'Driver memory', s.driverMemoryMib, max.maxMemoryMib, formatMemory);
+    ceiling('spark.executors', 'Number of executors', s.executors, max.maxExecutors, String);
+    ceiling('spark.executorCores', 'Executor CPU', toM(s.executorCores), max.maxCpuM, vcpu);
+    ceiling('spark.executorMemoryGib', 'Executor memory', s.executorMemoryMib, max.maxMemoryMib, formatMemory);
+  }
+  if (Object.keys(fields).length) throw invalid(fields);
+  return values;
+}
+
+function toSparkSpec(s: TSparkInput): TSparkSpec {
+  return {
+    driverCores: toM(s.driverCores) / 1000,
+    driverMemoryMib: toMib(s.driverMemoryGib),
+    executors: s.executors,
+    executorCores: toM(s.executorCores) / 1000,
+    executorMemoryMib: toMib(s.executorMemoryGib),
+  };
+}
+
+function invalid(fields: Record<string, string>): AppError {
+  const summary = Object.entries(fields)
+    .map(([k, m]) => (k === '_' ? m : `${k}: ${m}`))
+    .join('; ');
+  return new AppError('BAD_REQUEST', `Invalid environment: ${summary}`, fields);
+}
+
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/** A stored template back in the form's units, to prefill the edit form. */
+export function toEnvironmentInput(v: TEnvironmentValues): z.output<typeof ZEnvironmentInput> {
+  return {
+    name: v.name,
+    description: v.description,
+    language: v.language,
+    argv: v.argv,
+    image: v.image,
+    cpuRequest: v.cpuRequestM / 1000,
+    cpuLimit: v.cpuLimitM / 1000,
+    memoryRequestGib: round3(v.memoryRequestMib / 1024),
+    memoryLimitGib: round3(v.memoryLimitMib / 1024),
+    gpus: v.gpus,
+    idleTimeoutMinutes: Math.max(1, Math.round(v.idleTimeoutS / 60)),
+    provisioner: v.provisioner,
+    poolSize: v.poolSize,
+    spark: v.spark
+      ? {
+          driverCores: v.spark.driverCores,
+          driverMemoryGib: round3(v.spark.driverMemoryMib / 1024),
+          executors: v.spark.executors,
+          executorCores: v.spark.executorCores,
+          executorMemoryGib: round3(v.spark.executorMemoryMib / 1024),
+        }
+      : null,
+  };
+}
+
+/** Platform maximums as an admin types them: vCPU, GiB, counts. */
+export const ZPlatformMaximumsInput = z.object({
+  maxCpu: cores('maximum CPU'),
+  maxMemoryGib: gib('maximum memory'),
+  maxGpus: wholeNumber('maximum number of GPUs', 0, 64),
+  maxExecutors: wholeNumber('maximum number of executors', 0, 1000),
+});
+export type TPlatformMaximumsInput = z.input<typeof ZPlatformMaximumsInput>;
+
+export function toPlatformMaximums(input: z.output<typeof ZPlatformMaximumsInput>): TPlatformMaximums {
+  return { maxCpuM: toM(input.maxCpu), maxMemoryMib: toMib(input.maxMemoryGib), maxGpus: input.maxGpus, maxExecutors: input.maxExecutors };
+}
