@@ -1,0 +1,30 @@
+import { can } from '@/common/roles';
+import type { TNotebook } from '@/common/nbformat/schema';
+import type { TDb } from '@/db/client';
+import type { TSignedInUser } from '../auth/authorize-credentials';
+import { getProjectAccess } from '../projects/get-project-access';
+import { findNotebook } from './find-notebook';
+import { toSummary, type TNotebookSummary } from './notebook-summary';
+
+export interface TNotebookDetail extends TNotebookSummary {
+  content: TNotebook;
+  environmentId: string | null;
+  projectName: string;
+  /** What the caller may do: viewers see the notebook read-only and cannot run it. */
+  canEdit: boolean;
+  canRun: boolean;
+}
+
+/** A notebook with its content, for anyone who may view its project. */
+export async function getNotebook(db: TDb, actor: TSignedInUser, input: { projectId: string; notebookId: string }): Promise<TNotebookDetail> {
+  const { project, access } = await getProjectAccess(db, actor, input.projectId, 'view');
+  const { notebook, updatedByName } = await findNotebook(db, project.id, input.notebookId);
+  return {
+    ...toSummary(notebook, updatedByName),
+    content: notebook.content as TNotebook,
+    environmentId: notebook.environmentId,
+    projectName: project.name,
+    canEdit: can(access, 'edit'),
+    canRun: can(access, 'run'),
+  };
+}
