@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import createDOMPurify from 'dompurify';
+import { JSDOM } from 'jsdom';
+import { validateNotebook } from '@/common/nbformat/validate-notebook';
+import type { TMarkdownCell, TNotebook, TOutput } from '@/common/nbformat/schema';
+import { ansiToHtml, imageDataUrl, mimeText, removeOverwrittenChars, renderMarkdown, sanitizeHtml, sanitizeSvg, selectMimeType } from './mime';
+
+const NOTEBOOKS = path.resolve(import.meta.dirname, '../../../../shared/fixtures/notebooks');
+function load(name: string): TNotebook {
+  const r = validateNotebook(JSON.parse(readFileSync(path.join(NOTEBOOKS, name), 'utf8')));
+  assert.ok(r.ok);
+  return (r as { notebook: TNotebook }).notebook;
+}
+const outputs = (nb: TNotebook): TOutput[] => nb.cells.flatMap((c) => (c.cell_type === 'code' ? c.outputs : []));
+const bundles = (nb: TNotebook) => outputs(nb).flatMap((o) => ('data' in o ? [o.data] : []));
+
+const purify = createDOMPurify(new JSDOM('').window as any);
+
+describe('choosing the MIME type to show', () => {
+  test('the richest safe type wins (fixtures with several types per output)', () => {
+    assert.deepEqual(bundles(load('nbconvert-markdown_display_priority.ipynb')).map(selectMimeType), ['text/plain', 'image/png']);
+    assert.deepEqual(bundles(load('nbconvert-svg.ipynb')).map(selectMimeType), ['text/plain', 'image/svg+xml']);
+    // PDF is never shown inline; the PNG of the same figure is.
+    assert.ok(bundles(load('nbconvert-notebook2.ipynb')).map(selectMimeType).includes('image/png'));
+    assert.ok(!bundles(load('nbconvert-notebook2.ipynb')).map(selectMimeType).includes('application/pdf' as any));
+  });
+
+  test('JavaScript is never chosen: text/plain is shown instead; HTML beats plain text', () => {
+    assert.deepEqual(bundles(load('nbformat-test4.5.ipynb')).map(selectMimeType), ['text/html', 'text/plain', 'image/png']);
+    assert.equal(selectMimeType({ 'application/javascript': 'alert(1)' }), null);
+    assert.equal(selectMimeType({ 'application/vnd.jupyter.widget-view+json': {}, 'text/plain': 'IntSlider' }), 'text/plain');
+  });
+
+  test('JSON is pretty-printed; multiline strings are joined', () => {
+    assert.equal(mimeText({ 'application/json': { a: [1] } }, 'application/json'), '{\n  "a": [\n    1\n  ]\n}');
+    assert.equal(mimeText({ 'text/plain': ['a\n', 'b'] }, 'text/plain'), 'a\nb');
+  });
+
+  test('images become data URLs without the line breaks of stored base64', () => {
+    const png = bundles(load('nbconvert-markdown_display_priority.ipynb'))[1]!['image/png'] as string;
+    const url = imageDataUrl('image/png', png);
+    assert.match(url, /^data:image\/png;base64,iVBORw0KGgo[A-Za-z0-9+/=]+$/);
+  });
+});
+
+describe('sanitizing', () => {
+  test('HTML from a fixture keeps its markup but loses the script', () => {
+    const html = mimeText(bundles(load('nbformat-test4.5.ipynb'))[0]!, 'text/html');
+    assert.match(html, /<script>/);
+    const clean = sanitizeHtml(purify, html);
+    assert.doesNotMatch(clean, /<script|console\.log/);
+    assert.match(clean, /<b>HTML<\/b>/);
+  });
+
+  test('event handlers, javascript: URLs, styles, forms and frames are removed', () => {
+    const clean = sanitizeHtml(
+      purify,
+      '<img src=x onerror="alert(1)"><a href="javascript:alert(1)" onclick="x()">a</a><style>body{display:none}</style><form action="/api"><input></form><iframe src="https://evil"></iframe><svg onload="alert(1)"></svg><table class="dataframe"><tr><td style="color:red">1</td></tr></table>',
+    );
+    assert.doesNotMatch(clean, /onerror|onclick|onload|javascript:|<style|<form|<iframe|alert/);
+    assert.match(clean, /<table class="dataframe">/);
+    assert.match(clean, /style="color:red"/);
+  });
+
+  test('SVG from a fixture keeps its drawing; scripts and handlers in SVG are removed', () => {
+    const svg = mimeText(bundles(load('nbconvert-svg.ipynb'))[1]!, 'image/svg+xml');
+    const clean = sanitizeSvg(purify, svg);
+    assert.match(clean, /<svg[\s\S]*<\/svg>/);
+    assert.ok(clean.includes('<path') || clean.includes('<g'), 'drawing elements kept');
+    const evil = sanitizeSvg(purify, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><circle r="3" onclick="alert(2)"/><foreignObject><div>x</div></foreignObject></svg>');
+    assert.doesNotMatch(evil, /script|onclick|alert|foreignObject/);
+    assert.match(evil, /<circle r="3"/);
+  });
+
+  test('Markdown renders, is sanitized, and resolves attachments', () => {
+    const nb = load('nbconvert-attachment.ipynb');
+    const cell = nb.cells[0] as TMarkdownCell;
+    const html = renderMarkdown(purify, cell.source as string, cell.attachments);
+    assert.match(html, /<img[^>]+src="data:image\/png;base64,/);
+    assert.doesNotMatch(html, /attachment:/);
+    const md = renderMarkdown(purify, '# Title\n\n*x* <img src=x onerror=alert(1)>\n\n<script>alert(1)</script>');
+    assert.match(md, /<h1>Title<\/h1>/);
+    assert.match(md, /<em>x<\/em>/);
+    assert.doesNotMatch(md, /script|onerror|alert/);
+  });
+});
+
+describe('text and tracebacks', () => {
+  test('ANSI colours become styles; HTML in text is escaped', () => {
+    const html = ansiToHtml('\x1b[0;31mNameError\x1b[0m <b>&');
+    assert.match(html, /<span style="color:rgb\(187,0,0\)">NameError<\/span>/);
+    assert.match(html, /&lt;b&gt;&amp;/);
+  });
+
+  test('every traceback line of the fixture converts with no raw escape codes left', () => {
+    const err = outputs(load('nbformat-many_tracebacks.ipynb')).find((o) => o.output_type === 'error');
+    assert.ok(err && err.output_type === 'error');
+    const html = ansiToHtml(err.traceback.join('\n'));
+    assert.doesNotMatch(html, /\x1b\[/);
+    assert.match(html, /NameError/);
+  });
+
+  test('carriage returns overwrite like a terminal', () => {
+    assert.equal(removeOverwrittenChars('10%\r50%\r100%\ndone'), '100%\ndone');
+    assert.equal(removeOverwrittenChars('abcdef\rXY'), 'XYcdef');
+    assert.equal(removeOverwrittenChars('ab\x08c'), 'ac');
+  });
+});
+
