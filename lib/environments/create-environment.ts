@@ -1,0 +1,42 @@
+import { like } from 'drizzle-orm';
+import { z } from 'zod';
+import { validateEnvironment, type TEnvironmentInput } from '@/common/environment-input';
+import { AppError } from '@/common/errors';
+import type { TDb } from '@/db/client';
+import { environments } from '@/db/schema';
+import type { TSignedInUser } from '../auth/authorize-credentials';
+import { loadPlatformMaximums } from '../platform/get-platform-maximums';
+import { getProjectAccess } from '../projects/get-project-access';
+import { slugCandidates } from './environment-slug';
+import { toEnvironmentSummary, type TEnvironmentSummary } from './environment-summary';
+
+const ZProjectId = z.string().uuid().nullish();
+
+/**
+ * Creates a template: global (`projectId` null — admins) or for one project (its owners).
+ * The slug — the kernelspec name — comes from the name and is unique across all templates.
+ */
+export async function createEnvironment(
+  db: TDb,
+  actor: TSignedInUser,
+  input: TEnvironmentInput & { projectId?: string | null },
+): Promise<TEnvironmentSummary> {
+  const projectId = input.projectId ?? null;
+  if (!ZProjectId.safeParse(projectId).success) throw new AppError('NOT_FOUND', 'Project not found.');
+  if (projectId) await getProjectAccess(db, actor, projectId, 'manage');
+  else if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'Only administrators can create global environments.');
+  const values = validateEnvironment(input, await loadPlatformMaximums(db));
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const [base] = slugCandidates(values.name, 1);
+    const taken = new Set((await db.select({ slug: environments.slug }).from(environments).where(like(environments.slug, `${base}%`))).map((r) => r.slug));
+    const slug = slugCandidates(values.name, taken.size + 1).find((s) => !taken.has(s))!;
+    const [row] = await db
+      .insert(environments)
+      .values({ ...values, projectId, slug })
+      .onConflictDoNothing({ target: environments.slug })
+      .returning();
+    if (row) return toEnvironmentSummary(row);
+  }
+  throw new AppError('CONFLICT', 'Could not find a free kernelspec name for this template; try another name.');
+}

@@ -1,0 +1,58 @@
+import { computeUnitsPerHour, DEFAULT_ENVIRONMENT_SLUG, hardwareLabel, type TEnvironmentSpec } from '@/common/environment';
+import type { TEnvironmentValues } from '@/common/environment-input';
+import type { environments } from '@/db/schema';
+
+type TEnvironmentRow = typeof environments.$inferSelect;
+
+/** A template as pages and the API show it: stored units plus its rate and hardware label. */
+export interface TEnvironmentSummary extends TEnvironmentValues {
+  id: string;
+  slug: string;
+  /** null = global (admin-managed). */
+  projectId: string | null;
+  /** The platform default (`default`, aliased `python3`): editable by admins, never archived. */
+  isDefault: boolean;
+  archivedAt: string | null;
+  updatedAt: string;
+  computeUnitsPerHour: number;
+  /** "Python 3 · 1 vCPU · 2 GiB" — also the kernelspec's display name. */
+  hardwareLabel: string;
+}
+
+/** The launch snapshot a kernel keeps of its template (see `kernels.environment`). */
+export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    language: row.language,
+    argv: row.argv ?? null,
+    image: row.image,
+    cpuRequestM: row.cpuRequestM,
+    cpuLimitM: row.cpuLimitM,
+    memoryRequestMib: row.memoryRequestMib,
+    memoryLimitMib: row.memoryLimitMib,
+    gpus: row.gpus,
+    spark: row.spark ?? null,
+    idleTimeoutS: row.idleTimeoutS,
+    provisioner: row.provisioner,
+    poolSize: row.poolSize,
+  };
+}
+
+export function toEnvironmentSummary(row: TEnvironmentRow): TEnvironmentSummary {
+  const spec = toEnvironmentSpec(row);
+  const { id, slug, ...values } = spec;
+  return {
+    ...values,
+    id,
+    slug,
+    description: row.description,
+    projectId: row.projectId,
+    isDefault: slug === DEFAULT_ENVIRONMENT_SLUG,
+    archivedAt: row.archivedAt?.toISOString() ?? null,
+    updatedAt: row.updatedAt.toISOString(),
+    computeUnitsPerHour: computeUnitsPerHour(spec),
+    hardwareLabel: hardwareLabel(spec),
+  };
+}

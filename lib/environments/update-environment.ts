@@ -1,0 +1,28 @@
+import { eq } from 'drizzle-orm';
+import { validateEnvironment, type TEnvironmentInput } from '@/common/environment-input';
+import type { TDb } from '@/db/client';
+import { environments } from '@/db/schema';
+import type { TSignedInUser } from '../auth/authorize-credentials';
+import { loadPlatformMaximums } from '../platform/get-platform-maximums';
+import { toEnvironmentSummary, type TEnvironmentSummary } from './environment-summary';
+import { getManagedEnvironment } from './get-managed-environment';
+
+/**
+ * Replaces a template's settings (the whole form). Kernels already running keep the
+ * snapshot they were launched with — this never touches `kernels`; the next launch uses
+ * the new values. The slug (kernelspec name) and the project stay as they are.
+ */
+export async function updateEnvironment(
+  db: TDb,
+  actor: TSignedInUser,
+  input: TEnvironmentInput & { id: string },
+): Promise<TEnvironmentSummary> {
+  const current = await getManagedEnvironment(db, actor, input.id);
+  const values = validateEnvironment(input, await loadPlatformMaximums(db));
+  const [row] = await db
+    .update(environments)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(environments.id, current.id))
+    .returning();
+  return toEnvironmentSummary(row);
+}

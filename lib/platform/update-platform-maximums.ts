@@ -1,0 +1,20 @@
+import { eq } from 'drizzle-orm';
+import { toPlatformMaximums, ZPlatformMaximumsInput, type TPlatformMaximums, type TPlatformMaximumsInput } from '@/common/environment-input';
+import type { TDb } from '@/db/client';
+import { platformSettings } from '@/db/schema';
+import { assertAdmin } from '../auth/assert-admin';
+import type { TSignedInUser } from '../auth/authorize-credentials';
+import { parseInput } from '../validation/parse-input';
+import { loadPlatformMaximums } from './get-platform-maximums';
+
+/**
+ * Sets the ceilings for any one template (admins only; vCPU, GiB, counts). Existing
+ * templates above a new maximum keep working; they must fit again the next time they are edited.
+ */
+export async function updatePlatformMaximums(db: TDb, actor: TSignedInUser, input: TPlatformMaximumsInput): Promise<TPlatformMaximums> {
+  assertAdmin(actor);
+  const values = toPlatformMaximums(parseInput(ZPlatformMaximumsInput, input, 'platform maximums'));
+  await loadPlatformMaximums(db);
+  await db.update(platformSettings).set({ ...values, updatedAt: new Date() }).where(eq(platformSettings.id, 1));
+  return values;
+}
