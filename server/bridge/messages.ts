@@ -47,3 +47,21 @@ export function toChannel(name: unknown): TChannel {
   if (typeof name === 'string' && (CHANNELS as readonly string[]).includes(name)) return name as TChannel;
   throw new MalformedFrameError('unknown channel');
 }
+
+/** A gateway-originated request (kernel_info nudge, shutdown_request), in wire parts. */
+export function buildMessage(msgType: string, content: object, session: string): { msgId: string; parts: TMessageParts } {
+  const msgId = crypto.randomUUID();
+  const header = { msg_id: msgId, msg_type: msgType, session, username: 'lattice-gateway', date: new Date().toISOString(), version: '5.3' };
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
+  return { msgId, parts: [json(header), json({}), json({}), json(content)] };
+}
+
+/** `parent_header.msg_id` of a kernel message, or null; used to match replies to requests. */
+export function parentMsgId(part: Buffer): string | null {
+  try {
+    const parent = JSON.parse(part.toString('utf8')) as { msg_id?: unknown };
+    return typeof parent?.msg_id === 'string' ? parent.msg_id : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,73 @@
+import * as zmq from 'zeromq';
+import type { TConnectionInfo } from '../provisioners/provisioner';
+import type { TChannel } from './messages';
+import { decodeWire, encodeWire, type TWireMessage } from './wire';
+
+export interface TKernelSocketHandlers {
+  /** A verified message from the kernel. */
+  onMessage(msg: TWireMessage): void;
+  /** A message whose signature did not verify; it has been dropped. */
+  onRejected(err: Error): void;
+}
+
+/**
+ * One ZeroMQ socket to one kernel channel: DEALER for shell/control/stdin, SUB for iopub.
+ * Verifies every received message's HMAC, signs every sent one, and serializes sends
+ * (zeromq.js allows one send in flight per socket). Reconnects by itself when the kernel
+ * restarts on the same ports.
+ */
+export class KernelSocket {
+  private readonly socket: zmq.Dealer | zmq.Subscriber;
+  private readonly key: Buffer;
+  private sending: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    conn: TConnectionInfo,
+    readonly channel: TChannel,
+    handlers: TKernelSocketHandlers,
+    routingId?: string,
+  ) {
+    this.key = Buffer.from(conn.key, 'utf8');
+    if (channel === 'iopub') {
+      const sub = new zmq.Subscriber({ linger: 0 });
+      sub.subscribe();
+      this.socket = sub;
+    } else {
+      this.socket = new zmq.Dealer({ linger: 0, ...(routingId ? { routingId } : {}) });
+    }
+    this.socket.connect(`${conn.transport}://${conn.ip}:${conn[`${channel}_port`]}`);
+    void this.receiveLoop(handlers);
+  }
+
+  private async receiveLoop(handlers: TKernelSocketHandlers): Promise<void> {
+    try {
+      for await (const frames of this.socket) {
+        let msg: TWireMessage;
+        try {
+          msg = decodeWire(this.key, frames);
+        } catch (err) {
+          handlers.onRejected(err as Error);
+          continue;
+        }
+        handlers.onMessage(msg);
+      }
+    } catch (err) {
+      if (!this.closed) handlers.onRejected(err as Error);
+    }
+  }
+
+  /** Signs and queues a message; a DEALER holds it until the kernel is reachable. */
+  send(msg: TWireMessage): void {
+    if (this.closed || !(this.socket instanceof zmq.Dealer)) return;
+    const socket = this.socket;
+    const frames = encodeWire(this.key, msg);
+    this.sending = this.sending.then(() => socket.send(frames)).catch(() => undefined);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.close();
+  }
+}

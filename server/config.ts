@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const VENV_PYTHON = path.join(ROOT, '.data/venv/bin/python');
+
+const seconds = (def: number) => z.coerce.number().positive().default(def);
+
+/**
+ * Every gateway setting: env var → description → default. This is the only file that
+ * reads `process.env`; `loadConfig` runs once at start-up and the frozen result is passed down.
+ */
+const ZEnv = z.object({
+  /** Postgres connection string (required). */
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
+  /** Interface the gateway listens on. */
+  LATTICE_GATEWAY_HOST: z.string().default('127.0.0.1'),
+  /** Port the gateway listens on. */
+  LATTICE_GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8888),
+  /** Python that runs local kernels (ipykernel must be installed in it). */
+  LATTICE_PYTHON: z.string().default(existsSync(VENV_PYTHON) ? VENV_PYTHON : 'python3'),
+  /** Gateway data: connection files and kernel logs live under `<dir>/kernels/`. */
+  LATTICE_DATA_DIR: z.string().default(path.join(ROOT, '.data')),
+  /** Comma-separated browser origins allowed for CORS and websocket upgrades. */
+  LATTICE_WEB_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+  /** pino log level. */
+  LATTICE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds a kernel may take from launch to answering kernel_info before it is `failed: timeout`. */
+  LATTICE_KERNEL_START_TIMEOUT_S: seconds(60),
+  /** Seconds a kernel gets to exit after shutdown_request before it is signalled. */
+  LATTICE_KERNEL_SHUTDOWN_WAIT_S: seconds(5),
+  /** Seconds between writes of a kernel's last_activity to Postgres (state changes are written at once). */
+  LATTICE_ACTIVITY_WRITE_INTERVAL_S: seconds(10),
+  /** Seconds between checks that each kernel process is still alive. */
+  LATTICE_KERNEL_POLL_INTERVAL_S: seconds(2),
+  /** Seconds between websocket pings; a client missing one round is disconnected. */
+  LATTICE_WS_PING_INTERVAL_S: seconds(30),
+  /** `stop`: shut kernels down when the gateway exits; `keep`: leave them running to reattach on restart. */
+  LATTICE_KERNELS_ON_EXIT: z.enum(['stop', 'keep']).default('stop'),
+});
+
+export interface TGatewayConfig {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  python: string;
+  dataDir: string;
+  webOrigins: readonly string[];
+  logLevel: string;
+  kernelStartTimeoutMs: number;
+  kernelShutdownWaitMs: number;
+  activityWriteIntervalMs: number;
+  kernelPollIntervalMs: number;
+  wsPingIntervalMs: number;
+  kernelsOnExit: 'stop' | 'keep';
+  /** The gateway's variables that local kernels inherit; secrets such as DATABASE_URL are not among them. */
+  kernelBaseEnv: Readonly<Record<string, string>>;
+}
+
+const KERNEL_INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
+
+/** Parses the environment (default: `process.env`); throws a readable error on a bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<TGatewayConfig> {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid gateway configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    host: e.LATTICE_GATEWAY_HOST,
+    port: e.LATTICE_GATEWAY_PORT,
+    python: e.LATTICE_PYTHON,
+    dataDir: path.resolve(e.LATTICE_DATA_DIR),
+    webOrigins: Object.freeze(e.LATTICE_WEB_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)),
+    logLevel: e.LATTICE_LOG_LEVEL,
+    kernelStartTimeoutMs: e.LATTICE_KERNEL_START_TIMEOUT_S * 1000,
+    kernelShutdownWaitMs: e.LATTICE_KERNEL_SHUTDOWN_WAIT_S * 1000,
+    activityWriteIntervalMs: e.LATTICE_ACTIVITY_WRITE_INTERVAL_S * 1000,
+    kernelPollIntervalMs: e.LATTICE_KERNEL_POLL_INTERVAL_S * 1000,
+    wsPingIntervalMs: e.LATTICE_WS_PING_INTERVAL_S * 1000,
+    kernelsOnExit: e.LATTICE_KERNELS_ON_EXIT,
+    kernelBaseEnv: Object.freeze(
+      Object.fromEntries(KERNEL_INHERITED_ENV.flatMap((name) => (env[name] ? [[name, env[name] as string]] : []))),
+    ),
+  });
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError } from '../../common/errors';
+import type { TKernelModel, TStartKernelBody } from '../../common/kernel-model';
+import type { TDb } from '../../db/client';
+import { authorizeKernel, kernelNotFound } from '../auth/access';
+import type { TCaller } from '../auth/caller';
+import { ZConnectionInfo, type KernelProvisioner } from '../provisioners/provisioner';
+import type { ProvisionerRegistry } from '../provisioners/registry';
+import { ActivityTracker } from './activity';
+import type { TKernelRecord } from './kernel-record';
+import { toEnvironmentSpec } from './kernelspecs';
+import { toKernelModel } from './kernel-model';
+import { resolveLaunchTarget } from './launch-target';
+import { KernelStartError, ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
+import { KernelStore } from './state-store';
+import { visibleProjectIds } from './visibility';
+
+export interface TKernelManagerOptions {
+  db: TDb;
+  registry: ProvisionerRegistry;
+  logger: Logger;
+  startTimeoutMs: number;
+  shutdownWaitMs: number;
+  activityWriteIntervalMs: number;
+  pollIntervalMs: number;
+  kernelsOnExit: 'stop' | 'keep';
+}
+
+/**
+ * Owns every kernel this gateway runs (jupyter_server's MultiKernelManager): launch,
+ * lookup, interrupt, restart, stop, the liveness loop and reattach. Every public method
+ * takes the caller and checks their role itself, so no route can forget to.
+ */
+export class KernelManager {
+  private readonly kernels = new Map<string, ManagedKernel>();
+  private readonly store: KernelStore;
+  private readonly activity: ActivityTracker;
+  private readonly kernelDeps: TManagedKernelDeps;
+  private readonly poller: NodeJS.Timeout;
+  /** Identifies this gateway process in `kernels.gateway_id`. */
+  readonly gatewayId = randomUUID();
+
+  constructor(private readonly opts: TKernelManagerOptions) {
+    this.store = new KernelStore(opts.db);
+    this.activity = new ActivityTracker(this.store, opts.activityWriteIntervalMs, opts.logger);
+    this.kernelDeps = {
+      store: this.store,
+      activity: this.activity,
+      logger: opts.logger,
+      startTimeoutMs: opts.startTimeoutMs,
+      shutdownWaitMs: opts.shutdownWaitMs,
+    };
+    this.poller = setInterval(() => void this.pollAll(), opts.pollIntervalMs);
+    this.poller.unref();
+  }
+
+  /** `POST /api/kernels`: resolves project/environment, launches, answers once the kernel is idle. */
+  async start(caller: TCaller, body: TStartKernelBody): Promise<TKernelModel> {
+    const target = await resolveLaunchTarget(this.opts.db, caller, body);
+    const environment = toEnvironmentSpec(target.environment);
+    const factory = this.opts.registry.get(environment.provisioner);
+    const now = new Date();
+    const record: TKernelRecord = {
+      id: randomUUID(),
+      projectId: target.projectId,
+      notebookId: target.notebookId,
+      userId: caller.userId,
+      environmentId: environment.id,
+      environment,
+      kernelspecName: target.kernelspecName,
+      provisioner: factory.name,
+      state: 'queued',
+      reason: null,
+      detail: null,
+      requestedAt: now,
+      startedAt: null,
+      lastActivityAt: now,
+      stoppedAt: null,
+    };
+    await this.store.insert(record, this.gatewayId);
+    const logger = this.opts.logger.child({ kernelId: record.id });
+    const provisioner = factory.create({ kernelId: record.id, logger });
+    const kernel = new ManagedKernel(record, provisioner, { kernelId: record.id, environment, env: target.env }, this.kernelDeps);
+    this.kernels.set(record.id, kernel);
+    try {
+      await kernel.start();
+    } catch (err) {
+      this.kernels.delete(record.id);
+      await kernel.flushWrites();
+      if (err instanceof KernelStartError) throw new AppError('KERNEL_UNAVAILABLE', err.message);
+      throw err;
+    }
+    await kernel.flushWrites();
+    return toKernelModel(kernel.record, kernel.connections);
+  }
+
+  /** `GET /api/kernels/{id}`: the live record if this gateway runs it, else the stored one. */
+  async get(caller: TCaller, id: string): Promise<TKernelModel> {
+    const managed = this.kernels.get(id);
+    const record = managed?.record ?? (await this.store.get(id));
+    if (!record) throw kernelNotFound(id);
+    await authorizeKernel(this.opts.db, caller, record, 'view');
+    return toKernelModel(record, managed?.connections ?? 0);
+  }
+
+  /** `GET /api/kernels`: non-terminal kernels in projects the caller may see. */
+  async list(caller: TCaller, projectId?: string): Promise<TKernelModel[]> {
+    const visible = await visibleProjectIds(this.opts.db, caller);
+    let projects = visible === 'all' ? undefined : visible;
+    if (projectId) projects = projects ? projects.filter((p) => p === projectId) : [projectId];
+    const records = await this.store.listActive(projects);
+    return records.map((stored) => {
+      const managed = this.kernels.get(stored.id);
+      return toKernelModel(managed?.record ?? stored, managed?.connections ?? 0);
+    });
+  }
+
+  /** A kernel this gateway runs that the caller may act on; 404/403/409 otherwise. */
+  private async running(caller: TCaller, id: string, action: 'run' | 'stop'): Promise<ManagedKernel> {
+    const kernel = this.kernels.get(id);
+    const record = kernel?.record ?? (await this.store.get(id));
+    if (!record) throw kernelNotFound(id);
+    await authorizeKernel(this.opts.db, caller, record, action);
+    if (!kernel) throw kernelNotFound(id);
+    return kernel;
+  }
+
+  async interrupt(caller: TCaller, id: string): Promise<void> {
+    const kernel = await this.running(caller, id, 'run');
+    if (!kernel.isRunning) throw busyWithLifecycle(kernel);
+    await kernel.interrupt();
+  }
+
+  async restart(caller: TCaller, id: string): Promise<TKernelModel> {
+    const kernel = await this.running(caller, id, 'run');
+    if (!kernel.isRunning) throw busyWithLifecycle(kernel);
+    try {
+      await kernel.restart();
+    } catch (err) {
+      this.kernels.delete(id);
+      await kernel.flushWrites();
+      throw new AppError('KERNEL_UNAVAILABLE', `The kernel could not be restarted: ${(err as Error).message}`);
+    }
+    await kernel.flushWrites();
+    return toKernelModel(kernel.record, kernel.connections);
+  }
+
+  /** `DELETE /api/kernels/{id}`: stopping → stopped, reason user-request. */
+  async shutdown(caller: TCaller, id: string): Promise<void> {
+    const kernel = await this.running(caller, id, 'stop');
+    if (kernel.isBusyWithLifecycle) throw busyWithLifecycle(kernel);
+    await this.stopKernel(kernel, 'user-request');
+  }
+
+  private async stopKernel(kernel: ManagedKernel, reason: 'user-request' | null, detail: string | null = null): Promise<void> {
+    await kernel.stop(reason, detail);
+    this.kernels.delete(kernel.record.id);
+    await kernel.flushWrites();
+  }
+
+  /** For the websocket upgrade: a running kernel the caller may run code on. */
+  async connect(caller: TCaller, id: string): Promise<ManagedKernel> {
+    const kernel = await this.running(caller, id, 'run');
+    if (!kernel.isRunning && kernel.record.state !== 'restarting') throw busyWithLifecycle(kernel);
+    return kernel;
+  }
+
+  /** The liveness loop: a running kernel whose process is gone becomes `dead`. */
+  private async pollAll(): Promise<void> {
+    for (const kernel of [...this.kernels.values()]) {
+      if (!kernel.isRunning) continue;
+      const exit = await kernel.provisioner.poll().catch(() => null);
+      if (!exit || !kernel.isRunning) continue;
+      kernel.logger.warn({ exit }, 'kernel process ended');
+      await kernel.markDead(exit);
+      this.kernels.delete(kernel.record.id);
+    }
+  }
+
+  /**
+   * After a gateway restart: kernels Postgres says are alive get their provisioner rebuilt
+   * from `provisioner_state` and are reconnected; those that cannot be are `dead: gateway-lost`.
+   */
+  async reattach(): Promise<void> {
+    for (const { record, provisionerState } of await this.store.listForReattach()) {
+      const logger = this.opts.logger.child({ kernelId: record.id });
+      const lost = async (why: string) => {
+        logger.warn({ why }, 'kernel lost while the gateway was down');
+        await this.store.transition(record.id, {
+          from: record.state,
+          to: 'dead',
+          reason: 'gateway-lost',
+          detail: why,
+          stoppedAt: new Date(),
+        });
+      };
+      if (!this.opts.registry.has(record.provisioner)) {
+        await lost(`provisioner ${record.provisioner} is not enabled`);
+        continue;
+      }
+      let provisioner: KernelProvisioner | null = null;
+      try {
+        provisioner = this.opts.registry.get(record.provisioner).fromInfo(provisionerState, { kernelId: record.id, logger });
+        if ((await provisioner.poll()) !== null) {
+          await provisioner.cleanup({ restart: false });
+          await lost('the kernel process had ended');
+          continue;
+        }
+        const connection = ZConnectionInfo.parse((provisionerState as { connection?: unknown })?.connection);
+        const spec = { kernelId: record.id, environment: record.environment, env: { KERNEL_PROJECT: record.projectId } };
+        const kernel = new ManagedKernel(record, provisioner, spec, this.kernelDeps);
+        this.kernels.set(record.id, kernel);
+        await kernel.reattach(connection);
+        await kernel.flushWrites();
+        logger.info('kernel reattached');
+      } catch (err) {
+        this.kernels.get(record.id)?.detach();
+        this.kernels.delete(record.id);
+        logger.warn({ err }, 'reattach failed');
+        // A process that does not answer is of no use to anyone; do not leave it running.
+        await provisioner?.kill({ restart: false }).catch(() => undefined);
+        await provisioner?.cleanup({ restart: false }).catch(() => undefined);
+        await lost(`could not reattach: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /** Stops every kernel this gateway runs (tests, and a gateway exiting with `stop`). */
+  async shutdownAll(): Promise<void> {
+    await Promise.all(
+      [...this.kernels.values()].map(async (kernel) => {
+        await kernel.operationDone();
+        if (this.kernels.has(kernel.record.id)) await this.stopKernel(kernel, null, 'The gateway shut down.');
+      }),
+    );
+  }
+
+  /** Gateway exit: stop or detach kernels (LATTICE_KERNELS_ON_EXIT), flush activity. */
+  async close(): Promise<void> {
+    clearInterval(this.poller);
+    if (this.opts.kernelsOnExit === 'stop') await this.shutdownAll();
+    for (const kernel of this.kernels.values()) kernel.detach();
+    this.kernels.clear();
+    await this.activity.close();
+  }
+}
+
+function busyWithLifecycle(kernel: ManagedKernel): AppError {
+  return new AppError('CONFLICT', `The kernel is ${kernel.record.state}; try again in a moment.`);
+}

@@ -1,0 +1,21 @@
+import type { TEnvironmentSpec } from '../../common/environment';
+import type { TKernelState } from '../../common/kernel-states';
+
+/** A kernel as the gateway tracks it: the columns of `kernels` that the model and lifecycle use. */
+export interface TKernelRecord {
+  id: string;
+  projectId: string;
+  notebookId: string | null;
+  userId: string;
+  environmentId: string | null;
+  environment: TEnvironmentSpec;
+  kernelspecName: string;
+  provisioner: string;
+  state: TKernelState;
+  reason: string | null;
+  detail: string | null;
+  requestedAt: Date;
+  startedAt: Date | null;
+  lastActivityAt: Date;
+  stoppedAt: Date | null;
+}

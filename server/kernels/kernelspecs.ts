@@ -1,0 +1,88 @@
+import { and, inArray, isNull, or } from 'drizzle-orm';
+import {
+  DEFAULT_ENVIRONMENT_SLUG,
+  KERNELSPEC_ALIASES,
+  ZEnvironmentSpec,
+  computeUnitsPerHour,
+  hardwareLabel,
+  type TEnvironmentSpec,
+} from '../../common/environment';
+import type { TDb } from '../../db/client';
+import { environments } from '../../db/schema';
+
+type TEnvironmentRow = typeof environments.$inferSelect;
+
+/** A kernelspec as jupyter_server's `/api/kernelspecs` returns it. */
+export interface TKernelspecModel {
+  name: string;
+  spec: {
+    argv: string[];
+    display_name: string;
+    language: string;
+    interrupt_mode: 'signal' | 'message';
+    env: Record<string, string>;
+    metadata: Record<string, unknown>;
+  };
+  resources: Record<string, string>;
+}
+
+/** The snapshot a kernel keeps of its environment (validated: it drives a launch). */
+export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec {
+  return ZEnvironmentSpec.parse(row);
+}
+
+/** `python3` → `default`; other names are environment slugs. */
+export function resolveKernelspecName(name: string | undefined): string {
+  const requested = name ?? DEFAULT_ENVIRONMENT_SLUG;
+  return KERNELSPEC_ALIASES[requested] ?? requested;
+}
+
+/** Non-archived environments that are global or belong to one of `projectIds`. */
+export async function visibleEnvironments(db: TDb, projectIds: readonly string[] | 'all'): Promise<TEnvironmentRow[]> {
+  const scope =
+    projectIds === 'all' ? undefined : projectIds.length ? or(isNull(environments.projectId), inArray(environments.projectId, [...projectIds])) : isNull(environments.projectId);
+  return db.select().from(environments).where(and(isNull(environments.archivedAt), scope)).orderBy(environments.slug);
+}
+
+/** The kernelspec for an environment; `interruptMode` comes from its provisioner. */
+export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptMode: 'signal' | 'message'): TKernelspecModel {
+  const env = toEnvironmentSpec(row);
+  return {
+    name,
+    spec: {
+      argv: env.argv ?? ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      display_name: hardwareLabel(env),
+      language: env.language,
+      interrupt_mode: interruptMode,
+      env: {},
+      metadata: {
+        lattice: {
+          environmentId: env.id,
+          provisioner: env.provisioner,
+          cpuRequestM: env.cpuRequestM,
+          cpuLimitM: env.cpuLimitM,
+          memoryRequestMib: env.memoryRequestMib,
+          memoryLimitMib: env.memoryLimitMib,
+          gpus: env.gpus,
+          spark: env.spark,
+          idleTimeoutS: env.idleTimeoutS,
+          computeUnitsPerHour: computeUnitsPerHour(env),
+        },
+      },
+    },
+    resources: {},
+  };
+}
+
+/** Every visible environment as a kernelspec, plus the aliases of the default one. */
+export function kernelspecsFor(rows: readonly TEnvironmentRow[], interruptMode: (row: TEnvironmentRow) => 'signal' | 'message') {
+  const specs: Record<string, TKernelspecModel> = {};
+  for (const row of rows) specs[row.slug] = toKernelspecModel(row.slug, row, interruptMode(row));
+  for (const [alias, slug] of Object.entries(KERNELSPEC_ALIASES)) {
+    const row = rows.find((r) => r.slug === slug);
+    if (row && !specs[alias]) specs[alias] = toKernelspecModel(alias, row, interruptMode(row));
+  }
+  const defaultName = specs.python3 ? 'python3' : specs[DEFAULT_ENVIRONMENT_SLUG] ? DEFAULT_ENVIRONMENT_SLUG : (rows[0]?.slug ?? DEFAULT_ENVIRONMENT_SLUG);
+  return { default: defaultName, kernelspecs: specs };
+}
+

@@ -1,0 +1,105 @@
+import { and, eq, isNull, or } from 'drizzle-orm';
+import { AppError } from '../../common/errors';
+import type { TStartKernelBody } from '../../common/kernel-model';
+import { can } from '../../common/roles';
+import type { TDb } from '../../db/client';
+import { environments, notebooks, projectMembers, projects } from '../../db/schema';
+import { projectAccess } from '../auth/access';
+import type { TCaller } from '../auth/caller';
+import { resolveKernelspecName } from './kernelspecs';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TLaunchTarget {
+  projectId: string;
+  notebookId: string | null;
+  environment: typeof environments.$inferSelect;
+  /** The name the client asked for (kept so clients see the kernelspec they chose). */
+  kernelspecName: string;
+  /** KERNEL_* variables for the kernel process; KERNEL_USERNAME is the authenticated user. */
+  env: Record<string, string>;
+}
+
+/**
+ * Where a `POST /api/kernels` goes: the token's project, else `KERNEL_PROJECT`, else the
+ * caller's personal project. Checks that the caller may run kernels there, that the
+ * kernelspec is usable in it and that `KERNEL_NOTEBOOK` belongs to it.
+ */
+export async function resolveLaunchTarget(db: TDb, caller: TCaller, body: TStartKernelBody): Promise<TLaunchTarget> {
+  const requestedProject = body.env?.KERNEL_PROJECT;
+  let projectId: string;
+  if (caller.tokenProjectId) {
+    projectId = caller.tokenProjectId;
+    if (requestedProject && requestedProject !== projectId && (await findProjectId(db, requestedProject)) !== projectId) {
+      throw new AppError('FORBIDDEN', 'This token may only start kernels in the project it was issued for.');
+    }
+  } else if (requestedProject) {
+    const found = await findProjectId(db, requestedProject);
+    if (!found) throw projectNotFound(requestedProject);
+    projectId = found;
+  } else {
+    projectId = await ensurePersonalProject(db, caller);
+  }
+
+  const access = await projectAccess(db, caller, projectId);
+  if (!can(access, 'view')) throw projectNotFound(requestedProject ?? projectId);
+  if (!can(access, 'run')) {
+    throw new AppError('FORBIDDEN', 'Viewers cannot start kernels in this project; ask an owner for editor access.');
+  }
+
+  const slug = resolveKernelspecName(body.name);
+  const [environment] = await db
+    .select()
+    .from(environments)
+    .where(
+      and(
+        eq(environments.slug, slug),
+        isNull(environments.archivedAt),
+        or(isNull(environments.projectId), eq(environments.projectId, projectId)),
+      ),
+    );
+  if (!environment) throw new AppError('NOT_FOUND', `No kernelspec "${body.name ?? slug}" is available in this project.`);
+
+  const notebookId = body.env?.KERNEL_NOTEBOOK ?? null;
+  if (notebookId !== null) {
+    const [notebook] = UUID.test(notebookId)
+      ? await db.select({ id: notebooks.id }).from(notebooks).where(and(eq(notebooks.id, notebookId), eq(notebooks.projectId, projectId)))
+      : [];
+    if (!notebook) throw new AppError('NOT_FOUND', `Notebook ${notebookId} is not in this project.`);
+  }
+
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body.env ?? {})) if (k.startsWith('KERNEL_')) env[k] = v;
+  env.KERNEL_USERNAME = caller.email;
+  env.KERNEL_PROJECT = projectId;
+  return { projectId, notebookId, environment, kernelspecName: body.name ?? slug, env };
+}
+
+function projectNotFound(ref: string): AppError {
+  return new AppError('NOT_FOUND', `No project "${ref}" that you are a member of.`);
+}
+
+async function findProjectId(db: TDb, ref: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: projects.id })
+    .from(projects)
+    .where(UUID.test(ref) ? eq(projects.id, ref) : eq(projects.slug, ref));
+  return row?.id ?? null;
+}
+
+/**
+ * The caller's personal project, created on first use with them as owner. Concurrent first
+ * launches race on the unique `personal_owner_id`; the loser reads the winner's row.
+ */
+export async function ensurePersonalProject(db: TDb, caller: TCaller): Promise<string> {
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(projects)
+      .values({ name: 'Personal', slug: `personal-${caller.userId}`, personalOwnerId: caller.userId, createdBy: caller.userId })
+      .onConflictDoNothing({ target: projects.personalOwnerId })
+      .returning({ id: projects.id });
+    const projectId = created?.id ?? (await tx.select({ id: projects.id }).from(projects).where(eq(projects.personalOwnerId, caller.userId)))[0].id;
+    await tx.insert(projectMembers).values({ projectId, userId: caller.userId, role: 'owner' }).onConflictDoNothing();
+    return projectId;
+  });
+}

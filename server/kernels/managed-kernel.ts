@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { TKernelReason, TKernelState } from '../../common/kernel-states';
+import { KernelSocket } from '../bridge/kernel-socket';
+import { buildMessage, parentMsgId, parseHeader } from '../bridge/messages';
+import type { TWireMessage } from '../bridge/wire';
+import type { KernelProvisioner, TConnectionInfo, TExitInfo, TLaunchSpec } from '../provisioners/provisioner';
+import type { ActivityTracker } from './activity';
+import type { TKernelRecord } from './kernel-record';
+import type { KernelStore, TTransition } from './state-store';
+
+/** How often the ready nudge re-sends kernel_info_request while iopub has stayed silent. */
+const NUDGE_INTERVAL_MS = 500;
+/** Grace after SIGTERM (and after SIGKILL) before the gateway gives up waiting. */
+const SIGNAL_WAIT_MS = 2000;
+
+export interface TManagedKernelDeps {
+  store: KernelStore;
+  activity: ActivityTracker;
+  logger: Logger;
+  startTimeoutMs: number;
+  shutdownWaitMs: number;
+}
+
+/** A websocket session (or anything else) that follows a kernel's iopub and its end. */
+export interface TKernelListener {
+  onIopub(msg: TWireMessage): void;
+  /** The kernel stopped or died; the listener lets its client go. */
+  onKernelGone(): void;
+}
+
+/** A launch that did not produce a ready kernel; `reason` becomes the `failed` reason. */
+export class KernelStartError extends Error {
+  constructor(
+    readonly reason: TKernelReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KernelStartError';
+  }
+}
+
+function describeExit(exit: TExitInfo): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode ?? 'unknown'}`;
+}
+
+/**
+ * One kernel this gateway runs: its provisioner, its own ZeroMQ sockets (iopub, shared by
+ * every websocket session; shell and control for the gateway's own requests), its state
+ * and the listeners that relay its iopub. The kernel manager is the only caller.
+ */
+export class ManagedKernel {
+  private conn: TConnectionInfo | null = null;
+  private sockets: { iopub: KernelSocket; shell: KernelSocket; control: KernelSocket } | null = null;
+  private readonly listeners = new Set<TKernelListener>();
+  private readonly replyWaiters = new Map<string, () => void>();
+  private readonly iopubWaiters = new Set<() => void>();
+  /** The gateway's own Jupyter session id, for the requests it sends itself. */
+  private readonly session = randomUUID();
+  private writes: Promise<void> = Promise.resolve();
+  /** Set while a start, restart or stop runs: iopub status and the liveness loop leave the state alone. */
+  private operation: Promise<unknown> | null = null;
+  readonly logger: Logger;
+
+  constructor(
+    readonly record: TKernelRecord,
+    readonly provisioner: KernelProvisioner,
+    private spec: TLaunchSpec,
+    private readonly deps: TManagedKernelDeps,
+  ) {
+    this.logger = deps.logger.child({ kernelId: record.id });
+  }
+
+  get connections(): number {
+    return this.listeners.size;
+  }
+
+  /** Ports and key for a websocket session's sockets; only while the kernel has a process. */
+  get connection(): TConnectionInfo {
+    if (!this.conn) throw new Error(`kernel ${this.record.id} has no connection`);
+    return this.conn;
+  }
+
+  /** Idle or busy with no lifecycle operation under way: it can take messages, interrupts, restarts. */
+  get isRunning(): boolean {
+    return this.operation === null && (this.record.state === 'idle' || this.record.state === 'busy');
+  }
+
+  get isBusyWithLifecycle(): boolean {
+    return this.operation !== null;
+  }
+
+  /** Resolves when the start/restart/stop under way (if any) has finished, however it ended. */
+  async operationDone(): Promise<void> {
+    await this.operation?.catch(() => undefined);
+  }
+
+  addListener(listener: TKernelListener): void {
+    this.listeners.add(listener);
+  }
+
+  removeListener(listener: TKernelListener): void {
+    this.listeners.delete(listener);
+  }
+
+  /** Records a transition in memory at once and in Postgres in order. */
+  private setState(to: TKernelState, extra: Omit<TTransition, 'from' | 'to'> = {}): void {
+    const from = this.record.state;
+    if (from === to) return;
+    Object.assign(this.record, { state: to, reason: extra.reason ?? null, detail: extra.detail ?? null, lastActivityAt: new Date() });
+    if (extra.startedAt) this.record.startedAt = extra.startedAt;
+    if (extra.stoppedAt) this.record.stoppedAt = extra.stoppedAt;
+    this.logger.info({ from, to, reason: extra.reason }, 'kernel state');
+    this.writes = this.writes
+      .then(() => this.deps.store.transition(this.record.id, { from, to, ...extra }))
+      .catch((err) => this.logger.error({ err }, 'kernel state write failed'));
+  }
+
+  /** Resolves when every state change so far is in Postgres. */
+  flushWrites(): Promise<void> {
+    return this.writes;
+  }
+
+  private run<T>(op: () => Promise<T>): Promise<T> {
+    const p = op().finally(() => {
+      this.operation = null;
+    });
+    this.operation = p;
+    return p;
+  }
+
+  /** queued → provisioning → starting → idle; on any failure `failed` and nothing left behind. */
+  start(): Promise<void> {
+    return this.run(async () => {
+      this.setState('provisioning');
+      try {
+        await this.launchAndAwaitReady();
+        this.setState('idle', { startedAt: new Date() });
+      } catch (err) {
+        const reason = err instanceof KernelStartError ? err.reason : 'error';
+        this.logger.warn({ err }, 'kernel failed to start');
+        await this.releaseProcess(false);
+        this.setState('failed', { reason, detail: (err as Error).message, stoppedAt: new Date() });
+        this.goodbye();
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Reconnects to a kernel an earlier gateway launched (its process still runs) and waits
+   * until it answers, so a reattached kernel is as ready as a fresh one.
+   */
+  reattach(connection: TConnectionInfo): Promise<void> {
+    return this.run(async () => {
+      this.openSockets(connection);
+      await this.awaitReady();
+      this.setState('idle');
+    });
+  }
+
+  private async launchAndAwaitReady(): Promise<void> {
+    let conn: TConnectionInfo;
+    try {
+      conn = await this.provisioner.launch(this.spec, (step) => {
+        if (step === 'starting') this.setState('starting');
+      });
+    } catch (err) {
+      throw new KernelStartError('error', `The kernel could not be launched: ${(err as Error).message}`);
+    }
+    await this.deps.store.saveLaunch(this.record.id, this.provisioner.toInfo(), conn);
+    if (!this.sockets) this.openSockets(conn);
+    await this.awaitReady();
+  }
+
+  private openSockets(conn: TConnectionInfo): void {
+    this.conn = conn;
+    const onRejected = (channel: string) => (err: Error) => this.logger.warn({ channel, err: err.message }, 'dropped kernel message');
+    const onReply = (msg: TWireMessage) => {
+      const parent = parentMsgId(msg.parts[1]);
+      if (parent) this.replyWaiters.get(parent)?.();
+    };
+    this.sockets = {
+      iopub: new KernelSocket(conn, 'iopub', { onMessage: (m) => this.onIopub(m), onRejected: onRejected('iopub') }),
+      shell: new KernelSocket(conn, 'shell', { onMessage: onReply, onRejected: onRejected('shell') }),
+      control: new KernelSocket(conn, 'control', { onMessage: onReply, onRejected: onRejected('control') }),
+    };
+  }
+
+  private closeSockets(): void {
+    if (!this.sockets) return;
+    for (const s of Object.values(this.sockets)) s.close();
+    this.sockets = null;
+  }
+
+  private onIopub(msg: TWireMessage): void {
+    this.touch();
+    for (const waiter of this.iopubWaiters) waiter();
+    let header;
+    try {
+      header = parseHeader(msg.parts[0]);
+    } catch {
+      this.logger.warn('dropped iopub message with an unreadable header');
+      return;
+    }
+    if (header.msg_type === 'status' && this.operation === null) this.onStatus(msg.parts[3]);
+    for (const listener of this.listeners) listener.onIopub(msg);
+  }
+
+  /** iopub `status` drives idle ⇄ busy; only its tiny content is parsed. */
+  private onStatus(content: Buffer): void {
+    if (this.record.state !== 'idle' && this.record.state !== 'busy') return;
+    let state: unknown;
+    try {
+      state = (JSON.parse(content.toString('utf8')) as { execution_state?: unknown }).execution_state;
+    } catch {
+      return;
+    }
+    if (state === 'busy' || state === 'idle') this.setState(state);
+  }
+
+  /** Records activity (a client message or kernel output); written to Postgres throttled. */
+  touch(): void {
+    const now = new Date();
+    this.record.lastActivityAt = now;
+    this.deps.activity.touch(this.record.id, now);
+  }
+
+  /**
+   * jupyter_server's nudge: ready only once a kernel_info_reply AND an iopub message have
+   * arrived, which proves the shell answers and our iopub subscription is live.
+   */
+  private awaitReady(): Promise<void> {
+    const { shell } = this.sockets!;
+    return new Promise((resolve, reject) => {
+      let replied = false;
+      let iopubSeen = false;
+      const ids: string[] = [];
+      const finish = (err?: Error) => {
+        clearInterval(nudger);
+        clearTimeout(timer);
+        for (const id of ids) this.replyWaiters.delete(id);
+        this.iopubWaiters.delete(onIopub);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onIopub = () => {
+        iopubSeen = true;
+        if (replied) finish();
+      };
+      const onReply = () => {
+        replied = true;
+        if (iopubSeen) finish();
+      };
+      const nudge = async () => {
+        const exit = await this.provisioner.poll();
+        if (exit) return finish(new KernelStartError('error', `The kernel process ended (${describeExit(exit)}) before it was ready; see its log.`));
+        // Once iopub has spoken, the reply to a request already sent is all that is missing.
+        if (iopubSeen) return;
+        const { msgId, parts } = buildMessage('kernel_info_request', {}, this.session);
+        ids.push(msgId);
+        this.replyWaiters.set(msgId, onReply);
+        shell.send({ parts, buffers: [] });
+      };
+      this.iopubWaiters.add(onIopub);
+      const nudger = setInterval(() => void nudge(), NUDGE_INTERVAL_MS);
+      const timer = setTimeout(
+        () => finish(new KernelStartError('timeout', `The kernel did not answer within ${Math.round(this.deps.startTimeoutMs / 1000)} s.`)),
+        this.deps.startTimeoutMs,
+      );
+      void nudge();
+    });
+  }
+
+  /** SIGINT to the process group for local kernels, interrupt_request on control otherwise. */
+  async interrupt(): Promise<void> {
+    if (this.provisioner.interruptMode === 'signal') {
+      await this.provisioner.interrupt();
+      return;
+    }
+    const { parts } = buildMessage('interrupt_request', {}, this.session);
+    this.sockets?.control.send({ parts, buffers: [] });
+  }
+
+  /** restarting → idle: same id, same connection info, a fresh process (state is gone). */
+  restart(): Promise<void> {
+    return this.run(async () => {
+      this.setState('restarting');
+      try {
+        await this.releaseProcess(true);
+        await this.launchAndAwaitReady();
+        this.setState('idle');
+      } catch (err) {
+        this.logger.warn({ err }, 'kernel failed to restart');
+        await this.releaseProcess(false);
+        this.setState('dead', { reason: 'error', detail: `Restart failed: ${(err as Error).message}`, stoppedAt: new Date() });
+        this.goodbye();
+        throw err;
+      }
+    });
+  }
+
+  /** stopping → stopped; the process group and connection file are gone afterwards. */
+  stop(reason: TKernelReason | null, detail: string | null = null): Promise<void> {
+    return this.run(async () => {
+      this.setState('stopping', { reason });
+      await this.releaseProcess(false);
+      this.setState('stopped', { reason, detail, stoppedAt: new Date() });
+      this.goodbye();
+    });
+  }
+
+  /** The liveness loop found the process gone: `dead` with the provisioner's reason. */
+  async markDead(exit: TExitInfo): Promise<void> {
+    await this.run(async () => {
+      await this.provisioner.cleanup({ restart: false });
+      this.setState('dead', { reason: exit.reason, detail: `The kernel process ended (${describeExit(exit)}).`, stoppedAt: new Date() });
+      this.goodbye();
+    });
+  }
+
+  /** Lets go of the kernel without stopping it (a gateway exiting with kernels kept for reattach). */
+  detach(): void {
+    this.goodbye();
+  }
+
+  /** Asks the kernel to shut down, then escalates SIGTERM → SIGKILL; cleans up after. */
+  private async releaseProcess(restart: boolean): Promise<void> {
+    if (this.sockets && (await this.provisioner.poll()) === null) {
+      const { parts } = buildMessage('shutdown_request', { restart }, this.session);
+      this.sockets.control.send({ parts, buffers: [] });
+      if (!(await this.waitForExit(this.deps.shutdownWaitMs))) {
+        await this.provisioner.terminate({ restart });
+        if (!(await this.waitForExit(SIGNAL_WAIT_MS))) {
+          await this.provisioner.kill({ restart });
+          await this.waitForExit(SIGNAL_WAIT_MS);
+        }
+      }
+    }
+    await this.provisioner.cleanup({ restart });
+  }
+
+  private async waitForExit(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if ((await this.provisioner.poll()) !== null) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return (await this.provisioner.poll()) !== null;
+  }
+
+  private goodbye(): void {
+    this.closeSockets();
+    this.deps.activity.forget(this.record.id);
+    for (const listener of [...this.listeners]) listener.onKernelGone();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,102 @@
+import { and, eq, inArray, notInArray } from 'drizzle-orm';
+import { ZEnvironmentSpec } from '../../common/environment';
+import { TERMINAL_STATES, ZKernelState, type TKernelState } from '../../common/kernel-states';
+import type { TDb } from '../../db/client';
+import { kernelEvents, kernels } from '../../db/schema';
+import type { TKernelRecord } from './kernel-record';
+
+type TKernelRow = typeof kernels.$inferSelect;
+
+export interface TTransition {
+  from: TKernelState | null;
+  to: TKernelState;
+  reason?: string | null;
+  detail?: string | null;
+  startedAt?: Date;
+  stoppedAt?: Date;
+}
+
+const TERMINAL = [...TERMINAL_STATES];
+
+/** Rows read back are validated: a bad environment snapshot must not reach a launch. */
+function toRecord(row: TKernelRow): TKernelRecord {
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    notebookId: row.notebookId,
+    userId: row.userId,
+    environmentId: row.environmentId,
+    environment: ZEnvironmentSpec.parse(row.environment),
+    kernelspecName: row.kernelspecName,
+    provisioner: row.provisioner,
+    state: ZKernelState.parse(row.state),
+    reason: row.reason,
+    detail: row.detail,
+    requestedAt: row.requestedAt,
+    startedAt: row.startedAt,
+    lastActivityAt: row.lastActivityAt,
+    stoppedAt: row.stoppedAt,
+  };
+}
+
+/** Postgres persistence of kernels: records, every state transition, reattach info, activity. */
+export class KernelStore {
+  constructor(private readonly db: TDb) {}
+
+  /** Inserts a new kernel with its first event (`→ queued`). */
+  async insert(record: TKernelRecord, gatewayId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.insert(kernels).values({ ...record, gatewayId });
+      await tx.insert(kernelEvents).values({ kernelId: record.id, fromState: null, toState: record.state });
+    });
+  }
+
+  /** Writes a state change and its `kernel_events` row together. */
+  async transition(kernelId: string, t: TTransition): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx
+        .update(kernels)
+        .set({
+          state: t.to,
+          reason: t.reason ?? null,
+          detail: t.detail ?? null,
+          lastActivityAt: new Date(),
+          ...(t.startedAt ? { startedAt: t.startedAt } : {}),
+          ...(t.stoppedAt ? { stoppedAt: t.stoppedAt, connection: null } : {}),
+        })
+        .where(eq(kernels.id, kernelId));
+      await tx.insert(kernelEvents).values({ kernelId, fromState: t.from, toState: t.to, reason: t.reason ?? null, detail: t.detail ?? null });
+    });
+  }
+
+  /** Saves what a reattach needs, right after a (re)launch. */
+  async saveLaunch(kernelId: string, provisionerState: Record<string, unknown>, connection: Record<string, unknown>): Promise<void> {
+    await this.db.update(kernels).set({ provisionerState, connection }).where(eq(kernels.id, kernelId));
+  }
+
+  async writeActivity(kernelId: string, at: Date): Promise<void> {
+    await this.db.update(kernels).set({ lastActivityAt: at }).where(eq(kernels.id, kernelId));
+  }
+
+  async get(kernelId: string): Promise<TKernelRecord | null> {
+    const [row] = await this.db.select().from(kernels).where(eq(kernels.id, kernelId));
+    return row ? toRecord(row) : null;
+  }
+
+  /** Non-terminal kernels, optionally only in the given projects. */
+  async listActive(projectIds?: readonly string[]): Promise<TKernelRecord[]> {
+    if (projectIds && projectIds.length === 0) return [];
+    const rows = await this.db
+      .select()
+      .from(kernels)
+      .where(and(notInArray(kernels.state, TERMINAL), projectIds ? inArray(kernels.projectId, [...projectIds]) : undefined))
+      .orderBy(kernels.requestedAt);
+    return rows.map(toRecord);
+  }
+
+  /** Non-terminal kernels with their reattach info, for a gateway that just started. */
+  async listForReattach(): Promise<Array<{ record: TKernelRecord; provisionerState: unknown }>> {
+    const rows = await this.db.select().from(kernels).where(notInArray(kernels.state, TERMINAL));
+    return rows.map((row) => ({ record: toRecord(row), provisionerState: row.provisionerState }));
+  }
+}

@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { TEnvironmentSpec } from '../../common/environment';
+import type { TKernelReason } from '../../common/kernel-states';
+
+/**
+ * The gateway's only door to compute (DESIGN 4.2), modelled on jupyter_client's
+ * KernelProvisionerBase. One instance per kernel, owned by that kernel's `ManagedKernel`;
+ * only the kernel manager calls these methods, never an HTTP handler.
+ *
+ * `restart: true` means the kernel is being replaced by a fresh process with the same
+ * kernel id and connection info (ports and key), so whatever a relaunch needs is kept.
+ */
+export interface KernelProvisioner {
+  readonly name: string;
+  /** How `interrupt()` reaches the kernel; also published in the kernelspec. */
+  readonly interruptMode: 'signal' | 'message';
+
+  /**
+   * Called by the manager to start the kernel (and again after `cleanup({restart: true})`
+   * to relaunch it). Resolves with the connection info once the process exists; readiness
+   * (kernel_info) is the manager's business. Reports coarse progress through `onProgress`.
+   */
+  launch(spec: TLaunchSpec, onProgress: (step: TLaunchProgress) => void): Promise<TConnectionInfo>;
+
+  /** Called by the manager's liveness loop: null while the kernel runs, else how it ended. */
+  poll(): Promise<TExitInfo | null>;
+
+  /** Called for `POST …/interrupt` when `interruptMode` is `signal` (SIGINT to the process group). */
+  interrupt(): Promise<void>;
+
+  /** Polite stop (SIGTERM), called when the kernel ignored shutdown_request. */
+  terminate(opts: { restart: boolean }): Promise<void>;
+
+  /** Forceful stop (SIGKILL), called when `terminate` did not end the kernel in time. */
+  kill(opts: { restart: boolean }): Promise<void>;
+
+  /**
+   * Called after the process is gone. Without restart it releases everything the kernel
+   * held (connection file, ports, later cgroups/pods); with restart it keeps what the
+   * relaunch reuses.
+   */
+  cleanup(opts: { restart: boolean }): Promise<void>;
+
+  /** What `fromInfo` needs to reattach; the manager persists it in `kernels.provisioner_state`. */
+  toInfo(): Record<string, unknown>;
+}
+
+/** What a launch is for. `env` holds the client's KERNEL_* variables (already filtered). */
+export interface TLaunchSpec {
+  kernelId: string;
+  environment: TEnvironmentSpec;
+  env: Record<string, string>;
+}
+
+export type TLaunchProgress = 'scheduled' | 'pulling-image' | 'starting';
+
+export interface TExitInfo {
+  exitCode: number | null;
+  signal: string | null;
+  reason: TKernelReason;
+}
+
+/** A Jupyter connection file's content. The key never leaves the gateway. */
+export const ZConnectionInfo = z.object({
+  transport: z.literal('tcp'),
+  ip: z.string(),
+  shell_port: z.number().int(),
+  iopub_port: z.number().int(),
+  stdin_port: z.number().int(),
+  control_port: z.number().int(),
+  hb_port: z.number().int(),
+  key: z.string(),
+  signature_scheme: z.literal('hmac-sha256'),
+  kernel_name: z.string().optional(),
+});
+export type TConnectionInfo = z.infer<typeof ZConnectionInfo>;
+
+/** Per-kernel context a factory gives each provisioner. */
+export interface TProvisionerContext {
+  kernelId: string;
+  logger: Logger;
+}
+
+/**
+ * A registry entry. `create` makes a provisioner for a new kernel; `fromInfo` rebuilds one
+ * from `toInfo()` output after a gateway restart (throws if the info is unusable).
+ */
+export interface TProvisionerFactory {
+  readonly name: string;
+  /** Published as the kernelspec's `interrupt_mode` for environments using this provisioner. */
+  readonly interruptMode: 'signal' | 'message';
+  create(ctx: TProvisionerContext): KernelProvisioner;
+  fromInfo(info: unknown, ctx: TProvisionerContext): KernelProvisioner;
+}
