@@ -1,0 +1,101 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { TDb } from '../db/client';
+import { attachChannels } from './bridge/upgrade';
+import type { TGatewayConfig } from './config';
+import { registerApiRoutes } from './http/api-routes';
+import { requireCaller } from './http/caller-hook';
+import { registerCors } from './http/cors';
+import { registerErrorHandling } from './http/errors';
+import { registerKernelRoutes } from './http/kernel-routes';
+import { registerKernelspecRoutes } from './http/kernelspec-routes';
+import { KernelManager } from './kernels/kernel-manager';
+import { localProvisionerFactory } from './provisioners/local-provisioner';
+import type { TProvisionerFactory } from './provisioners/provisioner';
+import { ProvisionerRegistry } from './provisioners/registry';
+
+export interface TGatewayDeps {
+  db: TDb;
+  config: Readonly<TGatewayConfig>;
+  logger?: Logger;
+  /** Replaces the default registry (`local` only); tests inject fakes here. */
+  provisioners?: readonly TProvisionerFactory[];
+}
+
+export interface TGatewayApp {
+  fastify: FastifyInstance;
+  kernels: KernelManager;
+  /** Closes websockets, stops or detaches kernels (LATTICE_KERNELS_ON_EXIT), closes the server. */
+  close(): Promise<void>;
+}
+
+/** The URL without its query: `?token=` must never reach a log line. */
+function redactUrl(url: string): string {
+  return url.split('?')[0];
+}
+
+/**
+ * Builds the gateway from its dependencies (no listening, no signals: that is main.ts).
+ * Reattaches to kernels an earlier gateway process left running before it returns.
+ */
+export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
+  const { config, db } = deps;
+  const logger = deps.logger ?? pino({ level: config.logLevel, base: { service: 'gateway' } });
+  const registry = new ProvisionerRegistry(
+    deps.provisioners ?? [localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv })],
+  );
+  const kernels = new KernelManager({
+    db,
+    registry,
+    logger,
+    startTimeoutMs: config.kernelStartTimeoutMs,
+    shutdownWaitMs: config.kernelShutdownWaitMs,
+    activityWriteIntervalMs: config.activityWriteIntervalMs,
+    pollIntervalMs: config.kernelPollIntervalMs,
+    kernelsOnExit: config.kernelsOnExit,
+  });
+
+  const fastify = Fastify({
+    loggerInstance: logger.child(
+      {},
+      { serializers: { req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactUrl(req.url), id: req.id }) } },
+    ) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+  });
+  // Jupyter clients POST interrupt/restart with a JSON content type and no body.
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, body === '' ? {} : JSON.parse(body as string));
+    } catch (err) {
+      (err as { statusCode?: number }).statusCode = 400;
+      done(err as Error, undefined);
+    }
+  });
+  registerErrorHandling(fastify);
+  registerCors(fastify, config.webOrigins);
+  registerApiRoutes(fastify);
+  await fastify.register(async (scope) => {
+    requireCaller(scope, db);
+    registerKernelspecRoutes(scope, db, registry);
+    registerKernelRoutes(scope, kernels);
+  });
+
+  const channels = attachChannels(fastify.server, {
+    db,
+    kernels,
+    origins: config.webOrigins,
+    pingIntervalMs: config.wsPingIntervalMs,
+    logger,
+  });
+  await kernels.reattach();
+
+  return {
+    fastify,
+    kernels,
+    async close() {
+      channels.close();
+      await kernels.close();
+      await fastify.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { fromZodIssues } from '../../common/errors';
+import { ZStartKernelBody } from '../../common/kernel-model';
+import { kernelNotFound } from '../auth/access';
+import type { KernelManager } from '../kernels/kernel-manager';
+import { callerOf } from './caller-hook';
+
+const ZKernelParams = z.object({ id: z.string() });
+const ZListQuery = z.looseObject({ project: z.uuid().optional() });
+const UUID = z.uuid();
+
+/** Unknown-format ids are simply kernels that do not exist (404), as in jupyter_server. */
+function kernelId(request: FastifyRequest): string {
+  const { id } = ZKernelParams.parse(request.params);
+  if (!UUID.safeParse(id).success) throw kernelNotFound(id);
+  return id;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) throw fromZodIssues(parsed.error.issues, what);
+  return parsed.data;
+}
+
+/** The kernel REST API (DESIGN 4.1); every handler is parse → one manager call → reply. */
+export function registerKernelRoutes(app: FastifyInstance, kernels: KernelManager): void {
+  app.get('/api/kernels', async (request) => {
+    const query = parse(ZListQuery, request.query, 'query');
+    return kernels.list(callerOf(request), query.project);
+  });
+
+  app.post('/api/kernels', async (request, reply) => {
+    const body = parse(ZStartKernelBody, request.body, 'kernel request');
+    const model = await kernels.start(callerOf(request), body);
+    return reply.status(201).header('Location', `/api/kernels/${model.id}`).send(model);
+  });
+
+  app.get('/api/kernels/:id', async (request) => kernels.get(callerOf(request), kernelId(request)));
+
+  app.delete('/api/kernels/:id', async (request, reply) => {
+    await kernels.shutdown(callerOf(request), kernelId(request));
+    return reply.status(204).send();
+  });
+
+  app.post('/api/kernels/:id/interrupt', async (request, reply) => {
+    await kernels.interrupt(callerOf(request), kernelId(request));
+    return reply.status(204).send();
+  });
+
+  app.post('/api/kernels/:id/restart', async (request) => kernels.restart(callerOf(request), kernelId(request)));
+}
