@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { WebSocket, type RawData } from 'ws';
+import type { ManagedKernel, TKernelListener } from '../kernels/managed-kernel';
+import { KernelSocket } from './kernel-socket';
+import { CLIENT_CHANNELS, MalformedFrameError, parseHeader, type TChannel, type TRelayMessage } from './messages';
+import type { TWireMessage } from './wire';
+import { decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from './ws-serializers';
+
+export type TWsProtocol = 'v1' | 'legacy';
+
+/** Close code for a frame the gateway cannot read (RFC 6455: inconsistent data). */
+export const CLOSE_MALFORMED = 1007;
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
+/**
+ * One websocket ↔ one kernel. Shell, control and stdin get this session's own DEALER
+ * sockets (one routing id, so the kernel's replies and input requests come back here and
+ * nowhere else); iopub is the kernel's shared subscription, fanned out to every session.
+ */
+export class ChannelsSession implements TKernelListener {
+  private readonly sockets: Map<TChannel, KernelSocket>;
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly kernel: ManagedKernel,
+    private readonly protocol: TWsProtocol,
+    private readonly logger: Logger,
+  ) {
+    const routingId = randomUUID();
+    this.sockets = new Map(
+      (['shell', 'control', 'stdin'] as const).map((channel) => [
+        channel,
+        new KernelSocket(
+          kernel.connection,
+          channel,
+          {
+            onMessage: (msg) => this.toClient(channel, msg),
+            onRejected: (err) => this.logger.warn({ channel, err: err.message }, 'dropped kernel message'),
+          },
+          routingId,
+        ),
+      ]),
+    );
+    kernel.addListener(this);
+    ws.on('message', (data, isBinary) => this.fromClient(data, isBinary));
+    ws.on('close', () => this.dispose());
+    ws.on('error', (err) => this.logger.warn({ err: err.message }, 'websocket error'));
+    this.logger.info({ protocol }, 'websocket connected');
+  }
+
+  private fromClient(data: RawData, isBinary: boolean): void {
+    let msg: TRelayMessage;
+    try {
+      const frame = toBuffer(data);
+      if (this.protocol === 'v1' && !isBinary) throw new MalformedFrameError('text frame on the v1 protocol');
+      msg = this.protocol === 'v1' ? decodeV1(frame) : decodeLegacy(isBinary ? frame : frame.toString('utf8'), isBinary);
+      if (!CLIENT_CHANNELS.has(msg.channel)) throw new MalformedFrameError(`clients may not send on ${msg.channel}`);
+      parseHeader(msg.parts[0]);
+    } catch (err) {
+      const reason = err instanceof MalformedFrameError ? err.message : 'unreadable frame';
+      this.logger.warn({ reason }, 'malformed websocket frame; closing this socket');
+      this.ws.close(CLOSE_MALFORMED, 'malformed message');
+      this.dispose();
+      return;
+    }
+    this.kernel.touch();
+    this.sockets.get(msg.channel)?.send({ parts: msg.parts, buffers: msg.buffers });
+  }
+
+  private toClient(channel: TChannel, msg: TWireMessage): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    const relay = { channel, parts: msg.parts, buffers: msg.buffers };
+    try {
+      this.ws.send(this.protocol === 'v1' ? encodeV1(relay) : encodeLegacy(relay));
+    } catch (err) {
+      this.logger.warn({ channel, err: (err as Error).message }, 'dropped a kernel message the client could not be sent');
+    }
+  }
+
+  onIopub(msg: TWireMessage): void {
+    this.toClient('iopub', msg);
+  }
+
+  onKernelGone(): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'kernel stopped');
+    this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const socket of this.sockets.values()) socket.close();
+    this.kernel.removeListener(this);
+    this.logger.info('websocket disconnected');
+  }
+}
