@@ -12,8 +12,8 @@ import { getManagedEnvironment } from './get-managed-environment';
  * past usage keep their snapshot, and notebooks that name it keep the reference.
  * The platform default cannot be archived.
  */
-export async function archiveEnvironment(db: TDb, actor: TSignedInUser, input: { id: string }): Promise<TEnvironmentSummary> {
-  const current = await getManagedEnvironment(db, actor, input.id);
+export async function archiveEnvironment(db: TDb, actor: TSignedInUser, input: { id: string; projectId?: string | null }): Promise<TEnvironmentSummary> {
+  const current = await getManagedEnvironment(db, actor, input.id, input.projectId);
   if (current.projectId === null && current.slug === DEFAULT_ENVIRONMENT_SLUG) {
     throw new AppError('BAD_REQUEST', 'The default environment cannot be archived; edit it instead.');
   }

@@ -15,9 +15,9 @@ import { getManagedEnvironment } from './get-managed-environment';
 export async function updateEnvironment(
   db: TDb,
   actor: TSignedInUser,
-  input: TEnvironmentInput & { id: string },
+  input: TEnvironmentInput & { id: string; projectId?: string | null },
 ): Promise<TEnvironmentSummary> {
-  const current = await getManagedEnvironment(db, actor, input.id);
+  const current = await getManagedEnvironment(db, actor, input.id, input.projectId);
   const values = validateEnvironment(input, await loadPlatformMaximums(db));
   const [row] = await db
     .update(environments)

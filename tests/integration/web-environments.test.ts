@@ -99,6 +99,10 @@ describe('who may manage templates', () => {
     assert.equal((await refusal(createEnvironment(t.db, outsider, { ...small, projectId }))).code, 'NOT_FOUND');
     assert.equal((await refusal(archiveEnvironment(t.db, editor, { id: env.id }))).code, 'FORBIDDEN');
     assert.equal((await refusal(updateEnvironment(t.db, outsider, { ...small, id: env.id }))).code, 'NOT_FOUND');
+    // A route naming one project (or the global list) cannot reach another's template.
+    assert.equal((await refusal(archiveEnvironment(t.db, owner, { id: env.id, projectId: null }))).code, 'NOT_FOUND');
+    const [def] = await t.db.select().from(environments).where(eq(environments.slug, 'default'));
+    assert.equal((await refusal(updateEnvironment(t.db, admin, { ...small, id: def.id, projectId }))).code, 'NOT_FOUND');
     // Admins may manage any project's templates.
     assert.equal((await updateEnvironment(t.db, admin, { ...small, id: env.id, description: 'by admin' })).description, 'by admin');
   });
