@@ -163,7 +163,8 @@ export class ManagedKernel {
     let conn: TConnectionInfo;
     try {
       conn = await this.provisioner.launch(this.spec, (step) => {
-        if (step === 'starting') this.setState('starting');
+        // A restart stays `restarting` until ready; only a first launch shows `starting`.
+        if (step === 'starting' && this.record.state === 'provisioning') this.setState('starting');
       });
     } catch (err) {
       throw new KernelStartError('error', `The kernel could not be launched: ${(err as Error).message}`);

@@ -8,6 +8,7 @@ import { apiTokens, projectMembers, projects, users } from '../../db/schema';
 import type { TProjectRole, TUserRole } from '../../common/roles';
 import { buildApp, type TGatewayApp } from '../../server/app';
 import { loadConfig, type TGatewayConfig } from '../../server/config';
+import type { WebSocket } from 'ws';
 import { testPython } from './python';
 
 export interface TTestGateway {
@@ -142,4 +143,129 @@ export async function addMember(db: TDb, projectId: string, userId: string, role
     target: [projectMembers.projectId, projectMembers.userId],
     set: { role },
   });
+}
+
+export type TWsProtocolChoice = 'v1' | 'legacy';
+
+/** A message as the test client sees it (the shape @jupyterlab/services produces). */
+export interface TClientMessage {
+  channel: string;
+  header: { msg_id: string; msg_type: string; [k: string]: unknown };
+  parent_header: { msg_id?: string; [k: string]: unknown };
+  metadata: Record<string, unknown>;
+  content: Record<string, unknown>;
+  buffers?: Array<ArrayBuffer | ArrayBufferView>;
+}
+
+export interface TChannelsClient {
+  ws: WebSocket;
+  messages: TClientMessage[];
+  /** Sends a request; returns its msg_id. */
+  send(channel: string, msgType: string, content: Record<string, unknown>, buffers?: ArrayBuffer[]): string;
+  /** Resolves with the first message (already received or future) that matches. */
+  waitFor(match: (m: TClientMessage) => boolean, timeoutMs?: number): Promise<TClientMessage>;
+  /** Runs code; resolves with the execute_reply and the iopub messages parented to it. */
+  execute(code: string, timeoutMs?: number): Promise<{ reply: TClientMessage; iopub: TClientMessage[] }>;
+  close(): Promise<void>;
+}
+
+/**
+ * A minimal Jupyter websocket client for tests, using @jupyterlab/services' own serializer
+ * so frames are exactly what JupyterLab sends. Rejects if the upgrade is refused.
+ */
+export async function openChannels(
+  gw: Pick<TTestGateway, 'wsUrl'>,
+  kernelId: string,
+  opts: { token?: string; protocol?: TWsProtocolChoice; origin?: string; tokenInQuery?: boolean } = {},
+): Promise<TChannelsClient> {
+  const { WebSocket } = await import('ws');
+  const { serialize, deserialize } = await import('@jupyterlab/services/lib/kernel/serialize.js');
+  const protocol = opts.protocol ?? 'v1';
+  const wire = protocol === 'v1' ? 'v1.kernel.websocket.jupyter.org' : '';
+  const session = crypto.randomUUID();
+  const query = new URLSearchParams({ session_id: session });
+  if (opts.token && opts.tokenInQuery) query.set('token', opts.token);
+  const headers: Record<string, string> = {};
+  if (opts.token && !opts.tokenInQuery) headers.authorization = `token ${opts.token}`;
+  if (opts.origin) headers.origin = opts.origin;
+  const ws = new WebSocket(`${gw.wsUrl}/api/kernels/${kernelId}/channels?${query}`, wire ? [wire] : [], { headers });
+  const messages: TClientMessage[] = [];
+  const waiters = new Set<() => void>();
+  ws.binaryType = 'arraybuffer';
+  ws.on('message', (data, isBinary) => {
+    const raw = isBinary ? (data as ArrayBuffer) : (data.toString() as unknown as ArrayBuffer);
+    messages.push(deserialize(raw, wire) as unknown as TClientMessage);
+    for (const w of waiters) w();
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
+    ws.once('error', reject);
+  });
+  if (ws.protocol !== wire) throw new Error(`gateway chose subprotocol "${ws.protocol}", expected "${wire}"`);
+
+  const waitFor = (match: (m: TClientMessage) => boolean, timeoutMs = 20_000) =>
+    new Promise<TClientMessage>((resolve, reject) => {
+      const check = () => {
+        const found = messages.find(match);
+        if (!found) return false;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error('timed out waiting for a kernel message'));
+      }, timeoutMs);
+      if (!check()) waiters.add(check);
+    });
+
+  const send: TChannelsClient['send'] = (channel, msgType, content, buffers) => {
+    const msgId = crypto.randomUUID();
+    const msg = {
+      channel,
+      header: { msg_id: msgId, msg_type: msgType, session, username: 'test', date: new Date().toISOString(), version: '5.3' },
+      parent_header: {},
+      metadata: {},
+      content,
+      buffers: buffers ?? [],
+    };
+    ws.send(serialize(msg as never, wire));
+    return msgId;
+  };
+
+  return {
+    ws,
+    messages,
+    send,
+    waitFor,
+    async execute(code, timeoutMs = 30_000) {
+      const id = send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+      const reply = await waitFor((m) => m.channel === 'shell' && m.parent_header.msg_id === id, timeoutMs);
+      await waitFor((m) => m.channel === 'iopub' && m.parent_header.msg_id === id && m.header.msg_type === 'status' && m.content.execution_state === 'idle', timeoutMs);
+      return { reply, iopub: messages.filter((m) => m.channel === 'iopub' && m.parent_header.msg_id === id) };
+    },
+    async close() {
+      if (ws.readyState === WebSocket.CLOSED) return;
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close();
+      });
+    },
+  };
+}
+
+/** `fetch` against the gateway with a token; JSON in, `{status, body}` out. */
+export async function gatewayFetch(
+  gw: Pick<TTestGateway, 'url'>,
+  path: string,
+  opts: { token?: string; method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `token ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${gw.url}${path}`, { method: opts.method ?? 'GET', headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }

@@ -1,0 +1,261 @@
+/**
+ * Kernel lifecycle against a real ipykernel and a real Postgres: start, execute, interrupt,
+ * restart, delete, a crash, a start timeout, and what each leaves in the database.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { asc, eq } from 'drizzle-orm';
+import { ZKernelModel } from '../../common/kernel-model';
+import { environments, kernelEvents, kernels, notebooks, projectMembers, projects } from '../../db/schema';
+import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
+import { testPython } from '../helpers/python';
+import {
+  createProject,
+  createUserWithToken,
+  gatewayFetch,
+  openChannels,
+  startTestGateway,
+  type TTestGateway,
+} from '../helpers/gateway';
+
+let t: TTestDatabase;
+let gw: TTestGateway;
+let token: string;
+let userId: string;
+
+before(async () => {
+  t = await createTestDatabase();
+  gw = await startTestGateway({ db: t.db });
+  ({ token, user: { id: userId } } = await createUserWithToken(t.db));
+});
+
+after(async () => {
+  await gw?.close();
+  await t?.drop();
+});
+
+async function events(kernelId: string): Promise<string[]> {
+  const rows = await t.db.select().from(kernelEvents).where(eq(kernelEvents.kernelId, kernelId)).orderBy(asc(kernelEvents.id));
+  return rows.map((r) => r.toState);
+}
+
+async function pidOf(kernelId: string): Promise<number> {
+  const [row] = await t.db.select({ state: kernels.provisionerState }).from(kernels).where(eq(kernels.id, kernelId));
+  return (row.state as { pid: number }).pid;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(what: string, f: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await f())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a kernel from start to stop', () => {
+  let kernelId: string;
+
+  test('GET /api answers with a jupyter_server-style version', async () => {
+    const res = await gatewayFetch(gw, '/api');
+    assert.equal(res.status, 200);
+    assert.match(res.body.version, /^2\.\d+\.\d+$/);
+  });
+
+  test('POST /api/kernels with no project starts an idle kernel in the personal project', async () => {
+    const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: { name: 'python3' } });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const model = ZKernelModel.parse(res.body);
+    kernelId = model.id;
+    assert.equal(model.name, 'python3');
+    assert.equal(model.execution_state, 'idle');
+    assert.equal(model.lattice.state, 'idle');
+    assert.equal(model.lattice.environment.slug, 'default');
+    assert.match(model.last_activity, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.equal(res.headers.get('location'), `/api/kernels/${kernelId}`);
+
+    const [project] = await t.db.select().from(projects).where(eq(projects.personalOwnerId, userId));
+    assert.equal(model.lattice.projectId, project.id);
+    const [member] = await t.db.select().from(projectMembers).where(eq(projectMembers.projectId, project.id));
+    assert.deepEqual([member.userId, member.role], [userId, 'owner']);
+    assert.deepEqual(await events(kernelId), ['queued', 'provisioning', 'starting', 'idle']);
+    const [row] = await t.db.select().from(kernels).where(eq(kernels.id, kernelId));
+    assert.equal(row.environment.slug, 'default');
+    assert.ok(row.startedAt);
+  });
+
+  test('GET /api/kernels lists it and GET /api/kernels/{id} returns it', async () => {
+    const list = await gatewayFetch(gw, '/api/kernels', { token });
+    assert.deepEqual(list.body.map((k: { id: string }) => k.id), [kernelId]);
+    const one = await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token });
+    assert.equal(one.status, 200);
+    assert.equal(one.body.id, kernelId);
+  });
+
+  test('code runs and state persists between executions', async () => {
+    const ch = await openChannels(gw, kernelId, { token });
+    try {
+      assert.equal((await ch.execute('x = 41')).reply.content.status, 'ok');
+      const { iopub } = await ch.execute('x + 1');
+      const result = iopub.find((m) => m.header.msg_type === 'execute_result');
+      assert.equal((result?.content.data as Record<string, string>)['text/plain'], '42');
+    } finally {
+      await ch.close();
+    }
+    await until('busy ⇄ idle in kernel_events', async () => (await events(kernelId)).includes('busy'));
+  });
+
+  test('interrupt stops time.sleep(30) with KeyboardInterrupt', async () => {
+    const ch = await openChannels(gw, kernelId, { token });
+    try {
+      const started = Date.now();
+      const running = ch.execute('import time; time.sleep(30)');
+      await ch.waitFor((m) => m.header.msg_type === 'execute_input' && String(m.content.code).includes('sleep(30)'));
+      await new Promise((r) => setTimeout(r, 300));
+      const res = await gatewayFetch(gw, `/api/kernels/${kernelId}/interrupt`, { token, method: 'POST' });
+      assert.equal(res.status, 204);
+      const { reply } = await running;
+      assert.equal(reply.content.status, 'error');
+      assert.equal(reply.content.ename, 'KeyboardInterrupt');
+      assert.ok(Date.now() - started < 15_000);
+      assert.equal((await ch.execute('x')).reply.content.status, 'ok', 'the kernel survives an interrupt');
+    } finally {
+      await ch.close();
+    }
+  });
+
+  test('restart keeps the id, returns idle, and the variables are gone', async () => {
+    const pidBefore = await pidOf(kernelId);
+    const res = await gatewayFetch(gw, `/api/kernels/${kernelId}/restart`, { token, method: 'POST' });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.id, kernelId);
+    assert.equal(res.body.execution_state, 'idle');
+    assert.notEqual(await pidOf(kernelId), pidBefore);
+    assert.equal(alive(pidBefore), false);
+    const ch = await openChannels(gw, kernelId, { token });
+    try {
+      const { reply } = await ch.execute('x');
+      assert.equal(reply.content.status, 'error');
+      assert.equal(reply.content.ename, 'NameError');
+    } finally {
+      await ch.close();
+    }
+    const history = await events(kernelId);
+    const at = history.lastIndexOf('restarting');
+    assert.deepEqual(history.slice(at, at + 2), ['restarting', 'idle']);
+  });
+
+  test('DELETE stops it: process group gone, connection file removed, stopped in Postgres', async () => {
+    const pid = await pidOf(kernelId);
+    const connectionFile = path.join(gw.dataDir, 'kernels', kernelId, 'connection.json');
+    assert.ok(existsSync(connectionFile));
+    const ch = await openChannels(gw, kernelId, { token });
+    const closed = new Promise<number>((resolve) => ch.ws.once('close', (code) => resolve(code)));
+    const res = await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token, method: 'DELETE' });
+    assert.equal(res.status, 204);
+    assert.equal(await closed, 1000, 'open websockets are closed');
+    assert.equal(alive(pid), false);
+    assert.throws(() => process.kill(-pid, 0), { code: 'ESRCH' });
+    assert.equal(existsSync(connectionFile), false);
+    const [row] = await t.db.select().from(kernels).where(eq(kernels.id, kernelId));
+    assert.deepEqual([row.state, row.reason], ['stopped', 'user-request']);
+    assert.ok(row.stoppedAt);
+    const history = await events(kernelId);
+    assert.deepEqual(history.slice(-2), ['stopping', 'stopped']);
+    assert.deepEqual((await gatewayFetch(gw, '/api/kernels', { token })).body, []);
+    assert.equal((await gatewayFetch(gw, `/api/kernels/${kernelId}/interrupt`, { token, method: 'POST' })).status, 404);
+  });
+});
+
+describe('launch options and failures', () => {
+  test('KERNEL_PROJECT (slug) and KERNEL_NOTEBOOK place the kernel; a foreign notebook is refused', async () => {
+    const project = await createProject(t.db, { ownerId: userId });
+    const other = await createProject(t.db, { ownerId: userId });
+    const [nb] = await t.db.insert(notebooks).values({ projectId: project.id, name: 'a.ipynb', content: {} }).returning();
+    const bad = await gatewayFetch(gw, '/api/kernels', {
+      token,
+      method: 'POST',
+      body: { name: 'default', env: { KERNEL_PROJECT: other.id, KERNEL_NOTEBOOK: nb.id } },
+    });
+    assert.equal(bad.status, 404);
+    assert.equal(bad.body.code, 'NOT_FOUND');
+
+    const res = await gatewayFetch(gw, '/api/kernels', {
+      token,
+      method: 'POST',
+      body: { name: 'default', env: { KERNEL_PROJECT: project.slug, KERNEL_NOTEBOOK: nb.id, KERNEL_USERNAME: 'someone-else' } },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.equal(res.body.lattice.projectId, project.id);
+    assert.equal(res.body.lattice.notebookId, nb.id);
+    assert.equal(res.body.lattice.userId, userId, 'identity comes from the token, not KERNEL_USERNAME');
+    assert.equal((await gatewayFetch(gw, `/api/kernels?project=${other.id}`, { token })).body.length, 0);
+    assert.equal((await gatewayFetch(gw, `/api/kernels?project=${project.id}`, { token })).body.length, 1);
+    assert.equal((await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token, method: 'DELETE' })).status, 204);
+  });
+
+  test('bad requests get a JSON error with a code, never a stack', async () => {
+    const unknown = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: { name: 'nope' } });
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(Object.keys(unknown.body).sort(), ['code', 'message', 'reason']);
+    const invalid = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: { name: 7 } });
+    assert.equal(invalid.status, 400);
+    assert.equal(invalid.body.code, 'BAD_REQUEST');
+    const res = await fetch(`${gw.url}/api/kernels`, { method: 'POST', headers: { authorization: `token ${token}`, 'content-type': 'application/json' }, body: '{oops' });
+    assert.equal(res.status, 400);
+    assert.equal((await res.json()).code, 'BAD_REQUEST');
+    assert.equal((await gatewayFetch(gw, '/api/kernels/not-a-uuid', { token })).status, 404);
+  });
+
+  test('a kernel process that dies becomes dead: crashed', async () => {
+    const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: {} });
+    assert.equal(res.status, 201);
+    const pid = await pidOf(res.body.id);
+    process.kill(-pid, 'SIGKILL');
+    await until('dead in Postgres', async () => {
+      const [row] = await t.db.select().from(kernels).where(eq(kernels.id, res.body.id));
+      return row.state === 'dead';
+    });
+    const [row] = await t.db.select().from(kernels).where(eq(kernels.id, res.body.id));
+    assert.equal(row.reason, 'crashed');
+    const model = await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token });
+    assert.deepEqual([model.body.execution_state, model.body.reason], ['dead', 'crashed']);
+  });
+
+  test('a kernel that never answers fails with reason timeout and leaves no process', async () => {
+    const [env] = await t.db
+      .insert(environments)
+      .values({
+        slug: 'mute',
+        name: 'Mute',
+        argv: [testPython(), '-c', 'import sys, time; time.sleep(120)', '{connection_file}'],
+        cpuRequestM: 100,
+        cpuLimitM: 100,
+        memoryRequestMib: 128,
+        memoryLimitMib: 128,
+      })
+      .returning();
+    const quick = await startTestGateway({ db: t.db, config: { kernelStartTimeoutMs: 1500 } });
+    try {
+      const res = await gatewayFetch(quick, '/api/kernels', { token, method: 'POST', body: { name: env.slug } });
+      assert.equal(res.status, 503);
+      assert.equal(res.body.code, 'KERNEL_UNAVAILABLE');
+      const [row] = await t.db.select().from(kernels).where(eq(kernels.environmentId, env.id));
+      assert.deepEqual([row.state, row.reason], ['failed', 'timeout']);
+      assert.equal(alive((row.provisionerState as { pid: number }).pid), false);
+      assert.deepEqual((await events(row.id)).slice(-1), ['failed']);
+    } finally {
+      await quick.close();
+    }
+  });
+});
