@@ -1,0 +1,41 @@
+import type { Metadata } from 'next';
+import { EnvironmentsManager } from '@/components/environments/environments-manager';
+import { RATE_FORMULA } from '@/components/environments/format-rate';
+import { PlatformMaximumsForm } from '@/components/environments/platform-maximums-form';
+import { PageContainer } from '@/components/ui/page-container';
+import { PageHeader } from '@/components/ui/page-header';
+import { requirePageUser } from '@/lib/auth/require-page-user';
+import { getDb } from '@/lib/db';
+import { listEnvironments } from '@/lib/environments/list-environments';
+import { getPlatformMaximums } from '@/lib/platform/get-platform-maximums';
+
+export const metadata: Metadata = { title: 'Environments · Admin · Lattice' };
+
+export default async function AdminEnvironmentsPage() {
+  const user = await requirePageUser();
+  const [environments, maximums] = await Promise.all([
+    listEnvironments(getDb(), user, { includeArchived: true }),
+    getPlatformMaximums(getDb(), user),
+  ]);
+  const active = environments.filter((e) => !e.archivedAt).length;
+  return (
+    <PageContainer>
+      <PageHeader
+        eyebrow="Admin"
+        title="Environments"
+        description={`Global templates offered in every project — each is a kernelspec on the gateway. Rate: ${RATE_FORMULA}.`}
+      />
+      <div className="space-y-6">
+        <EnvironmentsManager
+          title="Global templates"
+          description={`${active} active, ${environments.length - active} archived.`}
+          environments={environments}
+          endpoint="/api/admin/environments"
+          maximums={maximums}
+          canManage={user.role === 'admin'}
+        />
+        <PlatformMaximumsForm maximums={maximums} />
+      </div>
+    </PageContainer>
+  );
+}

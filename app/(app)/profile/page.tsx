@@ -1,0 +1,43 @@
+import type { Metadata } from 'next';
+import { TokensPanel } from '@/components/profile/tokens-panel';
+import { RoleBadge } from '@/components/projects/role-badge';
+import { Card, CardHeader } from '@/components/ui/card';
+import { PageContainer } from '@/components/ui/page-container';
+import { PageHeader } from '@/components/ui/page-header';
+import { requirePageUser } from '@/lib/auth/require-page-user';
+import { getDb } from '@/lib/db';
+import { listApiTokens } from '@/lib/tokens/list-api-tokens';
+
+export const metadata: Metadata = { title: 'Profile · Lattice' };
+
+export default async function ProfilePage() {
+  const user = await requirePageUser();
+  const tokens = await listApiTokens(getDb(), user);
+  return (
+    <PageContainer>
+      <PageHeader title="Profile" description="Your account and personal API tokens." />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader title="Account" />
+          <dl className="grid grid-cols-1 gap-x-6 gap-y-3 px-4 py-4 text-sm sm:grid-cols-3">
+            <div>
+              <dt className="text-xs font-medium text-slate-500">Name</dt>
+              <dd className="mt-0.5 text-slate-900">{user.name}</dd>
+            </div>
+            <div>
+              <dt className="text-xs font-medium text-slate-500">Email</dt>
+              <dd className="mt-0.5 text-slate-900">{user.email}</dd>
+            </div>
+            <div>
+              <dt className="text-xs font-medium text-slate-500">Platform role</dt>
+              <dd className="mt-0.5">
+                <RoleBadge role={user.role} />
+              </dd>
+            </div>
+          </dl>
+        </Card>
+        <TokensPanel tokens={tokens} now={new Date().toISOString()} />
+      </div>
+    </PageContainer>
+  );
+}

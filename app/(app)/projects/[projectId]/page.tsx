@@ -1,0 +1,44 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { NotebookList } from '@/components/notebook/notebook-list';
+import { MembersPanel } from '@/components/projects/members-panel';
+import { RoleBadge } from '@/components/projects/role-badge';
+import { Badge } from '@/components/ui/badge';
+import { PageContainer } from '@/components/ui/page-container';
+import { PageHeader } from '@/components/ui/page-header';
+import { pageOrNotFound } from '@/lib/auth/page-or-not-found';
+import { requirePageUser } from '@/lib/auth/require-page-user';
+import { getDb } from '@/lib/db';
+import { getProjectOverview } from '@/lib/projects/get-project-overview';
+
+export const metadata: Metadata = { title: 'Project · Lattice' };
+
+export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
+  const { projectId } = await params;
+  const user = await requirePageUser();
+  const { project, access, canEdit, canManage, members } = await pageOrNotFound(getProjectOverview(getDb(), user, projectId));
+  return (
+    <PageContainer>
+      <PageHeader
+        eyebrow={
+          <Link href="/projects" className="hover:text-slate-700 hover:underline">
+            Projects
+          </Link>
+        }
+        title={project.name}
+        description={project.description || undefined}
+        actions={
+          <div className="flex items-center gap-2 text-xs text-slate-500">
+            {project.personal && <Badge tone="amber">personal</Badge>}
+            <span className="font-mono">{project.slug}</span>
+            {access.projectRole ? <RoleBadge role={access.projectRole} /> : <RoleBadge role="admin" />}
+          </div>
+        }
+      />
+      <div className="space-y-6">
+        <NotebookList projectId={project.id} canEdit={canEdit} />
+        <MembersPanel projectId={project.id} members={members} canManage={canManage} currentUserId={user.id} />
+      </div>
+    </PageContainer>
+  );
+}

@@ -1,0 +1,20 @@
+import { NextResponse } from 'next/server';
+import { requireUser } from '@/lib/auth/current-user';
+import { mintBrowserToken } from '@/lib/auth/mint-browser-token';
+import { getConfig } from '@/lib/config';
+import { getDb } from '@/lib/db';
+import { apiHandler } from '@/lib/http/api-handler';
+
+/**
+ * GET /api/gateway-token — `{token, gatewayUrl, expiresAt}` for the signed-in browser to reach
+ * the gateway. `gatewayUrl` null = same host as the page, port 8888 (the client decides).
+ */
+export const GET = apiHandler(async () => {
+  const actor = await requireUser();
+  const config = getConfig();
+  const { token, expiresAt } = await mintBrowserToken(getDb(), actor, { ttlS: config.LATTICE_BROWSER_TOKEN_TTL_S });
+  return NextResponse.json(
+    { token, gatewayUrl: config.LATTICE_GATEWAY_PUBLIC_URL ?? null, expiresAt },
+    { headers: { 'cache-control': 'no-store' } },
+  );
+});

@@ -1,0 +1,5 @@
+import type { ReactNode } from 'react';
+
+export function PageContainer({ children }: { children: ReactNode }) {
+  return <main className="mx-auto w-full max-w-screen-xl px-6 py-6">{children}</main>;
+}
