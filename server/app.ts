@@ -7,6 +7,7 @@ import { registerApiRoutes } from './http/api-routes';
 import { requireCaller } from './http/caller-hook';
 import { registerCors } from './http/cors';
 import { registerErrorHandling } from './http/errors';
+import { registerJsonBodies } from './http/json-body';
 import { registerKernelRoutes } from './http/kernel-routes';
 import { registerKernelspecRoutes } from './http/kernelspec-routes';
 import { KernelManager } from './kernels/kernel-manager';
@@ -62,15 +63,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
     ) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
   });
-  // Jupyter clients POST interrupt/restart with a JSON content type and no body.
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    try {
-      done(null, body === '' ? {} : JSON.parse(body as string));
-    } catch (err) {
-      (err as { statusCode?: number }).statusCode = 400;
-      done(err as Error, undefined);
-    }
-  });
+  registerJsonBodies(fastify);
   registerErrorHandling(fastify);
   registerCors(fastify, config.webOrigins);
   registerApiRoutes(fastify);
