@@ -259,3 +259,29 @@ describe('launch options and failures', () => {
     }
   });
 });
+
+describe('gateway restart', () => {
+  test('a kernel left running (LATTICE_KERNELS_ON_EXIT=keep) is reattached by the next gateway, state intact', async () => {
+    const first = await startTestGateway({ db: t.db, config: { kernelsOnExit: 'keep' } });
+    let second: TTestGateway | null = null;
+    try {
+      const res = await gatewayFetch(first, '/api/kernels', { token, method: 'POST', body: {} });
+      assert.equal(res.status, 201);
+      const ch = await openChannels(first, res.body.id, { token });
+      await ch.execute('kept = "still here"');
+      await ch.close();
+      await first.app.close();
+
+      second = await startTestGateway({ db: t.db, config: { dataDir: first.dataDir } });
+      const model = await gatewayFetch(second, `/api/kernels/${res.body.id}`, { token });
+      assert.equal(model.body.execution_state, 'idle');
+      const again = await openChannels(second, res.body.id, { token });
+      const { iopub } = await again.execute('kept');
+      await again.close();
+      assert.equal((iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data as Record<string, string>)['text/plain'], "'still here'");
+    } finally {
+      await second?.close();
+      await first.close();
+    }
+  });
+});
