@@ -9,8 +9,9 @@ import { getCurrentUser } from './current-user';
  * too, because a layout is not re-run on client-side navigation.
  */
 export async function requirePageUser(): Promise<TSignedInUser> {
+  // Reading the request first also marks the page dynamic, so `next build` never prerenders it.
+  const path = (await headers()).get('x-lattice-path');
   const user = await getCurrentUser();
   if (user) return user;
-  const path = (await headers()).get('x-lattice-path');
   redirect(path && path !== '/' && path.startsWith('/') ? `/signin?callbackUrl=${encodeURIComponent(path)}` : '/signin');
 }

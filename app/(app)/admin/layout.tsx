@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { AdminTabs } from '@/components/admin/admin-tabs';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageContainer } from '@/components/ui/page-container';
 import { requirePageUser } from '@/lib/auth/require-page-user';
@@ -13,5 +14,10 @@ export default async function AdminLayout({ children }: { children: ReactNode })
       </PageContainer>
     );
   }
-  return children;
+  return (
+    <>
+      <AdminTabs />
+      {children}
+    </>
+  );
 }
