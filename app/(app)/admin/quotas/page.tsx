@@ -11,6 +11,8 @@ export const dynamic = 'force-dynamic';
 
 export default async function AdminQuotasPage() {
   const user = await requirePageUser();
+  // The admin layout explains the refusal to members; it renders alongside this page.
+  if (user.role !== 'admin') return null;
   const table = await listQuotaTable(getDb(), user);
   const users = table.rows.filter((r) => r.kind === 'user').length;
   const projects = table.rows.filter((r) => r.kind === 'project').length;

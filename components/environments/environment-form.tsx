@@ -1,0 +1,218 @@
+'use client';
+
+import { useMemo, useState, type FormEvent, type ReactElement } from 'react';
+import { computeUnitsPerHour, hardwareLabel } from '@/common/environment';
+import { toEnvironmentInput, validateEnvironment, type TPlatformMaximums } from '@/common/environment-input';
+import { isAppError } from '@/common/errors';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Field, Input, Textarea } from '@/components/ui/input';
+import { Select } from '@/components/ui/select';
+import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
+import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
+import { formatRate } from './format-rate';
+import { joinCommand, splitCommand } from './command-line';
+
+type TDraft = Record<(typeof NUMBER_FIELDS)[number] | (typeof SPARK_FIELDS)[number] | 'name' | 'description' | 'language' | 'command' | 'image' | 'provisioner', string> & {
+  sparkOn: boolean;
+};
+
+const NUMBER_FIELDS = ['cpuRequest', 'cpuLimit', 'memoryRequestGib', 'memoryLimitGib', 'gpus', 'idleTimeoutMinutes', 'poolSize'] as const;
+const SPARK_FIELDS = ['driverCores', 'driverMemoryGib', 'executors', 'executorCores', 'executorMemoryGib'] as const;
+
+function draftOf(env: TEnvironmentSummary | null): TDraft {
+  const input = env
+    ? toEnvironmentInput(env)
+    : { name: '', description: '', language: 'python', argv: null, image: null, cpuRequest: 0.5, cpuLimit: 1, memoryRequestGib: 1, memoryLimitGib: 2, gpus: 0, idleTimeoutMinutes: 60, provisioner: 'local' as const, poolSize: 0, spark: null };
+  const spark = input.spark ?? { driverCores: 1, driverMemoryGib: 2, executors: 2, executorCores: 1, executorMemoryGib: 2 };
+  return {
+    name: input.name,
+    description: input.description,
+    language: input.language,
+    command: input.argv ? joinCommand(input.argv) : '',
+    image: input.image ?? '',
+    provisioner: input.provisioner,
+    sparkOn: input.spark !== null,
+    ...(Object.fromEntries(NUMBER_FIELDS.map((k) => [k, String(input[k])])) as Record<(typeof NUMBER_FIELDS)[number], string>),
+    ...(Object.fromEntries(SPARK_FIELDS.map((k) => [k, String(spark[k])])) as Record<(typeof SPARK_FIELDS)[number], string>),
+  };
+}
+
+const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+/** The JSON body the API takes (see `ZEnvironmentInput`). */
+function bodyOf(d: TDraft) {
+  return {
+    name: d.name,
+    description: d.description,
+    language: d.language,
+    argv: d.command.trim() ? splitCommand(d.command) : null,
+    image: d.image.trim() || null,
+    provisioner: d.provisioner,
+    ...Object.fromEntries(NUMBER_FIELDS.map((k) => [k, num(d[k])])),
+    spark: d.sparkOn ? Object.fromEntries(SPARK_FIELDS.map((k) => [k, num(d[k])])) : null,
+  };
+}
+
+/**
+ * Create or edit one template. Checks the input in the browser with the same rules as the
+ * server (so messages appear at once), then saves; the server's field messages are shown
+ * beside the fields too. The rate and hardware label update as you type.
+ */
+export function EnvironmentForm({ env, endpoint, maximums, onSaved, onCancel }: {
+  env: TEnvironmentSummary | null;
+  /** Collection URL, e.g. /api/admin/environments; edits PUT to `${endpoint}/${id}`. */
+  endpoint: string;
+  maximums: TPlatformMaximums;
+  onSaved: (env: TEnvironmentSummary) => void;
+  onCancel: () => void;
+}) {
+  const [draft, setDraft] = useState<TDraft>(() => draftOf(env));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const preview = useMemo(() => {
+    try {
+      const v = validateEnvironment(bodyOf(draft), maximums);
+      return { label: hardwareLabel(v), rate: computeUnitsPerHour(v) };
+    } catch {
+      return null;
+    }
+  }, [draft, maximums]);
+
+  const set = (key: keyof TDraft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setMessage(null);
+    const body = bodyOf(draft);
+    try {
+      validateEnvironment(body, maximums);
+    } catch (err) {
+      if (isAppError(err)) {
+        setErrors(err.fields ?? {});
+        setMessage('Check the highlighted fields.');
+        return;
+      }
+      throw err;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const saved = await apiRequest<TEnvironmentSummary>(env ? 'PUT' : 'POST', env ? `${endpoint}/${env.id}` : endpoint, body);
+      onSaved(saved);
+    } catch (err) {
+      if (err instanceof ApiRequestError) {
+        setErrors(err.fields);
+        setMessage(Object.keys(err.fields).length ? 'Check the highlighted fields.' : err.message);
+      } else setMessage('Could not save the template.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const field = (key: string, label: string, control: ReactElement, hint?: string) => (
+    <Field label={label} htmlFor={`env-${key}`} hint={hint} error={errors[key]}>
+      {control}
+    </Field>
+  );
+  const numberInput = (key: (typeof NUMBER_FIELDS)[number] | (typeof SPARK_FIELDS)[number], step: string, errorKey: string = key) => (
+    <Input
+      id={`env-${errorKey}`}
+      type="number"
+      inputMode="decimal"
+      step={step}
+      min={0}
+      value={draft[key]}
+      onChange={set(key)}
+      aria-invalid={Boolean(errors[errorKey])}
+      aria-describedby={errors[errorKey] ? `env-${errorKey}-error` : undefined}
+    />
+  );
+  const maxCpu = `${maximums.maxCpuM / 1000} vCPU`;
+  const maxMem = `${Math.round((maximums.maxMemoryMib / 1024) * 100) / 100} GiB`;
+
+  return (
+    <form onSubmit={submit} noValidate className="space-y-5">
+      {message && <Alert tone="error">{message}</Alert>}
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
+        {field('name', 'Name', <Input id="env-name" value={draft.name} onChange={set('name')} aria-invalid={Boolean(errors.name)} placeholder="Python 3.11 (large)" />)}
+        {field('language', 'Language', <Input id="env-language" value={draft.language} onChange={set('language')} aria-invalid={Boolean(errors.language)} />)}
+        {field(
+          'provisioner',
+          'Provisioner',
+          <Select id="env-provisioner" value={draft.provisioner} onChange={set('provisioner')}>
+            <option value="local">local (process on the gateway host)</option>
+            <option value="kubernetes">kubernetes (one pod per kernel)</option>
+          </Select>,
+        )}
+        <div className="md:col-span-3">
+          {field('description', 'Description', <Textarea id="env-description" rows={2} value={draft.description} onChange={set('description')} aria-invalid={Boolean(errors.description)} />)}
+        </div>
+        <div className="md:col-span-2">
+          {field(
+            'argv',
+            'Kernel command',
+            <Input id="env-argv" className="font-mono" value={draft.command} onChange={set('command')} aria-invalid={Boolean(errors.argv)} placeholder="python -m ipykernel_launcher -f {connection_file}" />,
+            'Empty: the provisioner’s ipykernel. Must contain {connection_file}.',
+          )}
+        </div>
+        {field('image', 'Container image', <Input id="env-image" className="font-mono" value={draft.image} onChange={set('image')} aria-invalid={Boolean(errors.image)} placeholder="gateway default" />, 'Used by the kubernetes provisioner.')}
+      </div>
+
+      <fieldset className="rounded-md border border-slate-200 p-4">
+        <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Resources</legend>
+        <div className="grid grid-cols-2 gap-4 md:grid-cols-4">
+          {field('cpuRequest', 'CPU request (vCPU)', numberInput('cpuRequest', '0.1'), 'Fractional cores, e.g. 0.5')}
+          {field('cpuLimit', 'CPU limit (vCPU)', numberInput('cpuLimit', '0.1'), `At most ${maxCpu}`)}
+          {field('memoryRequestGib', 'Memory request (GiB)', numberInput('memoryRequestGib', '0.25'), '0.5 GiB = 512 MiB')}
+          {field('memoryLimitGib', 'Memory limit (GiB)', numberInput('memoryLimitGib', '0.25'), `At most ${maxMem}`)}
+          {field('gpus', 'GPUs', numberInput('gpus', '1'), `At most ${maximums.maxGpus}`)}
+          {field('idleTimeoutMinutes', 'Idle timeout (minutes)', numberInput('idleTimeoutMinutes', '1'), 'Idle kernels are stopped after this')}
+          {field('poolSize', 'Warm pool size', numberInput('poolSize', '1'), 'Kernels kept started and ready')}
+        </div>
+      </fieldset>
+
+      <fieldset className="rounded-md border border-slate-200 p-4">
+        <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
+          <label className="inline-flex items-center gap-2">
+            <input type="checkbox" checked={draft.sparkOn} onChange={(e) => setDraft((d) => ({ ...d, sparkOn: e.target.checked }))} className="h-3.5 w-3.5 rounded border-slate-300 text-indigo-600" />
+            Spark
+          </label>
+        </legend>
+        {draft.sparkOn ? (
+          <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
+            {field('spark.driverCores', 'Driver CPU (vCPU)', numberInput('driverCores', '0.5', 'spark.driverCores'))}
+            {field('spark.driverMemoryGib', 'Driver memory (GiB)', numberInput('driverMemoryGib', '0.5', 'spark.driverMemoryGib'))}
+            {field('spark.executors', 'Executors', numberInput('executors', '1', 'spark.executors'), `At most ${maximums.maxExecutors}`)}
+            {field('spark.executorCores', 'Executor CPU (vCPU)', numberInput('executorCores', '0.5', 'spark.executorCores'))}
+            {field('spark.executorMemoryGib', 'Executor memory (GiB)', numberInput('executorMemoryGib', '0.5', 'spark.executorMemoryGib'))}
+          </div>
+        ) : (
+          <p className="text-xs text-slate-500">The kernel runs as the Spark driver with executor pods; executors count towards quotas and the rate.</p>
+        )}
+      </fieldset>
+
+      <div className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 pt-4">
+        <p className="text-sm text-slate-600" aria-live="polite">
+          {preview ? (
+            <>
+              <span className="font-medium text-slate-900">{preview.label}</span> · <span className="tabular-nums">{formatRate(preview.rate)}</span>
+            </>
+          ) : (
+            <span className="text-slate-400">Fill in the resources to see the rate.</span>
+          )}
+        </p>
+        <div className="flex gap-2">
+          <Button variant="secondary" onClick={onCancel} disabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" busy={busy}>
+            {env ? 'Save changes' : 'Create template'}
+          </Button>
+        </div>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,64 @@
+import type { ReactNode } from 'react';
+import { Badge } from '@/components/ui/badge';
+import { cn } from '@/components/ui/cn';
+import { Table, TBody, Td, Th, Tr } from '@/components/ui/table';
+import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
+import { EnvironmentStatus } from './environment-status';
+import { formatRate, RATE_FORMULA } from './format-rate';
+
+/** Templates with their hardware, rate and status; `actions` renders each row's buttons. */
+export function EnvironmentsTable({ environments, actions, showScope = false }: {
+  environments: TEnvironmentSummary[];
+  actions?: (env: TEnvironmentSummary) => ReactNode;
+  showScope?: boolean;
+}) {
+  return (
+    <Table>
+      <thead>
+        <tr>
+          <Th>Template</Th>
+          <Th>Hardware</Th>
+          <Th className="text-right" title={RATE_FORMULA}>
+            Rate
+          </Th>
+          <Th>Provisioner</Th>
+          <Th className="text-right">Pool</Th>
+          <Th>Status</Th>
+          {actions && <Th className="text-right">
+            <span className="sr-only">Actions</span>
+          </Th>}
+        </tr>
+      </thead>
+      <TBody>
+        {environments.map((env) => (
+          <Tr key={env.id} className={cn(env.archivedAt && 'opacity-60')}>
+            <Td className="max-w-xs whitespace-normal">
+              <div className="flex items-center gap-2">
+                <span className="font-medium text-slate-900">{env.name}</span>
+                {showScope && <Badge tone={env.projectId ? 'blue' : 'gray'}>{env.projectId ? 'project' : 'global'}</Badge>}
+              </div>
+              <div className="font-mono text-xs text-slate-500">{env.slug}</div>
+              {env.description && <div className="mt-0.5 truncate text-xs text-slate-500" title={env.description}>{env.description}</div>}
+            </Td>
+            <Td>
+              <span className="text-slate-900">{env.hardwareLabel.split(' · ').slice(1).join(' · ')}</span>
+              <div className="text-xs text-slate-500">
+                requests {env.cpuRequestM / 1000} vCPU · {Math.round((env.memoryRequestMib / 1024) * 100) / 100} GiB
+                {env.spark && ` · driver ${env.spark.driverCores} vCPU`}
+              </div>
+            </Td>
+            <Td className="text-right font-medium tabular-nums text-slate-900">{formatRate(env.computeUnitsPerHour)}</Td>
+            <Td>
+              <span className="font-mono text-xs">{env.provisioner}</span>
+            </Td>
+            <Td className="text-right tabular-nums">{env.poolSize}</Td>
+            <Td>
+              <EnvironmentStatus env={env} />
+            </Td>
+            {actions && <Td className="text-right">{actions(env)}</Td>}
+          </Tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

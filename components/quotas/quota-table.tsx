@@ -1,0 +1,240 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useMemo, useState } from 'react';
+import type { TQuotaLimitName, TQuotaLimits } from '@/common/quota';
+import { Alert } from '@/components/ui/alert';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { Select } from '@/components/ui/select';
+import { Table, TBody, Td, Th, Tr } from '@/components/ui/table';
+import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
+import type { TQuotaTable, TQuotaTableRow } from '@/lib/quotas/list-quota-table';
+import type { TSetQuotaInput } from '@/lib/quotas/set-quota';
+import { formatLimitValue, LIMIT_COLUMNS } from './format';
+import { LimitInput } from './limit-input';
+import { DRAFT_KEYS, draftOf, parseDraft, type TLimitsDraft } from './limits-draft';
+import { UsageBar, usageFraction } from './usage-bar';
+
+type TSortKey = 'name' | TQuotaLimitName;
+type TKindFilter = 'all' | TQuotaTableRow['kind'];
+
+/** What an inline edit writes: the subject of one row (or a default). */
+interface TEditTarget {
+  key: string;
+  subject: Pick<TSetQuotaInput, 'scope' | 'userId' | 'projectId'>;
+  limits: TQuotaLimits | null;
+}
+
+const KIND_LABEL: Record<TQuotaTableRow['kind'], string> = { user: 'user', project: 'project', project_user: 'in project' };
+const KIND_ORDER: Record<TQuotaTableRow['kind'], number> = { user: 0, project: 1, project_user: 2 };
+
+/** Editing starts from the effective limits; saving gives the subject its own row. */
+function targetOf(row: TQuotaTableRow): TEditTarget {
+  return { key: row.key, subject: { scope: row.kind, userId: row.userId, projectId: row.projectId }, limits: row.limits };
+}
+
+/**
+ * The admin quotas table: every user, project and in-project limit with usage against each
+ * limit as bars, sortable by any column, filterable, with inline editing (empty = unlimited).
+ */
+export function QuotaTable({ table }: { table: TQuotaTable }) {
+  const router = useRouter();
+  const [query, setQuery] = useState('');
+  const [kind, setKind] = useState<TKindFilter>('all');
+  const [sort, setSort] = useState<{ key: TSortKey; desc: boolean }>({ key: 'name', desc: false });
+  const [editing, setEditing] = useState<TEditTarget | null>(null);
+  const [draft, setDraft] = useState<TLimitsDraft>(draftOf(null));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+
+  const rows = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    const shown = table.rows.filter((r) => (kind === 'all' || r.kind === kind) && (!q || `${r.name} ${r.detail}`.toLowerCase().includes(q)));
+    const dir = sort.desc ? -1 : 1;
+    return shown.sort((a, b) => {
+      if (sort.key === 'name') return dir * (KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name));
+      const k = sort.key;
+      const fa = usageFraction(a.usage[k], a.limits[k]);
+      const fb = usageFraction(b.usage[k], b.limits[k]);
+      return dir * (fa - fb || a.usage[k] - b.usage[k] || a.name.localeCompare(b.name));
+    });
+  }, [table.rows, query, kind, sort]);
+
+  function startEdit(target: TEditTarget) {
+    setEditing(target);
+    setDraft(draftOf(target.limits));
+    setErrors({});
+    setStatus(null);
+  }
+
+  async function save(limitsOverride?: null) {
+    if (!editing) return;
+    let limits: TSetQuotaInput['limits'] = null;
+    if (limitsOverride !== null) {
+      const parsed = parseDraft(draft);
+      if ('errors' in parsed) return setErrors(parsed.errors);
+      limits = parsed.limits;
+    }
+    setBusy(true);
+    try {
+      await apiRequest('PUT', '/api/admin/quotas', { ...editing.subject, limits });
+      setStatus({ tone: 'success', text: limits === null ? 'Limit removed; the default applies.' : 'Limits saved. They apply from the next launch.' });
+      setEditing(null);
+      router.refresh();
+    } catch (err) {
+      setErrors(err instanceof ApiRequestError ? err.fields : {});
+      setStatus({ tone: 'error', text: err instanceof ApiRequestError ? err.message : 'Could not save the limits.' });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const sortHeader = (key: TSortKey, label: string, className?: string) => (
+    <Th key={key} className={className} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900"
+        onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }))}
+      >
+        {label}
+        <span aria-hidden className="text-[10px]">{sort.key === key ? (sort.desc ? '▼' : '▲') : '↕'}</span>
+      </button>
+    </Th>
+  );
+
+  const editCells = (key: string) =>
+    DRAFT_KEYS.map((k, i) => (
+      <Td key={k} className="align-top">
+        <LimitInput
+          id={`q-${key}-${k}`}
+          name={k}
+          label={LIMIT_COLUMNS[i].label}
+          value={draft[k]}
+          error={errors[`limits.${k}`]}
+          onChange={(v) => setDraft((d) => ({ ...d, [k]: v }))}
+        />
+      </Td>
+    ));
+
+  const editActions = (allowRemove: string | null) => (
+    <div className="flex flex-col items-end gap-1">
+      <div className="flex gap-1">
+        <Button size="sm" onClick={() => save()} busy={busy}>
+          Save
+        </Button>
+        <Button size="sm" variant="ghost" onClick={() => setEditing(null)} disabled={busy}>
+          Cancel
+        </Button>
+      </div>
+      {allowRemove && (
+        <button type="button" className="text-xs text-slate-500 underline-offset-2 hover:text-slate-900 hover:underline" onClick={() => save(null)} disabled={busy}>
+          {allowRemove}
+        </button>
+      )}
+    </div>
+  );
+
+  const defaultRow = (scope: 'default_user' | 'default_project', label: string, limits: TQuotaLimits | null) => {
+    const isEditing = editing?.key === scope;
+    return (
+      <Tr key={scope} className="bg-indigo-50/40">
+        <Td>
+          <div className="font-medium text-slate-900">{label}</div>
+          <div className="text-xs text-slate-500">Applies to every {scope === 'default_user' ? 'user' : 'project'} without its own limits</div>
+        </Td>
+        {isEditing
+          ? editCells(scope)
+          : LIMIT_COLUMNS.map((c) => (
+              <Td key={c.limit} className="tabular-nums">
+                {limits?.[c.limit] == null ? <span className="text-slate-400">∞</span> : formatLimitValue(c.limit, limits[c.limit]!)}
+              </Td>
+            ))}
+        <Td className="text-right">
+          {isEditing ? editActions(limits ? 'Make unlimited' : null) : (
+            <Button size="sm" variant="ghost" onClick={() => startEdit({ key: scope, subject: { scope }, limits })}>
+              Edit
+            </Button>
+          )}
+        </Td>
+      </Tr>
+    );
+  };
+
+  return (
+    <div>
+      <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-4 py-3">
+        <div className="w-72">
+          <Input type="search" placeholder="Filter by name, email or slug" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Filter" />
+        </div>
+        <div className="w-48">
+          <Select value={kind} onChange={(e) => setKind(e.target.value as TKindFilter)} aria-label="Type">
+            <option value="all">Users and projects</option>
+            <option value="user">Users</option>
+            <option value="project">Projects</option>
+            <option value="project_user">In-project limits</option>
+          </Select>
+        </div>
+        <span className="ml-auto text-xs text-slate-500">
+          {rows.length} of {table.rows.length} rows · usage now, compute units this month (UTC)
+        </span>
+      </div>
+      {status && <Alert tone={status.tone} className="m-3">{status.text}</Alert>}
+      <Table>
+        <thead>
+          <tr>
+            {sortHeader('name', 'Name')}
+            {LIMIT_COLUMNS.map((c) => sortHeader(c.limit, c.label))}
+            <Th className="text-right">
+              <span className="sr-only">Actions</span>
+            </Th>
+          </tr>
+        </thead>
+        <TBody>
+          {defaultRow('default_user', 'New users (default)', table.defaults.user)}
+          {defaultRow('default_project', 'New projects (default)', table.defaults.project)}
+          {rows.map((row) => {
+            const isEditing = editing?.key === row.key;
+            return (
+              <Tr key={`${row.kind}:${row.key}`}>
+                <Td className="max-w-[16rem]">
+                  <div className="flex items-center gap-1.5">
+                    <span className="truncate font-medium text-slate-900" title={row.name}>{row.name}</span>
+                    <Badge tone={row.kind === 'user' ? 'gray' : row.kind === 'project' ? 'blue' : 'amber'}>{KIND_LABEL[row.kind]}</Badge>
+                    {row.disabled && <Badge tone="red">disabled</Badge>}
+                  </div>
+                  <div className="flex items-center gap-1.5 text-xs text-slate-500">
+                    <span className="truncate">{row.detail}</span>
+                    <span aria-hidden>·</span>
+                    <span className={row.source === 'explicit' ? 'text-indigo-700' : undefined}>
+                      {row.source === 'explicit' ? 'own limits' : row.source === 'default' ? 'default' : 'unlimited'}
+                    </span>
+                  </div>
+                </Td>
+                {isEditing
+                  ? editCells(row.key)
+                  : LIMIT_COLUMNS.map((c) => (
+                      <Td key={c.limit}>
+                        <UsageBar limit={c.limit} used={row.usage[c.limit]} max={row.limits[c.limit]} />
+                      </Td>
+                    ))}
+                <Td className="text-right">
+                  {isEditing ? (
+                    editActions(row.kind === 'project_user' ? 'Remove' : row.source === 'explicit' ? 'Use default' : null)
+                  ) : (
+                    <Button size="sm" variant="ghost" onClick={() => startEdit(targetOf(row))}>
+                      Edit
+                    </Button>
+                  )}
+                </Td>
+              </Tr>
+            );
+          })}
+        </TBody>
+      </Table>
+      {rows.length === 0 && <p className="px-4 py-8 text-center text-sm text-slate-500">No user or project matches the filter.</p>}
+    </div>
+  );
+}
