@@ -29,8 +29,9 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import * as k8s from '@kubernetes/client-node';
-import { BRIDGE_IP } from './config';
+import type * as k8s from '@kubernetes/client-node';
+import { BRIDGE_IP, binPath } from './config';
+import { CoreV1, KubeClient } from './kube';
 import {
   cleanupCgroups,
   cleanupNetwork,
@@ -148,8 +149,8 @@ function isNotFound(e: unknown): boolean {
 }
 
 export class PodAgent {
-  private readonly kc = new k8s.KubeConfig();
-  private readonly core: k8s.CoreV1Api;
+  private readonly client: KubeClient;
+  private readonly core: CoreV1;
   private readonly pods = new Map<string, PodRun>();
   private readonly usedIps = new Set<string>();
   private nodes = new Map<string, k8s.V1Node>();
@@ -159,11 +160,13 @@ export class PodAgent {
   private loopBusy = false;
   private readonly ipBin = which('ip');
   private readonly setprivBin = which('setpriv');
+  private readonly nsenterBin = which('nsenter');
+  private readonly unshareBin = which('unshare');
   private readonly log: (s: string) => void;
 
   constructor(private readonly opts: AgentOptions) {
-    this.kc.loadFromFile(opts.kubeconfig);
-    this.core = this.kc.makeApiClient(k8s.CoreV1Api);
+    this.client = new KubeClient(opts.kubeconfig, binPath('kubectl'));
+    this.core = new CoreV1(this.client);
     this.log = opts.log ?? ((s) => console.error(`[pod-agent ${new Date().toISOString()}] ${s}`));
   }
 
@@ -187,6 +190,7 @@ export class PodAgent {
     this.pods.clear();
     cleanupCgroups();
     cleanupNetwork();
+    this.client.close();
   }
 
   private async tick(): Promise<void> {
@@ -314,7 +318,21 @@ export class PodAgent {
       return;
     }
     this.schedulePatch(p);
-    const volumes = await this.prepareVolumes(p);
+    // Like the kubelet, retry volume setup (a Secret or the kube-root-ca.crt
+    // ConfigMap may not exist yet) while the pod waits in ContainerCreating.
+    let volumes: Map<string, string>;
+    for (;;) {
+      try {
+        volumes = await this.prepareVolumes(p);
+        break;
+      } catch (e) {
+        if (p.stopping) return;
+        const message = (e as Error).message;
+        for (const c of [...p.initContainers, ...p.containers]) c.waiting = { reason: 'ContainerCreating', message };
+        this.schedulePatch(p);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     for (const c of p.initContainers) {
       if (p.stopping) return;
       for (;;) {
@@ -640,7 +658,19 @@ export class PodAgent {
     const gid = sc?.runAsGroup ?? podSc?.runAsGroup ?? 0;
     const groups = [...(podSc?.fsGroup !== undefined ? [podSc.fsGroup] : []), ...(podSc?.supplementalGroups ?? [])];
 
-    const userEnv = await this.containerEnv(p, c.spec);
+    let userEnv: Record<string, string> = {};
+    for (;;) {
+      try {
+        userEnv = await this.containerEnv(p, c.spec);
+        break;
+      } catch (e) {
+        // CreateContainerConfigError (missing Secret/ConfigMap or key): the kubelet retries.
+        if (p.stopping || p.finished) break;
+        c.waiting = { reason: 'CreateContainerConfigError', message: (e as Error).message };
+        this.schedulePatch(p);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     if (p.stopping || p.finished) {
       resolveExit();
       return;
@@ -667,7 +697,14 @@ export class PodAgent {
     if (c.cgroup) removeCgroup(c.cgroup);
     c.cgroup = createContainerCgroup(cgName, memLimit);
 
-    const lines = [`echo $$ > ${shq(path.join(c.cgroup, 'cgroup.procs'))} || exit 126`];
+    // Outer shell (host namespaces): join the cgroup, then enter the pod's network
+    // namespace and a private mount namespace. Inner shell: bind-mount volumes,
+    // cd, drop privileges, exec the container command (same pid throughout).
+    const outer = [
+      `echo $$ > ${shq(path.join(c.cgroup, 'cgroup.procs'))} || exit 126`,
+      `exec ${shq(this.nsenterBin)} --net=${shq(`/run/netns/${p.netns}`)} -- ${shq(this.unshareBin)} --mount --propagation private -- /bin/sh -c "$0" sh "$@"`,
+    ];
+    const lines: string[] = [];
     for (const m of spec.volumeMounts ?? []) {
       let src = volumes.get(m.name);
       if (!src) throw new Error(`volumeMount ${m.name}: no such volume`);
@@ -698,7 +735,7 @@ export class PodAgent {
     const logPath = path.join(p.logDir, `${spec.name}.log`);
     const fd = openSync(logPath, 'a');
     writeSync(fd, `--- ${new Date().toISOString()} start ${JSON.stringify(argv)} (uid ${p.uid}, restart ${c.restartCount})\n`);
-    const child = spawn(this.ipBin, ['netns', 'exec', p.netns!, '/bin/sh', '-c', lines.join('\n'), 'sh', ...argv], {
+    const child = spawn('/bin/sh', ['-c', outer.join('\n'), lines.join('\n'), ...argv], {
       env: env as NodeJS.ProcessEnv,
       stdio: ['ignore', fd, fd],
       detached: true,
@@ -811,10 +848,7 @@ export class PodAgent {
         if (p.stopping && !p.finished) break;
         try {
           const body = { status: this.buildStatus(p) };
-          p.pod = await this.core.patchNamespacedPodStatus(
-            { name: p.name, namespace: p.namespace, body },
-            k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-          );
+          p.pod = await this.core.patchNamespacedPodStatus({ name: p.name, namespace: p.namespace, body });
         } catch (e) {
           if (isNotFound(e)) break;
           this.log(`status ${p.namespace}/${p.name}: ${(e as Error).message}`);
@@ -829,10 +863,7 @@ export class PodAgent {
 
   private async patchRaw(pod: k8s.V1Pod, status: k8s.V1PodStatus): Promise<void> {
     try {
-      await this.core.patchNamespacedPodStatus(
-        { name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, body: { status } },
-        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
-      );
+      await this.core.patchNamespacedPodStatus({ name: pod.metadata!.name!, namespace: pod.metadata!.namespace!, body: { status } });
     } catch (e) {
       this.log(`status ${pod.metadata!.name}: ${(e as Error).message}`);
     }

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type * as k8s from '@kubernetes/client-node';
 import { type Cluster, sleep, startCluster, waitFor } from './cluster';
 import { K8S_VERSION } from './config';
+import type { KubeError } from './kube';
 
 let cluster: Cluster;
 const NS = 'cluster-test';
@@ -163,13 +164,13 @@ describe('test Kubernetes cluster', { timeout: 600_000 }, () => {
       })
       .then(
         () => null,
-        (e: { code?: number; body?: string }) => e,
+        (e: KubeError) => e,
       );
     assert.ok(err, 'pod creation must be refused');
     assert.equal(err.code, 403);
-    const status = JSON.parse(String(err.body)) as { message: string; reason: string };
+    const status = err.status!;
     assert.equal(status.reason, 'Forbidden');
-    assert.match(status.message, /exceeded quota: small, requested: requests\.cpu=1, used: requests\.cpu=0, limited: requests\.cpu=500m/);
+    assert.match(status.message ?? '', /exceeded quota: small, requested: requests\.cpu=1, used: requests\.cpu=0, limited: requests\.cpu=500m/);
     // A pod within the quota is admitted.
     await cluster.core.createNamespacedPod({
       namespace: ns,

@@ -10,11 +10,12 @@ import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { AGENT_NODE_LABEL } from './agent';
 import { requireBinaries } from './build';
 import { BRIDGE_IP, binPath, CLUSTER_DIR, CLUSTER_NAME, dataDir, K8S_VERSION, POD_NET_PREFIX, REPO_ROOT } from './config';
 import { cleanupCgroups, cleanupNetwork, detectCgroups, ensureBridge } from './host';
+import { CoreV1, KubeClient } from './kube';
 
 const execFileP = promisify(execFile);
 
@@ -34,8 +35,8 @@ export interface Cluster {
   kubeconfig: string;
   /** https://127.0.0.1:PORT */
   server: string;
-  kc: k8s.KubeConfig;
-  core: k8s.CoreV1Api;
+  client: KubeClient;
+  core: CoreV1;
   nodeNames: string[];
   /** Runs the built kubectl with this cluster's kubeconfig; resolves stdout. */
   kubectl(args: string[], opts?: { input?: string }): Promise<string>;
@@ -278,13 +279,12 @@ export async function stopCluster(opts: { log?: (s: string) => void; keepLogs?: 
 }
 
 function attachHelpers(kubeconfig: string, nodeNames: string[], log: (s: string) => void): Cluster {
-  const kc = new k8s.KubeConfig();
-  kc.loadFromFile(kubeconfig);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const client = new KubeClient(kubeconfig, binPath('kubectl'));
+  const core = new CoreV1(client);
   return {
     kubeconfig,
-    server: kc.getCurrentCluster()!.server,
-    kc,
+    server: client.server,
+    client,
     core,
     nodeNames,
     kubectl: (args, o) =>
@@ -299,7 +299,10 @@ function attachHelpers(kubeconfig: string, nodeNames: string[], log: (s: string)
         else child.stdin!.end();
       }),
     containerLog: (ns, pod, container) => path.join(paths.podLogs(), ns, pod, `${container}.log`),
-    stop: () => stopCluster({ log }),
+    stop: () => {
+      client.close();
+      return stopCluster({ log });
+    },
   };
 }
 
