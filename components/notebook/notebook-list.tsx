@@ -1,11 +1,224 @@
 'use client';
 
-/** The notebooks of a project (placeholder while the real list is being built). */
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
+import { Button, buttonClasses } from '@/components/ui/button';
+import { Card, CardHeader } from '@/components/ui/card';
+import { DateTime } from '@/components/ui/date-time';
+import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Field, Input } from '@/components/ui/input';
+import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
+import type { TNotebookSummary } from '@/lib/notebooks/notebook-summary';
+
+type TNameDialog = { mode: 'create' } | { mode: 'rename'; notebook: TNotebookSummary } | null;
+
+const errorText = (err: unknown, fallback: string) => (err instanceof ApiRequestError ? err.message : fallback);
+
+/** A project's notebooks: open, create, import (.ipynb), download, rename, delete. */
 export function NotebookList({ projectId, canEdit }: { projectId: string; canEdit: boolean }) {
+  const router = useRouter();
+  const base = `/api/projects/${projectId}/notebooks`;
+  const [notebooks, setNotebooks] = useState<TNotebookSummary[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [nameDialog, setNameDialog] = useState<TNameDialog>(null);
+  const [deleting, setDeleting] = useState<TNotebookSummary | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [dialogError, setDialogError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const data = await apiRequest<{ notebooks: TNotebookSummary[] }>('GET', base);
+      setNotebooks(data.notebooks);
+    } catch (err) {
+      setError(errorText(err, 'Could not load the notebooks.'));
+    }
+  }, [base]);
+  useEffect(() => void load(), [load]);
+
+  function openNameDialog(d: TNameDialog) {
+    setDialogError(null);
+    setNameDialog(d);
+  }
+
+  async function submitName(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (!nameDialog) return;
+    const name = String(new FormData(e.currentTarget).get('name') ?? '');
+    setBusy(true);
+    setDialogError(null);
+    try {
+      if (nameDialog.mode === 'create') {
+        const created = await apiRequest<TNotebookSummary>('POST', base, { name });
+        router.push(`/projects/${projectId}/notebooks/${created.id}`);
+      } else {
+        await apiRequest('PATCH', `${base}/${nameDialog.notebook.id}`, { name });
+        await load();
+      }
+      setNameDialog(null);
+    } catch (err) {
+      setDialogError(errorText(err, 'Could not save the name.'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function importFile(file: File) {
+    setError(null);
+    setNotice(null);
+    setBusy(true);
+    const form = new FormData();
+    form.set('file', file);
+    try {
+      const res = await fetch(base, { method: 'POST', body: form });
+      const data = await res.json().catch(() => ({}));
+      if (!res.ok) throw new ApiRequestError(res.status, data);
+      const warnings = (data.warnings as string[] | undefined) ?? [];
+      setNotice(`Imported "${data.name}".${warnings.length ? ` ${warnings.join(' ')}` : ''}`);
+      await load();
+    } catch (err) {
+      setError(`Could not import ${file.name}: ${errorText(err, 'the upload failed.')}`);
+    } finally {
+      setBusy(false);
+      if (fileInput.current) fileInput.current.value = '';
+    }
+  }
+
+  async function confirmDelete() {
+    if (!deleting) return;
+    setBusy(true);
+    setDialogError(null);
+    try {
+      await apiRequest('DELETE', `${base}/${deleting.id}`);
+      setDeleting(null);
+      await load();
+    } catch (err) {
+      setDialogError(errorText(err, 'Could not delete the notebook.'));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const actions = canEdit ? (
+    <>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".ipynb,application/x-ipynb+json,application/json"
+        className="hidden"
+        aria-label="Notebook file to import"
+        data-testid="import-notebook-input"
+        onChange={(e) => e.target.files?.[0] && importFile(e.target.files[0])}
+      />
+      <Button variant="secondary" size="sm" onClick={() => fileInput.current?.click()} busy={busy && !nameDialog && !deleting}>
+        Import .ipynb
+      </Button>
+      <Button size="sm" onClick={() => openNameDialog({ mode: 'create' })}>
+        New notebook
+      </Button>
+    </>
+  ) : undefined;
+
   return (
-    <section data-project-id={projectId} data-can-edit={canEdit} className="text-sm text-slate-500">
-      Notebooks
-    </section>
+    <Card>
+      <CardHeader title={`Notebooks${notebooks ? ` (${notebooks.length})` : ''}`} description="Jupyter notebooks (nbformat 4) of this project." actions={actions} />
+      {error && <Alert tone="error" className="mx-4 mt-3">{error}</Alert>}
+      {notice && <Alert tone="success" className="mx-4 mt-3">{notice}</Alert>}
+      {notebooks === null ? (
+        <p className="px-4 py-6 text-sm text-slate-500">Loading…</p>
+      ) : notebooks.length === 0 ? (
+        <EmptyState
+          title="No notebooks yet"
+          description={canEdit ? 'Create a notebook, or import an .ipynb file from Jupyter.' : 'Nobody has created a notebook in this project yet.'}
+        />
+      ) : (
+        <Table>
+          <thead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Last saved</Th>
+              <Th>By</Th>
+              <Th className="text-right">Actions</Th>
+            </tr>
+          </thead>
+          <TBody>
+            {notebooks.map((nb) => (
+              <Tr key={nb.id}>
+                <Td className="font-medium">
+                  <Link href={`/projects/${projectId}/notebooks/${nb.id}`} className="text-indigo-700 hover:underline">
+                    {nb.name}
+                  </Link>
+                </Td>
+                <Td>
+                  <DateTime value={nb.updatedAt} />
+                </Td>
+                <Td>{nb.updatedBy?.name ?? '—'}</Td>
+                <Td className="text-right">
+                  <div className="flex justify-end gap-1">
+                    <a href={`${base}/${nb.id}/export`} download className={buttonClasses('ghost', 'sm')} title="Download as .ipynb">
+                      Download
+                    </a>
+                    {canEdit && (
+                      <>
+                        <Button variant="ghost" size="sm" onClick={() => openNameDialog({ mode: 'rename', notebook: nb })}>
+                          Rename
+                        </Button>
+                        <Button variant="ghost" size="sm" className="text-red-600 hover:text-red-700" onClick={() => (setDialogError(null), setDeleting(nb))}>
+                          Delete
+                        </Button>
+                      </>
+                    )}
+                  </div>
+                </Td>
+              </Tr>
+            ))}
+          </TBody>
+        </Table>
+      )}
+
+      <Dialog open={nameDialog !== null} onClose={() => setNameDialog(null)} title={nameDialog?.mode === 'rename' ? 'Rename notebook' : 'New notebook'}>
+        {nameDialog && (
+          <form onSubmit={submitName} className="space-y-4">
+            <Field label="Name" htmlFor="notebook-name" error={dialogError ?? undefined}>
+              <Input
+                id="notebook-name"
+                name="name"
+                required
+                maxLength={120}
+                autoFocus
+                defaultValue={nameDialog.mode === 'rename' ? nameDialog.notebook.name : ''}
+                placeholder="e.g. Exploration"
+                aria-invalid={dialogError ? true : undefined}
+              />
+            </Field>
+            <div className="flex justify-end gap-2">
+              <Button variant="secondary" onClick={() => setNameDialog(null)} disabled={busy}>
+                Cancel
+              </Button>
+              <Button type="submit" busy={busy}>
+                {nameDialog.mode === 'rename' ? 'Rename' : 'Create'}
+              </Button>
+            </div>
+          </form>
+        )}
+      </Dialog>
+
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete notebook?"
+        description={deleting ? `"${deleting.name}" and its saved outputs will be deleted. This cannot be undone.` : undefined}
+        confirmLabel="Delete"
+        busy={busy}
+        error={dialogError}
+        onConfirm={confirmDelete}
+        onClose={() => setDeleting(null)}
+      />
+    </Card>
   );
 }
 

@@ -1,6 +1,9 @@
+import { eq } from 'drizzle-orm';
+import { hardwareLabel } from '@/common/environment';
 import { can } from '@/common/roles';
 import type { TNotebook } from '@/common/nbformat/schema';
 import type { TDb } from '@/db/client';
+import { environments } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { findNotebook } from './find-notebook';
@@ -9,6 +12,8 @@ import { toSummary, type TNotebookSummary } from './notebook-summary';
 export interface TNotebookDetail extends TNotebookSummary {
   content: TNotebook;
   environmentId: string | null;
+  /** "Python 3 · 1 vCPU · 2 GiB": the environment the notebook's kernels get. */
+  environmentLabel: string | null;
   projectName: string;
   /** What the caller may do: viewers see the notebook read-only and cannot run it. */
   canEdit: boolean;
@@ -19,10 +24,12 @@ export interface TNotebookDetail extends TNotebookSummary {
 export async function getNotebook(db: TDb, actor: TSignedInUser, input: { projectId: string; notebookId: string }): Promise<TNotebookDetail> {
   const { project, access } = await getProjectAccess(db, actor, input.projectId, 'view');
   const { notebook, updatedByName } = await findNotebook(db, project.id, input.notebookId);
+  const [env] = notebook.environmentId ? await db.select().from(environments).where(eq(environments.id, notebook.environmentId)) : [];
   return {
     ...toSummary(notebook, updatedByName),
     content: notebook.content as TNotebook,
     environmentId: notebook.environmentId,
+    environmentLabel: env ? hardwareLabel(env) : null,
     projectName: project.name,
     canEdit: can(access, 'edit'),
     canRun: can(access, 'run'),

@@ -71,6 +71,7 @@ describe('create, list, rename, delete', () => {
     assert.equal(full.content.cells.length, 1);
     assert.equal(full.content.cells[0]!.cell_type, 'code');
     assert.ok(full.environmentId, 'default environment attached');
+    assert.equal(full.environmentLabel, 'Python 3 · 1 vCPU · 2 GiB');
     assert.ok(validateNotebook(full.content).ok);
     assert.equal(full.canEdit, true);
   });

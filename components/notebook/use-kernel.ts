@@ -1,0 +1,37 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { KernelSession, type TExecuteReply, type TKernelStatus } from './kernel-session';
+
+export type { TKernelStatus } from './kernel-session';
+
+/**
+ * The notebook's kernel for this page (see `KernelSession`): its status and message for the
+ * badge, and execute / interrupt / restart. Disabled (viewers) = "no kernel", nothing started.
+ */
+export function useKernel(opts: { projectId: string; notebookId: string; userId: string; kernelName: string; enabled: boolean }) {
+  const { projectId, notebookId, userId, kernelName, enabled } = opts;
+  const [status, setStatus] = useState<TKernelStatus>(enabled ? 'connecting' : 'no-kernel');
+  const [message, setMessage] = useState<string | null>(null);
+  const session = useRef<KernelSession | null>(null);
+
+  useEffect(() => {
+    if (!enabled) return;
+    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage });
+    session.current = s;
+    s.ensureKernel().catch(() => undefined);
+    return () => {
+      s.dispose();
+      if (session.current === s) session.current = null;
+    };
+  }, [enabled, projectId, notebookId, userId, kernelName]);
+
+  const execute = useCallback(async (code: string, onMessage: (msgType: string, content: Record<string, unknown>) => void): Promise<TExecuteReply> => {
+    if (!session.current) throw new Error('No kernel for this page.');
+    return session.current.execute(code, onMessage);
+  }, []);
+  const interrupt = useCallback(async () => session.current?.interrupt(), []);
+  const restart = useCallback(async () => session.current?.restart(), []);
+
+  return { status, message, execute, interrupt, restart };
+}

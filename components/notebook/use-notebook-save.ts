@@ -1,0 +1,119 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TNotebook } from '@/common/nbformat/schema';
+
+export type TSaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'error';
+
+/** Autosave delay after the last change. */
+const AUTOSAVE_MS = 5_000;
+
+/**
+ * Saving with optimistic concurrency: each save sends the version it started from; the
+ * server refuses it (409 VERSION_CONFLICT) if someone saved in between, and then this hook
+ * stops saving altogether and shows the server's message — it never overwrites.
+ * Autosaves ~5 s after the last change; `saveSoon()` (after a run) and `saveNow()` (Ctrl+S).
+ */
+export function useNotebookSave(opts: {
+  url: string;
+  initialVersion: number;
+  enabled: boolean;
+  revision: number;
+  snapshot: () => TNotebook;
+}) {
+  const { url, initialVersion, enabled, revision } = opts;
+  const [state, setState] = useState<TSaveState>('saved');
+  const [message, setMessage] = useState<string | null>(null);
+  const [savedAt, setSavedAt] = useState<Date | null>(null);
+  const version = useRef(initialVersion);
+  const savedRevision = useRef(0);
+  const latestRevision = useRef(revision);
+  latestRevision.current = revision;
+  const snapshot = useRef(opts.snapshot);
+  snapshot.current = opts.snapshot;
+  const inFlight = useRef<Promise<void> | null>(null);
+  const again = useRef(false);
+  const conflicted = useRef(false);
+  const timer = useRef<number | null>(null);
+
+  const saveNow = useCallback(async (): Promise<void> => {
+    if (!enabled || conflicted.current) return;
+    if (timer.current) window.clearTimeout(timer.current);
+    if (inFlight.current) {
+      again.current = true;
+      return inFlight.current;
+    }
+    const rev = latestRevision.current;
+    if (rev === savedRevision.current) return;
+    setState('saving');
+    inFlight.current = (async () => {
+      try {
+        const res = await fetch(url, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ content: snapshot.current(), baseVersion: version.current }),
+        });
+        const body = await res.json().catch(() => ({}));
+        if (res.status === 409 && body.code === 'VERSION_CONFLICT') {
+          conflicted.current = true;
+          setState('conflict');
+          setMessage(body.message);
+          return;
+        }
+        if (res.status === 401) {
+          window.location.assign(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+          return;
+        }
+        if (!res.ok) {
+          setState('error');
+          setMessage(body.message ?? `Saving failed (${res.status}).`);
+          return;
+        }
+        version.current = body.version;
+        savedRevision.current = rev;
+        setSavedAt(new Date(body.updatedAt));
+        setMessage(null);
+        setState(latestRevision.current === rev ? 'saved' : 'unsaved');
+      } catch {
+        setState('error');
+        setMessage('Could not reach the server; your changes are not saved yet.');
+      } finally {
+        inFlight.current = null;
+      }
+    })();
+    await inFlight.current;
+    if (again.current) {
+      again.current = false;
+      await saveNow();
+    }
+  }, [enabled, url]);
+
+  const saveSoon = useCallback(
+    (delay = 500) => {
+      if (!enabled || conflicted.current) return;
+      if (timer.current) window.clearTimeout(timer.current);
+      timer.current = window.setTimeout(() => void saveNow(), delay);
+    },
+    [enabled, saveNow],
+  );
+
+  // Every change marks the notebook unsaved and (re)arms the autosave timer.
+  useEffect(() => {
+    if (!enabled || conflicted.current || revision === savedRevision.current) return;
+    setState((s) => (s === 'saving' ? s : 'unsaved'));
+    saveSoon(AUTOSAVE_MS);
+  }, [enabled, revision, saveSoon]);
+
+  // Leaving with unsaved changes asks first.
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => {
+      if (enabled && latestRevision.current !== savedRevision.current) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [enabled]);
+
+  useEffect(() => () => void (timer.current && window.clearTimeout(timer.current)), []);
+
+  return { state, message, savedAt, saveNow, saveSoon };
+}
