@@ -55,7 +55,7 @@ export function UsersTable({ users, currentUserId }: { users: TUserSummary[]; cu
           {users.map((u) => {
             const self = u.id === currentUserId;
             return (
-              <Tr key={u.id} className={u.disabledAt ? 'bg-slate-50/60 text-slate-400' : undefined}>
+              <Tr key={u.id} className={u.disabledAt ? 'bg-slate-50/60 opacity-70' : undefined}>
                 <Td className="font-medium text-slate-900">
                   {u.name}
                   {self && <span className="ml-1.5 text-xs font-normal text-slate-400">(you)</span>}

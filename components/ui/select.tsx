@@ -4,7 +4,8 @@ import { controlClasses } from './input';
 
 export function Select({ className, children, ...rest }: SelectHTMLAttributes<HTMLSelectElement>) {
   return (
-    <select className={cn(controlClasses, 'h-9 pr-8', className)} {...rest}>
+    // Default height unless the caller sets one (compact selects in tables use h-7).
+    <select className={cn(controlClasses, !/(^|\s)h-/.test(className ?? '') && 'h-9', 'pr-8', className)} {...rest}>
       {children}
     </select>
   );
