@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { TokensPanel } from '@/components/profile/tokens-panel';
 import { RoleBadge } from '@/components/projects/role-badge';
+import { MyQuota } from '@/components/quotas/my-quota';
 import { Card, CardHeader } from '@/components/ui/card';
 import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
@@ -36,6 +37,7 @@ export default async function ProfilePage() {
             </div>
           </dl>
         </Card>
+        <MyQuota userId={user.id} />
         <TokensPanel tokens={tokens} now={new Date().toISOString()} />
       </div>
     </PageContainer>
