@@ -95,6 +95,7 @@ interface PodRun {
   reason?: string;
   patching: Promise<void> | null;
   dirty: boolean;
+  ipReleased: boolean;
 }
 
 export interface AgentOptions {
@@ -293,6 +294,7 @@ export class PodAgent {
       finished: false,
       patching: null,
       dirty: false,
+      ipReleased: false,
     };
     this.pods.set(p.uid, p);
     this.log(`pod ${p.namespace}/${p.name} on ${p.nodeName}: ip ${ip}`);
@@ -457,7 +459,10 @@ export class PodAgent {
     }
     deletePodNetwork(p.uid);
     p.netns = null;
-    this.usedIps.delete(p.ip);
+    if (!p.ipReleased) {
+      p.ipReleased = true;
+      this.usedIps.delete(p.ip);
+    }
     this.unmountVolumesDir(p);
   }
 

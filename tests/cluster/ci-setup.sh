@@ -24,7 +24,8 @@ export PATH="/usr/local/go/bin:$PATH"
 command -v go >/dev/null || { echo "[cluster ci-setup] Go toolchain not found" >&2; exit 1; }
 [ -x node_modules/.bin/tsx ] || { echo "[cluster ci-setup] node_modules/.bin/tsx missing: run npm ci first" >&2; exit 1; }
 
-# Leftovers of an interrupted earlier run on this machine (idempotent).
-if [ -d .data/cluster ]; then node_modules/.bin/tsx tests/cluster/cli.ts down || true; fi
-
 node_modules/.bin/tsx tests/cluster/cli.ts build
+
+# Leftovers (bridge, namespaces, cgroups) of an interrupted earlier run on this
+# machine; idempotent, and leaves a cluster that another live run holds alone.
+node_modules/.bin/tsx tests/cluster/cli.ts down || true

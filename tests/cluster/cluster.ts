@@ -176,6 +176,52 @@ function nodeObject(i: number, opts: Required<Omit<ClusterOptions, 'log'>>): k8s
   };
 }
 
+// ---- one cluster per machine: the bridge, netns and cgroup names are global.
+const LOCK = process.env.LATTICE_CLUSTER_LOCK ?? '/run/lattice-cluster.lock';
+
+function lockHolders(): number[] {
+  try {
+    return readFileSync(LOCK, 'utf8').split(/\s+/).filter(Boolean).map(Number).filter((p) => p !== process.pid && alive(p));
+  } catch {
+    return [];
+  }
+}
+
+/** Waits until no live process (of this or another clone) holds the cluster lock, then takes it. */
+async function acquireLock(log: (s: string) => void): Promise<void> {
+  const waitMs = Number(process.env.LATTICE_CLUSTER_LOCK_WAIT_SECONDS ?? 900) * 1000;
+  const deadline = Date.now() + waitMs;
+  let said = 0;
+  for (;;) {
+    const holders = lockHolders();
+    if (!holders.length) break;
+    // Only the agent of a `cluster:up` cluster of this checkout: replace that cluster.
+    const mine = new Set(ownedPids());
+    if (holders.every((p) => mine.has(p))) {
+      log(`replacing the running cluster of this checkout (pid(s) ${holders.join(' ')})`);
+      break;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`another test cluster is running on this machine (pids ${holders.join(' ')} hold ${LOCK}); stop it with \`npm run cluster:down\` in its checkout`);
+    }
+    if (Date.now() - said > 30_000) {
+      log(`waiting for the test cluster held by pid(s) ${holders.join(' ')} (${LOCK})`);
+      said = Date.now();
+    }
+    await sleep(1000);
+  }
+  writeFileSync(LOCK, String(process.pid));
+}
+
+function setLockHolders(pids: number[]): void {
+  writeFileSync(LOCK, pids.join(' '));
+}
+
+function releaseLock(): void {
+  // Only if nobody else (alive) holds it.
+  if (!lockHolders().length) rmSync(LOCK, { force: true });
+}
+
 /** Pids of processes whose command line mentions this cluster's data dir (kwok components, agent). */
 function ownedPids(): number[] {
   const marker = dataDir() + '/';
@@ -232,11 +278,13 @@ async function killAndWait(pids: number[], graceMs: number): Promise<void> {
  * its pods, the kwokctl cluster, stray component processes, network namespaces,
  * veths, the bridge and cgroups. Idempotent.
  */
-export async function stopCluster(opts: { log?: (s: string) => void; keepLogs?: boolean } = {}): Promise<void> {
+export async function stopCluster(opts: { log?: (s: string) => void; keepLogs?: boolean; keepLock?: boolean } = {}): Promise<void> {
   const log = opts.log ?? defaultLog;
+  let agentPid = 0;
   // 1. The agent first: it SIGTERMs its pods and removes namespaces/cgroups.
   if (existsSync(paths.agentPid())) {
     const pid = Number(readFileSync(paths.agentPid(), 'utf8').trim());
+    agentPid = pid;
     let isAgent = false;
     try {
       isAgent = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('agent-main');
@@ -270,12 +318,19 @@ export async function stopCluster(opts: { log?: (s: string) => void; keepLogs?: 
     log(`killing ${stray.length} leftover process(es): ${stray.join(' ')}`);
     await killAndWait(stray, 5_000);
   }
-  // 4. Kernel objects.
-  cleanupCgroups();
-  cleanupNetwork();
+  // 4. Kernel objects (names are machine-wide): only when no other live
+  //    process holds the cluster lock, e.g. a test run in another checkout.
+  const others = lockHolders().filter((p) => p !== agentPid && p !== process.ppid);
+  if (others.length && !opts.keepLock) {
+    log(`cluster lock held by live pid(s) ${others.join(' ')}: leaving namespaces, bridge and cgroups alone`);
+  } else {
+    cleanupCgroups();
+    cleanupNetwork();
+  }
   rmSync(paths.kwokWorkdir(), { recursive: true, force: true });
   rmSync(paths.agentState(), { recursive: true, force: true });
   for (const f of [paths.kubeconfig(), paths.kwokConfig(), paths.agentReady()]) rmSync(f, { force: true });
+  if (!opts.keepLock) releaseLock();
 }
 
 function attachHelpers(kubeconfig: string, nodeNames: string[], log: (s: string) => void): Cluster {
@@ -318,7 +373,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
   if (process.getuid?.() !== 0) throw new Error('the test cluster needs root (network namespaces, cgroups)');
   const t0 = Date.now();
-  await stopCluster({ log, keepLogs: false });
+  await acquireLock(log);
+  await stopCluster({ log, keepLogs: false, keepLock: true });
   rmSync(paths.logs(), { recursive: true, force: true });
   mkdirSync(paths.podLogs(), { recursive: true });
   const cg = detectCgroups();
@@ -368,6 +424,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     );
     agent.unref();
     writeFileSync(paths.agentPid(), String(agent.pid));
+    // The agent lives as long as the cluster: it holds the lock for `cluster:up`.
+    setLockHolders([process.pid, agent.pid!]);
 
     await waitFor(
       'nodes Ready',
