@@ -58,6 +58,8 @@ export class ManagedKernel {
   /** The gateway's own Jupyter session id, for the requests it sends itself. */
   private readonly session = randomUUID();
   private writes: Promise<void> = Promise.resolve();
+  /** Stopped, dead, failed or detached: no more listeners, no more sockets. */
+  private gone = false;
   /** Set while a start, restart or stop runs: iopub status and the liveness loop leave the state alone. */
   private operation: Promise<unknown> | null = null;
   readonly logger: Logger;
@@ -95,8 +97,10 @@ export class ManagedKernel {
     await this.operation?.catch(() => undefined);
   }
 
+  /** A listener added after the kernel went away (a racing websocket) is let go at once. */
   addListener(listener: TKernelListener): void {
-    this.listeners.add(listener);
+    if (this.gone) listener.onKernelGone();
+    else this.listeners.add(listener);
   }
 
   removeListener(listener: TKernelListener): void {
@@ -351,6 +355,7 @@ export class ManagedKernel {
   }
 
   private goodbye(): void {
+    this.gone = true;
     this.closeSockets();
     this.deps.activity.forget(this.record.id);
     for (const listener of [...this.listeners]) listener.onKernelGone();

@@ -98,6 +98,9 @@ test('restart: same kernel id, reconnected, variables gone', async () => {
   const { reply } = await run('y');
   assert.equal(reply.content.status, 'error');
   assert.equal((reply.content as { ename?: string }).ename, 'NameError');
+  // The reply can overtake iopub's idle status; the client must still get there.
+  const deadline = Date.now() + 5000;
+  while (kernel.status !== 'idle' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.equal(kernel.status, 'idle');
 });
 
