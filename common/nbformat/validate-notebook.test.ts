@@ -171,10 +171,10 @@ describe('verdicts agree with the official schema on mutated notebooks', () => {
       assert.ok(base.ok);
       if (!base.ok) return;
       for (const [what, mutate] of mutations) {
-        const nb = structuredClone(base.notebook);
+        const nb: Record<string, unknown> = structuredClone(base.notebook);
         mutate(nb);
-        const ours = validateNotebook(structuredClone(nb)).ok;
-        const theirs = official(nb);
+        const ours: boolean = validateNotebook(structuredClone(nb)).ok;
+        const theirs: boolean = official(nb);
         assert.equal(ours, theirs, `${name} / ${what}: ours=${ours} official=${theirs}`);
       }
     });
