@@ -52,13 +52,16 @@ export function CreateTokenForm() {
           </label>
           <Input id="token-name" name="name" placeholder="Name, e.g. laptop or CI" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
         </div>
-        <div className="w-44">
-          <Select aria-label="Expires" value={expiresInDays} onChange={(e) => setExpiresInDays(e.target.value)}>
-            <option value="7">Expires in 7 days</option>
-            <option value="30">Expires in 30 days</option>
-            <option value="90">Expires in 90 days</option>
-            <option value="365">Expires in 1 year</option>
-            <option value="">Never expires</option>
+        <div className="w-36">
+          <label htmlFor="token-expiry" className="mb-1 block text-xs font-medium text-slate-700">
+            Expires in
+          </label>
+          <Select id="token-expiry" value={expiresInDays} onChange={(e) => setExpiresInDays(e.target.value)}>
+            <option value="7">7 days</option>
+            <option value="30">30 days</option>
+            <option value="90">90 days</option>
+            <option value="365">1 year</option>
+            <option value="">Never</option>
           </Select>
         </div>
         <Button type="submit" busy={busy}>
