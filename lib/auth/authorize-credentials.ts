@@ -17,19 +17,26 @@ export interface TSignedInUser {
 /**
  * Checks an email and password for the sign-in form. Throws an Error whose message the
  * form shows as it is, so every message here is written for the person signing in.
+ * Failures are counted per client address and per account: the address comes from a
+ * header a client can forge, the account key cannot be dodged that way.
  */
 export async function authorizeCredentials(db: TDb, input: unknown, address: string): Promise<TSignedInUser> {
   const wait = await secondsUntilAllowed(db, address);
   if (wait > 0) throw new Error(`Too many failed sign-ins from your address. Try again in ${wait} s.`);
   const parsed = ZCredentials.safeParse(input);
   if (!parsed.success) throw new Error('Enter your email address and password.');
+  const accountKey = `account:${parsed.data.email}`;
+  const accountWait = await secondsUntilAllowed(db, accountKey);
+  if (accountWait > 0) throw new Error(`Too many failed sign-ins for this account. Try again in ${accountWait} s.`);
   const [user] = await db.select().from(users).where(eq(users.email, parsed.data.email));
   const ok = user ? await verifyPassword(user.passwordHash, parsed.data.password) : false;
   if (!user || !ok) {
     await recordFailure(db, address);
+    await recordFailure(db, accountKey);
     throw new Error('Wrong email or password.');
   }
   if (user.disabledAt) throw new Error('This account is disabled. Ask an administrator to enable it.');
   await clearFailures(db, address);
+  await clearFailures(db, accountKey);
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
