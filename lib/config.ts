@@ -9,8 +9,10 @@ const ZWebConfig = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is not set: start the web with `npm start`, or set it to a Postgres URL'),
   /** Secret that signs session cookies; `npm start` generates one into .data/ on first start. */
   NEXTAUTH_SECRET: z.string().min(16, 'NEXTAUTH_SECRET must be at least 16 characters'),
-  /** The gateway's URL as the browser sees it; empty = same host as the page, port 8888. */
+  /** The gateway's URL as the browser sees it; empty = same host as the page, LATTICE_GATEWAY_PORT. */
   LATTICE_GATEWAY_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  /** The gateway's port, for browsers that reach it on the page's own host. */
+  LATTICE_GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(8888),
   /** Lifetime of the gateway tokens minted for a signed-in browser, in seconds. */
   LATTICE_BROWSER_TOKEN_TTL_S: z.coerce.number().int().positive().default(3600),
 });

@@ -176,7 +176,12 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
     {
       cwd: ROOT,
       stdio: ['ignore', stdio, stdio],
-      env: { ...common, NEXTAUTH_SECRET: sessionSecret(opts.dataDir, opts.sessionSecret), NEXTAUTH_URL: `http://${browserHost}:${opts.webPort}` },
+      env: {
+        ...common,
+        NEXTAUTH_SECRET: sessionSecret(opts.dataDir, opts.sessionSecret),
+        NEXTAUTH_URL: `http://${browserHost}:${opts.webPort}`,
+        LATTICE_GATEWAY_PORT: String(opts.gatewayPort),
+      },
     },
   );
   const stop = async () => {

@@ -26,7 +26,7 @@ function findTests(dir: string): string[] {
 }
 
 const GROUPS: Record<string, () => string[]> = {
-  unit: () => [...findTests('common'), ...findTests('db'), ...findTests('lib'), ...findTests('server'), ...findTests('scripts'), ...findTests('tests/unit')],
+  unit: () => [...findTests('common'), ...findTests('db'), ...findTests('lib'), ...findTests('components'), ...findTests('server'), ...findTests('scripts'), ...findTests('tests/unit')],
   integration: () => findTests('tests/integration'),
   conformance: () => findTests('tests/conformance'),
   e2e: () => findTests('tests/e2e'),

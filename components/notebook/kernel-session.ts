@@ -1,6 +1,7 @@
 import type { Kernel, KernelManager, ServerConnection } from '@jupyterlab/services';
 import { describeReason, isTerminal, type TKernelState } from '@/common/kernel-states';
 import type { TKernelModel } from '@/common/kernel-model';
+import { resolveGatewayUrl, type TGatewayToken } from '@/common/gateway-url';
 
 /** What the badge shows: the kernel's execution state, or where we are in getting one. */
 export type TKernelStatus = 'no-kernel' | 'connecting' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected';
@@ -8,12 +9,6 @@ export type TKernelStatus = 'no-kernel' | 'connecting' | 'starting' | 'idle' | '
 export interface TExecuteReply {
   status: 'ok' | 'error' | 'aborted';
   executionCount: number | null;
-}
-
-interface TGatewayToken {
-  token: string;
-  gatewayUrl: string | null;
-  expiresAt: string;
 }
 
 /** A new token is fetched this long before the current one expires. */
@@ -158,7 +153,7 @@ export class KernelSession {
     const services = await import('@jupyterlab/services');
     this.token = await fetchGatewayToken();
     this.scheduleRefresh();
-    this.base = (this.token.gatewayUrl ?? `${window.location.protocol}//${window.location.hostname}:8888`).replace(/\/+$/, '');
+    this.base = resolveGatewayUrl(this.token, window.location);
     const settings = services.ServerConnection.makeSettings({
       baseUrl: this.base,
       wsUrl: this.base.replace(/^http/, 'ws'),

@@ -29,8 +29,6 @@ let dataDir: string;
 before(async () => {
   db = await createTestDatabase();
   dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-e2e-'));
-  // The browser must reach the gateway on its test port, not the default 8888.
-  process.env.LATTICE_GATEWAY_PUBLIC_URL ??= `http://localhost:${GATEWAY_PORT}`;
   platform = await startPlatform({
     databaseUrl: db.url,
     dataDir,
