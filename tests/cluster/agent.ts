@@ -355,8 +355,6 @@ export class PodAgent {
     p.initialized = true;
     if (p.stopping) return;
     for (const c of p.containers) this.startContainer(p, c, volumes);
-    p.phase = 'Running';
-    this.schedulePatch(p);
   }
 
   private backoffMs(c: ContainerRun): number {
@@ -710,7 +708,9 @@ export class PodAgent {
       `exec ${shq(this.nsenterBin)} --net=${shq(`/run/netns/${p.netns}`)} -- ${shq(this.unshareBin)} --mount --propagation private -- /bin/sh -c "$0" sh "$@"`,
     ];
     const lines: string[] = [];
-    for (const m of spec.volumeMounts ?? []) {
+    // Parents before children, so nested mountPaths stack as in a real container.
+    const mounts = [...(spec.volumeMounts ?? [])].sort((a, b) => a.mountPath.split('/').length - b.mountPath.split('/').length);
+    for (const m of mounts) {
       let src = volumes.get(m.name);
       if (!src) throw new Error(`volumeMount ${m.name}: no such volume`);
       if (m.subPath) src = path.join(src, m.subPath);
@@ -749,6 +749,8 @@ export class PodAgent {
     c.child = child;
     c.startedAt = new Date();
     c.waiting = null;
+    // Like the kubelet: Running once a (regular) container has started.
+    if (!c.init && p.phase === 'Pending') p.phase = 'Running';
     this.log(`pod ${p.namespace}/${p.name} container ${spec.name}: pid ${child.pid} ${JSON.stringify(argv)}${memLimit ? ` memory.limit ${memLimit}` : ''}`);
     this.schedulePatch(p);
     child.on('error', (e) => this.log(`spawn ${spec.name}: ${e.message}`));

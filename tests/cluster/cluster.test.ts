@@ -210,6 +210,49 @@ describe('test Kubernetes cluster', { timeout: 600_000 }, () => {
     await waitFor('pod hog removed', () => podGone('hog'), 30_000);
   });
 
+  it('runs init containers, waits for a Secret created later, restarts OnFailure', async () => {
+    await cluster.core.createNamespacedPod({
+      namespace: NS,
+      body: {
+        metadata: { name: 'late' },
+        spec: {
+          restartPolicy: 'OnFailure',
+          initContainers: [{ name: 'init', image: 'none', command: ['sh', '-c', 'echo from-init > /scratch/init.txt'], volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }],
+          containers: [
+            {
+              name: 'main',
+              image: 'none',
+              // Fails on the first run, succeeds on the restart.
+              command: ['sh', '-c', 'cat /scratch/init.txt /conf/key; echo " env=$KEY"; if [ -e /scratch/ran ]; then exit 0; fi; touch /scratch/ran; exit 1'],
+              env: [{ name: 'KEY', valueFrom: { secretKeyRef: { name: 'late-secret', key: 'key' } } }],
+              volumeMounts: [
+                { name: 'scratch', mountPath: '/scratch' },
+                { name: 'conf', mountPath: '/conf' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'scratch', emptyDir: {} },
+            { name: 'conf', secret: { secretName: 'late-secret' } },
+          ],
+        },
+      },
+    });
+    await waitPod('late', 'waiting for its Secret', (p) =>
+      /late-secret/.test(p.status?.initContainerStatuses?.[0]?.state?.waiting?.message ?? ''),
+    );
+    await cluster.core.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'late-secret' }, stringData: { key: 'v1' } } });
+    const pod = await waitPod('late', 'Succeeded', (p) => p.status?.phase === 'Succeeded', 60_000);
+    const st = pod.status!.containerStatuses![0]!;
+    assert.equal(st.restartCount, 1);
+    assert.equal(st.state?.terminated?.exitCode, 0);
+    assert.equal(st.lastState?.terminated?.exitCode, 1);
+    assert.equal(pod.status!.initContainerStatuses![0]!.state?.terminated?.exitCode, 0);
+    const log = readFileSync(cluster.containerLog(NS, 'late', 'main'), 'utf8');
+    assert.match(log, /from-init\nv1 env=v1/);
+    await cluster.core.deleteNamespacedPod({ name: 'late', namespace: NS });
+  });
+
   it('honours env, runAsUser and reports exit codes of completed pods', async () => {
     await cluster.core.createNamespacedPod({
       namespace: NS,

@@ -7,7 +7,7 @@
 //   ... cluster.kubeconfig, cluster.core (CoreV1Api), cluster.kubectl([...]) ...
 //   await cluster.stop();
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type * as k8s from '@kubernetes/client-node';
@@ -51,7 +51,9 @@ export const paths = {
   kwokConfig: () => path.join(dataDir(), 'kwokctl.yaml'),
   agentPid: () => path.join(dataDir(), 'agent.pid'),
   agentReady: () => path.join(dataDir(), 'agent.ready'),
-  agentState: () => path.join(dataDir(), 'pods'),
+  // Pod volumes / home / work dirs. Outside the checkout on purpose: a container
+  // mountPath such as /work must not shadow the sources of its other mounts.
+  agentState: () => process.env.LATTICE_CLUSTER_POD_STATE ?? '/run/lattice-cluster/pods',
   logs: () => path.join(dataDir(), 'logs'),
   podLogs: () => path.join(dataDir(), 'logs', 'pods'),
 };
@@ -329,6 +331,11 @@ export async function stopCluster(opts: { log?: (s: string) => void; keepLogs?: 
   }
   rmSync(paths.kwokWorkdir(), { recursive: true, force: true });
   rmSync(paths.agentState(), { recursive: true, force: true });
+  try {
+    rmdirSync(path.dirname(paths.agentState()));
+  } catch {
+    /* not empty or gone */
+  }
   for (const f of [paths.kubeconfig(), paths.kwokConfig(), paths.agentReady()]) rmSync(f, { force: true });
   if (!opts.keepLock) releaseLock();
 }
