@@ -1,0 +1,35 @@
+/**
+ * The gateway under test, as its own process: exactly what `server/main.ts` builds, plus an
+ * IPC channel through which the benchmark asks for a settled memory reading.
+ * Started by `processes.ts` with `--expose-gc`; never run by hand.
+ */
+import type { AddressInfo } from 'node:net';
+import { connectDb } from '../db/client';
+import { buildApp } from '../server/app';
+import { loadConfig } from '../server/config';
+import { settledMemory } from './process-memory';
+
+const config = loadConfig();
+const database = connectDb(config.databaseUrl);
+const app = await buildApp({ db: database.db, config });
+await app.fastify.listen({ host: config.host, port: config.port });
+process.send?.({ type: 'ready', port: (app.fastify.server.address() as AddressInfo).port });
+
+let stopping = false;
+/** As main.ts on SIGTERM: kernels are stopped (LATTICE_KERNELS_ON_EXIT=stop), then the process ends. */
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  void app
+    .close()
+    .then(() => database.close())
+    .finally(() => process.exit(0));
+}
+
+process.on('message', (request: { type: string }) => {
+  if (request.type === 'memory') void settledMemory().then((memory) => process.send?.({ type: 'memory', memory }));
+  else if (request.type === 'stop') stop();
+});
+// Ctrl-C on the benchmark, or the benchmark gone: never leave kernels behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+process.on('disconnect', stop);

@@ -1,0 +1,88 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TScenarioRow } from './scenario';
+import { formatTable } from './table';
+
+const HERE = import.meta.dirname;
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+export interface TMachine {
+  date: string;
+  nproc: number;
+  cpu: string;
+  memoryGiB: number;
+  kernel: string;
+  node: string;
+  python: string;
+  ipykernel: string;
+  pyzmq: string;
+  zeromqJs: string;
+  commit: string;
+  /** 1-minute load average when the run began and when it ended (other work on the machine). */
+  load: { start: number; end: number | null };
+}
+
+function quiet(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** What the numbers were measured on (they mean little without it). */
+export function describeMachine(python: string): TMachine {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const [pyVersion, ipykernel, pyzmq] = quiet(python, ['-c', 'import sys, ipykernel, zmq; print(sys.version.split()[0], ipykernel.__version__, zmq.__version__)']).split(' ');
+  const zeromqJs = (JSON.parse(readFileSync(path.join(HERE, '../node_modules/zeromq/package.json'), 'utf8')) as { version: string }).version;
+  return {
+    date: new Date().toISOString(),
+    nproc: Number(quiet('nproc', [])) || os.availableParallelism(),
+    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    python: pyVersion ?? 'unknown',
+    ipykernel: ipykernel ?? 'unknown',
+    pyzmq: pyzmq ?? 'unknown',
+    zeromqJs,
+    commit: quiet('git', ['-C', HERE, 'rev-parse', '--short', 'HEAD']),
+    load: { start: os.loadavg()[0], end: null },
+  };
+}
+
+export function describeRun(machine: TMachine, quick: boolean, seconds: number): string {
+  return [
+    `Measured ${machine.date.slice(0, 16).replace('T', ' ')} UTC${quick ? ' (--quick sizes)' : ''}, commit ${machine.commit}, whole run ${Math.round(seconds)} s.`,
+    `Machine: ${machine.nproc} × ${machine.cpu}, ${machine.memoryGiB} GiB RAM, ${machine.kernel}; ` +
+      `1-min load average ${machine.load.start.toFixed(1)} at the start, ${machine.load.end?.toFixed(1) ?? '?'} at the end.`,
+    `Software: Node ${machine.node}, zeromq.js ${machine.zeromqJs}; Python ${machine.python}, ipykernel ${machine.ipykernel}, pyzmq ${machine.pyzmq}.`,
+  ].join('  \n');
+}
+
+/** Three decimals are plenty for milliseconds and megabytes; keeps the JSON readable. */
+const rounded = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
+
+/**
+ * Writes `results/latest.json` (or `results/quick.json`) and, for a full run, replaces the
+ * generated part of README.md's "Latest results" section.
+ */
+export async function writeResults(rows: readonly TScenarioRow[], machine: TMachine, quick: boolean, seconds: number): Promise<string> {
+  machine.load.end = os.loadavg()[0];
+  await mkdir(path.join(HERE, 'results'), { recursive: true });
+  const file = path.join(HERE, 'results', quick ? 'quick.json' : 'latest.json');
+  await writeFile(file, `${JSON.stringify({ machine, quick, seconds: Math.round(seconds), rows }, rounded, 2)}\n`);
+  if (quick) return file;
+  const readme = path.join(HERE, 'README.md');
+  const text = await readFile(readme, 'utf8');
+  const at = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (at < 0 || end < at) throw new Error(`${readme} lacks the ${START} … ${END} markers`);
+  const generated = `${START}\n${describeRun(machine, quick, seconds)}\n\n${formatTable(rows)}\n${END}`;
+  await writeFile(readme, text.slice(0, at) + generated + text.slice(end + END.length));
+  return file;
+}

@@ -1,0 +1,98 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=id,id] [-- --profile=DIR]`: every gateway benchmark
+ * in one run, each against its floor (the same work straight over ZeroMQ, in this process),
+ * then one table, results/latest.json and the "Latest results" section of bench/README.md.
+ * `--quick` runs every scenario at a small size (a smoke run; writes results/quick.json only).
+ * `--profile=DIR` runs the gateway processes with `--cpu-prof` into DIR.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_ENVIRONMENT_SLUG } from '../common/environment';
+import { eq } from 'drizzle-orm';
+import { environments } from '../db/schema';
+import { createUserWithToken } from '../tests/helpers/gateway';
+import { createTestDatabase } from '../tests/helpers/postgres';
+import { testPython } from '../tests/helpers/python';
+import { startBenchGateway, type TBenchGateway } from './bench-gateway';
+import { stopAllFloorKernels } from './floor-client';
+import { describeMachine, writeResults } from './report';
+import type { TBaseContext, TBenchContext, TScenario, TScenarioRow } from './scenario';
+import { concurrentStart } from './scenarios/concurrent-start';
+import { executeLatency } from './scenarios/execute-latency';
+import { idleMemory } from './scenarios/idle-memory';
+import { kernelStart } from './scenarios/kernel-start';
+import { messageRate } from './scenarios/message-rate';
+import { outputThroughput } from './scenarios/output-throughput';
+import { POOLED_ENVIRONMENT, pooledStart } from './scenarios/pooled-start';
+import { formatTable } from './table';
+
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, profile: { type: 'string' } },
+});
+const only = args.only ? new Set(args.only.split(',')) : null;
+const wanted = (s: TScenario) => !only || only.has(s.id);
+const began = performance.now();
+const log = (line: string) => console.log(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+const python = testPython();
+const machine = describeMachine(python);
+if (machine.ipykernel === 'unknown') throw new Error(`${python} has no ipykernel; run npm start once (it creates .data/venv) or set LATTICE_PYTHON`);
+
+const workDir = await mkdtemp(path.join(tmpdir(), 'lattice-bench-'));
+const database = await createTestDatabase();
+let gateway: TBenchGateway | null = null;
+
+async function cleanUp(): Promise<void> {
+  await stopAllFloorKernels();
+  await gateway?.stop().catch(() => undefined);
+  await database.drop().catch(() => undefined);
+  await rm(workDir, { recursive: true, force: true });
+}
+process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+
+/** A failed scenario is a row saying so; the others still run. */
+async function attempt(scenario: TScenario, ctx: TBenchContext | TBaseContext): Promise<TScenarioRow[]> {
+  log(`${scenario.id}…`);
+  const t0 = performance.now();
+  try {
+    const rows = await scenario.run(ctx as TBenchContext);
+    log(`${scenario.id} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    return rows;
+  } catch (err) {
+    log(`${scenario.id} failed: ${(err as Error).stack ?? err}`);
+    const note = `error: ${(err as Error).message}`;
+    return [{ id: scenario.id, scenario: scenario.id, unit: '', floor: null, gateway: null, ratio: null, target: '', pass: null, note }];
+  }
+}
+
+const rows: TScenarioRow[] = [];
+try {
+  const { token } = await createUserWithToken(database.db, { name: 'Bench' });
+  const base: TBaseContext = { quick: args.quick, python, workDir, db: database.db, databaseUrl: database.url, token, cpuProfDir: args.profile, log };
+
+  // First, on a gateway of its own, before any pool exists to start kernels in the background.
+  if (wanted(idleMemory)) rows.push(...(await attempt(idleMemory, base)));
+
+  // A warm pool is configured before the gateway starts, so it can fill from the start.
+  const [defaults] = await database.db.select().from(environments).where(eq(environments.slug, DEFAULT_ENVIRONMENT_SLUG));
+  const { id: _id, createdAt: _c, updatedAt: _u, ...template } = defaults;
+  await database.db.insert(environments).values({ ...template, slug: POOLED_ENVIRONMENT.slug, name: 'Bench pooled', poolSize: POOLED_ENVIRONMENT.poolSize });
+
+  gateway = await startBenchGateway({ databaseUrl: database.url, token, python, workDir, cpuProfDir: args.profile });
+  const ctx: TBenchContext = { ...base, gateway };
+  for (const scenario of [pooledStart, kernelStart, executeLatency, outputThroughput, messageRate, concurrentStart]) {
+    if (wanted(scenario)) rows.push(...(await attempt(scenario, ctx)));
+  }
+} finally {
+  await cleanUp();
+}
+
+const order = ['kernel-start-cold', 'kernel-start-pooled', 'execute-p50', 'execute-p95', 'execute-p99', 'output-throughput', 'message-rate', 'concurrent-start', 'idle-memory'];
+rows.sort((a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99));
+const seconds = (performance.now() - began) / 1000;
+console.log(`\n${formatTable(rows)}\n`);
+const file = await writeResults(rows, machine, args.quick, seconds);
+log(`results in ${path.relative(process.cwd(), file)}${args.quick ? '' : ' and bench/README.md'}`);
+process.exit(0);

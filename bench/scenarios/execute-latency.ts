@@ -1,0 +1,57 @@
+import { alternate, ratioOf, type TBenchContext, type TScenario } from '../scenario';
+import { median, percentile, since } from '../stats';
+import type { KernelConversation } from '../kernel-client';
+import { openKernelPair } from './kernel-pair';
+
+const TARGET_RATIO = 1.3;
+
+/** One run: `cells` tiny cells one after another; each timed from send to reply + idle. */
+async function runCells(client: KernelConversation, cells: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < cells; i++) {
+    const t0 = performance.now();
+    await client.execute('1+1');
+    times.push(since(t0));
+  }
+  return times;
+}
+
+/** Execute round trip of a tiny cell (`1+1`: reply, busy, execute_input, execute_result, idle). */
+export const executeLatency: TScenario = {
+  id: 'execute-latency',
+  async run(ctx: TBenchContext) {
+    const cells = ctx.quick ? 30 : 300;
+    const reps = ctx.quick ? 2 : 4;
+    const pair = await openKernelPair(ctx);
+    try {
+      const runs = await alternate(
+        reps,
+        () => runCells(pair.floor, cells),
+        () => runCells(pair.gateway, cells),
+      );
+      const at = (p: number) => ({
+        floor: median(runs.floor.map((r) => percentile(r, p))),
+        gateway: median(runs.gateway.map((r) => percentile(r, p))),
+      });
+      const note = `${cells} cells × ${reps} runs; median of per-run percentiles`;
+      return [50, 95, 99].map((p) => {
+        const { floor, gateway } = at(p);
+        const ratio = ratioOf(gateway, floor);
+        return {
+          id: `execute-p${p}`,
+          scenario: `execute round trip, tiny cell, p${p}`,
+          unit: 'ms',
+          floor,
+          gateway,
+          ratio,
+          target: p === 50 ? `≤ ${TARGET_RATIO}× floor` : '—',
+          pass: p === 50 ? ratio !== null && ratio <= TARGET_RATIO : null,
+          note,
+          ...(p === 50 ? { samples: runs } : {}),
+        };
+      });
+    } finally {
+      await pair.close();
+    }
+  },
+};

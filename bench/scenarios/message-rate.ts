@@ -1,0 +1,107 @@
+import type { KernelConversation } from '../kernel-client';
+import { alternate, ratioOf, type TBenchContext, type TScenario } from '../scenario';
+import { median, since } from '../stats';
+import { openKernelPair } from './kernel-pair';
+
+const TARGET_RATIO = 0.9;
+
+interface TRateRun {
+  messagesPerSecond: number;
+  /** stdout messages received (the kernel now and then splits a line's `\n` into a message of its own). */
+  messages: number;
+  /** Complete lines in the stdout text. */
+  received: number;
+  /** How many lines arrived as 0, 1, 2, … before the first one missing or out of order. */
+  inOrder: number;
+  /** stdout messages that arrived after the cell's `status: idle` (never, if correct). */
+  afterIdle: number;
+  /** False when the cell's `status: idle` or execute_reply never came. */
+  finished: boolean;
+}
+
+/** Far above what either side needs (the kernel makes ~2,000 messages/s); a lost idle ends the run here. */
+const TIMEOUT_MS = 180_000;
+
+/** One cell printing `lines` lines with a flush after each: one iopub stream message per line. */
+async function flushLines(client: KernelConversation, lines: number): Promise<TRateRun> {
+  let messages = 0;
+  let received = 0;
+  let inOrder = 0;
+  let afterIdle = 0;
+  let idle = false;
+  let partial = '';
+  let finished = true;
+  const t0 = performance.now();
+  await client
+    .execute(
+      `import sys\nfor i in range(${lines}):\n    print(i)\n    sys.stdout.flush()`,
+      (m) => {
+        if (m.msgType === 'status' && m.content.execution_state === 'idle') idle = true;
+        if (m.msgType !== 'stream' || m.content.name !== 'stdout') return;
+        if (idle) afterIdle++;
+        messages++;
+        const text = partial + (m.content.text as string);
+        let from = 0;
+        for (let at = text.indexOf('\n'); at !== -1; from = at + 1, at = text.indexOf('\n', from)) {
+          received++;
+          if (inOrder === received - 1 && text.slice(from, at) === String(inOrder)) inOrder++;
+        }
+        partial = text.slice(from);
+      },
+      TIMEOUT_MS,
+    )
+    .catch(() => {
+      finished = false;
+    });
+  const seconds = since(t0) / 1000;
+  return { messagesPerSecond: messages / seconds, messages, received, inOrder, afterIdle, finished };
+}
+
+/**
+ * Message rate: as many small iopub messages as the kernel can produce. Every line must
+ * arrive, in order, and the cell's `status: idle` after all of them.
+ */
+export const messageRate: TScenario = {
+  id: 'message-rate',
+  async run(ctx: TBenchContext) {
+    const lines = ctx.quick ? 2_000 : 20_000;
+    const reps = ctx.quick ? 1 : 3;
+    const pair = await openKernelPair(ctx);
+    try {
+      const runs = await alternate(
+        reps,
+        () => flushLines(pair.floor, lines),
+        () => flushLines(pair.gateway, lines),
+      );
+      const correct = (r: TRateRun) => r.finished && r.received === lines && r.inOrder === lines && r.afterIdle === 0;
+      const problems = (['floor', 'gateway'] as const).flatMap((side) =>
+        runs[side]
+          .filter((r) => !correct(r))
+          .map(
+            (r) =>
+              `${side}: ${r.received}/${lines} lines (${lines - r.received} dropped), in order up to line ${r.inOrder}, ` +
+              `${r.afterIdle} messages after idle${r.finished ? '' : ', idle/reply never came'}`,
+          ),
+      );
+      const f = median(runs.floor.map((r) => r.messagesPerSecond));
+      const g = median(runs.gateway.map((r) => r.messagesPerSecond));
+      const ratio = ratioOf(g, f);
+      return [
+        {
+          id: 'message-rate',
+          scenario: `message rate, ${lines.toLocaleString('en')} flushed lines`,
+          unit: 'msg/s',
+          floor: f,
+          gateway: g,
+          ratio,
+          target: `≥ ${TARGET_RATIO}× floor, all in order, then idle`,
+          pass: ratio !== null && ratio >= TARGET_RATIO && runs.gateway.every(correct),
+          note: problems.length ? `INCORRECT: ${problems.join('; ')}` : `all ${lines.toLocaleString('en')} lines in order, then idle, in every run (median of ${reps}); 0 dropped`,
+          samples: runs,
+        },
+      ];
+    } finally {
+      await pair.close();
+    }
+  },
+};
