@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type * as k8s from '@kubernetes/client-node';
 import { type Cluster, sleep, startCluster, waitFor } from './cluster';
 import { K8S_VERSION } from './config';
+import { listNetns, netnsName } from './host';
 import type { KubeError } from './kube';
 
 let cluster: Cluster;
@@ -113,6 +114,7 @@ describe('test Kubernetes cluster', { timeout: 600_000 }, () => {
     await cluster.core.deleteNamespacedPod({ name: 'web', namespace: NS });
     await waitFor('pod web removed', () => podGone('web'), 30_000);
     assert.equal(pidAlive(pid), false, 'process killed when the pod was deleted');
+    assert.ok(!listNetns().includes(netnsName(pod.metadata!.uid!)), 'network namespace removed');
     await assert.rejects(fetch(`http://${ip}:8000/`, { signal: AbortSignal.timeout(1500) }));
   });
 
