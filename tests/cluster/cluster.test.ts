@@ -66,9 +66,11 @@ describe('test Kubernetes cluster', { timeout: 600_000 }, () => {
     const ready = await cluster.kubectl(['get', '--raw', '/readyz']);
     assert.equal(ready.trim(), 'ok');
     // The scheduler and controller manager hold their leader leases.
-    const leases = await cluster.kubectl(['get', 'lease', '-n', 'kube-system', '-o', 'name']);
-    assert.match(leases, /kube-scheduler/);
-    assert.match(leases, /kube-controller-manager/);
+    const leases = await waitFor('leader leases', async () => {
+      const out = await cluster.kubectl(['get', 'lease', '-n', 'kube-system', '-o', 'name']);
+      return /kube-scheduler/.test(out) && /kube-controller-manager/.test(out) ? out : null;
+    }, 60_000);
+    assert.match(leases, /lease.coordination.k8s.io\/kube-scheduler/);
   });
 
   it('runs python3 -m http.server as a pod reachable at podIP:8000; deleting the pod stops the process', async () => {
