@@ -30,7 +30,10 @@ export class KernelSocket {
   ) {
     this.key = Buffer.from(conn.key, 'utf8');
     if (channel === 'iopub') {
-      const sub = new zmq.Subscriber({ linger: 0 });
+      // No receive high-water mark: at the default (1000) a JS thread stalled for about a
+      // second (GC, CPU contention) lets the kernel's PUB drop output silently, even the
+      // final `status: idle`. libzmq's I/O thread now queues everything until we read it.
+      const sub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
       sub.subscribe();
       this.socket = sub;
     } else {
