@@ -50,3 +50,29 @@ export const ZStartKernelBody = z.looseObject({
   env: ZKernelEnv.optional(),
 });
 export type TStartKernelBody = z.infer<typeof ZStartKernelBody>;
+
+/**
+ * One message of the gateway's `GET /api/events` stream (server-sent events, one JSON
+ * `data:` line each). `type: 'state'` is sent for every state transition the caller may
+ * see, also when a warm-pool kernel is handed to a notebook (its current state).
+ * The web reads it with `EventSource(<gateway>/api/events?token=…&project=<id>)`.
+ */
+export const ZKernelStateEvent = z.object({
+  type: z.literal('state'),
+  kernelId: z.string(),
+  projectId: z.string(),
+  notebookId: z.string().nullable(),
+  userId: z.string(),
+  state: ZKernelState,
+  reason: z.string().nullable(),
+  detail: z.string().nullable(),
+  /** ISO 8601 instant of the transition. */
+  at: z.string(),
+  /** The same state in Jupyter's words (`starting`, `idle`, `busy`, `restarting`, `terminating`, `dead`). */
+  executionState: z.string(),
+});
+export type TKernelStateEvent = z.infer<typeof ZKernelStateEvent>;
+
+/** Every event kind `GET /api/events` sends (only `state` so far). */
+export const ZKernelEvent = z.discriminatedUnion('type', [ZKernelStateEvent]);
+export type TKernelEvent = z.infer<typeof ZKernelEvent>;

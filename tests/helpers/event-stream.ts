@@ -1,0 +1,72 @@
+/** A minimal server-sent-events reader for gateway tests (`GET /api/events`). */
+export interface TEventStream {
+  status: number;
+  headers: Headers;
+  /** Parsed `data:` payloads, in order. */
+  events: any[];
+  /** Comment lines (heartbeats), in order. */
+  comments: string[];
+  /** Resolves with the first event (already received or future) that matches. */
+  waitFor(match: (e: any) => boolean, timeoutMs?: number): Promise<any>;
+  close(): void;
+}
+
+export async function openEventStream(url: string, headers: Record<string, string> = {}): Promise<TEventStream> {
+  const controller = new AbortController();
+  const res = await fetch(url, { headers, signal: controller.signal });
+  const events: any[] = [];
+  const comments: string[] = [];
+  const waiters = new Set<() => void>();
+  if (res.ok && res.body) {
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    void (async () => {
+      let buf = '';
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += decoder.decode(value, { stream: true });
+          let at: number;
+          while ((at = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, at);
+            buf = buf.slice(at + 2);
+            for (const line of block.split('\n')) {
+              if (line.startsWith('data: ')) events.push(JSON.parse(line.slice(6)));
+              else if (line.startsWith(':')) comments.push(line);
+            }
+          }
+          for (const w of [...waiters]) w();
+        }
+      } catch {
+        // aborted
+      }
+    })();
+  }
+  return {
+    status: res.status,
+    headers: res.headers,
+    events,
+    comments,
+    waitFor(match, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find(match);
+          if (found === undefined) return false;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error('timed out waiting for an event'));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+    close() {
+      controller.abort();
+    },
+  };
+}
