@@ -1,0 +1,223 @@
+/**
+ * Issue 4 §7, end to end in Debian's Chromium against the real web and gateway (local
+ * ipykernels): the admin creates "Small" (0.5 vCPU, 1 GiB) and "Large" environments on the
+ * admin page and limits a user to one concurrent kernel on the quotas page. The user attaches
+ * Small to notebook A and runs a cell; the project dashboard shows the kernel live with its
+ * hardware; notebook B is refused with the quota message; the user stops A's kernel from the
+ * dashboard; B then runs. Saves the README's screenshots of the dashboard, the environment
+ * picker and the quotas page (docs/screenshots/).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startPlatform, type TPlatform } from '../../scripts/platform';
+import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
+import { testPython } from '../helpers/python';
+import { signIn, webFetch, type TCookieJar } from '../helpers/web-session';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SHOTS = path.join(ROOT, 'docs/screenshots');
+const ADMIN = { email: 'admin@example.com', password: 'e2e-admin-password' };
+const DANA = { email: 'dana@example.com', name: 'Dana Reyes', password: 'dana-e2e-password' };
+
+let db: TTestDatabase;
+let platform: TPlatform;
+let browser: Browser;
+let dataDir: string;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+before(async () => {
+  db = await createTestDatabase();
+  dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-e2e-quotas-'));
+  platform = await startPlatform({
+    databaseUrl: db.url,
+    dataDir,
+    webPort: await freePort(),
+    gatewayPort: await freePort(),
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+    python: path.resolve(testPython()),
+    log: (line) => console.log(`[platform] ${line}`),
+  });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await platform?.stop();
+  await db?.drop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function api(jar: TCookieJar, method: string, p: string, json?: unknown) {
+  const res = await webFetch(platform.webUrl, jar, p, { method, json });
+  assert.ok(res.status >= 200 && res.status < 300, `${method} ${p} answered ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+async function signInPage(context: BrowserContext, who: { email: string; password: string }): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${platform.webUrl}/signin`);
+  await page.fill('input[name=email]', who.email);
+  await page.fill('input[name=password]', who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(/\/projects$/, { timeout: 60_000 });
+  return page;
+}
+
+async function createTemplate(page: Page, t: { name: string; cpu: number; memoryGib: number }) {
+  await page.getByRole('button', { name: 'New template' }).click();
+  await page.fill('#env-name', t.name);
+  await page.fill('#env-language', 'python');
+  await page.fill('#env-cpuRequest', String(t.cpu));
+  await page.fill('#env-cpuLimit', String(t.cpu));
+  await page.fill('#env-memoryRequestGib', String(t.memoryGib));
+  await page.fill('#env-memoryLimitGib', String(t.memoryGib));
+  await page.getByRole('button', { name: 'Create template' }).click();
+  await page.getByText(`Saved ${t.name} (`).waitFor({ timeout: 30_000 });
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A screenshot of one element with a margin of the page around it. */
+async function screenshotWithMargin(page: Page, element: ReturnType<Page['locator']>, file: string, margin = 16) {
+  await element.scrollIntoViewIfNeeded();
+  const box = await element.boundingBox();
+  assert.ok(box, 'the element is visible');
+  const scrollY = await page.evaluate(() => window.scrollY);
+  const x = Math.max(0, box.x - margin);
+  await page.screenshot({ path: file, fullPage: true, clip: { x, y: Math.max(0, box.y + scrollY - margin), width: box.width + 2 * margin, height: box.height + 2 * margin } });
+}
+
+const cells = (page: Page) => page.locator('[data-testid=cell]');
+
+async function runInFirstCell(page: Page, code: string) {
+  await cells(page).first().locator('.cm-content').click();
+  await page.keyboard.type(code);
+  await page.keyboard.press('Shift+Enter');
+}
+
+test('admin sets up Small/Large and a one-kernel quota; the user runs A, is refused B, stops A from the dashboard, runs B', { timeout: 900_000 }, async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const admin = await signIn(platform.webUrl, ADMIN);
+  await api(admin.cookies, 'POST', '/api/users', { email: DANA.email, name: DANA.name, password: DANA.password });
+  const dana = await signIn(platform.webUrl, DANA);
+  const project = await api(dana.cookies, 'POST', '/api/projects', { name: 'Churn model' });
+  const notebookA = await api(dana.cookies, 'POST', `/api/projects/${project.id}/notebooks`, { name: 'A · features' });
+  const notebookB = await api(dana.cookies, 'POST', `/api/projects/${project.id}/notebooks`, { name: 'B · training' });
+  const errors: string[] = [];
+
+  // ——— the admin: two global templates, then Dana's quota of one concurrent kernel ———
+  const adminContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const adminPage = await signInPage(adminContext, ADMIN);
+  adminPage.on('pageerror', (e) => errors.push(`admin at ${adminPage.url()}: ${e.message}`));
+  await adminPage.goto(`${platform.webUrl}/admin/environments`);
+  await createTemplate(adminPage, { name: 'Small', cpu: 0.5, memoryGib: 1 });
+  await createTemplate(adminPage, { name: 'Large', cpu: 4, memoryGib: 16 });
+  await adminPage.getByRole('row', { name: /Small/ }).waitFor();
+  await adminPage.getByRole('row', { name: /Large/ }).waitFor();
+
+  await adminPage.goto(`${platform.webUrl}/admin/quotas`);
+  await adminPage.getByLabel('Filter').fill(DANA.email);
+  const danaRow = adminPage.getByRole('row').filter({ hasText: DANA.name }).filter({ hasText: 'User' });
+  await danaRow.getByRole('button', { name: 'Edit' }).click();
+  await adminPage.getByLabel('Kernels limit in kernels').fill('1');
+  await adminPage.getByRole('button', { name: 'Save', exact: true }).click();
+  await adminPage.getByText('Limits saved').waitFor({ timeout: 30_000 });
+  const quota = await api(dana.cookies, 'GET', '/api/me/quota');
+  assert.equal(quota.scopes.find((s: { scope: string }) => s.scope === 'user').limits.kernels, 1);
+
+  // ——— Dana: attach Small to notebook A from the project's notebook list ———
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await signInPage(context, DANA);
+  page.on('pageerror', (e) => errors.push(`dana at ${page.url()}: ${e.message}`));
+  const projectUrl = `${platform.webUrl}/projects/${project.id}`;
+  await page.goto(projectUrl);
+  await page.getByRole('button', { name: /^Environment for A · features:/ }).click();
+  const options = page.getByTestId('environment-option');
+  await options.filter({ hasText: 'Small' }).waitFor({ timeout: 30_000 });
+  const small = options.filter({ hasText: 'Small' });
+  assert.match((await small.getByTestId('environment-hardware').textContent()) ?? '', /0\.5 vCPU · 1 GiB/);
+  assert.match((await small.getByTestId('environment-fit').textContent()) ?? '', /Fits your quota/);
+  await page.screenshot({ path: path.join(SHOTS, 'environment-picker.png') });
+  await small.click();
+  await page.getByRole('button', { name: /^Environment for A · features: .*0\.5 vCPU · 1 GiB/ }).waitFor({ timeout: 30_000 });
+
+  // ——— A runs on Small ———
+  await page.goto(`${projectUrl}/notebooks/${notebookA.id}`);
+  await page.locator('[data-testid=kernel-status][data-status=idle]').waitFor({ timeout: 120_000 });
+  assert.match((await page.getByTestId('kernel-status').textContent()) ?? '', /0\.5 vCPU · 1 GiB/);
+  await runInFirstCell(page, 'print("features ready")');
+  await cells(page).first().locator('[data-output-type=stream]', { hasText: 'features ready' }).waitFor({ timeout: 120_000 });
+  await page.locator('[data-testid=kernel-status][data-status=idle]').waitFor({ timeout: 30_000 });
+
+  // ——— the dashboard shows it live, with its hardware ———
+  await page.goto(projectUrl);
+  const rowA = page.getByTestId('active-kernel-row').filter({ hasText: 'A · features' });
+  await rowA.waitFor({ timeout: 60_000 });
+  assert.match((await rowA.textContent()) ?? '', /Small/);
+  assert.match((await rowA.textContent()) ?? '', /0\.5 vCPU · 1 GiB/);
+  await page.locator('[data-testid=active-kernel-row][data-state=idle]').filter({ hasText: 'A · features' }).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=live-indicator][data-live=live]').waitFor({ timeout: 30_000 });
+  await rowA.getByRole('meter', { name: 'Memory' }).waitFor({ timeout: 60_000 });
+  await screenshotWithMargin(page, page.getByTestId('project-dashboard'), path.join(SHOTS, 'dashboard.png'));
+
+  // The quotas page now shows Dana's one kernel against her limit of one.
+  await adminPage.goto(`${platform.webUrl}/admin/quotas`);
+  await adminPage.getByRole('row').filter({ hasText: DANA.name }).filter({ hasText: 'own limits' }).waitFor();
+  await adminPage.screenshot({ path: path.join(SHOTS, 'quotas.png'), fullPage: true });
+
+  // ——— B is refused: the quota message names the limit and the current use ———
+  await page.goto(`${projectUrl}/notebooks/${notebookB.id}`);
+  // The notebook shows why its kernel did not start (an alert or status message above the cells).
+  const refusal = page.locator('[role=alert], [role=status]').filter({ hasText: /quota/i });
+  await refusal.waitFor({ timeout: 60_000 });
+  const message = (await refusal.textContent()) ?? '';
+  assert.match(message, /kernel/i, message);
+  assert.match(message, /concurrent kernel quota: 1 kernel of 1 kernel in use/, message);
+  await runInFirstCell(page, 'print("training")');
+  await refusal.waitFor({ timeout: 60_000 });
+  assert.equal(await cells(page).first().locator('[data-output-type=stream]').count(), 0);
+
+  // ——— stop A from the dashboard; B then runs ———
+  await page.goto(projectUrl);
+  await rowA.getByTestId('stop-kernel').click();
+  await page.getByRole('button', { name: 'Stop kernel', exact: true }).click();
+  await waitUntil(async () => {
+    if ((await rowA.count()) === 0) return true;
+    return ['stopped', 'dead'].includes((await rowA.first().getAttribute('data-state')) ?? '');
+  }, "A's kernel to stop");
+
+  await page.goto(`${projectUrl}/notebooks/${notebookB.id}`);
+  await page.locator('[data-testid=kernel-status][data-status=idle]').waitFor({ timeout: 120_000 });
+  await runInFirstCell(page, 'print("training")');
+  await cells(page).first().locator('[data-output-type=stream]', { hasText: 'training' }).waitFor({ timeout: 120_000 });
+  assert.equal(await page.locator('[role=alert], [role=status]').filter({ hasText: /quota/i }).count(), 0);
+
+  assert.deepEqual(errors, []);
+  await context.close();
+  await adminContext.close();
+});
