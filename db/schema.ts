@@ -153,6 +153,11 @@ export const kernels = pgTable(
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When a gateway last saw the kernel alive (written with each usage sample). A kernel
+     * found dead after a gateway restart ended no earlier than this: its metering stops here.
+     */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
     stoppedAt: timestamp('stopped_at', { withTimezone: true }),
   },
   (t) => [index('kernels_project_idx').on(t.projectId), index('kernels_state_idx').on(t.state)],
@@ -206,7 +211,11 @@ export const usageIntervals = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
-  (t) => [index('usage_intervals_kernel_idx').on(t.kernelId)],
+  (t) => [
+    index('usage_intervals_kernel_idx').on(t.kernelId),
+    // At most one open interval per kernel: a gateway restart can never meter a kernel twice.
+    uniqueIndex('usage_intervals_open_uq').on(t.kernelId).where(sql`ended_at is null`),
+  ],
 );
 
 /** Platform-wide maximums for one environment template, set by an admin (one row, id 1). */

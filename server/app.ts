@@ -11,6 +11,8 @@ import { registerJsonBodies } from './http/json-body';
 import { registerKernelRoutes } from './http/kernel-routes';
 import { registerKernelspecRoutes } from './http/kernelspec-routes';
 import { KernelManager } from './kernels/kernel-manager';
+import { detectLocalLimits } from './provisioners/local-limits/detect';
+import type { TLocalLimits } from './provisioners/local-limits/limits';
 import { localProvisionerFactory } from './provisioners/local-provisioner';
 import type { TProvisionerFactory } from './provisioners/provisioner';
 import { ProvisionerRegistry } from './provisioners/registry';
@@ -42,8 +44,11 @@ function redactUrl(url: string): string {
 export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   const { config, db } = deps;
   const logger = deps.logger ?? pino({ level: config.logLevel, base: { service: 'gateway' } });
+  // Chosen (and logged) once: cgroup v2, v1 or rlimits, see provisioners/local-limits/.
+  let limits: TLocalLimits | null = null;
+  if (!deps.provisioners) limits = await detectLocalLimits({ mode: config.kernelLimits, parent: config.cgroupParent, logger });
   const registry = new ProvisionerRegistry(
-    deps.provisioners ?? [localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv })],
+    deps.provisioners ?? [localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv }, limits ?? undefined)],
   );
   const kernels = new KernelManager({
     db,
@@ -53,6 +58,9 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
     shutdownWaitMs: config.kernelShutdownWaitMs,
     activityWriteIntervalMs: config.activityWriteIntervalMs,
     pollIntervalMs: config.kernelPollIntervalMs,
+    sampleIntervalMs: config.kernelSampleIntervalMs,
+    cullIntervalMs: config.cullIntervalMs,
+    budgetCheckIntervalMs: config.budgetCheckIntervalMs,
     kernelsOnExit: config.kernelsOnExit,
   });
 
@@ -88,6 +96,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
     async close() {
       channels.close();
       await kernels.close();
+      await limits?.close();
       await fastify.close();
     },
   };

@@ -33,8 +33,18 @@ const ZEnv = z.object({
   LATTICE_KERNEL_SHUTDOWN_WAIT_S: seconds(5),
   /** Seconds between writes of a kernel's last_activity to Postgres (state changes are written at once). */
   LATTICE_ACTIVITY_WRITE_INTERVAL_S: seconds(10),
-  /** Seconds between checks that each kernel process is still alive. */
-  LATTICE_KERNEL_POLL_INTERVAL_S: seconds(2),
+  /** Seconds between checks that each kernel process is still alive (a child's exit is noticed at once). */
+  LATTICE_KERNEL_POLL_INTERVAL_S: seconds(1),
+  /** Seconds between CPU/memory samples of each kernel (written to `kernels.usage` with `last_seen_at`). */
+  LATTICE_KERNEL_SAMPLE_INTERVAL_S: seconds(5),
+  /** Seconds between idle-culling passes (each environment sets its own idle timeout). */
+  LATTICE_CULL_INTERVAL_S: seconds(30),
+  /** Seconds between checks of running kernels' monthly budgets (owners are warned once spent). */
+  LATTICE_BUDGET_CHECK_INTERVAL_S: seconds(60),
+  /** How local kernels are limited: `auto` (cgroup v2, else v1, else rlimits), or force one; `none` = unlimited. */
+  LATTICE_KERNEL_LIMITS: z.enum(['auto', 'cgroup-v2', 'cgroup-v1', 'rlimit', 'none']).default('auto'),
+  /** cgroup path kernel cgroups are created under (in every hierarchy); default `<gateway's cgroup>/lattice`. */
+  LATTICE_CGROUP_PARENT: z.string().startsWith('/').optional(),
   /** Seconds between websocket pings; a client missing one round is disconnected. */
   LATTICE_WS_PING_INTERVAL_S: seconds(30),
   /** `stop`: shut kernels down when the gateway exits; `keep`: leave them running to reattach on restart. */
@@ -53,6 +63,11 @@ export interface TGatewayConfig {
   kernelShutdownWaitMs: number;
   activityWriteIntervalMs: number;
   kernelPollIntervalMs: number;
+  kernelSampleIntervalMs: number;
+  cullIntervalMs: number;
+  budgetCheckIntervalMs: number;
+  kernelLimits: 'auto' | 'cgroup-v2' | 'cgroup-v1' | 'rlimit' | 'none';
+  cgroupParent: string | null;
   wsPingIntervalMs: number;
   kernelsOnExit: 'stop' | 'keep';
   /** The gateway's variables that local kernels inherit; secrets such as DATABASE_URL are not among them. */
@@ -81,6 +96,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kernelShutdownWaitMs: e.LATTICE_KERNEL_SHUTDOWN_WAIT_S * 1000,
     activityWriteIntervalMs: e.LATTICE_ACTIVITY_WRITE_INTERVAL_S * 1000,
     kernelPollIntervalMs: e.LATTICE_KERNEL_POLL_INTERVAL_S * 1000,
+    kernelSampleIntervalMs: e.LATTICE_KERNEL_SAMPLE_INTERVAL_S * 1000,
+    cullIntervalMs: e.LATTICE_CULL_INTERVAL_S * 1000,
+    budgetCheckIntervalMs: e.LATTICE_BUDGET_CHECK_INTERVAL_S * 1000,
+    kernelLimits: e.LATTICE_KERNEL_LIMITS,
+    cgroupParent: e.LATTICE_CGROUP_PARENT ?? null,
     wsPingIntervalMs: e.LATTICE_WS_PING_INTERVAL_S * 1000,
     kernelsOnExit: e.LATTICE_KERNELS_ON_EXIT,
     kernelBaseEnv: Object.freeze(

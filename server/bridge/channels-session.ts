@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
-import type { ManagedKernel, TKernelListener } from '../kernels/managed-kernel';
+import { isTerminal } from '../../common/kernel-states';
+import type { ManagedKernel, TKernelEnd, TKernelListener } from '../kernels/managed-kernel';
 import { KernelSocket } from './kernel-socket';
 import { CLIENT_CHANNELS, MalformedFrameError, parseHeader, type TChannel, type TRelayMessage } from './messages';
 import type { TWireMessage } from './wire';
@@ -87,8 +88,14 @@ export class ChannelsSession implements TKernelListener {
     this.toClient('iopub', msg);
   }
 
-  onKernelGone(): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'kernel stopped');
+  /**
+   * Closes with the kernel's end as the reason (`kernel dead: oom-killed`), which clients can
+   * show; a kernel the gateway merely let go of (it is exiting) gets 1001 so clients reconnect.
+   */
+  onKernelGone(end: TKernelEnd): void {
+    const ended = isTerminal(end.state);
+    const reason = ended ? `kernel ${end.state}${end.reason ? `: ${end.reason}` : ''}` : 'gateway going away';
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(ended ? 1000 : 1001, reason);
     this.dispose();
   }
 

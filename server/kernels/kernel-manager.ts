@@ -3,17 +3,21 @@ import type { Logger } from 'pino';
 import { AppError } from '../../common/errors';
 import type { TKernelModel, TStartKernelBody } from '../../common/kernel-model';
 import type { TDb } from '../../db/client';
+import { admitLaunch } from '../admission/admit-launch';
+import { BudgetWatch } from '../admission/budget-watch';
 import { authorizeKernel, kernelNotFound } from '../auth/access';
 import type { TCaller } from '../auth/caller';
 import { ZConnectionInfo, type KernelProvisioner } from '../provisioners/provisioner';
 import type { ProvisionerRegistry } from '../provisioners/registry';
 import { ActivityTracker } from './activity';
+import { cullDetail, isCullable } from './culler';
 import type { TKernelRecord } from './kernel-record';
 import { toEnvironmentSpec } from './kernelspecs';
 import { toKernelModel } from './kernel-model';
 import { resolveLaunchTarget } from './launch-target';
 import { KernelStartError, ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
 import { KernelStore } from './state-store';
+import { sampleKernels } from './usage-sampler';
 import { visibleProjectIds } from './visibility';
 
 export interface TKernelManagerOptions {
@@ -24,6 +28,12 @@ export interface TKernelManagerOptions {
   shutdownWaitMs: number;
   activityWriteIntervalMs: number;
   pollIntervalMs: number;
+  /** CPU/memory samples and `last_seen_at` (usage-sampler.ts). */
+  sampleIntervalMs: number;
+  /** Idle-culling passes (culler.ts). */
+  cullIntervalMs: number;
+  /** Monthly-budget checks of running kernels (admission/budget-watch.ts). */
+  budgetCheckIntervalMs: number;
   kernelsOnExit: 'stop' | 'keep';
 }
 
@@ -37,7 +47,8 @@ export class KernelManager {
   private readonly store: KernelStore;
   private readonly activity: ActivityTracker;
   private readonly kernelDeps: TManagedKernelDeps;
-  private readonly poller: NodeJS.Timeout;
+  private readonly timers: NodeJS.Timeout[];
+  private readonly budget: BudgetWatch;
   /** Identifies this gateway process in `kernels.gateway_id`. */
   readonly gatewayId = randomUUID();
 
@@ -51,11 +62,31 @@ export class KernelManager {
       startTimeoutMs: opts.startTimeoutMs,
       shutdownWaitMs: opts.shutdownWaitMs,
     };
-    this.poller = setInterval(() => void this.pollAll(), opts.pollIntervalMs);
-    this.poller.unref();
+    this.budget = new BudgetWatch(opts.db, opts.logger);
+    this.timers = [
+      setInterval(() => void this.pollAll(), opts.pollIntervalMs),
+      setInterval(() => void sampleKernels(opts.db, this.runningKernels(), opts.logger), opts.sampleIntervalMs),
+      setInterval(() => void this.cullIdle(), opts.cullIntervalMs),
+      setInterval(() => void this.budget.check(this.runningKernels()), opts.budgetCheckIntervalMs),
+    ];
+    for (const timer of this.timers) timer.unref();
   }
 
-  /** `POST /api/kernels`: resolves project/environment, launches, answers once the kernel is idle. */
+  private runningKernels(): ManagedKernel[] {
+    return [...this.kernels.values()].filter((k) => k.isRunning);
+  }
+
+  /** A kernel this gateway starts or reattaches: tracked, and its death noticed at once. */
+  private track(kernel: ManagedKernel): void {
+    this.kernels.set(kernel.record.id, kernel);
+    kernel.provisioner.onExit?.(() => void this.pollOne(kernel));
+  }
+
+  /**
+   * `POST /api/kernels`: resolves project/environment, admits it against quotas (or throws
+   * QUOTA_EXCEEDED), launches, answers once the kernel is idle. Everything awaited here is
+   * I/O, so many launches proceed at once while other requests are served.
+   */
   async start(caller: TCaller, body: TStartKernelBody): Promise<TKernelModel> {
     const target = await resolveLaunchTarget(this.opts.db, caller, body);
     const environment = toEnvironmentSpec(target.environment);
@@ -78,11 +109,11 @@ export class KernelManager {
       lastActivityAt: now,
       stoppedAt: null,
     };
-    await this.store.insert(record, this.gatewayId);
+    await admitLaunch(this.opts.db, record, this.gatewayId);
     const logger = this.opts.logger.child({ kernelId: record.id });
     const provisioner = factory.create({ kernelId: record.id, logger });
     const kernel = new ManagedKernel(record, provisioner, { kernelId: record.id, environment, env: target.env }, this.kernelDeps);
-    this.kernels.set(record.id, kernel);
+    this.track(kernel);
     try {
       await kernel.start();
     } catch (err) {
@@ -153,10 +184,26 @@ export class KernelManager {
     await this.stopKernel(kernel, 'user-request');
   }
 
-  private async stopKernel(kernel: ManagedKernel, reason: 'user-request' | null, detail: string | null = null): Promise<void> {
-    await kernel.stop(reason, detail);
+  private async stopKernel(
+    kernel: ManagedKernel,
+    reason: 'user-request' | 'culled' | null,
+    detail: string | null = null,
+    final: 'stopped' | 'dead' = 'stopped',
+  ): Promise<void> {
+    await kernel.stop(reason, detail, final);
     this.kernels.delete(kernel.record.id);
+    this.budget.forget(kernel.record.id);
     await kernel.flushWrites();
+  }
+
+  /** The culling pass: idle kernels past their environment's timeout become `dead: culled`. */
+  private async cullIdle(): Promise<void> {
+    const now = new Date();
+    for (const kernel of [...this.kernels.values()]) {
+      if (!isCullable(kernel, now)) continue;
+      kernel.logger.info({ idleTimeoutS: kernel.record.environment.idleTimeoutS }, 'culling idle kernel');
+      await this.stopKernel(kernel, 'culled', cullDetail(kernel), 'dead').catch((err) => kernel.logger.warn({ err }, 'culling failed'));
+    }
   }
 
   /** For the websocket upgrade: a running kernel the caller may run code on. */
@@ -168,14 +215,18 @@ export class KernelManager {
 
   /** The liveness loop: a running kernel whose process is gone becomes `dead`. */
   private async pollAll(): Promise<void> {
-    for (const kernel of [...this.kernels.values()]) {
-      if (!kernel.isRunning) continue;
-      const exit = await kernel.provisioner.poll().catch(() => null);
-      if (!exit || !kernel.isRunning) continue;
-      kernel.logger.warn({ exit }, 'kernel process ended');
-      await kernel.markDead(exit);
-      this.kernels.delete(kernel.record.id);
-    }
+    for (const kernel of [...this.kernels.values()]) await this.pollOne(kernel);
+  }
+
+  /** Also called at once when a provisioner reports its process ended (onExit). */
+  private async pollOne(kernel: ManagedKernel): Promise<void> {
+    if (!kernel.isRunning) return;
+    const exit = await kernel.provisioner.poll().catch(() => null);
+    if (!exit || !kernel.isRunning || this.kernels.get(kernel.record.id) !== kernel) return;
+    kernel.logger.warn({ exit }, 'kernel process ended');
+    this.kernels.delete(kernel.record.id);
+    this.budget.forget(kernel.record.id);
+    await kernel.markDead(exit);
   }
 
   /**
@@ -183,16 +234,17 @@ export class KernelManager {
    * from `provisioner_state` and are reconnected; those that cannot be are `dead: gateway-lost`.
    */
   async reattach(): Promise<void> {
-    for (const { record, provisionerState } of await this.store.listForReattach()) {
+    for (const { record, provisionerState, lastSeenAlive } of await this.store.listForReattach()) {
       const logger = this.opts.logger.child({ kernelId: record.id });
-      const lost = async (why: string) => {
-        logger.warn({ why }, 'kernel lost while the gateway was down');
+      // Ended while no gateway watched: it ran at least until last seen, and that is what is metered.
+      const lost = async (why: string, reason: 'gateway-lost' | 'crashed' | 'oom-killed' = 'gateway-lost') => {
+        logger.warn({ why, reason }, 'kernel lost while the gateway was down');
         await this.store.transition(record.id, {
           from: record.state,
           to: 'dead',
-          reason: 'gateway-lost',
+          reason,
           detail: why,
-          stoppedAt: new Date(),
+          stoppedAt: lastSeenAlive,
         });
       };
       if (!this.opts.registry.has(record.provisioner)) {
@@ -202,15 +254,17 @@ export class KernelManager {
       let provisioner: KernelProvisioner | null = null;
       try {
         provisioner = this.opts.registry.get(record.provisioner).fromInfo(provisionerState, { kernelId: record.id, logger });
-        if ((await provisioner.poll()) !== null) {
+        const exit = await provisioner.poll();
+        if (exit !== null) {
           await provisioner.cleanup({ restart: false });
-          await lost('the kernel process had ended');
+          const reason = exit.reason === 'oom-killed' ? 'oom-killed' : 'gateway-lost';
+          await lost(`The kernel process ended while the gateway was down${reason === 'oom-killed' ? ' (out of memory)' : ''}; last seen alive ${lastSeenAlive.toISOString()}.`, reason);
           continue;
         }
         const connection = ZConnectionInfo.parse((provisionerState as { connection?: unknown })?.connection);
         const spec = { kernelId: record.id, environment: record.environment, env: { KERNEL_PROJECT: record.projectId } };
         const kernel = new ManagedKernel(record, provisioner, spec, this.kernelDeps);
-        this.kernels.set(record.id, kernel);
+        this.track(kernel);
         await kernel.reattach(connection);
         await kernel.flushWrites();
         logger.info('kernel reattached');
@@ -238,7 +292,7 @@ export class KernelManager {
 
   /** Gateway exit: stop or detach kernels (LATTICE_KERNELS_ON_EXIT), flush activity. */
   async close(): Promise<void> {
-    clearInterval(this.poller);
+    for (const timer of this.timers) clearInterval(timer);
     if (this.opts.kernelsOnExit === 'stop') await this.shutdownAll();
     for (const kernel of this.kernels.values()) kernel.detach();
     this.kernels.clear();

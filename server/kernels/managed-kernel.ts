@@ -22,11 +22,19 @@ export interface TManagedKernelDeps {
   shutdownWaitMs: number;
 }
 
+/** How a kernel went away, for listeners to tell their clients (`dead` + `oom-killed`, …). */
+export interface TKernelEnd {
+  /** The final state (`stopped`, `dead`, `failed`), or the current one when the gateway just let go (`detach`). */
+  state: TKernelState;
+  reason: string | null;
+  detail: string | null;
+}
+
 /** A websocket session (or anything else) that follows a kernel's iopub and its end. */
 export interface TKernelListener {
   onIopub(msg: TWireMessage): void;
-  /** The kernel stopped or died; the listener lets its client go. */
-  onKernelGone(): void;
+  /** The kernel stopped or died (or the gateway let go of it); the listener tells and lets go its client. */
+  onKernelGone(end: TKernelEnd): void;
 }
 
 /** A launch that did not produce a ready kernel; `reason` becomes the `failed` reason. */
@@ -99,7 +107,7 @@ export class ManagedKernel {
 
   /** A listener added after the kernel went away (a racing websocket) is let go at once. */
   addListener(listener: TKernelListener): void {
-    if (this.gone) listener.onKernelGone();
+    if (this.gone) listener.onKernelGone(this.end());
     else this.listeners.add(listener);
   }
 
@@ -305,14 +313,29 @@ export class ManagedKernel {
     });
   }
 
-  /** stopping → stopped; the process group and connection file are gone afterwards. */
-  stop(reason: TKernelReason | null, detail: string | null = null): Promise<void> {
+  /**
+   * stopping → stopped (or → `dead` for a kernel the platform ended, such as `culled`); the
+   * process group and connection file are gone afterwards.
+   */
+  stop(reason: TKernelReason | null, detail: string | null = null, final: 'stopped' | 'dead' = 'stopped'): Promise<void> {
     return this.run(async () => {
       this.setState('stopping', { reason });
       await this.releaseProcess(false);
-      this.setState('stopped', { reason, detail, stoppedAt: new Date() });
+      this.setState(final, { reason, detail, stoppedAt: new Date() });
       this.goodbye();
     });
+  }
+
+  /**
+   * A notice for the kernel's owner that changes nothing about the kernel (its monthly
+   * budget is spent, say): kept as its `detail` and as a `kernel_events` row (from = to).
+   */
+  notice(reason: TKernelReason, detail: string): void {
+    this.record.detail = detail;
+    const state = this.record.state;
+    this.writes = this.writes
+      .then(() => this.deps.store.notice(this.record.id, state, reason, detail))
+      .catch((err) => this.logger.error({ err }, 'kernel notice write failed'));
   }
 
   /** The liveness loop found the process gone: `dead` with the provisioner's reason. */
@@ -354,11 +377,16 @@ export class ManagedKernel {
     return (await this.provisioner.poll()) !== null;
   }
 
+  private end(): TKernelEnd {
+    return { state: this.record.state, reason: this.record.reason, detail: this.record.detail };
+  }
+
   private goodbye(): void {
     this.gone = true;
     this.closeSockets();
     this.deps.activity.forget(this.record.id);
-    for (const listener of [...this.listeners]) listener.onKernelGone();
+    const end = this.end();
+    for (const listener of [...this.listeners]) listener.onKernelGone(end);
     this.listeners.clear();
   }
 }

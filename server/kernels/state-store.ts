@@ -1,9 +1,10 @@
 import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import { ZEnvironmentSpec } from '../../common/environment';
-import { TERMINAL_STATES, ZKernelState, type TKernelState } from '../../common/kernel-states';
+import { isTerminal, TERMINAL_STATES, ZKernelState, type TKernelState } from '../../common/kernel-states';
 import type { TDb } from '../../db/client';
 import { kernelEvents, kernels } from '../../db/schema';
 import type { TKernelRecord } from './kernel-record';
+import { closeIntervals, openInterval } from './metering';
 
 type TKernelRow = typeof kernels.$inferSelect;
 
@@ -51,21 +52,36 @@ export class KernelStore {
     });
   }
 
-  /** Writes a state change and its `kernel_events` row together. */
+  /**
+   * Writes a state change and its `kernel_events` row together, with the metering it implies:
+   * the first ready (`startedAt`) opens the kernel's usage interval, a terminal state closes it.
+   */
   async transition(kernelId: string, t: TTransition): Promise<void> {
     await this.db.transaction(async (tx) => {
+      const now = new Date();
       await tx
         .update(kernels)
         .set({
           state: t.to,
           reason: t.reason ?? null,
           detail: t.detail ?? null,
-          lastActivityAt: new Date(),
+          lastActivityAt: now,
+          ...(isTerminal(t.to) ? {} : { lastSeenAt: now }),
           ...(t.startedAt ? { startedAt: t.startedAt } : {}),
           ...(t.stoppedAt ? { stoppedAt: t.stoppedAt, connection: null } : {}),
         })
         .where(eq(kernels.id, kernelId));
       await tx.insert(kernelEvents).values({ kernelId, fromState: t.from, toState: t.to, reason: t.reason ?? null, detail: t.detail ?? null });
+      if (t.startedAt) await openInterval(tx, kernelId, t.startedAt);
+      if (isTerminal(t.to)) await closeIntervals(tx, kernelId, t.stoppedAt ?? now);
+    });
+  }
+
+  /** A notice about a kernel that does not change its state: its `detail` and an event row (from = to). */
+  async notice(kernelId: string, state: TKernelState, reason: string, detail: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.update(kernels).set({ detail }).where(eq(kernels.id, kernelId));
+      await tx.insert(kernelEvents).values({ kernelId, fromState: state, toState: state, reason, detail });
     });
   }
 
@@ -94,9 +110,16 @@ export class KernelStore {
     return rows.map(toRecord);
   }
 
-  /** Non-terminal kernels with their reattach info, for a gateway that just started. */
-  async listForReattach(): Promise<Array<{ record: TKernelRecord; provisionerState: unknown }>> {
+  /**
+   * Non-terminal kernels with their reattach info, for a gateway that just started.
+   * `lastSeenAlive` is the latest moment a gateway knew the kernel was running.
+   */
+  async listForReattach(): Promise<Array<{ record: TKernelRecord; provisionerState: unknown; lastSeenAlive: Date }>> {
     const rows = await this.db.select().from(kernels).where(notInArray(kernels.state, TERMINAL));
-    return rows.map((row) => ({ record: toRecord(row), provisionerState: row.provisionerState }));
+    return rows.map((row) => ({
+      record: toRecord(row),
+      provisionerState: row.provisionerState,
+      lastSeenAlive: row.lastSeenAt && row.lastSeenAt > row.lastActivityAt ? row.lastSeenAt : row.lastActivityAt,
+    }));
   }
 }

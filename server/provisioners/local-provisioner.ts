@@ -4,8 +4,9 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { TEnvironmentSpec } from '../../common/environment';
 import { findFreePorts } from './free-ports';
+import { NO_LIMITS, type TKernelLimits, type TLocalLimits } from './local-limits/limits';
+import { processGroupUsage, processStat } from './local-limits/proc-usage';
 import {
   ZConnectionInfo,
   type KernelProvisioner,
@@ -15,6 +16,7 @@ import {
   type TLaunchSpec,
   type TProvisionerContext,
   type TProvisionerFactory,
+  type TUsageSample,
 } from './provisioner';
 
 const ZLocalConfig = z.object({
@@ -27,23 +29,23 @@ const ZLocalConfig = z.object({
 });
 export type TLocalConfig = z.infer<typeof ZLocalConfig>;
 
-/**
- * The seam for resource limits: called with the new process before it is reported as
- * started. Issue 3 plugs cgroup/rlimit enforcement in here; without it kernels run unlimited.
- */
-export interface TLocalLimits {
-  apply(pid: number, environment: TEnvironmentSpec): Promise<void>;
-}
-
 const ZLocalInfo = z.object({
   pid: z.number().int().positive(),
   kernelDir: z.string(),
   connection: ZConnectionInfo,
+  /** The process's start time (clock ticks since boot): tells our kernel from a reused pid. */
+  startTicks: z.number().nullable().optional(),
+  launch: z.number().int().optional(),
+  limits: z.unknown().optional(),
 });
 
+const MIB = 1024 * 1024;
+
 /**
- * Kernels as child processes of the gateway, each in its own process group (so interrupt
- * and stop reach the kernel's children too), its output in `<kernelDir>/kernel.log`.
+ * Kernels as child processes of the gateway, each in its own session and process group (so
+ * interrupt and stop reach the kernel's children too, and a gateway killed outright leaves
+ * them running for the next one to reattach), its output in `<kernelDir>/kernel.log`, held
+ * to the environment's limits by `limits` (cgroup v2/v1 or rlimits, see `local-limits/`).
  */
 export class LocalProvisioner implements KernelProvisioner {
   readonly name = 'local';
@@ -51,11 +53,19 @@ export class LocalProvisioner implements KernelProvisioner {
   private child: ChildProcess | null = null;
   private pid: number | null = null;
   private connection: TConnectionInfo | null = null;
+  private startTicks: number | null = null;
+  /** Launches so far (restarts included): each gets a fresh cgroup, so OOM counters start at 0. */
+  private launches = 0;
+  private kernelLimits: TKernelLimits | null = null;
+  /** How the current process ended, once known (read before its cgroup is released). */
+  private exit: TExitInfo | null = null;
+  private exitListener: (() => void) | null = null;
+  private lastCpu: { ns: number; at: number } | null = null;
 
   constructor(
     private readonly config: TLocalConfig,
     private readonly ctx: TProvisionerContext,
-    private readonly limits?: TLocalLimits,
+    private readonly limits: TLocalLimits = NO_LIMITS,
   ) {}
 
   private get kernelDir(): string {
@@ -73,9 +83,11 @@ export class LocalProvisioner implements KernelProvisioner {
     this.connection ??= await this.newConnection(spec.environment.slug);
     await writeFile(this.connectionFile, JSON.stringify(this.connection), { mode: 0o600 });
 
-    const argv = spec.environment.argv?.length
+    const kernelArgv = spec.environment.argv?.length
       ? spec.environment.argv.map((a) => a.replaceAll('{connection_file}', this.connectionFile))
       : [this.config.python, '-m', 'ipykernel_launcher', '-f', this.connectionFile];
+    this.kernelLimits = await this.limits.prepare(spec.kernelId, ++this.launches, spec.environment);
+    const argv = this.kernelLimits.wrap(kernelArgv);
     const env: Record<string, string> = { ...this.config.baseEnv, ...spec.env, KERNEL_ID: spec.kernelId, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
 
     onProgress('starting');
@@ -91,13 +103,20 @@ export class LocalProvisioner implements KernelProvisioner {
         child.once('error', reject);
       });
       child.unref();
+      child.once('exit', () => this.exitListener?.());
       this.child = child;
       this.pid = child.pid as number;
+      this.exit = null;
+      this.lastCpu = null;
+      this.startTicks = (await processStat(this.pid))?.startTicks ?? null;
+    } catch (err) {
+      await this.kernelLimits.release();
+      this.kernelLimits = null;
+      throw err;
     } finally {
       closeSync(log);
     }
-    await this.limits?.apply(this.pid, spec.environment);
-    this.ctx.logger.info({ pid: this.pid }, 'local kernel process started');
+    this.ctx.logger.info({ pid: this.pid, limits: this.limits.mechanism }, 'local kernel process started');
     return this.connection;
   }
 
@@ -119,18 +138,51 @@ export class LocalProvisioner implements KernelProvisioner {
 
   async poll(): Promise<TExitInfo | null> {
     if (this.pid === null) return { exitCode: null, signal: null, reason: 'exited' };
+    if (this.exit) return this.exit;
+    let exit: TExitInfo;
     if (this.child) {
       const { exitCode, signalCode } = this.child;
       if (exitCode === null && signalCode === null) return null;
-      return { exitCode, signal: signalCode, reason: exitCode === 0 ? 'exited' : 'crashed' };
+      exit = { exitCode, signal: signalCode, reason: exitCode === 0 ? 'exited' : 'crashed' };
+      if (signalCode === 'SIGKILL' && (await this.kernelLimits?.oomKilled())) exit.reason = 'oom-killed';
+    } else {
+      // Reattached after a gateway restart: not our child, so its exit status is unknown.
+      if (await this.isAlive(this.pid)) return null;
+      exit = { exitCode: null, signal: null, reason: (await this.kernelLimits?.oomKilled()) ? 'oom-killed' : 'crashed' };
     }
-    // Reattached after a gateway restart: not our child, so only existence can be checked.
+    this.exit = exit;
+    return exit;
+  }
+
+  /** Exists, is not a zombie nobody reaped, and is the process we started (not a reused pid). */
+  private async isAlive(pid: number): Promise<boolean> {
     try {
-      process.kill(this.pid, 0);
-      return null;
+      process.kill(pid, 0);
     } catch {
-      return { exitCode: null, signal: null, reason: 'exited' };
+      return false;
     }
+    const stat = await processStat(pid);
+    if (!stat) return true;
+    return stat.state !== 'Z' && stat.state !== 'X' && (this.startTicks === null || stat.startTicks === this.startTicks);
+  }
+
+  onExit(listener: () => void): void {
+    this.exitListener = listener;
+  }
+
+  /** CPU over the time since the previous sample (the first one primes the counter), memory now. */
+  async sample(): Promise<TUsageSample | null> {
+    if (this.pid === null) return null;
+    const fromLimits = (await this.kernelLimits?.usage()) ?? { cpuNs: null, memoryBytes: null };
+    const fromProc = fromLimits.cpuNs === null || fromLimits.memoryBytes === null ? await processGroupUsage(this.pid) : null;
+    const cpuNs = fromLimits.cpuNs ?? fromProc?.cpuNs ?? null;
+    const memoryBytes = fromLimits.memoryBytes ?? fromProc?.memoryBytes ?? null;
+    if (cpuNs === null || memoryBytes === null) return null;
+    const now = Date.now();
+    const previous = this.lastCpu;
+    this.lastCpu = { ns: cpuNs, at: now };
+    const cpuM = previous && now > previous.at ? Math.max(0, Math.round(((cpuNs - previous.ns) / 1e6 / (now - previous.at)) * 1000)) : 0;
+    return { cpuM, memoryMib: Math.round((memoryBytes / MIB) * 10) / 10, sampledAt: new Date(now).toISOString() };
   }
 
   private signalGroup(signal: NodeJS.Signals): void {
@@ -159,13 +211,23 @@ export class LocalProvisioner implements KernelProvisioner {
     this.signalGroup('SIGKILL');
     this.child = null;
     this.pid = null;
+    // A relaunch gets a fresh cgroup (prepare), so this one goes in either case.
+    await this.kernelLimits?.release();
+    this.kernelLimits = null;
     if (restart) return;
     this.connection = null;
     await rm(this.connectionFile, { force: true });
   }
 
   toInfo(): Record<string, unknown> {
-    return { pid: this.pid, kernelDir: this.kernelDir, connection: this.connection };
+    return {
+      pid: this.pid,
+      kernelDir: this.kernelDir,
+      connection: this.connection,
+      startTicks: this.startTicks,
+      launch: this.launches,
+      limits: this.kernelLimits?.toInfo() ?? null,
+    };
   }
 
   /** Rebuilds a provisioner for a kernel launched by an earlier gateway process. */
@@ -174,6 +236,9 @@ export class LocalProvisioner implements KernelProvisioner {
     const p = new LocalProvisioner(config, ctx, limits);
     p.pid = parsed.pid;
     p.connection = parsed.connection;
+    p.startTicks = parsed.startTicks ?? null;
+    p.launches = parsed.launch ?? 0;
+    p.kernelLimits = limits?.restore(parsed.limits) ?? null;
     return p;
   }
 }

@@ -44,6 +44,28 @@ export interface KernelProvisioner {
 
   /** What `fromInfo` needs to reattach; the manager persists it in `kernels.provisioner_state`. */
   toInfo(): Record<string, unknown>;
+
+  /**
+   * Called by the manager's sampling loop every few seconds while the kernel runs: CPU and
+   * memory in use now (for the dashboard, against the environment's limits). Optional;
+   * null when the provisioner cannot tell.
+   */
+  sample?(): Promise<TUsageSample | null>;
+
+  /**
+   * Called once by the manager after creating the provisioner: `listener` runs as soon as
+   * the provisioner learns that the kernel's process ended (a child's exit event), so a
+   * crash is noticed at once instead of at the next `poll()`. The manager then calls `poll()`.
+   */
+  onExit?(listener: () => void): void;
+}
+
+/** A resource sample, as stored in `kernels.usage`: CPU in millicores, memory in MiB. */
+export interface TUsageSample {
+  cpuM: number;
+  memoryMib: number;
+  /** ISO 8601. */
+  sampledAt: string;
 }
 
 /** What a launch is for. `env` holds the client's KERNEL_* variables (already filtered). */

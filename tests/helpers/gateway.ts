@@ -8,6 +8,7 @@ import { apiTokens, projectMembers, projects, users } from '../../db/schema';
 import type { TProjectRole, TUserRole } from '../../common/roles';
 import { buildApp, type TGatewayApp } from '../../server/app';
 import { loadConfig, type TGatewayConfig } from '../../server/config';
+import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { testPython } from './python';
 
@@ -27,7 +28,7 @@ export interface TTestGateway {
  * A gateway on 127.0.0.1 with a random port, a private data dir and the test Python.
  * Logs are silent unless LATTICE_TEST_LOG names a level.
  */
-export async function startTestGateway(opts: { db: TDb; config?: Partial<TGatewayConfig> }): Promise<TTestGateway> {
+export async function startTestGateway(opts: { db: TDb; config?: Partial<TGatewayConfig>; logger?: Logger }): Promise<TTestGateway> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'lattice-gw-'));
   const config = {
     ...loadConfig({
@@ -42,7 +43,7 @@ export async function startTestGateway(opts: { db: TDb; config?: Partial<TGatewa
     kernelPollIntervalMs: 500,
     ...opts.config,
   };
-  const app = await buildApp({ db: opts.db, config });
+  const app = await buildApp({ db: opts.db, config, logger: opts.logger });
   try {
     await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {

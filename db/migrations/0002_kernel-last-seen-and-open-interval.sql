@@ -1,0 +1,2 @@
+ALTER TABLE "kernels" ADD COLUMN "last_seen_at" timestamp with time zone;--> statement-breakpoint
+CREATE UNIQUE INDEX "usage_intervals_open_uq" ON "usage_intervals" USING btree ("kernel_id") WHERE ended_at is null;
