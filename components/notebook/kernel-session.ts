@@ -1,7 +1,9 @@
 import type { Kernel, KernelManager, ServerConnection } from '@jupyterlab/services';
+import { KERNELSPEC_ALIASES } from '@/common/environment';
 import { describeReason, isTerminal, type TKernelState } from '@/common/kernel-states';
 import type { TKernelModel } from '@/common/kernel-model';
 import { resolveGatewayUrl, type TGatewayToken } from '@/common/gateway-url';
+import { fetchGatewayToken } from './gateway-client';
 
 /** What the badge shows: the kernel's execution state, or where we are in getting one. */
 export type TKernelStatus = 'no-kernel' | 'connecting' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected';
@@ -44,13 +46,6 @@ function toStatus(s: Kernel.Status): TKernelStatus {
     default:
       return 'connecting';
   }
-}
-
-async function fetchGatewayToken(): Promise<TGatewayToken> {
-  const res = await fetch('/api/gateway-token', { cache: 'no-store' });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.message ?? `Could not get a gateway token (${res.status}).`);
-  return body as TGatewayToken;
 }
 
 /**
@@ -144,6 +139,26 @@ export class KernelSession {
     }
   }
 
+  /**
+   * Shuts down this user's kernels of the notebook (all environments) — before switching the
+   * notebook to another environment, whose kernel the next session then starts.
+   */
+  async shutdown(): Promise<void> {
+    await this.setUp();
+    await this.pending?.catch(() => undefined);
+    const k = this.kernel;
+    this.kernel = null;
+    k?.dispose();
+    for (const model of await this.listMine()) {
+      const res = await fetch(`${this.base}/api/kernels/${model.id}`, { method: 'DELETE', headers: this.authHeaders(), cache: 'no-store' });
+      if (!res.ok && res.status !== 404) {
+        const body = await res.json().catch(() => ({}));
+        throw new Error(body.message ?? `the kernel gateway answered ${res.status}`);
+      }
+    }
+    this.report.status('no-kernel');
+  }
+
   private authHeaders(): Record<string, string> {
     return { Authorization: `token ${this.token?.token ?? ''}` };
   }
@@ -183,20 +198,28 @@ export class KernelSession {
     }, wait);
   }
 
-  private async findMine(): Promise<TKernelModel | undefined> {
-    const res = await fetch(`${this.base}/api/kernels`, { headers: this.authHeaders(), cache: 'no-store' });
+  /** This user's live kernels of this notebook, on any environment. */
+  private async listMine(): Promise<TKernelModel[]> {
+    const query = new URLSearchParams({ project: this.opts.projectId });
+    const res = await fetch(`${this.base}/api/kernels?${query}`, { headers: this.authHeaders(), cache: 'no-store' });
     if (!res.ok) {
       const body = await res.json().catch(() => ({}));
       throw new Error(body.message ?? `the kernel gateway answered ${res.status}`);
     }
     const models = (await res.json()) as TKernelModel[];
-    return models.find(
+    return models.filter(
       (m) =>
         m.lattice?.notebookId === this.opts.notebookId &&
         m.lattice.userId === this.opts.userId &&
         !isTerminal(m.lattice.state as TKernelState) &&
         m.lattice.state !== 'stopping',
     );
+  }
+
+  /** The kernel to reconnect to: this user's, of this notebook, on the notebook's environment. */
+  private async findMine(): Promise<TKernelModel | undefined> {
+    const slug = KERNELSPEC_ALIASES[this.opts.kernelName] ?? this.opts.kernelName;
+    return (await this.listMine()).find((m) => m.lattice.environment.slug === slug || m.name === this.opts.kernelName);
   }
 
   private connectOrStart(): Promise<Kernel.IKernelConnection> {

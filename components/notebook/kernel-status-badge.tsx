@@ -23,7 +23,7 @@ export function KernelStatusBadge({ status, environment }: { status: TKernelStat
       data-status={status}
       title={environment ?? undefined}
     >
-      <span className="max-w-[14rem] truncate text-slate-600">{environment ?? 'Kernel'}</span>
+      <span className="max-w-[20rem] truncate text-slate-600">{environment ?? 'Kernel'}</span>
       <span className="h-3 w-px bg-slate-200" aria-hidden />
       <span className={`flex items-center gap-1.5 font-medium ${look.text}`}>
         <span className={`h-2 w-2 rounded-full ${look.dot}`} aria-hidden />

@@ -4,8 +4,12 @@ import Link from 'next/link';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { toFileForm } from '@/common/nbformat/multiline';
 import type { TCellType } from '@/common/nbformat/schema';
+import { EnvironmentPicker } from '@/components/environments/environment-picker';
+import { EnvironmentSwitchDialog, type TPendingSwitch } from '@/components/environments/environment-switch-dialog';
 import { Alert } from '@/components/ui/alert';
+import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button } from '@/components/ui/button';
+import type { TAttachResult } from '@/lib/notebooks/attach-environment';
 import type { TNotebookDetail } from '@/lib/notebooks/get-notebook';
 import type { TCellKeys } from './cell-editor';
 import { CodeCell } from './code-cell';
@@ -30,21 +34,68 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
   const [focus, setFocus] = useState<{ id: string; n: number } | null>(null);
   const focusCell = useCallback((id: string) => setFocus((f) => ({ id, n: (f?.n ?? 0) + 1 })), []);
 
+  // The attached environment names the kernelspec; a notebook without one uses its own metadata.
+  const [env, setEnv] = useState({
+    id: notebook.environmentId,
+    label: notebook.environmentLabel,
+    slug: notebook.environmentSlug ?? notebook.content.metadata.kernelspec?.name ?? 'python3',
+  });
   const kernel = useKernel({
     projectId: notebook.projectId,
     notebookId: notebook.id,
     userId,
-    kernelName: notebook.content.metadata.kernelspec?.name ?? 'python3',
+    kernelName: env.slug,
     enabled: notebook.canRun,
   });
+  const notebookUrl = `/api/projects/${notebook.projectId}/notebooks/${notebook.id}`;
   const save = useNotebookSave({
-    url: `/api/projects/${notebook.projectId}/notebooks/${notebook.id}`,
+    url: notebookUrl,
     initialVersion: notebook.version,
     enabled: notebook.canEdit,
     revision: state.revision,
     snapshot: () => toNotebook(stateRef.current),
   });
   const running = useRef(0);
+  const [pendingSwitch, setPendingSwitch] = useState<TPendingSwitch | null>(null);
+  const [switchBusy, setSwitchBusy] = useState(false);
+  const [switchError, setSwitchError] = useState<string | null>(null);
+
+  /**
+   * Attaches the chosen environment through the save path (pending edits saved first, the
+   * version advanced in step), then — if a kernel was running — shuts it down; the kernel
+   * hook then starts the notebook's kernel on the new environment.
+   */
+  async function applySwitch(p: TPendingSwitch) {
+    setSwitchBusy(true);
+    setSwitchError(null);
+    try {
+      let attached: TAttachResult | null = null;
+      await save.runVersioned(async (baseVersion) => {
+        attached = await apiRequest<TAttachResult>('PUT', `${notebookUrl}/environment`, { environmentId: p.fit.environment.id, baseVersion });
+        return attached;
+      });
+      const result = attached as TAttachResult | null;
+      if (!result) return;
+      dispatch({ type: 'set-kernelspec', kernelspec: result.kernelspec });
+      try {
+        if (p.running) await kernel.shutdown();
+      } finally {
+        setEnv({ id: result.environment.id, label: result.environment.hardwareLabel, slug: result.environment.slug });
+      }
+      setPendingSwitch(null);
+    } catch (err) {
+      setSwitchError(err instanceof ApiRequestError ? err.message : `Could not switch the environment: ${(err as Error).message}`);
+    } finally {
+      setSwitchBusy(false);
+    }
+  }
+
+  function chooseEnvironment(fit: TPendingSwitch['fit']) {
+    setSwitchError(null);
+    const p = { fit, running: kernel.status !== 'no-kernel' && kernel.status !== 'dead' };
+    if (p.running || !fit.fits) setPendingSwitch(p);
+    else void applySwitch(p);
+  }
 
   const runCell = useCallback(
     async (id: string) => {
@@ -147,8 +198,11 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
           </nav>
           {!readOnly && <SaveIndicator state={save.state} savedAt={save.savedAt} />}
           {readOnly && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Read only</span>}
-          <div className="ml-auto">
-            <KernelStatusBadge status={kernel.status} environment={notebook.environmentLabel} />
+          <div className="ml-auto flex items-center gap-2">
+            {notebook.canEdit && (
+              <EnvironmentPicker projectId={notebook.projectId} current={{ id: env.id, label: env.label }} onChoose={chooseEnvironment} disabled={switchBusy} />
+            )}
+            <KernelStatusBadge status={kernel.status} environment={env.label} />
           </div>
         </div>
         <div className="mx-auto max-w-6xl px-3 py-1.5">
@@ -176,6 +230,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
         )}
         {save.state === 'error' && save.message && <Alert tone="warning" className="mb-3">{save.message}</Alert>}
         {kernel.message && <Alert tone="warning" className="mb-3">{kernel.message}</Alert>}
+        {switchError && !pendingSwitch && <Alert tone="error" className="mb-3">{switchError}</Alert>}
 
         <div className="rounded-lg border border-slate-200 bg-white py-3 shadow-sm" data-testid="notebook-cells">
           {state.cells.map((cell) => {
@@ -219,6 +274,14 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
           )}
         </div>
       </main>
+      <EnvironmentSwitchDialog
+        pending={pendingSwitch}
+        currentLabel={env.label}
+        busy={switchBusy}
+        error={switchError}
+        onConfirm={() => pendingSwitch && void applySwitch(pendingSwitch)}
+        onClose={() => !switchBusy && setPendingSwitch(null)}
+      />
     </div>
   );
 }

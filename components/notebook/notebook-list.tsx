@@ -3,6 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { EnvironmentPicker } from '@/components/environments/environment-picker';
+import { EnvironmentSwitchDialog, type TPendingSwitch } from '@/components/environments/environment-switch-dialog';
 import { Alert } from '@/components/ui/alert';
 import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button, buttonClasses } from '@/components/ui/button';
@@ -12,14 +14,20 @@ import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Field, Input } from '@/components/ui/input';
 import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
-import type { TNotebookSummary } from '@/lib/notebooks/notebook-summary';
+import type { TNotebookListItem } from '@/lib/notebooks/list-notebooks';
+import { gatewayClient } from './gateway-client';
+import { onNotebooksChanged } from './notebooks-changed';
 
+type TNotebookSummary = TNotebookListItem;
 type TNameDialog = { mode: 'create' } | { mode: 'rename'; notebook: TNotebookSummary } | null;
 
 const errorText = (err: unknown, fallback: string) => (err instanceof ApiRequestError ? err.message : fallback);
 
-/** A project's notebooks: open, create, import (.ipynb), download, rename, delete. */
-export function NotebookList({ projectId, canEdit }: { projectId: string; canEdit: boolean }) {
+/**
+ * A project's notebooks: open, create, import (.ipynb), download, rename, delete, and choose
+ * each one's environment (restarting the caller's running kernel of it on the new one).
+ */
+export function NotebookList({ projectId, canEdit, userId }: { projectId: string; canEdit: boolean; userId: string }) {
   const router = useRouter();
   const base = `/api/projects/${projectId}/notebooks`;
   const [notebooks, setNotebooks] = useState<TNotebookSummary[] | null>(null);
@@ -30,6 +38,7 @@ export function NotebookList({ projectId, canEdit }: { projectId: string; canEdi
   const [busy, setBusy] = useState(false);
   const [dialogError, setDialogError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [switching, setSwitching] = useState<(TPendingSwitch & { notebook: TNotebookSummary; kernelIds: string[] }) | null>(null);
 
   const load = useCallback(async () => {
     try {
@@ -40,6 +49,7 @@ export function NotebookList({ projectId, canEdit }: { projectId: string; canEdi
     }
   }, [base]);
   useEffect(() => void load(), [load]);
+  useEffect(() => onNotebooksChanged(() => void load()), [load]);
 
   function openNameDialog(d: TNameDialog) {
     setDialogError(null);
@@ -104,6 +114,52 @@ export function NotebookList({ projectId, canEdit }: { projectId: string; canEdi
     }
   }
 
+  /** The caller's live kernels of a notebook (a switch restarts them); none if the gateway cannot say. */
+  async function myKernels(notebookId: string): Promise<string[]> {
+    try {
+      const models = await gatewayClient().listKernels(projectId);
+      return models.filter((m) => m.lattice.notebookId === notebookId && m.lattice.userId === userId && m.lattice.state !== 'stopping').map((m) => m.id);
+    } catch {
+      return [];
+    }
+  }
+
+  async function chooseEnvironment(nb: TNotebookSummary, fit: TPendingSwitch['fit']) {
+    setError(null);
+    setNotice(null);
+    const kernelIds = await myKernels(nb.id);
+    const pending = { fit, running: kernelIds.length > 0, notebook: nb, kernelIds };
+    if (pending.running || !fit.fits) {
+      setDialogError(null);
+      setSwitching(pending);
+    } else await applySwitch(pending);
+  }
+
+  /** Attaches, then restarts the caller's running kernels of the notebook on the new environment. */
+  async function applySwitch(p: NonNullable<typeof switching>) {
+    setBusy(true);
+    setDialogError(null);
+    const env = p.fit.environment;
+    try {
+      await apiRequest('PUT', `${base}/${p.notebook.id}/environment`, { environmentId: env.id });
+      if (p.running) {
+        const gateway = gatewayClient();
+        for (const id of p.kernelIds) await gateway.stopKernel(id);
+        await gateway.startKernel({ name: env.slug, projectId, notebookId: p.notebook.id });
+      }
+      setSwitching(null);
+      setNotice(`"${p.notebook.name}" now runs on ${env.hardwareLabel}${p.running ? '; its kernel was restarted there' : ''}.`);
+      await load();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : 'Could not switch the environment.';
+      if (switching) setDialogError(message);
+      else setError(message);
+      await load();
+    } finally {
+      setBusy(false);
+    }
+  }
+
   const actions = canEdit ? (
     <>
       <input
@@ -141,6 +197,7 @@ export function NotebookList({ projectId, canEdit }: { projectId: string; canEdi
           <thead>
             <tr>
               <Th>Name</Th>
+              <Th>Environment</Th>
               <Th>Last saved</Th>
               <Th>By</Th>
               <Th className="text-right">Actions</Th>
@@ -153,6 +210,22 @@ export function NotebookList({ projectId, canEdit }: { projectId: string; canEdi
                   <Link href={`/projects/${projectId}/notebooks/${nb.id}`} className="text-indigo-700 hover:underline">
                     {nb.name}
                   </Link>
+                </Td>
+                <Td className="py-1" data-testid="notebook-environment">
+                  {canEdit ? (
+                    <EnvironmentPicker
+                      projectId={projectId}
+                      variant="inline"
+                      align="left"
+                      label={nb.name}
+                      current={{ id: nb.environment?.id ?? null, label: nb.environment?.hardwareLabel ?? null }}
+                      onChoose={(fit) => void chooseEnvironment(nb, fit)}
+                      disabled={busy}
+                    />
+                  ) : (
+                    <span className="text-xs text-slate-700">{nb.environment?.hardwareLabel ?? '—'}</span>
+                  )}
+                  {nb.environment?.archived && <span className="ml-1 text-xs text-amber-700" title="This template is archived; choose another to run the notebook">archived</span>}
                 </Td>
                 <Td>
                   <DateTime value={nb.updatedAt} />
@@ -207,6 +280,15 @@ export function NotebookList({ projectId, canEdit }: { projectId: string; canEdi
           </form>
         )}
       </Dialog>
+
+      <EnvironmentSwitchDialog
+        pending={switching}
+        currentLabel={switching?.notebook.environment?.hardwareLabel ?? null}
+        busy={busy}
+        error={dialogError}
+        onConfirm={() => switching && void applySwitch(switching)}
+        onClose={() => !busy && setSwitching(null)}
+      />
 
       <ConfirmDialog
         open={deleting !== null}

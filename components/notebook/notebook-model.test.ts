@@ -29,6 +29,15 @@ describe('editing cells', () => {
     const s2 = run(s, { type: 'activate', id: s.cells[0]!.id }, { type: 'set-editing', id: s.cells[0]!.id, editing: true });
     assert.equal(s2.revision, s.revision);
   });
+
+  test('the kernelspec of an attached environment is taken into what is saved, without a save of its own', () => {
+    const s = start();
+    const kernelspec = { name: 'big-memory', display_name: 'Big memory · 2 vCPU · 8 GiB', language: 'python' };
+    const s2 = run(s, { type: 'set-kernelspec', kernelspec });
+    assert.equal(s2.revision, s.revision);
+    assert.deepEqual(toNotebook(s2).metadata.kernelspec, kernelspec);
+    assert.deepEqual(toNotebook(s2).metadata.language_info, { name: 'python' });
+  });
 });
 
 describe('kernel messages become outputs', () => {

@@ -49,7 +49,9 @@ export type TEditorAction =
   | { type: 'run-start'; id: string }
   | { type: 'kernel-message'; id: string; msgType: string; content: Record<string, unknown> }
   | { type: 'run-end'; id: string; executionCount?: number | null }
-  | { type: 'cancel-queued' };
+  | { type: 'cancel-queued' }
+  /** The server already stored this kernelspec (environment attached): no save needed. */
+  | { type: 'set-kernelspec'; kernelspec: { name: string; display_name: string; language?: string } };
 
 export function newEditorCell(cellType: TCellType, source = ''): TEditorCell {
   return { id: newCellId(), cellType, source, metadata: {}, outputs: [], executionCount: null, run: 'idle', clearPending: false, editing: cellType === 'markdown' };
@@ -233,5 +235,7 @@ export function editorReducer(state: TEditorState, action: TEditorAction): TEdit
       }));
     case 'cancel-queued':
       return { ...state, cells: state.cells.map((c) => (c.run !== 'idle' ? { ...c, run: 'idle' } : c)) };
+    case 'set-kernelspec':
+      return { ...state, metadata: { ...state.metadata, kernelspec: action.kernelspec } };
   }
 }

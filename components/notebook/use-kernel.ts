@@ -32,6 +32,8 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
   }, []);
   const interrupt = useCallback(async () => session.current?.interrupt(), []);
   const restart = useCallback(async () => session.current?.restart(), []);
+  /** Shuts this user's kernels of the notebook down (before it moves to another environment). */
+  const shutdown = useCallback(async () => session.current?.shutdown(), []);
 
-  return { status, message, execute, interrupt, restart };
+  return { status, message, execute, interrupt, restart, shutdown };
 }

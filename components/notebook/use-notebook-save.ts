@@ -88,6 +88,43 @@ export function useNotebookSave(opts: {
     }
   }, [enabled, url]);
 
+  /**
+   * Runs a server change that bumps the notebook's version (attaching an environment) in
+   * turn with saves: pending changes are saved first, `work` gets the current version and
+   * returns the new one, and saves wait meanwhile — so the editor never saves over it.
+   * A VERSION_CONFLICT from `work` stops saving as a save conflict does.
+   */
+  const runVersioned = useCallback(
+    async (work: (baseVersion: number) => Promise<{ version: number; updatedAt: string }>): Promise<void> => {
+      await saveNow();
+      while (inFlight.current) await inFlight.current;
+      if (conflicted.current) throw new Error('This notebook was saved elsewhere; reload it first.');
+      const job = (async () => {
+        const result = await work(version.current);
+        version.current = result.version;
+        setSavedAt(new Date(result.updatedAt));
+      })();
+      inFlight.current = job.catch(() => undefined);
+      try {
+        await job;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'VERSION_CONFLICT') {
+          conflicted.current = true;
+          setState('conflict');
+          setMessage((err as Error).message);
+        }
+        throw err;
+      } finally {
+        inFlight.current = null;
+      }
+      if (again.current) {
+        again.current = false;
+        void saveNow();
+      }
+    },
+    [saveNow],
+  );
+
   const saveSoon = useCallback(
     (delay = 500) => {
       if (!enabled || conflicted.current) return;
@@ -115,5 +152,5 @@ export function useNotebookSave(opts: {
 
   useEffect(() => () => void (timer.current && window.clearTimeout(timer.current)), []);
 
-  return { state, message, savedAt, saveNow, saveSoon };
+  return { state, message, savedAt, saveNow, saveSoon, runVersioned };
 }

@@ -14,6 +14,8 @@ export interface TNotebookDetail extends TNotebookSummary {
   environmentId: string | null;
   /** "Python 3 · 1 vCPU · 2 GiB": the environment the notebook's kernels get. */
   environmentLabel: string | null;
+  /** The attached environment's kernelspec name (its slug); null if none is attached. */
+  environmentSlug: string | null;
   projectName: string;
   /** What the caller may do: viewers see the notebook read-only and cannot run it. */
   canEdit: boolean;
@@ -30,6 +32,7 @@ export async function getNotebook(db: TDb, actor: TSignedInUser, input: { projec
     content: notebook.content as TNotebook,
     environmentId: notebook.environmentId,
     environmentLabel: env ? hardwareLabel(env) : null,
+    environmentSlug: env?.slug ?? null,
     projectName: project.name,
     canEdit: can(access, 'edit'),
     canRun: can(access, 'run'),
