@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { ProjectDashboardSection } from '@/components/dashboard/project-dashboard-section';
 import { NotebookList } from '@/components/notebook/notebook-list';
 import { MembersPanel } from '@/components/projects/members-panel';
 import { RoleBadge } from '@/components/projects/role-badge';
 import { Badge } from '@/components/ui/badge';
+import { buttonClasses } from '@/components/ui/button';
 import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
 import { pageOrNotFound } from '@/lib/auth/page-or-not-found';
@@ -32,11 +34,15 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
             {project.personal && <Badge tone="amber">personal</Badge>}
             <span className="font-mono">{project.slug}</span>
             {access.projectRole ? <RoleBadge role={access.projectRole} /> : <RoleBadge role="admin" />}
+            <Link href={`/projects/${project.id}/environments`} className={buttonClasses('secondary', 'sm')}>
+              Environments
+            </Link>
           </div>
         }
       />
       <div className="space-y-6">
-        <NotebookList projectId={project.id} canEdit={canEdit} />
+        <ProjectDashboardSection user={user} projectId={project.id} />
+        <NotebookList projectId={project.id} canEdit={canEdit} userId={user.id} />
         <MembersPanel projectId={project.id} members={members} canManage={canManage} currentUserId={user.id} />
       </div>
     </PageContainer>
