@@ -1,23 +1,28 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { TKernelStateEvent } from '@/common/kernel-model';
 import { parseKernelEvent } from './kernel-events';
 
-test('a kernel model (as GET /api/kernels/{id} returns it) gives state, reason and detail', () => {
-  const model = { id: 'k1', name: 'default', execution_state: 'dead', lattice: { state: 'dead', reason: 'oom-killed', detail: 'limit 2 GiB', projectId: 'p' } };
-  assert.deepEqual(parseKernelEvent(JSON.stringify(model)), { kernelId: 'k1', state: 'dead', reason: 'oom-killed', detail: 'limit 2 GiB' });
-  assert.deepEqual(parseKernelEvent(JSON.stringify({ type: 'kernel', kernel: model })), { kernelId: 'k1', state: 'dead', reason: 'oom-killed', detail: 'limit 2 GiB' });
+const event: TKernelStateEvent = {
+  type: 'state',
+  kernelId: 'k1',
+  projectId: 'p1',
+  notebookId: 'n1',
+  userId: 'u1',
+  state: 'dead',
+  reason: 'oom-killed',
+  detail: 'Memory limit of 2 GiB reached',
+  at: '2026-03-15T12:00:00.000Z',
+  executionState: 'dead',
+};
+
+test('a state event changes the row’s state, reason and detail', () => {
+  assert.deepEqual(parseKernelEvent(JSON.stringify(event)), { kernelId: 'k1', state: 'dead', reason: 'oom-killed', detail: 'Memory limit of 2 GiB reached' });
+  assert.deepEqual(parseKernelEvent(JSON.stringify({ ...event, state: 'busy', reason: null, detail: null })), { kernelId: 'k1', state: 'busy', reason: null, detail: null });
 });
 
-test('a flat transition and a usage sample', () => {
-  assert.deepEqual(parseKernelEvent('{"kernelId":"k2","from":"idle","to":"busy"}'), { kernelId: 'k2', state: 'busy' });
-  assert.deepEqual(parseKernelEvent('{"kernelId":"k2","usage":{"cpuM":250,"memoryMib":512,"sampledAt":"2026-03-15T12:00:00Z"}}'), {
-    kernelId: 'k2',
-    usage: { cpuM: 250, memoryMib: 512, sampledAt: '2026-03-15T12:00:00Z' },
-  });
-});
-
-test('heartbeats, unknown states and junk are not kernel changes', () => {
+test('junk, unknown kinds and unknown states are no change', () => {
   assert.equal(parseKernelEvent('not json'), null);
   assert.equal(parseKernelEvent('{"type":"ping"}'), null);
-  assert.deepEqual(parseKernelEvent('{"kernelId":"k3","state":"exploded"}'), { kernelId: 'k3' });
+  assert.equal(parseKernelEvent(JSON.stringify({ ...event, state: 'exploded' })), null);
 });

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { gatewayClient } from '@/components/notebook/gateway-client';
 import type { TProjectDashboard } from '@/lib/dashboard/get-project-dashboard';
-import { KERNEL_EVENT_NAMES, parseKernelEvent, type TKernelChange } from './kernel-events';
+import { parseKernelEvent, type TKernelChange } from './kernel-events';
 
 /** How often the dashboard re-reads its data (usage samples, CU so far, new kernels). */
 const REFRESH_MS = 5_000;
@@ -105,7 +105,6 @@ export function useDashboardData(initial: TProjectDashboard) {
         refreshSoon();
       };
       source.onmessage = onEvent;
-      for (const name of KERNEL_EVENT_NAMES) source.addEventListener(name, onEvent as EventListener);
       source.onerror = () => {
         // CONNECTING: the browser reconnects by itself. CLOSED: refused (e.g. expired token) — start over.
         if (source?.readyState === EventSource.CLOSED) {
