@@ -6,6 +6,8 @@ import { startChild, type TBenchChild } from './processes';
 /** The gateway under test: its own process, its own data dir, the bench's database and token. */
 export interface TBenchGateway extends TGatewayEndpoint {
   child: TBenchChild;
+  /** CPU time (user + system, µs) the gateway process has used so far. */
+  cpuMicros(): Promise<number>;
   /** Stops its kernels and the process, removes its data dir. */
   stop(): Promise<void>;
 }
@@ -41,6 +43,10 @@ export async function startBenchGateway(opts: {
     wsUrl: `ws://127.0.0.1:${child.port}`,
     token: opts.token,
     child,
+    async cpuMicros() {
+      const { usage } = await child.ask<{ usage: NodeJS.CpuUsage }>({ type: 'cpu' }, 'cpu');
+      return usage.user + usage.system;
+    },
     async stop() {
       await child.stop();
       await rm(dataDir, { recursive: true, force: true });

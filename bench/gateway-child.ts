@@ -1,6 +1,6 @@
 /**
  * The gateway under test, as its own process: exactly what `server/main.ts` builds, plus an
- * IPC channel through which the benchmark asks for a settled memory reading.
+ * IPC channel through which the benchmark asks for a settled memory reading and CPU time.
  * Started by `processes.ts` with `--expose-gc`; never run by hand.
  */
 import type { AddressInfo } from 'node:net';
@@ -28,6 +28,7 @@ function stop(): void {
 
 process.on('message', (request: { type: string }) => {
   if (request.type === 'memory') void settledMemory().then((memory) => process.send?.({ type: 'memory', memory }));
+  else if (request.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
   else if (request.type === 'stop') stop();
 });
 // Ctrl-C on the benchmark, or the benchmark gone: never leave kernels behind.

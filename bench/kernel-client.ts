@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildMessage, type TChannel } from '../server/bridge/messages';
+import type { TChannel } from '../server/bridge/messages';
 import type { TMessageParts } from '../server/bridge/wire';
 
 /** A kernel message as both benchmark clients hand it on: header, parent id and content parsed. */
@@ -29,6 +29,19 @@ export function toBenchMessage(channel: TChannel, parts: TMessageParts): TBenchM
   return { channel, msgType: header.msg_type, parentId: parent.msg_id ?? null, content: JSON.parse(parts[3].toString('utf8')) };
 }
 
+/**
+ * A client request in wire parts, with the header fields @jupyterlab/services sets. Not the
+ * gateway's `buildMessage`: its username marks the gateway's own requests, whose replies
+ * the gateway leaves out of its idle/busy tracking, so a client using it would be measured
+ * doing less work than a real one.
+ */
+function clientMessage(msgType: string, content: object, session: string): { msgId: string; parts: TMessageParts } {
+  const msgId = randomUUID();
+  const header = { msg_id: msgId, msg_type: msgType, session, username: 'bench', date: new Date().toISOString(), version: '5.3' };
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
+  return { msgId, parts: [json(header), json({}), json({}), json(content)] };
+}
+
 /** A request's messages until it says it is done (returns true). */
 type TRequestHandler = (msg: TBenchMessage) => boolean;
 
@@ -55,7 +68,7 @@ export class KernelConversation {
 
   /** Sends one request; resolves when `handle` reports it complete, rejects after `timeoutMs`. */
   request(channel: 'shell' | 'control', msgType: string, content: object, handle: TRequestHandler, timeoutMs = 120_000): Promise<void> {
-    const { msgId, parts } = buildMessage(msgType, content, this.session);
+    const { msgId, parts } = clientMessage(msgType, content, this.session);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(msgId);

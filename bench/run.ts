@@ -17,6 +17,7 @@ import { createTestDatabase } from '../tests/helpers/postgres';
 import { testPython } from '../tests/helpers/python';
 import { startBenchGateway, type TBenchGateway } from './bench-gateway';
 import { stopAllFloorKernels } from './floor-client';
+import { findPostmaster } from './process-cpu';
 import { describeMachine, writeResults } from './report';
 import type { TBaseContext, TBenchContext, TScenario, TScenarioRow } from './scenario';
 import { concurrentStart } from './scenarios/concurrent-start';
@@ -70,7 +71,8 @@ async function attempt(scenario: TScenario, ctx: TBenchContext | TBaseContext): 
 const rows: TScenarioRow[] = [];
 try {
   const { token } = await createUserWithToken(database.db, { name: 'Bench' });
-  const base: TBaseContext = { quick: args.quick, python, workDir, db: database.db, databaseUrl: database.url, token, cpuProfDir: args.profile, log };
+  const postgresPid = findPostmaster(Number(new URL(database.url).port));
+  const base: TBaseContext = { quick: args.quick, python, workDir, db: database.db, databaseUrl: database.url, token, postgresPid, cpuProfDir: args.profile, log };
 
   // First, on a gateway of its own, before any pool exists to start kernels in the background.
   if (wanted(idleMemory)) rows.push(...(await attempt(idleMemory, base)));

@@ -10,6 +10,8 @@ export interface TBaseContext {
   db: TDb;
   databaseUrl: string;
   token: string;
+  /** PID of the Postgres postmaster the gateway uses (for its CPU time), if found. */
+  postgresPid: number | null;
   /** Where `--profile` writes gateway CPU profiles, if set. */
   cpuProfDir?: string;
   log(line: string): void;

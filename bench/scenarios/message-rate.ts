@@ -65,13 +65,19 @@ export const messageRate: TScenario = {
   id: 'message-rate',
   async run(ctx: TBenchContext) {
     const lines = ctx.quick ? 2_000 : 20_000;
-    const reps = ctx.quick ? 1 : 3;
+    const reps = ctx.quick ? 1 : 5;
     const pair = await openKernelPair(ctx);
+    const cpu: number[] = [];
     try {
       const runs = await alternate(
         reps,
         () => flushLines(pair.floor, lines),
-        () => flushLines(pair.gateway, lines),
+        async () => {
+          const before = await ctx.gateway.cpuMicros();
+          const run = await flushLines(pair.gateway, lines);
+          cpu.push(((await ctx.gateway.cpuMicros()) - before) / run.messages);
+          return run;
+        },
       );
       const correct = (r: TRateRun) => r.finished && r.received === lines && r.inOrder === lines && r.afterIdle === 0;
       const problems = (['floor', 'gateway'] as const).flatMap((side) =>
@@ -96,8 +102,10 @@ export const messageRate: TScenario = {
           ratio,
           target: `≥ ${TARGET_RATIO}× floor, all in order, then idle`,
           pass: ratio !== null && ratio >= TARGET_RATIO && runs.gateway.every(correct),
-          note: problems.length ? `INCORRECT: ${problems.join('; ')}` : `all ${lines.toLocaleString('en')} lines in order, then idle, in every run (median of ${reps}); 0 dropped`,
-          samples: runs,
+          note:
+            (problems.length ? `INCORRECT: ${problems.join('; ')}` : `all ${lines.toLocaleString('en')} lines in order, then idle, in every run (median of ${reps}); 0 dropped`) +
+            `; gateway CPU ${Math.round(median(cpu))} µs per message`,
+          samples: { ...runs, gatewayCpuMicrosPerMessage: cpu },
         },
       ];
     } finally {

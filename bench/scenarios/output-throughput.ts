@@ -48,13 +48,19 @@ export const outputThroughput: TScenario = {
   id: 'output-throughput',
   async run(ctx: TBenchContext) {
     const lines = ctx.quick ? 20_000 : 200_000;
-    const reps = ctx.quick ? 1 : 3;
+    const reps = ctx.quick ? 1 : 5;
     const pair = await openKernelPair(ctx);
+    const cpu: number[] = [];
     try {
       const runs = await alternate(
         reps,
         () => printLines(pair.floor, lines),
-        () => printLines(pair.gateway, lines),
+        async () => {
+          const before = await ctx.gateway.cpuMicros();
+          const run = await printLines(pair.gateway, lines);
+          cpu.push((await ctx.gateway.cpuMicros()) - before);
+          return run;
+        },
       );
       const complete = (r: TThroughputRun) => r.finished && r.lines === lines && r.lastLine === String(lines - 1);
       const problems = (['floor', 'gateway'] as const).flatMap((side) =>
@@ -76,8 +82,8 @@ export const outputThroughput: TScenario = {
           pass: ratio !== null && ratio >= TARGET_RATIO && gatewayComplete,
           note: problems.length
             ? `INCOMPLETE: ${problems.join('; ')}`
-            : `all lines arrived in every run (median of ${reps}; ~${median(runs.gateway.map((r) => r.messages))} stream messages per run)`,
-          samples: runs,
+            : `all lines arrived in every run (median of ${reps}); ~${median(runs.gateway.map((r) => r.messages))} stream messages per run; gateway CPU ${Math.round(median(cpu) / 1000)} ms per run`,
+          samples: { ...runs, gatewayCpuMicros: cpu },
         },
       ];
     } finally {
