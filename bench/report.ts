@@ -68,15 +68,22 @@ export function describeRun(machine: TMachine, quick: boolean, seconds: number):
 const rounded = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
 
 /**
- * Writes `results/latest.json` (or `results/quick.json`) and, for a full run, replaces the
- * generated part of README.md's "Latest results" section.
+ * A full run writes `results/latest.json` and replaces the generated part of README.md's
+ * "Latest results" section; a `--quick` or `--only` run writes `results/quick.json` or
+ * `results/partial.json` (not committed) and leaves the README alone.
  */
-export async function writeResults(rows: readonly TScenarioRow[], machine: TMachine, quick: boolean, seconds: number): Promise<string> {
+export async function writeResults(
+  rows: readonly TScenarioRow[],
+  machine: TMachine,
+  kind: 'full' | 'quick' | 'partial',
+  seconds: number,
+): Promise<string> {
+  const quick = kind === 'quick';
   machine.load.end = os.loadavg()[0];
   await mkdir(path.join(HERE, 'results'), { recursive: true });
-  const file = path.join(HERE, 'results', quick ? 'quick.json' : 'latest.json');
-  await writeFile(file, `${JSON.stringify({ machine, quick, seconds: Math.round(seconds), rows }, rounded, 2)}\n`);
-  if (quick) return file;
+  const file = path.join(HERE, 'results', kind === 'full' ? 'latest.json' : `${kind}.json`);
+  await writeFile(file, `${JSON.stringify({ machine, kind, seconds: Math.round(seconds), rows }, rounded, 2)}\n`);
+  if (kind !== 'full') return file;
   const readme = path.join(HERE, 'README.md');
   const text = await readFile(readme, 'utf8');
   const at = text.indexOf(START);

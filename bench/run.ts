@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick] [-- --only=id,id] [-- --profile=DIR]`: every gateway benchmark
  * in one run, each against its floor (the same work straight over ZeroMQ, in this process),
  * then one table, results/latest.json and the "Latest results" section of bench/README.md.
- * `--quick` runs every scenario at a small size (a smoke run; writes results/quick.json only).
+ * `--quick` runs every scenario at a small size (a smoke run; writes results/quick.json only);
+ * `--only` writes results/partial.json only.
  * `--profile=DIR` runs the gateway processes with `--cpu-prof` into DIR.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -95,6 +96,7 @@ const order = ['kernel-start-cold', 'kernel-start-pooled', 'execute-p50', 'execu
 rows.sort((a, b) => (order.indexOf(a.id) + 1 || 99) - (order.indexOf(b.id) + 1 || 99));
 const seconds = (performance.now() - began) / 1000;
 console.log(`\n${formatTable(rows)}\n`);
-const file = await writeResults(rows, machine, args.quick, seconds);
-log(`results in ${path.relative(process.cwd(), file)}${args.quick ? '' : ' and bench/README.md'}`);
+const kind = args.quick ? 'quick' : only ? 'partial' : 'full';
+const file = await writeResults(rows, machine, kind, seconds);
+log(`results in ${path.relative(process.cwd(), file)}${kind === 'full' ? ' and bench/README.md' : ''}`);
 process.exit(0);
