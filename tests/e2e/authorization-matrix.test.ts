@@ -269,7 +269,7 @@ async function send(row: TMatrixRow, role: TRole, probe: TProbe): Promise<{ stat
   if (row.surface === 'gateway') {
     const token = role === 'anonymous' ? undefined : who[role].token;
     if (probe.stream) return openStream(token, probe);
-    return gatewayFetch({ url: gatewayUrl() }, probe.path, { method, token, body: probe.json });
+    return webFetch(gatewayUrl(), null, probe.path, { method, json: probe.json, headers: token ? { authorization: `token ${token}` } : {} });
   }
   throw new Error(`no runner for ${row.surface} rows (${row.route}): add one`);
 }
@@ -308,4 +308,30 @@ test('each role gets exactly what the matrix says, on the running platform', { t
   }
   console.log(table.join('\n'));
   assert.deepEqual(failures, [], `${failures.length} cell(s) differ from the matrix:\n  ${failures.join('\n  ')}`);
+});
+
+test("kernel events reach exactly the callers who may view the kernel's project", { timeout: 120_000 }, async () => {
+  const listeners = (['nonMember', 'viewer', 'editor', 'owner', 'admin'] as const).map((role) => {
+    const abort = new AbortController();
+    let text = '';
+    const done = (async () => {
+      const res = await fetch(`${gatewayUrl()}/api/events`, { headers: { authorization: `token ${who[role].token}` }, signal: abort.signal });
+      assert.equal(res.status, 200, `events as ${role}`);
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+    })().catch((err) => {
+      if ((err as Error).name !== 'AbortError') throw err;
+    });
+    return { role, abort, done, received: () => text };
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const kernelId = await fx.freshKernel('editor');
+  await fx.stopKernel(kernelId);
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const l of listeners) l.abort.abort();
+  await Promise.all(listeners.map((l) => l.done));
+  for (const l of listeners) {
+    const heard = l.received().includes(kernelId);
+    assert.equal(heard, l.role !== 'nonMember', `${l.role} ${heard ? 'heard' : 'did not hear'} the editor's kernel start and stop`);
+  }
 });

@@ -239,6 +239,10 @@ export const MATRIX: readonly TMatrixRow[] = [
   // ——— gateway: Jupyter API ———
   gw('GET /api', PUBLIC, () => ({ path: '/api' })),
   gw('GET /healthz', PUBLIC, () => ({ path: '/healthz' })),
+  // Prometheus scrapes without credentials; it holds aggregate numbers only.
+  gw('GET /metrics', PUBLIC, () => ({ path: '/metrics' })),
+  // Server-sent events: open to every signed-in caller, filtered to the projects they may view.
+  gw('GET /api/events', SIGNED_IN, (fx) => ({ path: `/api/events?project=${fx.projectId}`, stream: true })),
   gw('GET /api/kernelspecs', SIGNED_IN, () => ({ path: '/api/kernelspecs' }), {
     sees: { what: "the project's kernelspec", roles: PROJECT_SEERS, in: (fx, body) => fx.kernelEnvironment.slug in (body?.kernelspecs ?? {}) },
   }),
