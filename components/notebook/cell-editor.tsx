@@ -49,6 +49,11 @@ export function CellEditor({ value, language, readOnly, focusSignal, placeholder
   const callbacks = useRef({ keys, onChange, onFocus });
   callbacks.current = { keys, onChange, onFocus };
   const editable = useRef(new Compartment());
+  /**
+   * Texts this editor reported since the `value` prop last matched it. When typing outpaces
+   * rendering, `value` arrives with an older one of these — an echo, not an outside change.
+   */
+  const echoes = useRef(new Set<string>());
 
   useEffect(() => {
     const run = (fn: keyof TCellKeys) => () => {
@@ -83,7 +88,11 @@ export function CellEditor({ value, language, readOnly, focusSignal, placeholder
           placeholder ? placeholderExt(placeholder) : [],
           editable.current.of([EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)]),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged) callbacks.current.onChange(u.state.doc.toString());
+            if (u.docChanged) {
+              const text = u.state.doc.toString();
+              echoes.current.add(text);
+              callbacks.current.onChange(text);
+            }
             if (u.focusChanged && u.view.hasFocus) callbacks.current.onFocus?.();
           }),
           EditorView.contentAttributes.of({ 'aria-label': language === 'markdown' ? 'Markdown cell' : 'Code cell' }),
@@ -102,7 +111,13 @@ export function CellEditor({ value, language, readOnly, focusSignal, placeholder
   // A value changed from outside (e.g. a reload) replaces the document.
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    if (!v) return;
+    const doc = v.state.doc.toString();
+    if (doc === value) echoes.current.clear();
+    else if (!echoes.current.has(value)) {
+      echoes.current.clear();
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    }
   }, [value]);
 
   useEffect(() => {
