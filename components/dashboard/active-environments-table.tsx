@@ -34,8 +34,10 @@ function uptimeOf(k: TActiveEnvironment, now: number): number | null {
  * the limits, and compute units so far. Rows the caller may stop carry a checkbox and a
  * Stop button; dead ones a "Restart on a larger environment".
  */
-export function ActiveEnvironmentsTable({ projectId, rows, now, selected, busy, onSelect, onSelectAll, onStop, onRestartLarger }: {
+export function ActiveEnvironmentsTable({ projectId, rows, now, selectable, selected, busy, onSelect, onSelectAll, onStop, onRestartLarger }: {
   projectId: string;
+  /** The caller may stop some kernels (editors, owners): show the selection column. */
+  selectable: boolean;
   rows: TActiveEnvironment[];
   now: number;
   selected: ReadonlySet<string>;
@@ -52,17 +54,19 @@ export function ActiveEnvironmentsTable({ projectId, rows, now, selected, busy, 
     <Table>
       <thead>
         <tr>
-          <th scope="col" className={cn(TH, 'w-8')}>
-            <input
-              type="checkbox"
-              className="h-3.5 w-3.5 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500 disabled:opacity-40"
-              aria-label="Select every kernel you may stop"
-              data-testid="select-all-kernels"
-              checked={allSelected}
-              disabled={stoppable.length === 0}
-              onChange={(e) => onSelectAll(e.target.checked)}
-            />
-          </th>
+          {selectable && (
+            <th scope="col" className={cn(TH, 'w-8')}>
+              <input
+                type="checkbox"
+                className="h-3.5 w-3.5 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500 disabled:opacity-40"
+                aria-label="Select every kernel you may stop"
+                data-testid="select-all-kernels"
+                checked={allSelected}
+                disabled={stoppable.length === 0}
+                onChange={(e) => onSelectAll(e.target.checked)}
+              />
+            </th>
+          )}
           <th scope="col" className={TH}>Notebook</th>
           <th scope="col" className={TH}>Owner</th>
           <th scope="col" className={TH}>Environment</th>
@@ -91,18 +95,20 @@ export function ActiveEnvironmentsTable({ projectId, rows, now, selected, busy, 
               data-state={k.state}
               data-owner={k.owner.email}
             >
-              <td className="px-2.5 py-1.5">
-                {k.canStop && (
-                  <input
-                    type="checkbox"
-                    className="h-3.5 w-3.5 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
-                    aria-label={`Select kernel of ${name} (${k.owner.name})`}
-                    data-testid="select-kernel"
-                    checked={selected.has(k.kernelId)}
-                    onChange={(e) => onSelect(k.kernelId, e.target.checked)}
-                  />
-                )}
-              </td>
+              {selectable && (
+                <td className="px-2.5 py-1.5">
+                  {k.canStop && (
+                    <input
+                      type="checkbox"
+                      className="h-3.5 w-3.5 rounded border-slate-300 text-indigo-600 focus:ring-indigo-500"
+                      aria-label={`Select kernel of ${name} (${k.owner.name})`}
+                      data-testid="select-kernel"
+                      checked={selected.has(k.kernelId)}
+                      onChange={(e) => onSelect(k.kernelId, e.target.checked)}
+                    />
+                  )}
+                </td>
+              )}
               <td className={cn(TD, 'max-w-[14rem]')}>
                 {k.notebook ? (
                   <Link href={`/projects/${projectId}/notebooks/${k.notebook.id}`} className="block truncate font-medium text-indigo-700 hover:underline">

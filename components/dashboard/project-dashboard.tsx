@@ -145,6 +145,7 @@ export function ProjectDashboard({ initial }: { initial: TProjectDashboard }) {
             projectId={data.projectId}
             rows={data.active}
             now={now}
+            selectable={data.canRun}
             selected={selected}
             busy={busy}
             onSelect={(id, on) =>

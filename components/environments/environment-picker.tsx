@@ -169,90 +169,90 @@ export function EnvironmentPicker({
       {open &&
         place &&
         createPortal(
-        <div
-          ref={popover}
-          style={place}
-          onKeyDown={(e) => e.key === 'Escape' && (setOpen(false), button.current?.focus())}
-          className="z-50 flex flex-col overflow-hidden rounded-lg border border-slate-200 bg-white text-left shadow-xl"
-        >
-          <div className="flex items-baseline justify-between border-b border-slate-100 bg-slate-50 px-3 py-2">
-            <span className="text-xs font-semibold text-slate-700">Choose an environment{subject}</span>
-            <span className="text-[11px] text-slate-500">checked against your quota now</span>
-          </div>
-          {error && (
-            <p className="px-3 py-3 text-xs text-red-600" role="alert">
-              {error}
-            </p>
-          )}
-          {!fits && !error && <p className="px-3 py-3 text-xs text-slate-500">Loading environments…</p>}
-          {fits && fits.length === 0 && <p className="px-3 py-3 text-xs text-slate-500">No environment is available in this project.</p>}
-          {fits && fits.length > 0 && (
-            <ul
-              ref={list}
-              id={listId}
-              role="listbox"
-              tabIndex={0}
-              aria-label={`Environments${subject}`}
-              aria-activedescendant={`${listId}-${active}`}
-              onKeyDown={onListKey}
-              data-testid="environment-options"
-              className="min-h-0 flex-1 overflow-y-auto py-1 focus:outline-none"
-            >
-              {fits.map((fit, i) => {
-                const selected = fit.environment.id === current.id;
-                return (
-                  <li
-                    key={fit.environment.id}
-                    id={`${listId}-${i}`}
-                    role="option"
-                    aria-selected={selected}
-                    data-testid="environment-option"
-                    data-slug={fit.environment.slug}
-                    data-fits={fit.fits}
-                    onMouseEnter={() => setActive(i)}
-                    onClick={() => choose(fit)}
-                    className={cn('cursor-pointer border-l-2 px-3 py-2', i === active ? 'border-indigo-500 bg-indigo-50/60' : 'border-transparent')}
-                  >
-                    <div className="flex items-center gap-2">
-                      <span className="w-3.5 shrink-0 text-indigo-600" aria-hidden>
-                        {selected ? '✓' : ''}
-                      </span>
-                      <span className="truncate text-sm font-medium text-slate-900">{fit.environment.name}</span>
-                      {fit.environment.isDefault && <span className="rounded bg-indigo-50 px-1 text-[10px] font-medium text-indigo-700 ring-1 ring-inset ring-indigo-600/20">default</span>}
-                      {fit.environment.projectId && <span className="rounded bg-sky-50 px-1 text-[10px] font-medium text-sky-700 ring-1 ring-inset ring-sky-600/20">project</span>}
-                      <span className="ml-auto shrink-0 text-xs font-medium tabular-nums text-slate-700">{formatRate(fit.environment.computeUnitsPerHour)}</span>
-                    </div>
-                    <div className="mt-0.5 flex items-baseline gap-2 pl-[1.375rem] text-xs">
-                      <span className="text-slate-600" data-testid="environment-hardware">
-                        {hardwareOf(fit)}
-                      </span>
-                      <span className="ml-auto truncate font-mono text-[10px] text-slate-400" title="Kernelspec name (what Jupyter clients launch)">
-                        {fit.environment.slug}
-                      </span>
-                    </div>
-                    <div className="mt-1 pl-[1.375rem] text-xs" data-testid="environment-fit">
-                      {fit.fits ? (
-                        <span className="inline-flex items-center gap-1 text-emerald-700">
-                          <span className="h-1.5 w-1.5 rounded-full bg-emerald-500" aria-hidden />
-                          Fits your quota
+          <div
+            ref={popover}
+            style={place}
+            onKeyDown={(e) => e.key === 'Escape' && (setOpen(false), button.current?.focus())}
+            className="z-50 flex flex-col overflow-hidden rounded-lg border border-slate-200 bg-white text-left shadow-xl"
+          >
+            <div className="flex items-baseline justify-between border-b border-slate-100 bg-slate-50 px-3 py-2">
+              <span className="text-xs font-semibold text-slate-700">Choose an environment{subject}</span>
+              <span className="text-[11px] text-slate-500">checked against your quota now</span>
+            </div>
+            {error && (
+              <p className="px-3 py-3 text-xs text-red-600" role="alert">
+                {error}
+              </p>
+            )}
+            {!fits && !error && <p className="px-3 py-3 text-xs text-slate-500">Loading environments…</p>}
+            {fits && fits.length === 0 && <p className="px-3 py-3 text-xs text-slate-500">No environment is available in this project.</p>}
+            {fits && fits.length > 0 && (
+              <ul
+                ref={list}
+                id={listId}
+                role="listbox"
+                tabIndex={0}
+                aria-label={`Environments${subject}`}
+                aria-activedescendant={`${listId}-${active}`}
+                onKeyDown={onListKey}
+                data-testid="environment-options"
+                className="min-h-0 flex-1 overflow-y-auto py-1 focus:outline-none"
+              >
+                {fits.map((fit, i) => {
+                  const selected = fit.environment.id === current.id;
+                  return (
+                    <li
+                      key={fit.environment.id}
+                      id={`${listId}-${i}`}
+                      role="option"
+                      aria-selected={selected}
+                      data-testid="environment-option"
+                      data-slug={fit.environment.slug}
+                      data-fits={fit.fits}
+                      onMouseEnter={() => setActive(i)}
+                      onClick={() => choose(fit)}
+                      className={cn('cursor-pointer border-l-2 px-3 py-2', i === active ? 'border-indigo-500 bg-indigo-50/60' : 'border-transparent')}
+                    >
+                      <div className="flex items-center gap-2">
+                        <span className="w-3.5 shrink-0 text-indigo-600" aria-hidden>
+                          {selected ? '✓' : ''}
                         </span>
-                      ) : (
-                        <div className="space-y-0.5 text-red-700">
-                          {fit.blocks.map((b) => (
-                            <p key={`${b.scope}:${b.limit}`} className="flex gap-1">
-                              <span className="mt-1 h-1.5 w-1.5 shrink-0 rounded-full bg-red-500" aria-hidden />
-                              <span>{b.message}</span>
-                            </p>
-                          ))}
-                        </div>
-                      )}
-                    </div>
-                  </li>
-                );
-              })}
-            </ul>
-          )}
-        </div>,
+                        <span className="truncate text-sm font-medium text-slate-900">{fit.environment.name}</span>
+                        {fit.environment.isDefault && <span className="rounded bg-indigo-50 px-1 text-[10px] font-medium text-indigo-700 ring-1 ring-inset ring-indigo-600/20">default</span>}
+                        {fit.environment.projectId && <span className="rounded bg-sky-50 px-1 text-[10px] font-medium text-sky-700 ring-1 ring-inset ring-sky-600/20">project</span>}
+                        <span className="ml-auto shrink-0 text-xs font-medium tabular-nums text-slate-700">{formatRate(fit.environment.computeUnitsPerHour)}</span>
+                      </div>
+                      <div className="mt-0.5 flex items-baseline gap-2 pl-[1.375rem] text-xs">
+                        <span className="text-slate-600" data-testid="environment-hardware">
+                          {hardwareOf(fit)}
+                        </span>
+                        <span className="ml-auto truncate font-mono text-[10px] text-slate-400" title="Kernelspec name (what Jupyter clients launch)">
+                          {fit.environment.slug}
+                        </span>
+                      </div>
+                      <div className="mt-1 pl-[1.375rem] text-xs" data-testid="environment-fit">
+                        {fit.fits ? (
+                          <span className="inline-flex items-center gap-1 text-emerald-700">
+                            <span className="h-1.5 w-1.5 rounded-full bg-emerald-500" aria-hidden />
+                            Fits your quota
+                          </span>
+                        ) : (
+                          <div className="space-y-0.5 text-red-700">
+                            {fit.blocks.map((b) => (
+                              <p key={`${b.scope}:${b.limit}`} className="flex gap-1">
+                                <span className="mt-1 h-1.5 w-1.5 shrink-0 rounded-full bg-red-500" aria-hidden />
+                                <span>{b.message}</span>
+                              </p>
+                            ))}
+                          </div>
+                        )}
+                      </div>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </div>,
           document.body,
         )}
     </div>

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, max, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { computeUnitsPerHour, hardwareLabel, totalRequest, type TEnvironmentSpec } from '@/common/environment';
 import { ACTIVE_STATES, describeReason, isTerminal, ZKernelState, type TKernelState } from '@/common/kernel-states';
@@ -50,7 +50,10 @@ export interface TActiveEnvironment {
   unitsSoFar: number;
   /** The caller may stop it: project owners any kernel, editors their own, viewers none. */
   canStop: boolean;
-  /** Dead or failed with a notebook, and the caller may run kernels: offer a larger environment. */
+  /**
+   * Dead or failed, its notebook still there and no newer kernel started for it since, and
+   * the caller may run kernels: offer "restart on a larger environment".
+   */
   canRestartLarger: boolean;
 }
 
@@ -102,6 +105,17 @@ export async function getActiveEnvironments(
   const units = new Map<string, number>();
   for (const i of intervals) units.set(i.kernelId, (units.get(i.kernelId) ?? 0) + unitsFor(i.unitsPerHour, i.startedAt, i.endedAt ?? now));
 
+  // The newest kernel of each notebook: an ended one that has been followed is not offered a restart.
+  const latest = new Map(
+    (
+      await db
+        .select({ notebookId: kernels.notebookId, at: max(kernels.requestedAt) })
+        .from(kernels)
+        .where(and(eq(kernels.projectId, projectId), isNotNull(kernels.notebookId)))
+        .groupBy(kernels.notebookId)
+    ).map((r) => [r.notebookId, r.at]),
+  );
+
   const mayRun = can(access, 'run');
   const mayStopAny = can(access, 'stop-any');
   const list = rows.map(({ kernel: k, notebookName, ownerName, ownerEmail }): TActiveEnvironment => {
@@ -136,7 +150,8 @@ export async function getActiveEnvironments(
       usage: ended ? null : (k.usage ?? null),
       unitsSoFar: units.get(k.id) ?? 0,
       canStop: !ended && state !== 'stopping' && (mayStopAny || (mayRun && k.userId === actor.id)),
-      canRestartLarger: ended && mayRun && k.notebookId !== null && notebookName !== null,
+      canRestartLarger:
+        ended && mayRun && k.notebookId !== null && notebookName !== null && (latest.get(k.notebookId)?.getTime() ?? 0) <= k.requestedAt.getTime(),
     };
   });
   // Running kernels first, then the ones that ended; newest first within each.

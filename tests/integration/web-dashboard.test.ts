@@ -125,13 +125,15 @@ describe('active environments', () => {
   let running: string;
   let idleOwn: string;
   let dead: string;
+  let training: string;
   before(async () => {
     const env = toEnvironmentSpec(small);
+    training = (await createNotebook(t.db, editor, { projectId, name: 'Training' })).id;
     running = await kernel(owner.id, 'busy', env, { startedAt: new Date(NOW.getTime() - 2 * H), usage: { cpuM: 640, memoryMib: 900, sampledAt: NOW.toISOString() } });
     await interval(running, owner.id, 1.5, new Date(NOW.getTime() - 2 * H).toISOString(), new Date(NOW.getTime() - H).toISOString());
     await interval(running, owner.id, 1.5, new Date(NOW.getTime() - H / 2).toISOString(), null);
     idleOwn = await kernel(editor.id, 'idle', toEnvironmentSpec(big), { startedAt: new Date(NOW.getTime() - H), lastActivityAt: new Date(NOW.getTime() - H / 2) });
-    dead = await kernel(editor.id, 'dead', env, { startedAt: new Date(NOW.getTime() - 3 * H), stoppedAt: new Date(NOW.getTime() - 2 * H), reason: 'oom-killed' });
+    dead = await kernel(editor.id, 'dead', env, { notebookId: training, startedAt: new Date(NOW.getTime() - 3 * H), stoppedAt: new Date(NOW.getTime() - 2 * H), reason: 'oom-killed' });
     await interval(dead, editor.id, 1.5, new Date(NOW.getTime() - 3 * H).toISOString(), new Date(NOW.getTime() - 2 * H).toISOString());
     // Not listed: stopped normally, died two days ago, a warm-pool kernel, another project's.
     await kernel(owner.id, 'stopped', env, { startedAt: new Date(NOW.getTime() - H), stoppedAt: new Date(NOW.getTime() - H / 2) });
@@ -146,6 +148,7 @@ describe('active environments', () => {
     assert.equal(list[list.length - 1].kernelId, dead);
     const r = list.find((k) => k.kernelId === running)!;
     assert.equal(r.notebook?.name, 'Exploration');
+    assert.equal(list.find((k) => k.kernelId === dead)!.notebook?.name, 'Training');
     assert.equal(r.owner.name, 'owner');
     assert.equal(r.environment.hardwareLabel, 'Small · 1 vCPU · 2 GiB');
     assert.equal(r.environment.computeUnitsPerHour, 1.5);
@@ -173,6 +176,13 @@ describe('active environments', () => {
     assert.equal(forViewer.find((k) => k.kernelId === dead)!.canRestartLarger, false);
     const forEditor = await getActiveEnvironments(t.db, editor, { projectId }, { now: NOW });
     assert.equal(forEditor.find((k) => k.kernelId === dead)!.canRestartLarger, true);
+  });
+
+  test('a dead kernel whose notebook has started a newer kernel since is not offered a restart', async () => {
+    const later = await kernel(editor.id, 'stopped', toEnvironmentSpec(big), { notebookId: training, startedAt: new Date(NOW.getTime() - H), stoppedAt: new Date(NOW.getTime() - H / 2) });
+    const list = await getActiveEnvironments(t.db, editor, { projectId }, { now: NOW });
+    assert.equal(list.find((k) => k.kernelId === dead)!.canRestartLarger, false);
+    await t.db.delete(kernels).where(eq(kernels.id, later));
   });
 
   test('outsiders get NOT_FOUND', async () => {
