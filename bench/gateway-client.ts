@@ -69,3 +69,17 @@ export async function connectGateway(gw: TGatewayEndpoint, kernelId: string): Pr
     },
   };
 }
+
+/**
+ * One sample from the gateway's `GET /metrics` (Prometheus text): the first line of metric
+ * `name` carrying every given label; null when there is none (or no /metrics at all).
+ */
+export async function scrapeMetric(gw: Pick<TGatewayEndpoint, 'url'>, name: string, labels: Record<string, string> = {}): Promise<number | null> {
+  const res = await fetch(`${gw.url}/metrics`);
+  if (!res.ok) return null;
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = (await res.text())
+    .split('\n')
+    .find((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && wanted.every((w) => l.includes(w)));
+  return line ? Number(line.trim().split(/\s+/).at(-1)) : null;
+}

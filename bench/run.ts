@@ -7,7 +7,7 @@
  * `--profile=DIR` runs the gateway processes with `--cpu-prof` into DIR.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_ENVIRONMENT_SLUG } from '../common/environment';
@@ -72,6 +72,10 @@ async function attempt(scenario: TScenario, ctx: TBenchContext | TBaseContext): 
 const rows: TScenarioRow[] = [];
 try {
   const { token } = await createUserWithToken(database.db, { name: 'Bench' });
+  // The kernels' CPU limit is the whole machine, so the gateway's kernels (in a cgroup with a
+  // CFS quota) are never throttled below the floor's (unlimited) ones; the limit mechanism
+  // itself still runs on every launch.
+  await database.db.update(environments).set({ cpuLimitM: os.availableParallelism() * 1000 }).where(eq(environments.slug, DEFAULT_ENVIRONMENT_SLUG));
   const postgresPid = findPostmaster(Number(new URL(database.url).port));
   const base: TBaseContext = { quick: args.quick, python, workDir, db: database.db, databaseUrl: database.url, token, postgresPid, cpuProfDir: args.profile, log };
 

@@ -1,8 +1,16 @@
 import { launchFloorKernel, connectFloor } from '../floor-client';
-import { connectGateway, startGatewayKernel, stopGatewayKernel } from '../gateway-client';
+import { connectGateway, scrapeMetric, startGatewayKernel, stopGatewayKernel, type TGatewayEndpoint } from '../gateway-client';
 import { KernelConversation } from '../kernel-client';
 import { alternate, ratioOf, type TBenchContext, type TScenario } from '../scenario';
 import { median, since } from '../stats';
+
+/** Mean of the gateway's own launch-phase histogram (ms), or null if it has none. */
+async function meanPhaseMs(gw: TGatewayEndpoint, phase: string): Promise<number | null> {
+  const labels = { phase, pool: 'miss' };
+  const sum = await scrapeMetric(gw, 'lattice_kernel_launch_duration_seconds_sum', labels);
+  const count = await scrapeMetric(gw, 'lattice_kernel_launch_duration_seconds_count', labels);
+  return sum === null || !count ? null : (1000 * sum) / count;
+}
 
 /**
  * Cold kernel start. Gateway: `POST /api/kernels` → websocket → first kernel_info_reply.
@@ -35,6 +43,8 @@ export const kernelStart: TScenario = {
       return ms;
     };
     const runs = await alternate(reps, floor, gateway);
+    const [provision, ready] = [await meanPhaseMs(ctx.gateway, 'provision'), await meanPhaseMs(ctx.gateway, 'ready')];
+    const phases = provision === null || ready === null ? '' : `; gateway's own phases (mean, all cold launches so far): request → process spawned ${provision.toFixed(0)} ms, spawned → idle ${ready.toFixed(0)} ms`;
     const f = median(runs.floor);
     const g = median(runs.gateway);
     return [
@@ -47,7 +57,7 @@ export const kernelStart: TScenario = {
         ratio: ratioOf(g, f),
         target: '—',
         pass: null,
-        note: `median of ${reps}; POST alone ${median(post).toFixed(0)} ms`,
+        note: `median of ${reps}; POST alone ${median(post).toFixed(0)} ms${phases}`,
         samples: { ...runs, post },
       },
     ];

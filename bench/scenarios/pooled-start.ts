@@ -1,6 +1,6 @@
 import type { TBenchGateway } from '../bench-gateway';
 import { connectFloor, launchFloorKernel } from '../floor-client';
-import { connectGateway, startGatewayKernel, stopGatewayKernel } from '../gateway-client';
+import { connectGateway, scrapeMetric, startGatewayKernel, stopGatewayKernel } from '../gateway-client';
 import { KernelConversation } from '../kernel-client';
 import { alternate, ratioOf, type TBenchContext, type TScenario } from '../scenario';
 import { median, since } from '../stats';
@@ -10,18 +10,12 @@ export const POOLED_ENVIRONMENT = { slug: 'bench-pooled', poolSize: 2 };
 const TARGET_MS = 300;
 
 /**
- * Ready kernels in the bench environment's pool, from the gateway's `GET /metrics`
- * (`lattice_pool_kernels{state="ready"}`); null when the gateway exports no such gauge.
- * Pooled kernels have no `kernels` row until claimed, so the database cannot tell.
+ * Ready kernels in the bench environment's pool, from the gateway's `GET /metrics`; null
+ * when the gateway exports no such gauge. (Pooled kernels have no `kernels` row until
+ * claimed, so the database cannot tell.)
  */
-async function readyInPool(gw: TBenchGateway): Promise<number | null> {
-  const res = await fetch(`${gw.url}/metrics`);
-  if (!res.ok) return null;
-  const text = await res.text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith('lattice_pool_kernels{') && l.includes(`environment="${POOLED_ENVIRONMENT.slug}"`) && l.includes('state="ready"'));
-  return line ? Number(line.trim().split(/\s+/).at(-1)) : null;
+function readyInPool(gw: TBenchGateway): Promise<number | null> {
+  return scrapeMetric(gw, 'lattice_pool_kernels', { environment: POOLED_ENVIRONMENT.slug, state: 'ready' });
 }
 
 /** Waits until at least one pooled kernel is ready; false after `ms`. */
