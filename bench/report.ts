@@ -89,7 +89,10 @@ export async function writeResults(
   const at = text.indexOf(START);
   const end = text.indexOf(END);
   if (at < 0 || end < at) throw new Error(`${readme} lacks the ${START} … ${END} markers`);
-  const generated = `${START}\n${describeRun(machine, quick, seconds)}\n\n${formatTable(rows)}\n${END}`;
+  const targeted = rows.filter((r) => r.pass !== null);
+  const missed = targeted.filter((r) => !r.pass).map((r) => r.id);
+  const verdict = `Targets met: ${targeted.length - missed.length} of ${targeted.length}${missed.length ? ` (missed: ${missed.join(', ')})` : ''}.`;
+  const generated = `${START}\n${describeRun(machine, quick, seconds)}\n\n${formatTable(rows)}\n\n${verdict}\n${END}`;
   await writeFile(readme, text.slice(0, at) + generated + text.slice(end + END.length));
   return file;
 }
