@@ -7,10 +7,14 @@ import { registerApiRoutes } from './http/api-routes';
 import { requireCaller } from './http/caller-hook';
 import { registerCors } from './http/cors';
 import { registerErrorHandling } from './http/errors';
+import { registerEventRoutes } from './http/event-routes';
 import { registerJsonBodies } from './http/json-body';
 import { registerKernelRoutes } from './http/kernel-routes';
 import { registerKernelspecRoutes } from './http/kernelspec-routes';
+import { registerMetricsRoutes } from './http/metrics-routes';
+import { KernelEventBus } from './kernels/kernel-event-bus';
 import { KernelManager } from './kernels/kernel-manager';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { detectLocalLimits } from './provisioners/local-limits/detect';
 import type { TLocalLimits } from './provisioners/local-limits/limits';
 import { localProvisionerFactory } from './provisioners/local-provisioner';
@@ -28,6 +32,7 @@ export interface TGatewayDeps {
 export interface TGatewayApp {
   fastify: FastifyInstance;
   kernels: KernelManager;
+  metrics: GatewayMetrics;
   /** Closes websockets, stops or detaches kernels (LATTICE_KERNELS_ON_EXIT), closes the server. */
   close(): Promise<void>;
 }
@@ -50,7 +55,14 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   const registry = new ProvisionerRegistry(
     deps.provisioners ?? [localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv }, limits ?? undefined)],
   );
+  const events = new KernelEventBus();
+  const metrics = new GatewayMetrics();
+  events.subscribe((event) => metrics.transitions.inc({ state: event.state }));
   const kernels = new KernelManager({
+    events,
+    metrics,
+    replayLimits: config.wsReplay,
+    pool: { dataDir: config.dataDir, refreshMs: config.poolRefreshMs, maxStarting: config.poolMaxStarting },
     db,
     registry,
     logger,
@@ -75,10 +87,13 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   registerErrorHandling(fastify);
   registerCors(fastify, config.webOrigins);
   registerApiRoutes(fastify);
+  registerMetricsRoutes(fastify, metrics);
+  let eventStreams: ReturnType<typeof registerEventRoutes> | null = null;
   await fastify.register(async (scope) => {
     requireCaller(scope, db);
     registerKernelspecRoutes(scope, db, registry);
     registerKernelRoutes(scope, kernels);
+    eventStreams = registerEventRoutes(scope, { db, events, heartbeatMs: config.eventsHeartbeatMs });
   });
 
   const channels = attachChannels(fastify.server, {
@@ -87,14 +102,23 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
     origins: config.webOrigins,
     pingIntervalMs: config.wsPingIntervalMs,
     logger,
+    metrics,
+  });
+  metrics.setSources({
+    kernelsByState: () => kernels.countByState(),
+    pool: () => kernels.pool?.stats() ?? [],
+    eventStreams: () => eventStreams?.count ?? 0,
   });
   await kernels.reattach();
+  await kernels.startWarmPool();
 
   return {
     fastify,
     kernels,
+    metrics,
     async close() {
       channels.close();
+      eventStreams?.closeAll();
       await kernels.close();
       await limits?.close();
       await fastify.close();

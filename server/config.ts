@@ -49,6 +49,18 @@ const ZEnv = z.object({
   LATTICE_WS_PING_INTERVAL_S: seconds(30),
   /** `stop`: shut kernels down when the gateway exits; `keep`: leave them running to reattach on restart. */
   LATTICE_KERNELS_ON_EXIT: z.enum(['stop', 'keep']).default('stop'),
+  /** Seconds between heartbeat comments on `GET /api/events` streams (and re-checks of what the caller may see). */
+  LATTICE_EVENTS_HEARTBEAT_S: seconds(15),
+  /** Seconds a websocket session may be gone and still get the iopub messages it missed when it reconnects. */
+  LATTICE_WS_REPLAY_WINDOW_S: seconds(60),
+  /** Iopub messages kept per kernel for reconnecting sessions. */
+  LATTICE_WS_REPLAY_MAX_MESSAGES: z.coerce.number().int().positive().default(1000),
+  /** MiB of iopub messages kept per kernel for reconnecting sessions. */
+  LATTICE_WS_REPLAY_MAX_MIB: z.coerce.number().positive().default(8),
+  /** Seconds between warm-pool passes (pool sizes re-read from `environments.pool_size`, pools refilled). */
+  LATTICE_POOL_REFRESH_S: seconds(10),
+  /** Warm-pool kernels started at the same time, across environments (user launches are never held back). */
+  LATTICE_POOL_MAX_STARTING: z.coerce.number().int().positive().default(1),
 });
 
 export interface TGatewayConfig {
@@ -70,6 +82,10 @@ export interface TGatewayConfig {
   cgroupParent: string | null;
   wsPingIntervalMs: number;
   kernelsOnExit: 'stop' | 'keep';
+  eventsHeartbeatMs: number;
+  wsReplay: { windowMs: number; maxMessages: number; maxBytes: number };
+  poolRefreshMs: number;
+  poolMaxStarting: number;
   /** The gateway's variables that local kernels inherit; secrets such as DATABASE_URL are not among them. */
   kernelBaseEnv: Readonly<Record<string, string>>;
 }
@@ -103,6 +119,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cgroupParent: e.LATTICE_CGROUP_PARENT ?? null,
     wsPingIntervalMs: e.LATTICE_WS_PING_INTERVAL_S * 1000,
     kernelsOnExit: e.LATTICE_KERNELS_ON_EXIT,
+    eventsHeartbeatMs: e.LATTICE_EVENTS_HEARTBEAT_S * 1000,
+    wsReplay: Object.freeze({
+      windowMs: e.LATTICE_WS_REPLAY_WINDOW_S * 1000,
+      maxMessages: e.LATTICE_WS_REPLAY_MAX_MESSAGES,
+      maxBytes: Math.round(e.LATTICE_WS_REPLAY_MAX_MIB * 1024 * 1024),
+    }),
+    poolRefreshMs: e.LATTICE_POOL_REFRESH_S * 1000,
+    poolMaxStarting: e.LATTICE_POOL_MAX_STARTING,
     kernelBaseEnv: Object.freeze(
       Object.fromEntries(KERNEL_INHERITED_ENV.flatMap((name) => (env[name] ? [[name, env[name] as string]] : []))),
     ),

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { AppError } from '../../common/errors';
 import type { TUserRole } from '../../common/roles';
 import type { TDb } from '../../db/client';
@@ -26,6 +26,9 @@ export function extractToken(authorization: string | undefined, url: string | un
   return query || null;
 }
 
+/** `api_tokens.last_used_at` is written at most this often per token (it is shown to people, not audited). */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 const refuse = () => new AppError('UNAUTHENTICATED', 'Sign in again: this request has no valid token (missing, expired or revoked).');
 
 /** Resolves a token to its caller; any unusable token is the same 401 so nothing leaks. */
@@ -33,6 +36,8 @@ export async function authenticate(db: TDb, token: string | null): Promise<TCall
   if (!token) throw refuse();
   const [row] = await db
     .select({
+      tokenId: apiTokens.id,
+      lastUsedAt: apiTokens.lastUsedAt,
       userId: users.id,
       email: users.email,
       role: users.role,
@@ -45,5 +50,14 @@ export async function authenticate(db: TDb, token: string | null): Promise<TCall
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(eq(apiTokens.tokenHash, hashToken(token)));
   if (!row || row.revokedAt || row.disabledAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) throw refuse();
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    const stale = new Date(Date.now() - LAST_USED_RESOLUTION_MS);
+    // Not awaited: a request never waits for (or fails because of) this bookkeeping.
+    void db
+      .update(apiTokens)
+      .set({ lastUsedAt: new Date() })
+      .where(and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))))
+      .catch(() => undefined);
+  }
   return { userId: row.userId, email: row.email, userRole: row.role, tokenProjectId: row.tokenProjectId };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import { isTerminal } from '../../common/kernel-states';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ManagedKernel, TKernelEnd, TKernelListener } from '../kernels/managed-kernel';
 import { KernelSocket } from './kernel-socket';
 import { CLIENT_CHANNELS, MalformedFrameError, parseHeader, type TChannel, type TRelayMessage } from './messages';
@@ -9,6 +10,12 @@ import type { TWireMessage } from './wire';
 import { decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from './ws-serializers';
 
 export type TWsProtocol = 'v1' | 'legacy';
+
+/** What a session needs beyond its socket: the client's `session_id` (for replay) and metrics. */
+export interface TSessionOptions {
+  sessionId?: string;
+  metrics?: GatewayMetrics;
+}
 
 /** Close code for a frame the gateway cannot read (RFC 6455: inconsistent data). */
 export const CLOSE_MALFORMED = 1007;
@@ -26,12 +33,15 @@ function toBuffer(data: RawData): Buffer {
 export class ChannelsSession implements TKernelListener {
   private readonly sockets: Map<TChannel, KernelSocket>;
   private closed = false;
+  /** The last iopub message (replay sequence number) handed to this websocket. */
+  private sentSeq = 0;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly kernel: ManagedKernel,
     private readonly protocol: TWsProtocol,
     private readonly logger: Logger,
+    private readonly opts: TSessionOptions = {},
   ) {
     const routingId = randomUUID();
     this.sockets = new Map(
@@ -48,6 +58,12 @@ export class ChannelsSession implements TKernelListener {
         ),
       ]),
     );
+    opts.metrics?.wsConnections.inc();
+    // A session back under the same session_id first gets what it missed, then the live feed.
+    const missed = kernel.iopubReplay.join(opts.sessionId);
+    for (const msg of missed) this.toClient('iopub', msg);
+    this.sentSeq = kernel.iopubReplay.lastSeq;
+    if (missed.length) this.logger.info({ replayed: missed.length }, 'replayed missed iopub messages');
     kernel.addListener(this);
     ws.on('message', (data, isBinary) => this.fromClient(data, isBinary));
     ws.on('close', () => this.dispose());
@@ -71,21 +87,27 @@ export class ChannelsSession implements TKernelListener {
       return;
     }
     this.kernel.touch();
+    this.opts.metrics?.relayed('to_kernel', msg.channel, toBuffer(data).length);
     this.sockets.get(msg.channel)?.send({ parts: msg.parts, buffers: msg.buffers });
   }
 
-  private toClient(channel: TChannel, msg: TWireMessage): void {
-    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+  /** True when the message was handed to the websocket. */
+  private toClient(channel: TChannel, msg: TWireMessage): boolean {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return false;
     const relay = { channel, parts: msg.parts, buffers: msg.buffers };
     try {
-      this.ws.send(this.protocol === 'v1' ? encodeV1(relay) : encodeLegacy(relay));
+      const frame = this.protocol === 'v1' ? encodeV1(relay) : encodeLegacy(relay);
+      this.ws.send(frame);
+      this.opts.metrics?.relayed('to_client', channel, typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length);
+      return true;
     } catch (err) {
       this.logger.warn({ channel, err: (err as Error).message }, 'dropped a kernel message the client could not be sent');
+      return false;
     }
   }
 
   onIopub(msg: TWireMessage): void {
-    this.toClient('iopub', msg);
+    if (this.toClient('iopub', msg)) this.sentSeq = this.kernel.iopubReplay.lastSeq;
   }
 
   /**
@@ -104,6 +126,8 @@ export class ChannelsSession implements TKernelListener {
     this.closed = true;
     for (const socket of this.sockets.values()) socket.close();
     this.kernel.removeListener(this);
+    this.kernel.iopubReplay.leave(this.opts.sessionId, this.sentSeq);
+    this.opts.metrics?.wsConnections.dec();
     this.logger.info('websocket disconnected');
   }
 }

@@ -48,10 +48,22 @@ export function toChannel(name: unknown): TChannel {
   throw new MalformedFrameError('unknown channel');
 }
 
+/** The `username` of messages the gateway sends itself (ready nudges, shutdown, pool set-up). */
+export const GATEWAY_USERNAME = 'lattice-gateway';
+
+/** True when a kernel message answers one of the gateway's own requests (by its parent header). */
+export function isReplyToGateway(parentPart: Buffer): boolean {
+  try {
+    return (JSON.parse(parentPart.toString('utf8')) as { username?: unknown })?.username === GATEWAY_USERNAME;
+  } catch {
+    return false;
+  }
+}
+
 /** A gateway-originated request (kernel_info nudge, shutdown_request), in wire parts. */
 export function buildMessage(msgType: string, content: object, session: string): { msgId: string; parts: TMessageParts } {
   const msgId = crypto.randomUUID();
-  const header = { msg_id: msgId, msg_type: msgType, session, username: 'lattice-gateway', date: new Date().toISOString(), version: '5.3' };
+  const header = { msg_id: msgId, msg_type: msgType, session, username: GATEWAY_USERNAME, date: new Date().toISOString(), version: '5.3' };
   const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
   return { msgId, parts: [json(header), json({}), json({}), json(content)] };
 }

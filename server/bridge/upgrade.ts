@@ -8,6 +8,7 @@ import type { TDb } from '../../db/client';
 import { authenticate, extractToken } from '../auth/caller';
 import { isOriginAllowed } from '../http/cors';
 import type { KernelManager } from '../kernels/kernel-manager';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ChannelsSession } from './channels-session';
 import { V1_PROTOCOL } from './ws-serializers';
 
@@ -35,7 +36,7 @@ function refuse(socket: Duplex, err: unknown): void {
  */
 export function attachChannels(
   server: Server,
-  deps: { db: TDb; kernels: KernelManager; origins: readonly string[]; pingIntervalMs: number; logger: Logger },
+  deps: { db: TDb; kernels: KernelManager; origins: readonly string[]; pingIntervalMs: number; logger: Logger; metrics?: GatewayMetrics },
 ): TChannelsServer {
   const wss = new WebSocketServer({
     noServer: true,
@@ -50,7 +51,7 @@ export function attachChannels(
       const url = new URL(req.url ?? '/', 'http://gateway.invalid');
       const match = CHANNELS_PATH.exec(url.pathname);
       if (!match) throw new AppError('NOT_FOUND', 'No websocket endpoint here.');
-      if (!isOriginAllowed(req.headers.origin, deps.origins)) throw new AppError('FORBIDDEN', 'This origin may not open kernel channels.');
+      if (!isOriginAllowed(req.headers.origin, deps.origins, req.headers.host)) throw new AppError('FORBIDDEN', 'This origin may not open kernel channels.');
       const query = ZChannelsQuery.safeParse(Object.fromEntries(url.searchParams));
       if (!query.success) throw new AppError('BAD_REQUEST', 'Invalid session_id.');
       const caller = await authenticate(deps.db, extractToken(req.headers.authorization, req.url));
@@ -59,7 +60,10 @@ export function attachChannels(
         alive.set(ws, true);
         ws.on('pong', () => alive.set(ws, true));
         const logger = deps.logger.child({ kernelId: kernel.record.id, userId: caller.userId, sessionId: query.data.session_id });
-        new ChannelsSession(ws, kernel, ws.protocol === V1_PROTOCOL ? 'v1' : 'legacy', logger);
+        new ChannelsSession(ws, kernel, ws.protocol === V1_PROTOCOL ? 'v1' : 'legacy', logger, {
+          sessionId: query.data.session_id,
+          metrics: deps.metrics,
+        });
       });
     } catch (err) {
       if (!(err instanceof AppError)) deps.logger.error({ err }, 'websocket upgrade failed');

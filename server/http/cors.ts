@@ -24,7 +24,16 @@ export function registerCors(app: FastifyInstance, origins: readonly string[]): 
   });
 }
 
-/** The same Origin rule for websocket upgrades. */
-export function isOriginAllowed(origin: string | undefined, origins: readonly string[]): boolean {
-  return !origin || origins.includes(origin);
+/**
+ * The same Origin rule for websocket upgrades, plus the gateway's own origin (as
+ * jupyter_server allows): Python's websocket-client sends `Origin: <the URL's host>`, and no
+ * browser page can come from the gateway, which serves no HTML.
+ */
+export function isOriginAllowed(origin: string | undefined, origins: readonly string[], host?: string): boolean {
+  if (!origin || origins.includes(origin)) return true;
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,11 @@ import { authorizeKernel, kernelNotFound } from '../auth/access';
 import type { TCaller } from '../auth/caller';
 import { ZConnectionInfo, type KernelProvisioner } from '../provisioners/provisioner';
 import type { ProvisionerRegistry } from '../provisioners/registry';
+import type { TReplayLimits } from '../bridge/iopub-replay';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { TKernelState } from '../../common/kernel-states';
 import { ActivityTracker } from './activity';
+import { KernelEventBus, toStateEvent } from './kernel-event-bus';
 import { cullDetail, isCullable } from './culler';
 import type { TKernelRecord } from './kernel-record';
 import { toEnvironmentSpec } from './kernelspecs';
@@ -17,6 +21,7 @@ import { toKernelModel } from './kernel-model';
 import { resolveLaunchTarget } from './launch-target';
 import { KernelStartError, ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
 import { KernelStore } from './state-store';
+import { WarmPool } from './warm-pool';
 import { sampleKernels } from './usage-sampler';
 import { visibleProjectIds } from './visibility';
 
@@ -35,6 +40,13 @@ export interface TKernelManagerOptions {
   /** Monthly-budget checks of running kernels (admission/budget-watch.ts). */
   budgetCheckIntervalMs: number;
   kernelsOnExit: 'stop' | 'keep';
+  /** State changes are published here once written (`GET /api/events`); a private bus if unset. */
+  events?: KernelEventBus;
+  metrics?: GatewayMetrics;
+  /** Iopub replay bounds for reconnecting websocket sessions. */
+  replayLimits?: TReplayLimits;
+  /** Warm pools (warm-pool.ts); none if unset. */
+  pool?: { dataDir: string; refreshMs: number; maxStarting: number };
 }
 
 /**
@@ -51,6 +63,8 @@ export class KernelManager {
   private readonly budget: BudgetWatch;
   /** Identifies this gateway process in `kernels.gateway_id`. */
   readonly gatewayId = randomUUID();
+  readonly events: KernelEventBus;
+  readonly pool: WarmPool | null;
 
   constructor(private readonly opts: TKernelManagerOptions) {
     this.store = new KernelStore(opts.db);
@@ -61,7 +75,12 @@ export class KernelManager {
       logger: opts.logger,
       startTimeoutMs: opts.startTimeoutMs,
       shutdownWaitMs: opts.shutdownWaitMs,
+      events: (this.events = opts.events ?? new KernelEventBus()),
+      replayLimits: opts.replayLimits,
     };
+    this.pool = opts.pool
+      ? new WarmPool({ ...opts.pool, db: opts.db, registry: opts.registry, logger: opts.logger, metrics: opts.metrics, kernelDeps: (store) => ({ ...this.kernelDeps, store }) })
+      : null;
     this.budget = new BudgetWatch(opts.db, opts.logger);
     this.timers = [
       setInterval(() => void this.pollAll(), opts.pollIntervalMs),
@@ -88,12 +107,15 @@ export class KernelManager {
    * I/O, so many launches proceed at once while other requests are served.
    */
   async start(caller: TCaller, body: TStartKernelBody): Promise<TKernelModel> {
+    const requested = Date.now();
     const target = await resolveLaunchTarget(this.opts.db, caller, body);
     const environment = toEnvironmentSpec(target.environment);
     const factory = this.opts.registry.get(environment.provisioner);
+    // Taken before admission so that exactly this launch owns it; its id becomes the kernel's.
+    const pooled = this.pool?.take(environment) ?? null;
     const now = new Date();
     const record: TKernelRecord = {
-      id: randomUUID(),
+      id: pooled?.kernel.record.id ?? randomUUID(),
       projectId: target.projectId,
       notebookId: target.notebookId,
       userId: caller.userId,
@@ -109,7 +131,29 @@ export class KernelManager {
       lastActivityAt: now,
       stoppedAt: null,
     };
-    await admitLaunch(this.opts.db, record, this.gatewayId);
+    try {
+      await admitLaunch(this.opts.db, record, this.gatewayId);
+    } catch (err) {
+      if (pooled) this.pool?.discard(pooled);
+      if (err instanceof AppError && err.code === 'QUOTA_EXCEEDED') {
+        this.events.publish(toStateEvent({ ...record, state: 'failed', reason: 'quota', detail: err.message }));
+      }
+      throw err;
+    }
+    this.events.publish(toStateEvent(record));
+    if (pooled) {
+      this.track(pooled.kernel);
+      try {
+        await this.pool!.handOver(pooled, record, target.env);
+      } catch (err) {
+        this.kernels.delete(record.id);
+        await pooled.kernel.stop('error', `The warm-pool kernel could not be handed over: ${(err as Error).message}`).catch(() => undefined);
+        throw err;
+      }
+      await pooled.kernel.flushWrites();
+      this.opts.metrics?.observeLaunch('hit', { total: Date.now() - requested });
+      return toKernelModel(pooled.kernel.record, pooled.kernel.connections);
+    }
     const logger = this.opts.logger.child({ kernelId: record.id });
     const provisioner = factory.create({ kernelId: record.id, logger });
     const kernel = new ManagedKernel(record, provisioner, { kernelId: record.id, environment, env: target.env }, this.kernelDeps);
@@ -123,7 +167,25 @@ export class KernelManager {
       throw err;
     }
     await kernel.flushWrites();
+    const launched = kernel.launchedAt?.getTime() ?? null;
+    this.opts.metrics?.observeLaunch('miss', {
+      provision: launched === null ? undefined : launched - now.getTime(),
+      ready: launched === null ? undefined : Date.now() - launched,
+      total: Date.now() - requested,
+    });
     return toKernelModel(kernel.record, kernel.connections);
+  }
+
+  /** Starts the warm pools (after `reattach`, so a claimed kernel is never reaped as a leftover). */
+  async startWarmPool(): Promise<void> {
+    await this.pool?.start();
+  }
+
+  /** Kernels this gateway runs, by state (metrics). */
+  countByState(): Map<TKernelState, number> {
+    const counts = new Map<TKernelState, number>();
+    for (const kernel of this.kernels.values()) counts.set(kernel.record.state, (counts.get(kernel.record.state) ?? 0) + 1);
+    return counts;
   }
 
   /** `GET /api/kernels/{id}`: the live record if this gateway runs it, else the stored one. */
@@ -246,6 +308,7 @@ export class KernelManager {
           detail: why,
           stoppedAt: lastSeenAlive,
         });
+        this.events.publish(toStateEvent({ ...record, state: 'dead', reason, detail: why }));
       };
       if (!this.opts.registry.has(record.provisioner)) {
         await lost(`provisioner ${record.provisioner} is not enabled`);
@@ -293,6 +356,7 @@ export class KernelManager {
   /** Gateway exit: stop or detach kernels (LATTICE_KERNELS_ON_EXIT), flush activity. */
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    await this.pool?.close();
     if (this.opts.kernelsOnExit === 'stop') await this.shutdownAll();
     for (const kernel of this.kernels.values()) kernel.detach();
     this.kernels.clear();

@@ -18,4 +18,6 @@ export interface TKernelRecord {
   startedAt: Date | null;
   lastActivityAt: Date;
   stoppedAt: Date | null;
+  /** True while a pre-started kernel waits in a warm pool, owned by no one (see warm-pool.ts). */
+  pooled?: boolean;
 }

@@ -67,6 +67,8 @@ export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptM
           spark: env.spark,
           idleTimeoutS: env.idleTimeoutS,
           computeUnitsPerHour: computeUnitsPerHour(env),
+          /** Warm-pool kernels kept ready for this environment (0 = no pool). */
+          poolSize: env.poolSize,
         },
       },
     },

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TKernelReason, TKernelState } from '../../common/kernel-states';
+import { IopubReplayBuffer, type TReplayLimits } from '../bridge/iopub-replay';
 import { KernelSocket } from '../bridge/kernel-socket';
-import { buildMessage, parentMsgId, parseHeader } from '../bridge/messages';
+import { buildMessage, isReplyToGateway, parentMsgId, parseHeader } from '../bridge/messages';
 import type { TWireMessage } from '../bridge/wire';
 import type { KernelProvisioner, TConnectionInfo, TExitInfo, TLaunchSpec } from '../provisioners/provisioner';
 import type { ActivityTracker } from './activity';
+import { toStateEvent, type KernelEventBus } from './kernel-event-bus';
 import type { TKernelRecord } from './kernel-record';
 import type { KernelStore, TTransition } from './state-store';
 
@@ -20,6 +22,10 @@ export interface TManagedKernelDeps {
   logger: Logger;
   startTimeoutMs: number;
   shutdownWaitMs: number;
+  /** Where transitions are published once written (`GET /api/events`, metrics); pooled kernels publish nothing. */
+  events?: KernelEventBus;
+  /** Bounds of the iopub replay for reconnecting websocket sessions (defaults if unset). */
+  replayLimits?: TReplayLimits;
 }
 
 /** How a kernel went away, for listeners to tell their clients (`dead` + `oom-killed`, …). */
@@ -71,6 +77,10 @@ export class ManagedKernel {
   /** Set while a start, restart or stop runs: iopub status and the liveness loop leave the state alone. */
   private operation: Promise<unknown> | null = null;
   readonly logger: Logger;
+  /** Recent iopub messages for websocket sessions that reconnect with the same session_id. */
+  readonly iopubReplay: IopubReplayBuffer;
+  /** When the provisioner last reported the process started (launch-latency metrics). */
+  launchedAt: Date | null = null;
 
   constructor(
     readonly record: TKernelRecord,
@@ -79,6 +89,7 @@ export class ManagedKernel {
     private readonly deps: TManagedKernelDeps,
   ) {
     this.logger = deps.logger.child({ kernelId: record.id });
+    this.iopubReplay = new IopubReplayBuffer(deps.replayLimits);
   }
 
   get connections(): number {
@@ -123,8 +134,12 @@ export class ManagedKernel {
     if (extra.startedAt) this.record.startedAt = extra.startedAt;
     if (extra.stoppedAt) this.record.stoppedAt = extra.stoppedAt;
     this.logger.info({ from, to, reason: extra.reason }, 'kernel state');
+    const event = this.record.pooled ? null : toStateEvent(this.record);
     this.writes = this.writes
       .then(() => this.deps.store.transition(this.record.id, { from, to, ...extra }))
+      .then(() => {
+        if (event) this.deps.events?.publish(event);
+      })
       .catch((err) => this.logger.error({ err }, 'kernel state write failed'));
   }
 
@@ -181,6 +196,7 @@ export class ManagedKernel {
     } catch (err) {
       throw new KernelStartError('error', `The kernel could not be launched: ${(err as Error).message}`);
     }
+    this.launchedAt = new Date();
     await this.deps.store.saveLaunch(this.record.id, this.provisioner.toInfo(), conn);
     if (!this.sockets) this.openSockets(conn);
     await this.awaitReady();
@@ -216,7 +232,9 @@ export class ManagedKernel {
       this.logger.warn('dropped iopub message with an unreadable header');
       return;
     }
-    if (header.msg_type === 'status' && this.operation === null) this.onStatus(msg.parts[3]);
+    // The kernel working on the gateway's own requests (late ready nudges) is not user activity.
+    if (header.msg_type === 'status' && this.operation === null && !isReplyToGateway(msg.parts[1])) this.onStatus(msg.parts[3]);
+    this.iopubReplay.record(msg);
     for (const listener of this.listeners) listener.onIopub(msg);
   }
 
@@ -299,6 +317,7 @@ export class ManagedKernel {
   restart(): Promise<void> {
     return this.run(async () => {
       this.setState('restarting');
+      this.publishStatus('restarting');
       try {
         await this.releaseProcess(true);
         await this.launchAndAwaitReady();
@@ -381,7 +400,28 @@ export class ManagedKernel {
     return { state: this.record.state, reason: this.record.reason, detail: this.record.detail };
   }
 
+  /**
+   * A `status` message the gateway itself publishes on iopub (jupyter_server does the same),
+   * so clients learn of a restart or a death that the kernel cannot announce.
+   */
+  private publishStatus(executionState: 'restarting' | 'dead'): void {
+    const { parts } = buildMessage('status', { execution_state: executionState }, this.session);
+    const msg: TWireMessage = { parts, buffers: [] };
+    this.iopubReplay.record(msg);
+    for (const listener of this.listeners) listener.onIopub(msg);
+  }
+
+  /**
+   * The warm pool hands this kernel to a launch whose row (state `queued`) now exists:
+   * from here on it is an ordinary kernel, ready at once.
+   */
+  adoptFromPool(): void {
+    this.record.pooled = false;
+    this.setState('idle', { startedAt: new Date() });
+  }
+
   private goodbye(): void {
+    if (this.record.state === 'dead') this.publishStatus('dead');
     this.gone = true;
     this.closeSockets();
     this.deps.activity.forget(this.record.id);

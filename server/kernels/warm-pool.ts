@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { isNull } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { TEnvironmentSpec } from '../../common/environment';
+import type { TDb } from '../../db/client';
+import { environments, kernels } from '../../db/schema';
+import { eq } from 'drizzle-orm';
+import { KernelSocket } from '../bridge/kernel-socket';
+import { buildMessage, parentMsgId } from '../bridge/messages';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { ProvisionerRegistry } from '../provisioners/registry';
+import type { TKernelRecord } from './kernel-record';
+import { toEnvironmentSpec } from './kernelspecs';
+import { ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
+import { PoolKernelStore, PoolLedger } from './pool-kernel-store';
+
+export interface TWarmPoolOptions {
+  db: TDb;
+  registry: ProvisionerRegistry;
+  logger: Logger;
+  /** The gateway's data dir; the ledger lives in `<dataDir>/pool/`. */
+  dataDir: string;
+  /** How often pool sizes are re-read from `environments.pool_size` and pools refilled. */
+  refreshMs: number;
+  /** Pool kernels starting at once, across environments. */
+  maxStarting: number;
+  /** The deps every kernel gets, with the store swapped for the pooled kernel's own. */
+  kernelDeps: (store: PoolKernelStore) => TManagedKernelDeps;
+  metrics?: GatewayMetrics;
+}
+
+interface TPoolEntry {
+  spec: TEnvironmentSpec;
+  target: number;
+  ready: Array<{ kernel: ManagedKernel; store: PoolKernelStore }>;
+  /** Kernels being started, with their start (which retires them if the pool no longer wants them). */
+  starting: Map<ManagedKernel, Promise<void>>;
+}
+
+/** A pooled kernel handed to one launch, to be finished with `handOver` (or `discard`). */
+export interface TPoolClaim {
+  kernel: ManagedKernel;
+  store: PoolKernelStore;
+}
+
+/** How long the environment of a claimed kernel may take to be set (python kernels). */
+const ENV_APPLY_TIMEOUT_MS = 10_000;
+
+/**
+ * Warm pools (one per environment with `pool_size` > 0): kernels started ahead of demand,
+ * owned by no one, so that a launch finds one ready at once.
+ * - A launch `take`s a ready kernel synchronously (so exactly one launch gets it), the
+ *   manager admits it under the caller (a normal `kernels` row), then `handOver` stamps it
+ *   with owner, project and notebook and sets the launch's `KERNEL_*` variables in it.
+ * - A pooled kernel is handed out once; after that it is an ordinary kernel and is never
+ *   returned to the pool: stopping it ends it.
+ * - Pools refill in the background, one kernel at a time by default (LATTICE_POOL_MAX_STARTING),
+ *   and follow `pool_size` and template edits (stale kernels are retired) every refresh.
+ * - Pool kernels are stopped when the gateway exits; ones a killed gateway left behind are
+ *   reaped at start-up from the ledger (see pool-kernel-store.ts).
+ */
+export class WarmPool {
+  private readonly entries = new Map<string, TPoolEntry>();
+  private readonly ledger: PoolLedger;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(private readonly opts: TWarmPoolOptions) {
+    this.ledger = new PoolLedger(path.join(opts.dataDir, 'pool'));
+  }
+
+  /** Reaps leftovers of an earlier gateway, then starts the refresh loop. */
+  async start(): Promise<void> {
+    await this.reapLeftovers();
+    this.timer = setInterval(() => void this.refresh(), this.opts.refreshMs);
+    this.timer.unref();
+    void this.refresh();
+  }
+
+  /** Sizes and counts per environment (metrics). */
+  stats(): Array<{ environment: string; target: number; ready: number; starting: number }> {
+    return [...this.entries.values()].map((e) => ({ environment: e.spec.slug, target: e.target, ready: e.ready.length, starting: e.starting.size }));
+  }
+
+  /**
+   * A ready kernel of exactly this environment snapshot, removed from the pool; null when
+   * the environment has no pool (`off`) or none is ready (`miss`, counted).
+   */
+  take(spec: TEnvironmentSpec): TPoolClaim | null {
+    const entry = this.entries.get(spec.id);
+    if (!entry || entry.target === 0) return null;
+    if (!sameSpec(entry.spec, spec)) {
+      // The template changed since these kernels started: they would run the old hardware.
+      this.retireReady(entry);
+      entry.spec = spec;
+    }
+    let claim: TPoolClaim | undefined;
+    while ((claim = entry.ready.shift())) {
+      if (claim.kernel.isRunning) break;
+      void this.retire(claim.kernel);
+    }
+    void this.refresh();
+    if (!claim) {
+      this.opts.metrics?.poolMisses.inc({ environment: spec.slug });
+      return null;
+    }
+    this.opts.metrics?.poolHits.inc({ environment: spec.slug });
+    return claim;
+  }
+
+  /**
+   * Makes a taken kernel the launch's: `record` (its row, already admitted with the same id)
+   * replaces the pooled identity, the launch's `KERNEL_*` variables are set in the kernel
+   * (Python kernels; others keep the pool's environment), and it becomes `idle` at once.
+   */
+  async handOver(claim: TPoolClaim, record: TKernelRecord, env: Record<string, string>): Promise<void> {
+    const { kernel, store } = claim;
+    if (kernel.record.environment.language === 'python') await this.applyEnv(kernel, env);
+    Object.assign(kernel.record, { ...record, state: 'queued', pooled: false });
+    await store.claim(record.id);
+    kernel.adoptFromPool();
+    kernel.logger.info({ environment: record.environment.slug }, 'warm-pool kernel handed over');
+  }
+
+  /** A taken kernel whose launch was refused: stopped, never offered again. */
+  discard(claim: TPoolClaim): void {
+    void this.retire(claim.kernel);
+  }
+
+  /** Re-reads pool sizes, drops dead or surplus kernels, starts missing ones. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.refreshOnce().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    if (this.closed) return;
+    let rows: Array<typeof environments.$inferSelect>;
+    try {
+      rows = await this.opts.db.select().from(environments).where(isNull(environments.archivedAt));
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'warm pool: could not read environments');
+      return;
+    }
+    const seen = new Set<string>();
+    for (const row of rows) {
+      if (!this.opts.registry.has(row.provisioner)) continue;
+      let spec: TEnvironmentSpec;
+      try {
+        spec = toEnvironmentSpec(row);
+      } catch {
+        continue;
+      }
+      seen.add(spec.id);
+      const entry = this.entries.get(spec.id);
+      if (!entry) {
+        if (spec.poolSize > 0) this.entries.set(spec.id, { spec, target: spec.poolSize, ready: [], starting: new Map() });
+        continue;
+      }
+      entry.target = spec.poolSize;
+      if (!sameSpec(entry.spec, spec)) {
+        this.retireReady(entry);
+        entry.spec = spec;
+      }
+    }
+    for (const [id, entry] of this.entries) if (!seen.has(id)) entry.target = 0;
+
+    for (const [id, entry] of this.entries) {
+      for (const claim of [...entry.ready]) {
+        if ((await claim.kernel.provisioner.poll().catch(() => null)) !== null || !claim.kernel.isRunning) {
+          entry.ready.splice(entry.ready.indexOf(claim), 1);
+          void this.retire(claim.kernel);
+        }
+      }
+      while (entry.ready.length > 0 && entry.ready.length + entry.starting.size > entry.target) void this.retire(entry.ready.pop()!.kernel);
+      if (entry.target === 0 && entry.ready.length === 0 && entry.starting.size === 0) this.entries.delete(id);
+    }
+    this.fill();
+  }
+
+  /** Starts kernels where pools are short, up to maxStarting at once. */
+  private fill(): void {
+    const startingNow = () => [...this.entries.values()].reduce((n, e) => n + e.starting.size, 0);
+    for (const entry of this.entries.values()) {
+      while (!this.closed && entry.ready.length + entry.starting.size < entry.target && startingNow() < this.opts.maxStarting) {
+        this.startOne(entry);
+      }
+    }
+  }
+
+  private startOne(entry: TPoolEntry): void {
+    const spec = entry.spec;
+    const factory = this.opts.registry.get(spec.provisioner);
+    const id = randomUUID();
+    const logger = this.opts.logger.child({ kernelId: id, pool: spec.slug });
+    const now = new Date();
+    const record: TKernelRecord = {
+      id,
+      // Owner and project are set when a launch claims it; until then it is in no one's view.
+      projectId: '',
+      notebookId: null,
+      userId: '',
+      environmentId: spec.id,
+      environment: spec,
+      kernelspecName: spec.slug,
+      provisioner: factory.name,
+      state: 'queued',
+      reason: null,
+      detail: null,
+      requestedAt: now,
+      startedAt: null,
+      lastActivityAt: now,
+      stoppedAt: null,
+      pooled: true,
+    };
+    const store = new PoolKernelStore(this.opts.db, this.ledger, factory.name);
+    const kernel = new ManagedKernel(record, factory.create({ kernelId: id, logger }), { kernelId: id, environment: spec, env: {} }, this.opts.kernelDeps(store));
+    const began = Date.now();
+    const started = kernel.start().then(
+      async () => {
+        entry.starting.delete(kernel);
+        if (this.closed || entry.spec !== spec || entry.ready.length >= entry.target) {
+          await this.retire(kernel);
+        } else {
+          entry.ready.push({ kernel, store });
+          logger.info({ ms: Date.now() - began }, 'warm-pool kernel ready');
+        }
+        this.fill();
+      },
+      async (err: Error) => {
+        entry.starting.delete(kernel);
+        await this.ledger.remove(id);
+        // Not retried until the next refresh: a broken template must not spin.
+        logger.warn({ err: err.message }, 'warm-pool kernel failed to start');
+      },
+    );
+    entry.starting.set(kernel, started);
+  }
+
+  private retireReady(entry: TPoolEntry): void {
+    for (const { kernel } of entry.ready.splice(0)) void this.retire(kernel);
+  }
+
+  /** Stops a pool kernel for good and forgets it. */
+  private async retire(kernel: ManagedKernel): Promise<void> {
+    await kernel.operationDone();
+    await kernel.stop(null, 'Warm-pool kernel retired.').catch((err) => kernel.logger.warn({ err }, 'warm-pool kernel stop failed'));
+    await this.ledger.remove(kernel.record.id);
+  }
+
+  /**
+   * Sets the launch's variables in a Python kernel's `os.environ` with a silent execute
+   * (no history, no output): the pooled process was started before anyone asked for it.
+   */
+  private async applyEnv(kernel: ManagedKernel, env: Record<string, string>): Promise<void> {
+    const code = `import os as __lattice_os\n__lattice_os.environ.update(${JSON.stringify(env)})\ndel __lattice_os`;
+    const { msgId, parts } = buildMessage(
+      'execute_request',
+      { code, silent: true, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: false },
+      randomUUID(),
+    );
+    let shell: KernelSocket | null = null;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no execute_reply')), ENV_APPLY_TIMEOUT_MS);
+        shell = new KernelSocket(kernel.connection, 'shell', {
+          onMessage: (msg) => {
+            if (parentMsgId(msg.parts[1]) !== msgId) return;
+            clearTimeout(timer);
+            resolve();
+          },
+          onRejected: () => undefined,
+        });
+        shell.send({ parts, buffers: [] });
+      });
+    } catch (err) {
+      kernel.logger.warn({ err: (err as Error).message }, 'could not set the launch environment in a warm-pool kernel');
+    } finally {
+      (shell as KernelSocket | null)?.close();
+    }
+  }
+
+  /** Pool kernels a killed gateway left behind: stopped, unless a launch had claimed them. */
+  private async reapLeftovers(): Promise<void> {
+    for (const left of await this.ledger.leftovers()) {
+      const [row] = await this.opts.db.select({ id: kernels.id }).from(kernels).where(eq(kernels.id, left.kernelId));
+      if (!row && this.opts.registry.has(left.provisioner)) {
+        const logger = this.opts.logger.child({ kernelId: left.kernelId });
+        try {
+          const provisioner = this.opts.registry.get(left.provisioner).fromInfo(left.info, { kernelId: left.kernelId, logger });
+          if ((await provisioner.poll()) === null) await provisioner.kill({ restart: false });
+          await provisioner.cleanup({ restart: false });
+          logger.info('reaped a warm-pool kernel left by an earlier gateway');
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'could not reap a leftover warm-pool kernel');
+        }
+      }
+      await this.ledger.remove(left.kernelId);
+    }
+  }
+
+  /** Gateway exit: pool kernels are cheap to make again, so they are always stopped. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.refreshing;
+    const ready = [...this.entries.values()].flatMap((e) => e.ready.splice(0).map((c) => c.kernel));
+    const starting = [...this.entries.values()].flatMap((e) => [...e.starting.values()]);
+    await Promise.all([...ready.map((kernel) => this.retire(kernel)), ...starting]);
+    this.entries.clear();
+  }
+}
+
+function sameSpec(a: TEnvironmentSpec, b: TEnvironmentSpec): boolean {
+  // poolSize is not part of what a kernel runs with.
+  return JSON.stringify({ ...a, poolSize: 0 }) === JSON.stringify({ ...b, poolSize: 0 });
+}
