@@ -177,19 +177,28 @@ export interface TChannelsClient {
 export async function openChannels(
   gw: Pick<TTestGateway, 'wsUrl'>,
   kernelId: string,
-  opts: { token?: string; protocol?: TWsProtocolChoice; origin?: string; tokenInQuery?: boolean } = {},
+  opts: {
+    token?: string;
+    protocol?: TWsProtocolChoice;
+    origin?: string;
+    tokenInQuery?: boolean;
+    /** The Jupyter session id (a reconnecting client reuses its own); random by default. */
+    sessionId?: string;
+    /** false: never answer the gateway's pings (a peer that has silently gone away). */
+    autoPong?: boolean;
+  } = {},
 ): Promise<TChannelsClient> {
   const { WebSocket } = await import('ws');
   const { serialize, deserialize } = await import('@jupyterlab/services/lib/kernel/serialize.js');
   const protocol = opts.protocol ?? 'v1';
   const wire = protocol === 'v1' ? 'v1.kernel.websocket.jupyter.org' : '';
-  const session = crypto.randomUUID();
+  const session = opts.sessionId ?? crypto.randomUUID();
   const query = new URLSearchParams({ session_id: session });
   if (opts.token && opts.tokenInQuery) query.set('token', opts.token);
   const headers: Record<string, string> = {};
   if (opts.token && !opts.tokenInQuery) headers.authorization = `token ${opts.token}`;
   if (opts.origin) headers.origin = opts.origin;
-  const ws = new WebSocket(`${gw.wsUrl}/api/kernels/${kernelId}/channels?${query}`, wire ? [wire] : [], { headers });
+  const ws = new WebSocket(`${gw.wsUrl}/api/kernels/${kernelId}/channels?${query}`, wire ? [wire] : [], { headers, autoPong: opts.autoPong ?? true });
   const messages: TClientMessage[] = [];
   const waiters = new Set<() => void>();
   ws.binaryType = 'arraybuffer';
