@@ -38,5 +38,6 @@ export function formatCores(m: number): string {
 
 /** "512 MiB" below a GiB, else "1.5 GiB". */
 export function formatMib(mib: number): string {
+  if (mib === 0) return '0 GiB';
   return mib < 1024 ? `${Math.round(mib)} MiB` : `${Math.round((mib / 1024) * 10) / 10} GiB`;
 }
