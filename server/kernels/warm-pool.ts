@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { isNull } from 'drizzle-orm';
+import { eq, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { TEnvironmentSpec } from '../../common/environment';
 import type { TDb } from '../../db/client';
 import { environments, kernels } from '../../db/schema';
-import { eq } from 'drizzle-orm';
 import { KernelSocket } from '../bridge/kernel-socket';
 import { buildMessage, parentMsgId } from '../bridge/messages';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
