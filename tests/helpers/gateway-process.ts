@@ -73,7 +73,7 @@ export async function startGatewayProcess(opts: { databaseUrl: string; dataDir: 
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      const tail = logs.slice(-5).map((l) => JSON.stringify(l)).join('\n');
+      const tail = logs.slice(-40).map((l) => JSON.stringify(l)).join('\n');
       throw new Error(`gateway did not answer within 30 s: ${stderr.slice(-2000)}\n${tail}`);
     }
     await new Promise((r) => setTimeout(r, 200));
