@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+/** ipykernel 7 stops answering shell requests once a client vanishes (a crashed gateway): keep 6.x. */
+const IPYKERNEL_REQUIREMENT = 'ipykernel>=6.29,<7';
+
 export type TPythonCheck =
   | { ok: true; python: string; note?: string }
   | { ok: false; python: string | null; message: string };
@@ -36,7 +39,7 @@ export function ensurePython(opts: { configured?: string; dataDir: string; log: 
   if (!created) {
     return { ok: false, python: system, message: 'Could not create a virtualenv. Install the venv module (`apt-get install python3-venv`) or ipykernel (`python3 -m pip install ipykernel`), then run `npm start` again.' };
   }
-  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', 'ipykernel'], { stdio: 'inherit' });
+  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', IPYKERNEL_REQUIREMENT], { stdio: 'inherit' });
   if (pip.status !== 0 || !importsIpykernel(venvPython)) {
     return { ok: false, python: system, message: `Installing ipykernel failed. Install it yourself (\`${venvPython} -m pip install ipykernel\`, or set LATTICE_PYTHON to a Python that has it) and run \`npm start\` again.` };
   }
