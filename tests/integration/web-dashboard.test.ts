@@ -10,9 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { TEnvironmentSpec } from '../../common/environment';
-import { AppError } from '../../common/errors';
 import type { TNotebook } from '../../common/nbformat/schema';
-import { environments, kernels, notebooks, projectMembers, projects, quotas, usageIntervals, users } from '../../db/schema';
+import { environments, kernels, notebooks, projectMembers, projects, quotas, usageIntervals } from '../../db/schema';
 import type { TSignedInUser } from '../../lib/auth/authorize-credentials';
 import { attachLargerEnvironment } from '../../lib/dashboard/attach-larger-environment';
 import { getActiveEnvironments } from '../../lib/dashboard/get-active-environments';
@@ -24,6 +23,7 @@ import { attachEnvironment } from '../../lib/notebooks/attach-environment';
 import { createNotebook } from '../../lib/notebooks/create-notebook';
 import { saveNotebook } from '../../lib/notebooks/save-notebook';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
+import { insertUser, refusal } from '../helpers/web-fixtures';
 
 let t: TTestDatabase;
 let admin: TSignedInUser;
@@ -42,20 +42,7 @@ let foreign: typeof environments.$inferSelect;
 const NOW = new Date('2026-03-15T12:00:00Z');
 const H = 3600_000;
 
-async function user(email: string, role: 'admin' | 'member' = 'member'): Promise<TSignedInUser> {
-  const [u] = await t.db.insert(users).values({ email, name: email.split('@')[0], passwordHash: 'x', role }).returning();
-  return { id: u.id, email: u.email, name: u.name, role: u.role };
-}
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof AppError, `expected an AppError, got ${err}`);
-    return err;
-  }
-  assert.fail('expected a refusal');
-}
+const user = (email: string, role?: 'admin' | 'member') => insertUser(t.db, email, role);
 
 async function template(name: string, slug: string, cpuM: number, memMib: number, extra: Partial<typeof environments.$inferInsert> = {}) {
   const [row] = await t.db

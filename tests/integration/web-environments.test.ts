@@ -3,8 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { TEnvironmentInput } from '../../common/environment-input';
-import { AppError } from '../../common/errors';
-import { environments, kernels, projectMembers, projects, users } from '../../db/schema';
+import { environments, kernels, projectMembers, projects } from '../../db/schema';
 import type { TSignedInUser } from '../../lib/auth/authorize-credentials';
 import { archiveEnvironment } from '../../lib/environments/archive-environment';
 import { createEnvironment } from '../../lib/environments/create-environment';
@@ -15,6 +14,7 @@ import { updateEnvironment } from '../../lib/environments/update-environment';
 import { getPlatformMaximums } from '../../lib/platform/get-platform-maximums';
 import { updatePlatformMaximums } from '../../lib/platform/update-platform-maximums';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
+import { insertUser, refusal } from '../helpers/web-fixtures';
 
 let t: TTestDatabase;
 let admin: TSignedInUser;
@@ -25,21 +25,7 @@ let projectId: string;
 
 const small: TEnvironmentInput = { name: 'Small Python', language: 'python', cpuRequest: 0.5, cpuLimit: 1, memoryRequestGib: 1, memoryLimitGib: 2 };
 
-async function user(email: string, role: 'admin' | 'member' = 'member'): Promise<TSignedInUser> {
-  const [u] = await t.db.insert(users).values({ email, name: email.split('@')[0], passwordHash: 'x', role }).returning();
-  return { id: u.id, email: u.email, name: u.name, role: u.role };
-}
-
-/** The AppError a call throws (fails the test if it does not throw one). */
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof AppError, `expected an AppError, got ${err}`);
-    return err;
-  }
-  assert.fail('expected a refusal');
-}
+const user = (email: string, role?: 'admin' | 'member') => insertUser(t.db, email, role);
 
 before(async () => {
   t = await createTestDatabase();

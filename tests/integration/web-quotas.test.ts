@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { AppError } from '../../common/errors';
-import { environments, kernels, projectMembers, projects, usageIntervals, users } from '../../db/schema';
+import { environments, kernels, projectMembers, projects, usageIntervals } from '../../db/schema';
 import type { TSignedInUser } from '../../lib/auth/authorize-credentials';
 import { createEnvironment } from '../../lib/environments/create-environment';
 import { toEnvironmentSpec } from '../../lib/environments/environment-summary';
@@ -12,6 +11,7 @@ import { getMyQuota } from '../../lib/quotas/get-my-quota';
 import { listQuotaTable } from '../../lib/quotas/list-quota-table';
 import { setQuota } from '../../lib/quotas/set-quota';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
+import { insertUser, refusal } from '../helpers/web-fixtures';
 
 let t: TTestDatabase;
 let admin: TSignedInUser;
@@ -22,20 +22,7 @@ let otherProjectId: string;
 
 const none = { cpu: null, memoryGib: null, gpus: null, kernels: null, monthlyUnits: null };
 
-async function user(email: string, role: 'admin' | 'member' = 'member'): Promise<TSignedInUser> {
-  const [u] = await t.db.insert(users).values({ email, name: email.split('@')[0], passwordHash: 'x', role }).returning();
-  return { id: u.id, email: u.email, name: u.name, role: u.role };
-}
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof AppError, `expected an AppError, got ${err}`);
-    return err;
-  }
-  assert.fail('expected a refusal');
-}
+const user = (email: string, role?: 'admin' | 'member') => insertUser(t.db, email, role);
 
 /** Starts a kernel of the default environment for `userId` in `project` (as the gateway would record it). */
 async function runDefaultKernel(userId: string, project: string): Promise<void> {
