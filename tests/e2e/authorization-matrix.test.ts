@@ -6,20 +6,16 @@
  * (`next start` + gateway with local ipykernels) and fails listing every cell that differs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { WebSocket } from 'ws';
 import { hashPassword } from '../../db/passwords';
 import { apiTokens, environments, kernels, notebooks, platformSettings, projectMembers, users } from '../../db/schema';
 import { generateToken } from '../../db/tokens';
-import { startPlatform, type TPlatform } from '../../scripts/platform';
+import type { TPlatform } from '../../scripts/platform';
 import { addMember, createProject, createToken, gatewayFetch, startTestGateway } from '../helpers/gateway';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
-import { testPython } from '../helpers/python';
+import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
 import { csrfToken, signIn, webFetch, type TCookieJar, type TWebResponse } from '../helpers/web-session';
 import {
   MATRIX,
@@ -48,23 +44,12 @@ interface TIdentity {
 }
 
 let db: TTestDatabase;
+let testPlatform: TTestPlatform | undefined;
 let platform: TPlatform;
-let dataDir: string;
 let fx: TMatrixFixtures;
 /** The gateway's routes as a real instance registers them. */
 let gatewayRoutes: string[];
 const who = {} as Record<TSignedInRole, TIdentity>;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const environmentInput = (name: string) => ({
   name,
@@ -109,17 +94,8 @@ before(async () => {
   } finally {
     await gateway.close();
   }
-  dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-matrix-'));
-  platform = await startPlatform({
-    databaseUrl: db.url,
-    dataDir,
-    webPort: await freePort(),
-    gatewayPort: await freePort(),
-    adminEmail: ADMIN.email,
-    adminPassword: ADMIN.password,
-    python: path.resolve(testPython()),
-    log: (line) => console.log(`[platform] ${line}`),
-  });
+  testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-matrix-', db });
+  ({ platform } = testPlatform);
 
   const [admin] = await db.db.select().from(users).where(eq(users.email, ADMIN.email));
   const members = { nonMember: await createMember('Outsider'), viewer: await createMember('Viewer'), editor: await createMember('Editor'), owner: await createMember('Owner') };
@@ -205,9 +181,8 @@ before(async () => {
 after(async () => {
   // Stopped here rather than left to the gateway's exit, which has a few seconds before it is killed.
   if (fx) await Promise.all([fx.stopKernel(fx.kernels.owner), fx.stopKernel(fx.kernels.editor)]).catch(() => undefined);
-  await platform?.stop();
+  await testPlatform?.close();
   await db?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 test('every route handler, server action and gateway endpoint has a row in the matrix, and every row a route', async () => {

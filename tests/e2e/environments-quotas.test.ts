@@ -8,15 +8,12 @@
  * picker and the quotas page (docs/screenshots/).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startPlatform, type TPlatform } from '../../scripts/platform';
-import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
-import { testPython } from '../helpers/python';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TPlatform } from '../../scripts/platform';
+import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
 import { signIn, webFetch, type TCookieJar } from '../helpers/web-session';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -24,46 +21,18 @@ const SHOTS = path.join(ROOT, 'docs/screenshots');
 const ADMIN = { email: 'admin@example.com', password: 'e2e-admin-password' };
 const DANA = { email: 'dana@example.com', name: 'Dana Reyes', password: 'dana-e2e-password' };
 
-let db: TTestDatabase;
+let testPlatform: TTestPlatform | undefined;
 let platform: TPlatform;
 let browser: Browser;
-let dataDir: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 before(async () => {
-  db = await createTestDatabase();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-e2e-quotas-'));
-  platform = await startPlatform({
-    databaseUrl: db.url,
-    dataDir,
-    webPort: await freePort(),
-    gatewayPort: await freePort(),
-    adminEmail: ADMIN.email,
-    adminPassword: ADMIN.password,
-    python: path.resolve(testPython()),
-    log: (line) => console.log(`[platform] ${line}`),
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-quotas-', browser: true });
+  ({ platform } = testPlatform);
+  browser = testPlatform.browser!;
 });
 
 after(async () => {
-  await browser?.close();
-  await platform?.stop();
-  await db?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await testPlatform?.close();
 });
 
 async function api(jar: TCookieJar, method: string, p: string, json?: unknown) {

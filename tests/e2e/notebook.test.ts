@@ -6,14 +6,12 @@
  * README shows (docs/screenshots/notebook.png).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { startPlatform, type TPlatform } from '../../scripts/platform';
-import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
-import { testPython } from '../helpers/python';
+import type { Browser, Page } from 'playwright-core';
+import type { TPlatform } from '../../scripts/platform';
+import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCREENSHOT = path.join(ROOT, 'docs/screenshots/notebook.png');
@@ -21,35 +19,18 @@ const WEB_PORT = 3310;
 const GATEWAY_PORT = 8898;
 const ADMIN = { email: 'admin@example.com', password: 'e2e-admin-password' };
 
-let db: TTestDatabase;
+let testPlatform: TTestPlatform | undefined;
 let platform: TPlatform;
 let browser: Browser;
-let dataDir: string;
 
 before(async () => {
-  db = await createTestDatabase();
-  dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-e2e-'));
-  platform = await startPlatform({
-    databaseUrl: db.url,
-    dataDir,
-    webPort: WEB_PORT,
-    gatewayPort: GATEWAY_PORT,
-    adminEmail: ADMIN.email,
-    adminPassword: ADMIN.password,
-    python: path.resolve(testPython()),
-    log: (line) => console.log(`[platform] ${line}`),
-  });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-', webPort: WEB_PORT, gatewayPort: GATEWAY_PORT, browser: true });
+  ({ platform } = testPlatform);
+  browser = testPlatform.browser!;
 });
 
 after(async () => {
-  await browser?.close();
-  await platform?.stop();
-  await db?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await testPlatform?.close();
 });
 
 const cells = (page: Page) => page.locator('[data-testid=cell]');
