@@ -1,4 +1,5 @@
 import { DEFAULT_ENVIRONMENT_SLUG, KERNELSPEC_ALIASES } from '@/common/environment';
+import { toSlug } from '../slugs/to-slug';
 
 /** Kernelspec names a template may never take: the platform default and its aliases. */
 export const RESERVED_SLUGS: ReadonlySet<string> = new Set([DEFAULT_ENVIRONMENT_SLUG, ...Object.keys(KERNELSPEC_ALIASES)]);
@@ -9,15 +10,7 @@ export const RESERVED_SLUGS: ReadonlySet<string> = new Set([DEFAULT_ENVIRONMENT_
  * kernelspec name Jupyter clients pick, so it stays fixed when the template is renamed.
  */
 export function slugCandidates(name: string, count: number): string[] {
-  const base =
-    name
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 48)
-      .replace(/-+$/, '') || 'environment';
+  const base = toSlug(name) || 'environment';
   const out: string[] = [];
   for (let n = 1; out.length < count; n++) {
     const slug = n === 1 ? base : `${base}-${n}`;

@@ -4,6 +4,7 @@ import { AppError } from '@/common/errors';
 import type { TDb } from '@/db/client';
 import { projectMembers, projects } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
+import { toSlug } from '../slugs/to-slug';
 import { parseInput } from '../validation/parse-input';
 import type { TProjectSummary } from './project-summary';
 
@@ -14,15 +15,7 @@ export const ZCreateProjectInput = z.object({
 
 /** "Churn Model (v2)" → "churn-model-v2"; never empty. */
 export function slugify(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48)
-    .replace(/-+$/, '');
-  return slug || 'project';
+  return toSlug(name) || 'project';
 }
 
 /** Creates a project with a unique slug; any signed-in user may, and becomes its owner. */
