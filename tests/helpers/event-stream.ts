@@ -1,3 +1,5 @@
+import { waitForMatch } from './wait-for-match';
+
 /** A minimal server-sent-events reader for gateway tests (`GET /api/events`). */
 export interface TEventStream {
   status: number;
@@ -49,21 +51,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
     events,
     comments,
     waitFor(match, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = events.find(match);
-          if (found === undefined) return false;
-          waiters.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-          return true;
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error('timed out waiting for an event'));
-        }, timeoutMs);
-        if (!check()) waiters.add(check);
-      });
+      return waitForMatch(events, waiters, match, timeoutMs, 'an event');
     },
     close() {
       controller.abort();

@@ -11,6 +11,7 @@ import { loadConfig, type TGatewayConfig } from '../../server/config';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { testPython } from './python';
+import { waitForMatch } from './wait-for-match';
 
 export interface TTestGateway {
   /** http://127.0.0.1:<port> */
@@ -92,16 +93,7 @@ export async function createUserWithToken(
       passwordHash: 'not-a-real-hash',
     })
     .returning();
-  const { token, prefix, hash } = generateToken();
-  await db.insert(apiTokens).values({
-    userId: user.id,
-    kind: opts.kind ?? 'personal',
-    name: 'test',
-    tokenHash: hash,
-    prefix,
-    projectId: opts.projectId ?? null,
-    expiresAt: opts.expiresAt ?? null,
-  });
+  const token = await createToken(db, user.id, opts);
   return { user, token };
 }
 
@@ -214,22 +206,7 @@ export async function openChannels(
   });
   if (ws.protocol !== wire) throw new Error(`gateway chose subprotocol "${ws.protocol}", expected "${wire}"`);
 
-  const waitFor = (match: (m: TClientMessage) => boolean, timeoutMs = 20_000) =>
-    new Promise<TClientMessage>((resolve, reject) => {
-      const check = () => {
-        const found = messages.find(match);
-        if (!found) return false;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error('timed out waiting for a kernel message'));
-      }, timeoutMs);
-      if (!check()) waiters.add(check);
-    });
+  const waitFor = (match: (m: TClientMessage) => boolean, timeoutMs = 20_000) => waitForMatch(messages, waiters, match, timeoutMs, 'a kernel message');
 
   const send: TChannelsClient['send'] = (channel, msgType, content, buffers) => {
     const msgId = crypto.randomUUID();

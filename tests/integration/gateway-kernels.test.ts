@@ -11,6 +11,7 @@ import { ZKernelModel } from '../../common/kernel-model';
 import { environments, kernelEvents, kernels, notebooks, projectMembers, projects } from '../../db/schema';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { testPython } from '../helpers/python';
+import { alive } from '../helpers/kernels';
 import {
   createProject,
   createUserWithToken,
@@ -44,15 +45,6 @@ async function events(kernelId: string): Promise<string[]> {
 async function pidOf(kernelId: string): Promise<number> {
   const [row] = await t.db.select({ state: kernels.provisionerState }).from(kernels).where(eq(kernels.id, kernelId));
   return (row.state as { pid: number }).pid;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function until(what: string, f: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {

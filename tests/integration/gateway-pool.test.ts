@@ -11,6 +11,7 @@ import { eq } from 'drizzle-orm';
 import { loadQuotaState } from '../../db/quota-usage';
 import { environments, kernels } from '../../db/schema';
 import { createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TTestGateway } from '../helpers/gateway';
+import { alive } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 
 let t: TTestDatabase;
@@ -38,15 +39,6 @@ const pool = () => gw.app.kernels.pool!.stats().find((p) => p.environment === 'd
 /** Ids of the pool's kernels: each has a ledger file until a launch claims it. */
 const pooledIds = async () => (await readdir(path.join(gw.dataDir, 'pool')).catch(() => [] as string[])).map((f) => f.replace(/\.json$/, ''));
 const setPoolSize = (n: number) => t.db.update(environments).set({ poolSize: n }).where(eq(environments.slug, 'default'));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('pool size set on the environment is picked up and shown in the kernelspec', async () => {
   const { token } = await createUserWithToken(t.db);
