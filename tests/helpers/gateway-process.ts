@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findFreePorts } from '../../server/provisioners/free-ports';
+import { killGroup } from './kernels';
 import { testPython } from './python';
 
 /**
@@ -26,6 +27,24 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export async function makeDataDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'lattice-gwp-'));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * After-hook for tests that SIGKILL gateways: kills the gateways and the kernels' process groups,
+ * then starts and stops one last gateway on the same database and data dir, because the cgroups
+ * of kernels killed this way are released by nobody else; finally removes the data dir.
+ */
+export async function cleanUpGatewayProcesses(opts: {
+  gateways: TGatewayProcess[];
+  pids: number[];
+  databaseUrl: string;
+  data: Awaited<ReturnType<typeof makeDataDir>>;
+}): Promise<void> {
+  for (const gw of opts.gateways) await gw.kill();
+  for (const pid of opts.pids) killGroup(pid);
+  const sweeper = await startGatewayProcess({ databaseUrl: opts.databaseUrl, dataDir: opts.data.dir }).catch(() => null);
+  await sweeper?.stop();
+  await opts.data.remove();
 }
 
 export async function startGatewayProcess(opts: { databaseUrl: string; dataDir: string; env?: Record<string, string> }): Promise<TGatewayProcess> {

@@ -14,7 +14,7 @@ import { loadQuotaState } from '../../db/quota-usage';
 import { usageIntervals } from '../../db/schema';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createUserWithToken, gatewayFetch } from '../helpers/gateway';
-import { makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
+import { cleanUpGatewayProcesses, makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
 import { kernelRow, killGroup, localState, until } from '../helpers/kernels';
 
 let t: TTestDatabase;
@@ -31,11 +31,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const gw of gateways) await gw.kill();
-  for (const pid of pids) killGroup(pid);
-  const sweeper = await startGatewayProcess({ databaseUrl: t.url, dataDir: data.dir }).catch(() => null);
-  await sweeper?.stop();
-  await data?.remove();
+  await cleanUpGatewayProcesses({ gateways, pids, databaseUrl: t.url, data });
   await t?.drop();
 });
 

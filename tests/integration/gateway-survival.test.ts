@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createUserWithToken, gatewayFetch, openChannels } from '../helpers/gateway';
-import { makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
+import { cleanUpGatewayProcesses, makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
 import { alive, kernelRow, killGroup, localState, until } from '../helpers/kernels';
 
 let t: TTestDatabase;
@@ -24,12 +24,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const gw of gateways) await gw.kill();
-  for (const pid of pids) killGroup(pid);
-  // Cgroups of kernels killed above are released by nobody else: a last gateway cleans up.
-  const sweeper = await startGatewayProcess({ databaseUrl: t.url, dataDir: data.dir }).catch(() => null);
-  await sweeper?.stop();
-  await data?.remove();
+  await cleanUpGatewayProcesses({ gateways, pids, databaseUrl: t.url, data });
   await t?.drop();
 });
 
