@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KernelSocket } from '../server/bridge/kernel-socket';
 import { loadConfig } from '../server/config';
-import { findFreePorts } from '../server/provisioners/free-ports';
+import { newLocalConnection } from '../server/provisioners/local-connection';
 import type { TConnectionInfo } from '../server/provisioners/provisioner';
 import { toBenchMessage, type TBenchMessage, type TKernelTransport } from './kernel-client';
 
@@ -35,19 +35,7 @@ const KERNEL_BASE_ENV = loadConfig({ ...process.env, DATABASE_URL: 'postgres://u
 export async function launchFloorKernel(python: string, dir: string): Promise<TFloorKernel> {
   const kernelDir = path.join(dir, `floor-${randomUUID()}`);
   await mkdir(kernelDir, { recursive: true, mode: 0o700 });
-  const [shell, iopub, stdin, control, hb] = await findFreePorts(5);
-  const connection: TConnectionInfo = {
-    transport: 'tcp',
-    ip: '127.0.0.1',
-    shell_port: shell,
-    iopub_port: iopub,
-    stdin_port: stdin,
-    control_port: control,
-    hb_port: hb,
-    key: randomUUID(),
-    signature_scheme: 'hmac-sha256',
-    kernel_name: 'python3',
-  };
+  const connection = await newLocalConnection('python3');
   const file = path.join(kernelDir, 'connection.json');
   await writeFile(file, JSON.stringify(connection), { mode: 0o600 });
   const child = spawn(python, ['-m', 'ipykernel_launcher', '-f', file], {

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { findFreePorts } from './free-ports';
+import { newLocalConnection } from './local-connection';
 import { NO_LIMITS, type TKernelLimits, type TLocalLimits } from './local-limits/limits';
 import { processGroupUsage, processStat } from './local-limits/proc-usage';
 import {
@@ -80,7 +79,7 @@ export class LocalProvisioner implements KernelProvisioner {
     onProgress('scheduled');
     await mkdir(this.kernelDir, { recursive: true, mode: 0o700 });
     // A relaunch (restart) keeps ports and key so connected clients reconnect transparently.
-    this.connection ??= await this.newConnection(spec.environment.slug);
+    this.connection ??= await newLocalConnection(spec.environment.slug);
     await writeFile(this.connectionFile, JSON.stringify(this.connection), { mode: 0o600 });
 
     const kernelArgv = spec.environment.argv?.length
@@ -118,22 +117,6 @@ export class LocalProvisioner implements KernelProvisioner {
     }
     this.ctx.logger.info({ pid: this.pid, limits: this.limits.mechanism }, 'local kernel process started');
     return this.connection;
-  }
-
-  private async newConnection(kernelName: string): Promise<TConnectionInfo> {
-    const [shell, iopub, stdin, control, hb] = await findFreePorts(5);
-    return {
-      transport: 'tcp',
-      ip: '127.0.0.1',
-      shell_port: shell,
-      iopub_port: iopub,
-      stdin_port: stdin,
-      control_port: control,
-      hb_port: hb,
-      key: randomUUID(),
-      signature_scheme: 'hmac-sha256',
-      kernel_name: kernelName,
-    };
   }
 
   async poll(): Promise<TExitInfo | null> {
