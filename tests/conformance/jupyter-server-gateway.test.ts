@@ -17,12 +17,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { kernels, projects } from '../../db/schema';
 import { createUserWithToken, gatewayFetch, startTestGateway, type TTestGateway } from '../helpers/gateway';
+import { freePort } from '../helpers/free-port';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { testPython } from '../helpers/python';
 
@@ -37,17 +37,6 @@ let dir: string;
 let server: ChildProcess | null = null;
 let serverUrl: string;
 let serverLog = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(what: string, f: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
