@@ -49,16 +49,7 @@ export function toChannel(name: unknown): TChannel {
 }
 
 /** The `username` of messages the gateway sends itself (ready nudges, shutdown, pool set-up). */
-export const GATEWAY_USERNAME = 'lattice-gateway';
-
-/** True when a kernel message answers one of the gateway's own requests (by its parent header). */
-export function isReplyToGateway(parentPart: Buffer): boolean {
-  try {
-    return (JSON.parse(parentPart.toString('utf8')) as { username?: unknown })?.username === GATEWAY_USERNAME;
-  } catch {
-    return false;
-  }
-}
+const GATEWAY_USERNAME = 'lattice-gateway';
 
 /** A gateway-originated request (kernel_info nudge, shutdown_request), in wire parts. */
 export function buildMessage(msgType: string, content: object, session: string): { msgId: string; parts: TMessageParts } {

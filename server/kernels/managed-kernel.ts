@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { TKernelReason, TKernelState } from '../../common/kernel-states';
 import { IopubReplayBuffer, type TReplayLimits } from '../bridge/iopub-replay';
 import { KernelSocket } from '../bridge/kernel-socket';
-import { buildMessage, isReplyToGateway, parentMsgId, parseHeader } from '../bridge/messages';
+import { buildMessage, parentMsgId, parseHeader } from '../bridge/messages';
 import type { TWireMessage } from '../bridge/wire';
 import type { KernelProvisioner, TConnectionInfo, TExitInfo, TLaunchSpec } from '../provisioners/provisioner';
 import type { ActivityTracker } from './activity';
@@ -71,6 +71,11 @@ export class ManagedKernel {
   private readonly iopubWaiters = new Set<() => void>();
   /** The gateway's own Jupyter session id, for the requests it sends itself. */
   private readonly session = randomUUID();
+  /**
+   * msg_ids of the gateway's own ready nudges whose `status: idle` has not come back yet.
+   * Matched by id, not by the header's username, which any client can set.
+   */
+  private readonly pendingNudges = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   /** Stopped, dead, failed or detached: no more listeners, no more sockets. */
   private gone = false;
@@ -233,9 +238,17 @@ export class ManagedKernel {
       return;
     }
     // The kernel working on the gateway's own requests (late ready nudges) is not user activity.
-    if (header.msg_type === 'status' && this.operation === null && !isReplyToGateway(msg.parts[1])) this.onStatus(msg.parts[3]);
+    if (header.msg_type === 'status' && !this.answersNudge(msg) && this.operation === null) this.onStatus(msg.parts[3]);
     this.iopubReplay.record(msg);
     for (const listener of this.listeners) listener.onIopub(msg);
+  }
+
+  /** True for a status about one of our nudges; its final `idle` retires the id. */
+  private answersNudge(msg: TWireMessage): boolean {
+    const parent = this.pendingNudges.size ? parentMsgId(msg.parts[1]) : null;
+    if (parent === null || !this.pendingNudges.has(parent)) return false;
+    if (msg.parts[3].includes('"idle"')) this.pendingNudges.delete(parent);
+    return true;
   }
 
   /** iopub `status` drives idle ⇄ busy; only its tiny content is parsed. */
@@ -290,6 +303,7 @@ export class ManagedKernel {
         if (iopubSeen) return;
         const { msgId, parts } = buildMessage('kernel_info_request', {}, this.session);
         ids.push(msgId);
+        this.pendingNudges.add(msgId);
         this.replyWaiters.set(msgId, onReply);
         shell.send({ parts, buffers: [] });
       };

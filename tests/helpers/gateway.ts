@@ -178,6 +178,8 @@ export async function openChannels(
     sessionId?: string;
     /** false: never answer the gateway's pings (a peer that has silently gone away). */
     autoPong?: boolean;
+    /** The `username` in this client's message headers (clients may claim any). */
+    username?: string;
   } = {},
 ): Promise<TChannelsClient> {
   const { WebSocket } = await import('ws');
@@ -212,7 +214,7 @@ export async function openChannels(
     const msgId = crypto.randomUUID();
     const msg = {
       channel,
-      header: { msg_id: msgId, msg_type: msgType, session, username: 'test', date: new Date().toISOString(), version: '5.3' },
+      header: { msg_id: msgId, msg_type: msgType, session, username: opts.username ?? 'test', date: new Date().toISOString(), version: '5.3' },
       parent_header: {},
       metadata: {},
       content,

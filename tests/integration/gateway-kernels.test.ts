@@ -107,6 +107,17 @@ describe('a kernel from start to stop', () => {
     await until('busy ⇄ idle in kernel_events', async () => (await events(kernelId)).includes('busy'));
   });
 
+  test("a client claiming the gateway's username still counts as activity (busy is seen)", async () => {
+    const ch = await openChannels(gw, kernelId, { token, username: 'lattice-gateway' });
+    try {
+      const running = ch.execute('import time; time.sleep(1.5)');
+      await until('busy in the API', async () => (await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token })).body.execution_state === 'busy');
+      assert.equal((await running).reply.content.status, 'ok');
+    } finally {
+      await ch.close();
+    }
+  });
+
   test('interrupt stops time.sleep(30) with KeyboardInterrupt', async () => {
     const ch = await openChannels(gw, kernelId, { token });
     try {
