@@ -1,14 +1,41 @@
 import { z } from 'zod';
 
+/**
+ * Optional Spark dynamic allocation (with shuffle tracking): Spark scales between min and
+ * max executors; admission reserves the max.
+ */
+export const ZSparkDynamicAllocation = z.object({
+  minExecutors: z.number().int().min(0),
+  maxExecutors: z.number().int().min(1),
+});
+
 /** Spark section of an environment template; executors are reserved together with the driver. */
 export const ZSparkSpec = z.object({
   driverCores: z.number().positive(),
   driverMemoryMib: z.number().int().positive(),
+  /** `spark.executor.instances` (the initial count when dynamic allocation is on). */
   executors: z.number().int().min(0),
   executorCores: z.number().positive(),
   executorMemoryMib: z.number().int().positive(),
+  dynamicAllocation: ZSparkDynamicAllocation.nullish(),
 });
 export type TSparkSpec = z.infer<typeof ZSparkSpec>;
+
+/** A Kubernetes toleration, as in a pod spec. */
+export const ZToleration = z.object({
+  key: z.string().max(253).optional(),
+  operator: z.enum(['Equal', 'Exists']).default('Equal'),
+  value: z.string().max(63).optional(),
+  effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute']).optional(),
+});
+export type TToleration = z.infer<typeof ZToleration>;
+
+/** Where the `kubernetes` provisioner may place the environment's pods (ignored by `local`). */
+export const ZPlacement = z.object({
+  nodeSelector: z.record(z.string(), z.string()).default({}),
+  tolerations: z.array(ZToleration).default([]),
+});
+export type TPlacement = z.infer<typeof ZPlacement>;
 
 export const ZProvisionerName = z.enum(['local', 'kubernetes']);
 export type TProvisionerName = z.infer<typeof ZProvisionerName>;
@@ -31,6 +58,8 @@ export const ZEnvironmentSpec = z.object({
   memoryLimitMib: z.number().int().positive(),
   gpus: z.number().int().min(0),
   spark: ZSparkSpec.nullable(),
+  /** Node selector and tolerations for pods; absent (snapshots taken before it existed) = none. */
+  placement: ZPlacement.optional(),
   idleTimeoutS: z.number().int().positive(),
   provisioner: ZProvisionerName,
   poolSize: z.number().int().min(0),
@@ -44,11 +73,18 @@ export interface TResourceRequest {
   gpus: number;
 }
 
+/** Executors a launch reserves: the template's count, or the maximum under dynamic allocation. */
+export function reservedExecutors(spark: TSparkSpec | null): number {
+  if (!spark) return 0;
+  return spark.dynamicAllocation ? Math.max(spark.executors, spark.dynamicAllocation.maxExecutors) : spark.executors;
+}
+
 export function totalRequest(env: Pick<TEnvironmentSpec, 'cpuLimitM' | 'memoryLimitMib' | 'gpus' | 'spark'>): TResourceRequest {
   const ex = env.spark;
+  const n = reservedExecutors(ex);
   return {
-    cpuM: env.cpuLimitM + (ex ? Math.round(ex.executors * ex.executorCores * 1000) : 0),
-    memoryMib: env.memoryLimitMib + (ex ? ex.executors * ex.executorMemoryMib : 0),
+    cpuM: env.cpuLimitM + (ex ? Math.round(n * ex.executorCores * 1000) : 0),
+    memoryMib: env.memoryLimitMib + (ex ? n * ex.executorMemoryMib : 0),
     gpus: env.gpus,
   };
 }

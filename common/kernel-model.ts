@@ -2,6 +2,38 @@ import { z } from 'zod';
 import { ZKernelState } from './kernel-states';
 
 /**
+ * Launch progress while a kernel is provisioning (DESIGN 4.2): `scheduled` (placed, or a local
+ * process being prepared), `waiting` (no capacity yet: `message` holds the scheduler's words),
+ * `pulling-image`, `starting` (the process runs; the gateway waits for kernel_info).
+ */
+export const LAUNCH_STEPS = ['scheduled', 'waiting', 'pulling-image', 'starting'] as const;
+export const ZLaunchStep = z.enum(LAUNCH_STEPS);
+export type TLaunchStep = z.infer<typeof ZLaunchStep>;
+
+export const ZLaunchProgress = z.object({
+  step: ZLaunchStep,
+  /** For people: "waiting for capacity: 0/2 nodes are available: 2 Insufficient cpu." */
+  message: z.string().nullable(),
+  /** ISO 8601. */
+  at: z.string(),
+});
+export type TLaunchProgressInfo = z.infer<typeof ZLaunchProgress>;
+
+/** A Spark executor of a kernel (an executor pod on Kubernetes, an executor on a standalone worker). */
+export const ZExecutor = z.object({
+  /** Spark's executor id when known, else the pod name. */
+  id: z.string(),
+  state: z.enum(['pending', 'running', 'succeeded', 'failed', 'unknown']),
+  /** Why it is pending or failed: the scheduler's message, `OOMKilled`, … */
+  reason: z.string().nullable(),
+  /** Pod IP or worker host. */
+  host: z.string().nullable(),
+  cores: z.number(),
+  memoryMib: z.number(),
+});
+export type TExecutor = z.infer<typeof ZExecutor>;
+
+/**
  * The kernel model of the gateway API (`GET /api/kernels`, `GET /api/kernels/{id}`, the
  * `POST /api/kernels` response): jupyter_server's fields plus a `lattice` section.
  */
@@ -33,6 +65,10 @@ export const ZKernelModel = z.object({
       computeUnitsPerHour: z.number(),
     }),
     startedAt: z.string().nullable(),
+    /** Set while the kernel is being provisioned; null once it is ready. */
+    progress: ZLaunchProgress.nullable(),
+    /** Spark executors (null for kernels without Spark). */
+    executors: z.array(ZExecutor).nullable(),
   }),
 });
 export type TKernelModel = z.infer<typeof ZKernelModel>;
@@ -73,6 +109,31 @@ export const ZKernelStateEvent = z.object({
 });
 export type TKernelStateEvent = z.infer<typeof ZKernelStateEvent>;
 
-/** Every event kind `GET /api/events` sends (only `state` so far). */
-export const ZKernelEvent = z.discriminatedUnion('type', [ZKernelStateEvent]);
+const ZKernelRef = {
+  kernelId: z.string(),
+  projectId: z.string(),
+  notebookId: z.string().nullable(),
+  userId: z.string(),
+};
+
+/** A launch step while the kernel is `provisioning`/`starting` (pod scheduled, waiting for capacity, …). */
+export const ZKernelProgressEvent = z.object({
+  type: z.literal('progress'),
+  ...ZKernelRef,
+  progress: ZLaunchProgress,
+});
+export type TKernelProgressEvent = z.infer<typeof ZKernelProgressEvent>;
+
+/** A Spark kernel's executors changed (count or states); carries the whole list. */
+export const ZKernelExecutorsEvent = z.object({
+  type: z.literal('executors'),
+  ...ZKernelRef,
+  executors: z.array(ZExecutor),
+  /** ISO 8601. */
+  at: z.string(),
+});
+export type TKernelExecutorsEvent = z.infer<typeof ZKernelExecutorsEvent>;
+
+/** Every event kind `GET /api/events` sends. */
+export const ZKernelEvent = z.discriminatedUnion('type', [ZKernelStateEvent, ZKernelProgressEvent, ZKernelExecutorsEvent]);
 export type TKernelEvent = z.infer<typeof ZKernelEvent>;

@@ -14,7 +14,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { TEnvironmentSpec, TSparkSpec } from '../common/environment';
+import type { TEnvironmentSpec, TPlacement, TSparkSpec } from '../common/environment';
+import type { TExecutor, TLaunchProgressInfo } from '../common/kernel-model';
 
 const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -98,6 +99,8 @@ export const environments = pgTable('environments', {
   memoryLimitMib: integer('memory_limit_mib').notNull(),
   gpus: integer('gpus').notNull().default(0),
   spark: jsonb('spark').$type<TSparkSpec | null>(),
+  /** Node selector and tolerations for the `kubernetes` provisioner's pods. */
+  placement: jsonb('placement').$type<TPlacement>().notNull().default({ nodeSelector: {}, tolerations: [] }),
   idleTimeoutS: integer('idle_timeout_s').notNull().default(3600),
   provisioner: text('provisioner', { enum: ['local', 'kubernetes'] }).notNull().default('local'),
   poolSize: integer('pool_size').notNull().default(0),
@@ -150,6 +153,10 @@ export const kernels = pgTable(
     gatewayId: text('gateway_id'),
     /** Latest resource sample from the provisioner: CPU in millicores, memory in MiB. */
     usage: jsonb('usage').$type<{ cpuM: number; memoryMib: number; sampledAt: string } | null>(),
+    /** The latest launch step while provisioning (cleared once ready), for pages loaded mid-launch. */
+    progress: jsonb('progress').$type<TLaunchProgressInfo | null>(),
+    /** A Spark kernel's executors as last read by the gateway (null without Spark). */
+    executors: jsonb('executors').$type<TExecutor[] | null>(),
     requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     lastActivityAt: timestamp('last_activity_at', { withTimezone: true }).notNull().defaultNow(),

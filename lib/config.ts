@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The web's settings, parsed once from the environment (the only place the web reads
  * `process.env`). Lazy, so `next build` needs none of them.
  */
-const ZWebConfig = z.object({
+export const ZWebConfig = z.object({
   /** Postgres connection URL; `npm start` sets it (embedded Postgres) unless given. */
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is not set: start the web with `npm start`, or set it to a Postgres URL'),
   /** Secret that signs session cookies; `npm start` generates one into .data/ on first start. */

@@ -57,7 +57,9 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   );
   const events = new KernelEventBus();
   const metrics = new GatewayMetrics();
-  events.subscribe((event) => metrics.transitions.inc({ state: event.state }));
+  events.subscribe((event) => {
+    if (event.type === 'state') metrics.transitions.inc({ state: event.state });
+  });
   const kernels = new KernelManager({
     events,
     metrics,

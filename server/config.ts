@@ -12,7 +12,7 @@ const seconds = (def: number) => z.coerce.number().positive().default(def);
  * Every gateway setting: env var → description → default. This is the only file that
  * reads `process.env`; `loadConfig` runs once at start-up and the frozen result is passed down.
  */
-const ZEnv = z.object({
+export const ZGatewayEnv = z.object({
   /** Postgres connection string (required). */
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required'),
   /** Interface the gateway listens on. */
@@ -61,7 +61,48 @@ const ZEnv = z.object({
   LATTICE_POOL_REFRESH_S: seconds(10),
   /** Warm-pool kernels started at the same time, across environments (user launches are never held back). */
   LATTICE_POOL_MAX_STARTING: z.coerce.number().int().positive().default(1),
+  /** Comma-separated provisioners this gateway enables: `local`, `kubernetes` (environments name theirs). */
+  LATTICE_PROVISIONERS: z.string().default('local'),
+  /** Spark standalone master (`spark://host:7077`) for Spark environments on the `local` provisioner; unset = Spark in local mode inside the kernel. */
+  LATTICE_SPARK_MASTER: z.string().regex(/^spark:\/\/[^/\s]+$/, 'must look like spark://host:7077').optional(),
+  /** Kubernetes: each project's kernels run in namespace `<prefix><project slug>` (created on demand unless disabled). */
+  LATTICE_K8S_NAMESPACE_PREFIX: z.string().regex(/^[a-z0-9]([-a-z0-9]*)?$/, 'lowercase letters, digits and -').default('lattice-'),
+  /** Kubernetes: `false` when namespaces are made by an administrator (the gateway then needs no namespace rights). */
+  LATTICE_K8S_CREATE_NAMESPACES: z.enum(['true', 'false']).default('true'),
+  /** Kubernetes: kernel pods are named `<prefix><kernel id>`. */
+  LATTICE_K8S_POD_NAME_PREFIX: z.string().regex(/^[a-z0-9]([-a-z0-9]*)?$/, 'lowercase letters, digits and -').default('kernel-'),
+  /** Kubernetes: image of kernels whose environment names none. */
+  LATTICE_K8S_KERNEL_IMAGE: z.string().default('lattice/kernel-python:latest'),
+  /** Kubernetes: image of Spark kernels (and their executors) whose environment names none. */
+  LATTICE_K8S_SPARK_IMAGE: z.string().default('lattice/kernel-pyspark:latest'),
+  /** Kubernetes: the Python inside kernel images (runs `-m ipykernel_launcher`). */
+  LATTICE_K8S_KERNEL_PYTHON: z.string().default('python'),
+  /** Kubernetes: service account of kernel pods (Spark drivers use it to create executor pods). */
+  LATTICE_K8S_SERVICE_ACCOUNT: z.string().default('lattice-kernel'),
+  /** Kubernetes: non-root user id kernel pods run as. */
+  LATTICE_K8S_RUN_AS_USER: z.coerce.number().int().min(1).default(1000),
+  /** Kubernetes: the API server URL as pods see it (Spark drivers' `k8s://` master). */
+  LATTICE_K8S_API_URL_FOR_PODS: z.string().url().default('https://kubernetes.default.svc'),
+  /** Kubernetes: seconds between sweeps for kernel pods whose kernel is gone or ended. */
+  LATTICE_K8S_SWEEP_INTERVAL_S: seconds(60),
+  /** Kubernetes: mirror each project's quota into a ResourceQuota in its namespace (`false` to leave them alone). */
+  LATTICE_K8S_MIRROR_QUOTAS: z.enum(['true', 'false']).default('true'),
 });
+
+/** Settings of the `kubernetes` provisioner (the cluster itself comes from KUBECONFIG or in-cluster). */
+export interface TKubernetesConfig {
+  namespacePrefix: string;
+  createNamespaces: boolean;
+  podNamePrefix: string;
+  kernelImage: string;
+  sparkImage: string;
+  kernelPython: string;
+  serviceAccount: string;
+  runAsUser: number;
+  apiUrlForPods: string;
+  sweepIntervalMs: number;
+  mirrorQuotas: boolean;
+}
 
 export interface TGatewayConfig {
   databaseUrl: string;
@@ -86,6 +127,9 @@ export interface TGatewayConfig {
   wsReplay: { windowMs: number; maxMessages: number; maxBytes: number };
   poolRefreshMs: number;
   poolMaxStarting: number;
+  provisioners: readonly string[];
+  sparkMaster: string | null;
+  kubernetes: Readonly<TKubernetesConfig>;
   /** The gateway's variables that local kernels inherit; secrets such as DATABASE_URL are not among them. */
   kernelBaseEnv: Readonly<Record<string, string>>;
 }
@@ -94,7 +138,7 @@ const KERNEL_INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
 
 /** Parses the environment (default: `process.env`); throws a readable error on a bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<TGatewayConfig> {
-  const parsed = ZEnv.safeParse(env);
+  const parsed = ZGatewayEnv.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid gateway configuration:\n${lines.join('\n')}`);
@@ -127,6 +171,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     poolRefreshMs: e.LATTICE_POOL_REFRESH_S * 1000,
     poolMaxStarting: e.LATTICE_POOL_MAX_STARTING,
+    provisioners: Object.freeze(e.LATTICE_PROVISIONERS.split(',').map((p) => p.trim()).filter(Boolean)),
+    sparkMaster: e.LATTICE_SPARK_MASTER ?? null,
+    kubernetes: Object.freeze({
+      namespacePrefix: e.LATTICE_K8S_NAMESPACE_PREFIX,
+      createNamespaces: e.LATTICE_K8S_CREATE_NAMESPACES === 'true',
+      podNamePrefix: e.LATTICE_K8S_POD_NAME_PREFIX,
+      kernelImage: e.LATTICE_K8S_KERNEL_IMAGE,
+      sparkImage: e.LATTICE_K8S_SPARK_IMAGE,
+      kernelPython: e.LATTICE_K8S_KERNEL_PYTHON,
+      serviceAccount: e.LATTICE_K8S_SERVICE_ACCOUNT,
+      runAsUser: e.LATTICE_K8S_RUN_AS_USER,
+      apiUrlForPods: e.LATTICE_K8S_API_URL_FOR_PODS,
+      sweepIntervalMs: e.LATTICE_K8S_SWEEP_INTERVAL_S * 1000,
+      mirrorQuotas: e.LATTICE_K8S_MIRROR_QUOTAS === 'true',
+    }),
     kernelBaseEnv: Object.freeze(
       Object.fromEntries(KERNEL_INHERITED_ENV.flatMap((name) => (env[name] ? [[name, env[name] as string]] : []))),
     ),

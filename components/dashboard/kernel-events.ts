@@ -1,4 +1,4 @@
-import { ZKernelEvent } from '@/common/kernel-model';
+import { ZKernelEvent, type TExecutor, type TLaunchProgressInfo } from '@/common/kernel-model';
 import type { TKernelState } from '@/common/kernel-states';
 
 /** What one gateway event says about one kernel (anything it leaves out is unchanged). */
@@ -8,6 +8,8 @@ export interface TKernelChange {
   reason?: string | null;
   detail?: string | null;
   usage?: { cpuM: number; memoryMib: number; sampledAt: string } | null;
+  progress?: TLaunchProgressInfo | null;
+  executors?: TExecutor[] | null;
 }
 
 /**
@@ -26,5 +28,12 @@ export function parseKernelEvent(data: string): TKernelChange | null {
   const parsed = ZKernelEvent.safeParse(raw);
   if (!parsed.success) return null;
   const e = parsed.data;
-  return { kernelId: e.kernelId, state: e.state, reason: e.reason, detail: e.detail };
+  switch (e.type) {
+    case 'state':
+      return { kernelId: e.kernelId, state: e.state, reason: e.reason, detail: e.detail };
+    case 'progress':
+      return { kernelId: e.kernelId, progress: e.progress, ...(e.progress.message ? { detail: e.progress.message } : {}) };
+    case 'executors':
+      return { kernelId: e.kernelId, executors: e.executors };
+  }
 }

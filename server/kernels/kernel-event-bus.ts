@@ -1,8 +1,12 @@
-import type { TKernelStateEvent } from '../../common/kernel-model';
+import type { TKernelEvent, TKernelExecutorsEvent, TKernelProgressEvent, TKernelStateEvent } from '../../common/kernel-model';
 import { toExecutionState } from '../../common/kernel-states';
 import type { TKernelRecord } from './kernel-record';
 
-export type TKernelEventListener = (event: TKernelStateEvent) => void;
+export type TKernelEventListener = (event: TKernelEvent) => void;
+
+function ref(record: TKernelRecord) {
+  return { kernelId: record.id, projectId: record.projectId, notebookId: record.notebookId, userId: record.userId };
+}
 
 /** The event for a kernel's current state (called right after the transition). */
 export function toStateEvent(record: TKernelRecord, at: Date = new Date()): TKernelStateEvent {
@@ -18,6 +22,16 @@ export function toStateEvent(record: TKernelRecord, at: Date = new Date()): TKer
     at: at.toISOString(),
     executionState: toExecutionState(record.state),
   };
+}
+
+/** The event for a launch step the kernel just reached (its `progress` must be set). */
+export function toProgressEvent(record: TKernelRecord): TKernelProgressEvent | null {
+  return record.progress ? { type: 'progress', ...ref(record), progress: record.progress } : null;
+}
+
+/** The event for a Spark kernel's executors as just read. */
+export function toExecutorsEvent(record: TKernelRecord, at: Date = new Date()): TKernelExecutorsEvent {
+  return { type: 'executors', ...ref(record), executors: record.executors ?? [], at: at.toISOString() };
 }
 
 /**
@@ -37,7 +51,7 @@ export class KernelEventBus {
     return this.listeners.size;
   }
 
-  publish(event: TKernelStateEvent): void {
+  publish(event: TKernelEvent): void {
     for (const listener of [...this.listeners]) {
       try {
         listener(event);

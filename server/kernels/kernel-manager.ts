@@ -7,7 +7,7 @@ import { admitLaunch } from '../admission/admit-launch';
 import { BudgetWatch } from '../admission/budget-watch';
 import { authorizeKernel, kernelNotFound } from '../auth/access';
 import type { TCaller } from '../auth/caller';
-import { ZConnectionInfo, type KernelProvisioner } from '../provisioners/provisioner';
+import { KernelStartError, ZConnectionInfo, type KernelProvisioner } from '../provisioners/provisioner';
 import type { ProvisionerRegistry } from '../provisioners/registry';
 import type { TReplayLimits } from '../bridge/iopub-replay';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -19,7 +19,7 @@ import type { TKernelRecord } from './kernel-record';
 import { toEnvironmentSpec } from './kernelspecs';
 import { toKernelModel } from './kernel-model';
 import { resolveLaunchTarget } from './launch-target';
-import { KernelStartError, ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
+import { ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
 import { KernelStore } from './state-store';
 import { WarmPool } from './warm-pool';
 import { sampleKernels } from './usage-sampler';
@@ -130,6 +130,8 @@ export class KernelManager {
       startedAt: null,
       lastActivityAt: now,
       stoppedAt: null,
+      progress: null,
+      executors: null,
     };
     try {
       await admitLaunch(this.opts.db, record, this.gatewayId);

@@ -30,6 +30,8 @@ export function toKernelModel(record: TKernelRecord, connections: number): TKern
         computeUnitsPerHour: computeUnitsPerHour(env),
       },
       startedAt: record.startedAt?.toISOString() ?? null,
+      progress: record.progress,
+      executors: record.executors,
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { TEnvironmentSpec } from '../../common/environment';
+import type { TExecutor, TLaunchProgressInfo } from '../../common/kernel-model';
 import type { TKernelState } from '../../common/kernel-states';
 
 /** A kernel as the gateway tracks it: the columns of `kernels` that the model and lifecycle use. */
@@ -18,6 +19,10 @@ export interface TKernelRecord {
   startedAt: Date | null;
   lastActivityAt: Date;
   stoppedAt: Date | null;
+  /** The latest launch step while provisioning; null once ready (or never launched). */
+  progress: TLaunchProgressInfo | null;
+  /** Spark executors as last read from the provisioner; null without Spark. */
+  executors: TExecutor[] | null;
   /** True while a pre-started kernel waits in a warm pool, owned by no one (see warm-pool.ts). */
   pooled?: boolean;
 }

@@ -5,9 +5,9 @@ import { IopubReplayBuffer, type TReplayLimits } from '../bridge/iopub-replay';
 import { KernelSocket } from '../bridge/kernel-socket';
 import { buildMessage, parentMsgId, parseHeader } from '../bridge/messages';
 import type { TWireMessage } from '../bridge/wire';
-import type { KernelProvisioner, TConnectionInfo, TExitInfo, TLaunchSpec } from '../provisioners/provisioner';
+import { KernelStartError, type KernelProvisioner, type TConnectionInfo, type TExitInfo, type TLaunchProgress, type TLaunchSpec } from '../provisioners/provisioner';
 import type { ActivityTracker } from './activity';
-import { toStateEvent, type KernelEventBus } from './kernel-event-bus';
+import { toExecutorsEvent, toProgressEvent, toStateEvent, type KernelEventBus } from './kernel-event-bus';
 import type { TKernelRecord } from './kernel-record';
 import type { KernelStore, TTransition } from './state-store';
 
@@ -41,17 +41,6 @@ export interface TKernelListener {
   onIopub(msg: TWireMessage): void;
   /** The kernel stopped or died (or the gateway let go of it); the listener tells and lets go its client. */
   onKernelGone(end: TKernelEnd): void;
-}
-
-/** A launch that did not produce a ready kernel; `reason` becomes the `failed` reason. */
-export class KernelStartError extends Error {
-  constructor(
-    readonly reason: TKernelReason,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'KernelStartError';
-  }
 }
 
 function describeExit(exit: TExitInfo): string {
@@ -136,6 +125,7 @@ export class ManagedKernel {
     const from = this.record.state;
     if (from === to) return;
     Object.assign(this.record, { state: to, reason: extra.reason ?? null, detail: extra.detail ?? null, lastActivityAt: new Date() });
+    if (to !== 'provisioning' && to !== 'starting' && to !== 'restarting') this.record.progress = null;
     if (extra.startedAt) this.record.startedAt = extra.startedAt;
     if (extra.stoppedAt) this.record.stoppedAt = extra.stoppedAt;
     this.logger.info({ from, to, reason: extra.reason }, 'kernel state');
@@ -194,17 +184,47 @@ export class ManagedKernel {
   private async launchAndAwaitReady(): Promise<void> {
     let conn: TConnectionInfo;
     try {
-      conn = await this.provisioner.launch(this.spec, (step) => {
-        // A restart stays `restarting` until ready; only a first launch shows `starting`.
-        if (step === 'starting' && this.record.state === 'provisioning') this.setState('starting');
-      });
+      conn = await this.provisioner.launch(this.spec, (step, message) => this.progress(step, message ?? null));
     } catch (err) {
+      if (err instanceof KernelStartError) throw err;
       throw new KernelStartError('error', `The kernel could not be launched: ${(err as Error).message}`);
     }
     this.launchedAt = new Date();
     await this.deps.store.saveLaunch(this.record.id, this.provisioner.toInfo(), conn);
     if (!this.sockets) this.openSockets(conn);
     await this.awaitReady();
+  }
+
+  /** A launch step: kept on the record (and in Postgres) for pages loaded mid-launch, and published. */
+  private progress(step: TLaunchProgress, message: string | null): void {
+    const previous = this.record.progress;
+    if (previous && previous.step === step && previous.message === message) return;
+    const progress = { step, message, at: new Date().toISOString() };
+    this.record.progress = progress;
+    if (message) this.record.detail = message;
+    const event = this.record.pooled ? null : toProgressEvent(this.record);
+    this.writes = this.writes
+      .then(() => this.deps.store.saveProgress(this.record.id, progress))
+      .then(() => {
+        if (event) this.deps.events?.publish(event);
+      })
+      .catch((err) => this.logger.error({ err }, 'kernel progress write failed'));
+    // A restart stays `restarting` until ready; only a first launch shows `starting`.
+    if (step === 'starting' && this.record.state === 'provisioning') this.setState('starting');
+  }
+
+  /**
+   * Called by the sampling loop: re-reads a Spark kernel's executors and, when they changed,
+   * stores and publishes them.
+   */
+  async refreshExecutors(): Promise<void> {
+    if (!this.provisioner.executors) return;
+    const executors = await this.provisioner.executors();
+    if (executors === null || JSON.stringify(executors) === JSON.stringify(this.record.executors)) return;
+    this.record.executors = executors;
+    const event = this.record.pooled ? null : toExecutorsEvent(this.record);
+    await this.deps.store.saveExecutors(this.record.id, executors);
+    if (event) this.deps.events?.publish(event);
   }
 
   private openSockets(conn: TConnectionInfo): void {

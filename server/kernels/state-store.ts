@@ -1,6 +1,7 @@
 import { and, eq, inArray, notInArray } from 'drizzle-orm';
 import { ZEnvironmentSpec } from '../../common/environment';
 import { isTerminal, TERMINAL_STATES, ZKernelState, type TKernelState } from '../../common/kernel-states';
+import type { TExecutor, TLaunchProgressInfo } from '../../common/kernel-model';
 import type { TDb } from '../../db/client';
 import { kernelEvents, kernels } from '../../db/schema';
 import type { TKernelRecord } from './kernel-record';
@@ -37,6 +38,8 @@ function toRecord(row: TKernelRow): TKernelRecord {
     startedAt: row.startedAt,
     lastActivityAt: row.lastActivityAt,
     stoppedAt: row.stoppedAt,
+    progress: row.progress ?? null,
+    executors: row.executors ?? null,
   };
 }
 
@@ -68,6 +71,8 @@ export class KernelStore {
           lastActivityAt: now,
           ...(isTerminal(t.to) ? {} : { lastSeenAt: now }),
           ...(t.startedAt ? { startedAt: t.startedAt } : {}),
+          // Progress only means something while provisioning.
+          ...(t.to === 'provisioning' || t.to === 'starting' || t.to === 'restarting' ? {} : { progress: null }),
           ...(t.stoppedAt ? { stoppedAt: t.stoppedAt, connection: null } : {}),
         })
         .where(eq(kernels.id, kernelId));
@@ -83,6 +88,15 @@ export class KernelStore {
       await tx.update(kernels).set({ detail }).where(eq(kernels.id, kernelId));
       await tx.insert(kernelEvents).values({ kernelId, fromState: state, toState: state, reason, detail });
     });
+  }
+
+  /** The latest launch step (no `kernel_events` row: steps are not state changes). */
+  async saveProgress(kernelId: string, progress: TLaunchProgressInfo): Promise<void> {
+    await this.db.update(kernels).set({ progress, ...(progress.message ? { detail: progress.message } : {}) }).where(eq(kernels.id, kernelId));
+  }
+
+  async saveExecutors(kernelId: string, executors: TExecutor[] | null): Promise<void> {
+    await this.db.update(kernels).set({ executors }).where(eq(kernels.id, kernelId));
   }
 
   /** Saves what a reattach needs, right after a (re)launch. */

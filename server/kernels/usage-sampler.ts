@@ -17,6 +17,7 @@ export async function sampleKernels(db: TDb, running: readonly ManagedKernel[], 
     });
     // A kernel that ended since the list was taken is the liveness loop's business.
     if (!kernel.isRunning && kernel.record.state !== 'restarting') continue;
+    await kernel.refreshExecutors().catch((err) => logger.debug({ err, kernelId: kernel.record.id }, 'executor read failed'));
     await db
       .update(kernels)
       .set({ lastSeenAt: new Date(), ...(sample ? { usage: sample } : {}) })

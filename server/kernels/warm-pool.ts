@@ -214,6 +214,8 @@ export class WarmPool {
       startedAt: null,
       lastActivityAt: now,
       stoppedAt: null,
+      progress: null,
+      executors: null,
       pooled: true,
     };
     const store = new PoolKernelStore(this.opts.db, this.ledger, factory.name);

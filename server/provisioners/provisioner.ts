@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { TEnvironmentSpec } from '../../common/environment';
+import type { TExecutor, TLaunchStep } from '../../common/kernel-model';
 import type { TKernelReason } from '../../common/kernel-states';
 
 /**
@@ -19,9 +20,12 @@ export interface KernelProvisioner {
   /**
    * Called by the manager to start the kernel (and again after `cleanup({restart: true})`
    * to relaunch it). Resolves with the connection info once the process exists; readiness
-   * (kernel_info) is the manager's business. Reports coarse progress through `onProgress`.
+   * (kernel_info) is the manager's business. Reports progress through `onProgress`, with a
+   * message for people where there is one (`waiting`: the scheduler's reason). A launch that
+   * can never succeed (unschedulable past the start timeout, image pull failure) rejects with
+   * a `KernelStartError` whose reason (`unschedulable`, `image-pull`, …) becomes the `failed` reason.
    */
-  launch(spec: TLaunchSpec, onProgress: (step: TLaunchProgress) => void): Promise<TConnectionInfo>;
+  launch(spec: TLaunchSpec, onProgress: (step: TLaunchProgress, message?: string) => void): Promise<TConnectionInfo>;
 
   /** Called by the manager's liveness loop: null while the kernel runs, else how it ended. */
   poll(): Promise<TExitInfo | null>;
@@ -58,6 +62,27 @@ export interface KernelProvisioner {
    * crash is noticed at once instead of at the next `poll()`. The manager then calls `poll()`.
    */
   onExit?(listener: () => void): void;
+
+  /**
+   * Spark kernels: the executors now (pods on Kubernetes, a standalone master's executors
+   * otherwise). Called by the manager's sampling loop; null when the kernel has no Spark
+   * executors or they cannot be read right now.
+   */
+  executors?(): Promise<TExecutor[] | null>;
+}
+
+/**
+ * A launch that did not produce a ready kernel; `reason` becomes the `failed` reason.
+ * Provisioners throw it for failures they can name (`unschedulable`, `image-pull`, …).
+ */
+export class KernelStartError extends Error {
+  constructor(
+    readonly reason: TKernelReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KernelStartError';
+  }
 }
 
 /** A resource sample, as stored in `kernels.usage`: CPU in millicores, memory in MiB. */
@@ -75,7 +100,7 @@ export interface TLaunchSpec {
   env: Record<string, string>;
 }
 
-export type TLaunchProgress = 'scheduled' | 'pulling-image' | 'starting';
+export type TLaunchProgress = TLaunchStep;
 
 export interface TExitInfo {
   exitCode: number | null;

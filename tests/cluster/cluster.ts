@@ -81,6 +81,10 @@ function kwokctlConfig(): string {
 kind: KwokctlConfiguration
 options:
   bindAddress: 127.0.0.1
+  # Pods reach the host only at the bridge address; this SAN lets in-pod clients
+  # (Spark drivers) verify the API server there.
+  kubeApiserverCertSANs:
+  - ${BRIDGE_IP}
   kubeAuthorization: true
   kubeAdmission: true
 componentsPatches:
