@@ -43,6 +43,7 @@ describe('validateEnvironment', () => {
       provisioner: 'local',
       poolSize: 0,
       spark: null,
+      placement: { nodeSelector: {}, tolerations: [] },
     });
   });
 
@@ -89,11 +90,86 @@ describe('validateEnvironment', () => {
     assert.equal(fieldsOf({ ...base, spark })['spark.executors'], 'Number of executors is above the platform maximum of 16');
     assert.equal(fieldsOf({ ...base, spark: { ...spark, executorCores: 0 } })['spark.executorCores'], 'Executor CPU must be more than 0 vCPU');
     const v = validateEnvironment({ ...base, spark: { ...spark, executors: 4 } }, MAX);
-    assert.deepEqual(v.spark, { driverCores: 1, driverMemoryMib: 2048, executors: 4, executorCores: 2, executorMemoryMib: 512 });
+    assert.deepEqual(v.spark, { driverCores: 1, driverMemoryMib: 2048, executors: 4, executorCores: 2, executorMemoryMib: 512, dynamicAllocation: null });
+  });
+
+  it('keeps dynamic allocation with min ≤ initial ≤ max, max within the platform maximum', () => {
+    const spark = { driverCores: 1, driverMemoryGib: 2, executors: 4, executorCores: 1, executorMemoryGib: 1 };
+    const v = validateEnvironment({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 2, maxExecutors: 8 } } }, MAX);
+    assert.deepEqual(v.spark?.dynamicAllocation, { minExecutors: 2, maxExecutors: 8 });
+    const edges = validateEnvironment({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 4, maxExecutors: 4 } } }, MAX);
+    assert.deepEqual(edges.spark?.dynamicAllocation, { minExecutors: 4, maxExecutors: 4 });
+
+    const f = fieldsOf({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 5, maxExecutors: 3 } } });
+    assert.equal(f['spark.dynamicAllocation.minExecutors'], 'Minimum executors must not be above the initial executors (4)');
+    assert.equal(f['spark.dynamicAllocation.maxExecutors'], 'Maximum executors must not be below the initial executors (4)');
+    const over = fieldsOf({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 0, maxExecutors: 17 } } });
+    assert.equal(over['spark.dynamicAllocation.maxExecutors'], 'Maximum executors is above the platform maximum of 16');
+    const junk = fieldsOf({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: -1, maxExecutors: 2.5 } } });
+    assert.equal(junk['spark.dynamicAllocation.minExecutors'], 'Minimum executors must be at least 0');
+    assert.equal(junk['spark.dynamicAllocation.maxExecutors'], 'Enter the maximum executors as a whole number');
+  });
+
+  it('stores a node selector and tolerations, blank toleration fields left out', () => {
+    const v = validateEnvironment(
+      {
+        ...base,
+        provisioner: 'kubernetes',
+        image: 'ghcr.io/acme/python:3.11',
+        placement: {
+          nodeSelector: { 'node.kubernetes.io/instance-type': 'm5.xlarge', pool: 'notebooks' },
+          tolerations: [
+            { key: 'dedicated', operator: 'Equal', value: 'notebooks', effect: 'NoSchedule' },
+            { key: ' nvidia.com/gpu ', operator: 'Exists', value: '', effect: '' },
+          ],
+        },
+      },
+      MAX,
+    );
+    assert.equal(v.provisioner, 'kubernetes');
+    assert.equal(v.image, 'ghcr.io/acme/python:3.11');
+    assert.deepEqual(v.placement, {
+      nodeSelector: { 'node.kubernetes.io/instance-type': 'm5.xlarge', pool: 'notebooks' },
+      tolerations: [
+        { key: 'dedicated', operator: 'Equal', value: 'notebooks', effect: 'NoSchedule' },
+        { key: 'nvidia.com/gpu', operator: 'Exists' },
+      ],
+    });
+  });
+
+  it('names the bad node selector label and toleration field', () => {
+    const selector = fieldsOf({ ...base, placement: { nodeSelector: { 'bad key': 'x' } } });
+    assert.match(selector['placement.nodeSelector'], /^“bad key” is not a label key/);
+    const value = fieldsOf({ ...base, placement: { nodeSelector: { pool: 'two words' } } });
+    assert.match(value['placement.nodeSelector'], /^The value of “pool” is not a label value/);
+    const prefix = fieldsOf({ ...base, placement: { nodeSelector: { 'Example.COM/pool': 'a' } } });
+    assert.match(prefix['placement.nodeSelector'], /invalid prefix/);
+
+    const t = fieldsOf({
+      ...base,
+      placement: {
+        tolerations: [
+          { operator: 'Equal', value: 'x' },
+          { key: 'gpu', operator: 'Exists', value: 'yes' },
+          { key: 'gpu', operator: 'Maybe' },
+          { key: 'gpu', effect: 'NoRun' },
+        ],
+      },
+    });
+    assert.equal(t['placement.tolerations.0.key'], 'Enter the taint key (only Exists may leave it empty, to tolerate every taint)');
+    assert.equal(t['placement.tolerations.1.value'], 'Leave the value empty with Exists');
+    assert.equal(t['placement.tolerations.2.operator'], 'Choose Equal or Exists');
+    assert.equal(t['placement.tolerations.3.effect'], 'Choose NoSchedule, PreferNoSchedule or NoExecute');
+    // Exists without a key tolerates every taint: valid.
+    assert.deepEqual(validateEnvironment({ ...base, placement: { tolerations: [{ operator: 'Exists' }] } }, MAX).placement.tolerations, [{ operator: 'Exists' }]);
   });
 
   it('round-trips through the form units', () => {
     const v = validateEnvironment({ ...base, memoryLimitGib: 0.75, memoryRequestGib: 0.5, idleTimeoutMinutes: 15 }, MAX);
     assert.deepEqual(validateEnvironment(toEnvironmentInput(v), MAX), v);
+    const spark = { driverCores: 1, driverMemoryGib: 2, executors: 4, executorCores: 1, executorMemoryGib: 1, dynamicAllocation: { minExecutors: 2, maxExecutors: 8 } };
+    const placement = { nodeSelector: { pool: 'spark' }, tolerations: [{ key: 'spark', operator: 'Equal' as const, value: 'yes', effect: 'NoSchedule' as const }] };
+    const k8s = validateEnvironment({ ...base, provisioner: 'kubernetes', spark, placement }, MAX);
+    assert.deepEqual(validateEnvironment(toEnvironmentInput(k8s), MAX), k8s);
   });
 });

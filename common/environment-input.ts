@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors';
-import { formatMemory, ZProvisionerName, type TEnvironmentSpec, type TSparkSpec } from './environment';
+import { formatMemory, ZProvisionerName, type TEnvironmentSpec, type TPlacement, type TSparkSpec, type TToleration } from './environment';
 
 /**
  * The environment template as a person types it (forms and the JSON API): CPU in vCPU
@@ -35,14 +35,93 @@ const wholeNumber = (label: string, min: number, max: number) =>
     .min(min, `${label[0].toUpperCase()}${label.slice(1)} must be at least ${min}`)
     .max(max, `${label[0].toUpperCase()}${label.slice(1)} must be at most ${max}`);
 
+/** Spark scales between these; `executors` is then the initial count (checked in `validateEnvironment`). */
+export const ZDynamicAllocationInput = z.object({
+  minExecutors: wholeNumber('minimum executors', 0, 1000),
+  maxExecutors: wholeNumber('maximum executors', 1, 1000),
+});
+
 export const ZSparkInput = z.object({
   driverCores: cores('driver CPU'),
   driverMemoryGib: gib('driver memory'),
   executors: wholeNumber('number of executors', 0, 1000),
   executorCores: cores('executor CPU'),
   executorMemoryGib: gib('executor memory'),
+  dynamicAllocation: ZDynamicAllocationInput.nullish().transform((d) => d ?? null),
 });
 export type TSparkInput = z.infer<typeof ZSparkInput>;
+
+// Kubernetes label syntax (apimachinery validation): a name segment, optionally after a DNS-subdomain prefix and `/`.
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Why `key` is not a Kubernetes label key, or null when it is one. */
+function labelKeyProblem(key: string): string | null {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : null;
+  const name = key.slice(slash + 1);
+  if (prefix !== null && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) return `“${key}” has an invalid prefix: use a DNS name such as example.com/`;
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+    return `“${key}” is not a label key: up to 63 letters, digits, - _ . starting and ending with a letter or digit`;
+  }
+  return null;
+}
+
+const labelValueProblem = (key: string, value: string): string | null =>
+  value === '' || (value.length <= 63 && LABEL_NAME.test(value))
+    ? null
+    : `The value of “${key}” is not a label value: up to 63 letters, digits, - _ . starting and ending with a letter or digit`;
+
+/** Empty text = absent, so a form's blank toleration fields mean "any". */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
+
+const ZTolerationInput = z
+  .object({
+    key: z.preprocess(blankToUndefined, z.string().optional()),
+    operator: z.enum(['Equal', 'Exists'], { error: 'Choose Equal or Exists' }).default('Equal'),
+    value: z.preprocess(blankToUndefined, z.string().optional()),
+    effect: z.preprocess(blankToUndefined, z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], { error: 'Choose NoSchedule, PreferNoSchedule or NoExecute' }).optional()),
+  })
+  .superRefine((t, ctx) => {
+    if (t.key !== undefined) {
+      const problem = labelKeyProblem(t.key);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['key'], message: problem });
+    } else if (t.operator === 'Equal') {
+      ctx.addIssue({ code: 'custom', path: ['key'], message: 'Enter the taint key (only Exists may leave it empty, to tolerate every taint)' });
+    }
+    if (t.operator === 'Exists' && t.value !== undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'Leave the value empty with Exists' });
+    if (t.value !== undefined && t.key !== undefined) {
+      const problem = labelValueProblem(t.key, t.value);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem });
+    }
+  })
+  // Stored as JSON without the fields left blank, as a pod spec would be written.
+  .transform(
+    (t): TToleration => ({
+      ...(t.key !== undefined && { key: t.key }),
+      operator: t.operator,
+      ...(t.value !== undefined && { value: t.value }),
+      ...(t.effect !== undefined && { effect: t.effect }),
+    }),
+  );
+
+/** Where the kubernetes provisioner may place pods; absent = anywhere. */
+export const ZPlacementInput = z
+  .object({
+    nodeSelector: z
+      .record(z.string(), z.string({ error: 'Each node selector needs a value' }))
+      .default({})
+      .superRefine((selector, ctx) => {
+        if (Object.keys(selector).length > 20) ctx.addIssue({ code: 'custom', message: 'Use at most 20 node selector labels' });
+        for (const [key, value] of Object.entries(selector)) {
+          const problem = labelKeyProblem(key) ?? labelValueProblem(key, value);
+          if (problem) return ctx.addIssue({ code: 'custom', message: problem });
+        }
+      }),
+    tolerations: z.array(ZTolerationInput).max(20, 'Use at most 20 tolerations').default([]),
+  })
+  .nullish()
+  .transform((p): TPlacement => p ?? { nodeSelector: {}, tolerations: [] });
 
 const optionalText = (max: number, message: string) =>
   z
@@ -81,6 +160,7 @@ export const ZEnvironmentInput = z.object({
   idleTimeoutMinutes: wholeNumber('idle timeout in minutes', 1, 10080).default(60),
   provisioner: ZProvisionerName.default('local'),
   spark: ZSparkInput.nullish().transform((s) => s ?? null),
+  placement: ZPlacementInput,
   poolSize: wholeNumber('warm-pool size', 0, 50).default(0),
 });
 export type TEnvironmentInput = z.input<typeof ZEnvironmentInput>;
@@ -94,7 +174,7 @@ export interface TPlatformMaximums {
 }
 
 /** The `environments` row values a valid input becomes (everything but identity and status). */
-export type TEnvironmentValues = Omit<TEnvironmentSpec, 'id' | 'slug'> & { description: string };
+export type TEnvironmentValues = Omit<TEnvironmentSpec, 'id' | 'slug' | 'placement'> & { description: string; placement: TPlacement };
 
 const toM = (v: number) => Math.round(v * 1000);
 const toMib = (v: number) => Math.round(v * 1024);
@@ -132,6 +212,7 @@ export function validateEnvironment(input: unknown, max: TPlatformMaximums): TEn
     provisioner: d.provisioner,
     poolSize: d.poolSize,
     spark: d.spark ? toSparkSpec(d.spark) : null,
+    placement: d.placement,
   };
   if (values.cpuLimitM < values.cpuRequestM) fields.cpuLimit = `CPU limit must not be below the CPU request (${vcpu(values.cpuRequestM)})`;
   if (values.memoryLimitMib < values.memoryRequestMib) {
@@ -149,6 +230,16 @@ export function validateEnvironment(input: unknown, max: TPlatformMaximums): TEn
     ceiling('spark.executors', 'Number of executors', s.executors, max.maxExecutors, String);
     ceiling('spark.executorCores', 'Executor CPU', toM(s.executorCores), max.maxCpuM, vcpu);
     ceiling('spark.executorMemoryGib', 'Executor memory', s.executorMemoryMib, max.maxMemoryMib, formatMemory);
+    const dyn = s.dynamicAllocation;
+    if (dyn) {
+      if (dyn.minExecutors > s.executors) {
+        fields['spark.dynamicAllocation.minExecutors'] = `Minimum executors must not be above the initial executors (${s.executors})`;
+      }
+      if (dyn.maxExecutors < s.executors) {
+        fields['spark.dynamicAllocation.maxExecutors'] = `Maximum executors must not be below the initial executors (${s.executors})`;
+      }
+      ceiling('spark.dynamicAllocation.maxExecutors', 'Maximum executors', dyn.maxExecutors, max.maxExecutors, String);
+    }
   }
   if (Object.keys(fields).length) throw invalid(fields);
   return values;
@@ -161,6 +252,7 @@ function toSparkSpec(s: TSparkInput): TSparkSpec {
     executors: s.executors,
     executorCores: toM(s.executorCores) / 1000,
     executorMemoryMib: toMib(s.executorMemoryGib),
+    dynamicAllocation: s.dynamicAllocation,
   };
 }
 
@@ -196,8 +288,10 @@ export function toEnvironmentInput(v: TEnvironmentValues): z.output<typeof ZEnvi
           executors: v.spark.executors,
           executorCores: v.spark.executorCores,
           executorMemoryGib: round3(v.spark.executorMemoryMib / 1024),
+          dynamicAllocation: v.spark.dynamicAllocation ?? null,
         }
       : null,
+    placement: v.placement ?? { nodeSelector: {}, tolerations: [] },
   };
 }
 

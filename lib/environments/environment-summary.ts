@@ -1,4 +1,4 @@
-import { computeUnitsPerHour, DEFAULT_ENVIRONMENT_SLUG, hardwareLabel, type TEnvironmentSpec } from '@/common/environment';
+import { computeUnitsPerHour, DEFAULT_ENVIRONMENT_SLUG, hardwareLabel, type TEnvironmentSpec, type TPlacement } from '@/common/environment';
 import type { TEnvironmentValues } from '@/common/environment-input';
 import type { environments } from '@/db/schema';
 
@@ -20,7 +20,7 @@ export interface TEnvironmentSummary extends TEnvironmentValues {
 }
 
 /** The launch snapshot a kernel keeps of its template (see `kernels.environment`). */
-export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec {
+export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec & { placement: TPlacement } {
   return {
     id: row.id,
     slug: row.slug,
@@ -34,6 +34,7 @@ export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec {
     memoryLimitMib: row.memoryLimitMib,
     gpus: row.gpus,
     spark: row.spark ?? null,
+    placement: row.placement,
     idleTimeoutS: row.idleTimeoutS,
     provisioner: row.provisioner,
     poolSize: row.poolSize,
