@@ -1,7 +1,8 @@
 // Start / stop the test cluster: etcd, kube-apiserver (RBAC + ResourceQuota
 // admission), kube-scheduler, kube-controller-manager and kwok via
 // `kwokctl --runtime binary` with every binary passed explicitly, N plain
-// v1.Node objects, and the pod agent that actually runs pods.
+// v1.Node objects, and the pod agent that actually runs pods; optionally M
+// simulated nodes whose pods kwok only pretends to run (scale benchmarks).
 //
 //   const cluster = await startCluster({ nodes: 2 });
 //   ... cluster.kubeconfig, cluster.core (CoreV1Api), cluster.kubectl([...]) ...
@@ -28,8 +29,26 @@ export interface ClusterOptions {
   nodePods?: string;
   /** nvidia.com/gpu capacity per node (default 1). */
   nodeGpus?: number;
+  /**
+   * Number of simulated nodes (default 0): kwok marks their pods Running with an IP and
+   * deletes them on request, but no process runs. They are labelled and tainted
+   * (SIMULATED_PLACEMENT), so only pods that ask for them land there.
+   */
+  simulatedNodes?: number;
+  /** Capacity of every simulated node (defaults: 32 CPUs, 128Gi, 110 pods, 0 GPUs). */
+  simulatedNodeCapacity?: { cpu?: string; memory?: string; pods?: string; gpus?: number };
   log?: (s: string) => void;
 }
+
+/** Simulated nodes are named `<prefix><i>`; kwok's stages recognise their pods by this prefix. */
+export const SIMULATED_NODE_PREFIX = 'lattice-sim-node-';
+/** Label and NoSchedule taint key of the simulated nodes. */
+export const SIMULATED_NODE_LABEL = 'lattice.dev/simulated';
+/** The node selector and toleration a pod (or an environment's placement) needs to land on a simulated node. */
+export const SIMULATED_PLACEMENT = {
+  nodeSelector: { [SIMULATED_NODE_LABEL]: 'true' },
+  tolerations: [{ key: SIMULATED_NODE_LABEL, operator: 'Equal' as const, value: 'true', effect: 'NoSchedule' as const }],
+};
 
 export interface Cluster {
   kubeconfig: string;
@@ -37,7 +56,10 @@ export interface Cluster {
   server: string;
   client: KubeClient;
   core: CoreV1;
+  /** Nodes whose pods the pod agent runs. */
   nodeNames: string[];
+  /** Nodes whose pods kwok simulates (empty unless `simulatedNodes` was given). */
+  simulatedNodeNames: string[];
   /** Runs the built kubectl with this cluster's kubeconfig; resolves stdout. */
   kubectl(args: string[], opts?: { input?: string }): Promise<string>;
   /** Path of a container's log file written by the pod agent. */
@@ -74,8 +96,10 @@ function kwokEnv(): NodeJS.ProcessEnv {
 function kwokctlConfig(): string {
   // KwokctlConfiguration: bind every component to loopback; add ResourceQuota
   // to the API server's admission plugins explicitly.
-  // Stage: a Pod stage that matches nothing, so kwok does not simulate pods
-  // (the pod agent runs them); the default node stages (initialize +
+  // Stages: giving any Pod stage replaces kwok's default pod simulation, so
+  // pods on the agent's nodes are left to the pod agent; the two stages below
+  // match only pods bound to simulated nodes (by node name prefix, since a
+  // stage sees the pod, not its node). The default node stages (initialize +
   // heartbeat with lease) stay in force because no Node stage is given.
   return `apiVersion: config.kwok.x-k8s.io/v1alpha1
 kind: KwokctlConfiguration
@@ -96,23 +120,98 @@ componentsPatches:
   extraArgs:
   - key: bind-address
     value: 127.0.0.1
----
+${simulatedPodStages()}`;
+}
+
+/**
+ * kwok Stages for pods on simulated nodes, after kwok's own "fast" pod-ready and
+ * pod-delete stages: Running and Ready at once with an IP from the node's podCIDR,
+ * and a deletion that completes (finalizers cleared, object removed) as a kubelet's would.
+ */
+function simulatedPodStages(): string {
+  const onSimulatedNode = `      jq:
+        key: '(.spec.nodeName // "") | startswith("${SIMULATED_NODE_PREFIX}")'
+        operator: In
+        values:
+        - 'true'`;
+  return `---
 apiVersion: kwok.x-k8s.io/v1alpha1
 kind: Stage
 metadata:
-  name: lattice-pods-are-run-by-the-pod-agent
+  name: lattice-simulated-pod-running
 spec:
   resourceRef:
     apiGroup: v1
     kind: Pod
   selector:
     matchExpressions:
-    - key: '.metadata.annotations["lattice.dev/kwok-simulate"]'
-      operator: In
-      values:
-      - 'true'
+    - ${onSimulatedNode.trimStart()}
+    - jq:
+        key: '.metadata.deletionTimestamp'
+        operator: DoesNotExist
+    - jq:
+        key: '.status.podIP'
+        operator: DoesNotExist
   next:
-    statusTemplate: '{}'
+    statusTemplate: |
+      {{ $now := Now }}
+      conditions:
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: Initialized
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: Ready
+      - lastTransitionTime: {{ $now | Quote }}
+        status: "True"
+        type: ContainersReady
+      containerStatuses:
+      {{ range .spec.containers }}
+      - image: {{ .image | Quote }}
+        name: {{ .name | Quote }}
+        ready: true
+        restartCount: 0
+        started: true
+        state:
+          running:
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+      initContainerStatuses:
+      {{ range .spec.initContainers }}
+      - image: {{ .image | Quote }}
+        name: {{ .name | Quote }}
+        ready: true
+        restartCount: 0
+        state:
+          terminated:
+            exitCode: 0
+            finishedAt: {{ $now | Quote }}
+            reason: Completed
+            startedAt: {{ $now | Quote }}
+      {{ end }}
+      hostIP: {{ NodeIPWith .spec.nodeName | Quote }}
+      podIP: {{ PodIPWith .spec.nodeName false ( or .metadata.uid "" ) ( or .metadata.name "" ) ( or .metadata.namespace "" ) | Quote }}
+      phase: Running
+      startTime: {{ $now | Quote }}
+---
+apiVersion: kwok.x-k8s.io/v1alpha1
+kind: Stage
+metadata:
+  name: lattice-simulated-pod-delete
+spec:
+  resourceRef:
+    apiGroup: v1
+    kind: Pod
+  selector:
+    matchExpressions:
+    - ${onSimulatedNode.trimStart()}
+    - jq:
+        key: '.metadata.deletionTimestamp'
+        operator: Exists
+  next:
+    finalizers:
+      empty: true
+    delete: true
 `;
 }
 
@@ -147,14 +246,24 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null |
   throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${lastErr ? `: ${(lastErr as Error).message}` : ''}`);
 }
 
-function nodeObject(i: number, opts: Required<Omit<ClusterOptions, 'log'>>): k8s.V1Node {
-  const name = `lattice-node-${i}`;
-  const cidr = `${POD_NET_PREFIX}.${i + 1}.0/24`;
-  const capacity: Record<string, string> = {
-    cpu: opts.nodeCpu,
-    memory: opts.nodeMemory,
-    pods: opts.nodePods,
-    'nvidia.com/gpu': String(opts.nodeGpus),
+interface NodeCapacity {
+  cpu: string;
+  memory: string;
+  pods: string;
+  gpus: number;
+}
+
+function nodeObject(
+  name: string,
+  podCidr: string,
+  capacity: NodeCapacity,
+  placement: { labels: Record<string, string>; taints?: k8s.V1Taint[] },
+): k8s.V1Node {
+  const resources: Record<string, string> = {
+    cpu: capacity.cpu,
+    memory: capacity.memory,
+    pods: capacity.pods,
+    'nvidia.com/gpu': String(capacity.gpus),
   };
   return {
     apiVersion: 'v1',
@@ -162,7 +271,7 @@ function nodeObject(i: number, opts: Required<Omit<ClusterOptions, 'log'>>): k8s
     metadata: {
       name,
       labels: {
-        [AGENT_NODE_LABEL]: 'true',
+        ...placement.labels,
         type: 'kwok',
         'kubernetes.io/hostname': name,
         'kubernetes.io/os': 'linux',
@@ -170,16 +279,35 @@ function nodeObject(i: number, opts: Required<Omit<ClusterOptions, 'log'>>): k8s
       },
       annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
     },
-    spec: { podCIDR: cidr, podCIDRs: [cidr] },
+    spec: { podCIDR: podCidr, podCIDRs: [podCidr], ...(placement.taints ? { taints: placement.taints } : {}) },
     status: {
-      capacity,
-      allocatable: { ...capacity },
+      capacity: resources,
+      allocatable: { ...resources },
       addresses: [
         { type: 'InternalIP', address: BRIDGE_IP },
         { type: 'Hostname', address: name },
       ],
     },
   };
+}
+
+/** A node whose pods the pod agent runs: podCIDR `10.244.<i+1>.0/24` on the bridge. */
+function agentNodeObject(i: number, capacity: NodeCapacity): k8s.V1Node {
+  return nodeObject(`lattice-node-${i}`, `${POD_NET_PREFIX}.${i + 1}.0/24`, capacity, { labels: { [AGENT_NODE_LABEL]: 'true' } });
+}
+
+/**
+ * A node whose pods kwok simulates. Its podCIDR is a /24 of 127.0.0.0/8: nothing listens
+ * there, so a client that connects to a simulated pod (a gateway's ZeroMQ sockets) is
+ * refused at once by this host, where an unused bridge address would fill the host's ARP
+ * table (1,000 pods are near its 1,024-entry limit) and any other address would leave
+ * through the default route.
+ */
+function simulatedNodeObject(i: number, capacity: NodeCapacity): k8s.V1Node {
+  const { nodeSelector, tolerations } = SIMULATED_PLACEMENT;
+  const taint = { key: tolerations[0].key, value: tolerations[0].value, effect: tolerations[0].effect };
+  const podCidr = `127.${1 + Math.floor(i / 256)}.${i % 256}.0/24`;
+  return nodeObject(`${SIMULATED_NODE_PREFIX}${i}`, podCidr, capacity, { labels: nodeSelector, taints: [taint] });
 }
 
 // ---- one cluster per machine: the bridge, netns and cgroup names are global.
@@ -353,6 +481,7 @@ function attachHelpers(kubeconfig: string, nodeNames: string[], log: (s: string)
     client,
     core,
     nodeNames,
+    simulatedNodeNames: [],
     kubectl: (args, o) =>
       new Promise((resolve, reject) => {
         const child = execFile(
@@ -377,10 +506,19 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   requireBinaries();
   const opts = {
     nodes: options.nodes ?? Number(process.env.LATTICE_CLUSTER_NODES ?? 2),
-    nodeCpu: options.nodeCpu ?? '4',
-    nodeMemory: options.nodeMemory ?? '8Gi',
-    nodePods: options.nodePods ?? '110',
-    nodeGpus: options.nodeGpus ?? 1,
+    simulatedNodes: options.simulatedNodes ?? 0,
+  };
+  const agentCapacity: NodeCapacity = {
+    cpu: options.nodeCpu ?? '4',
+    memory: options.nodeMemory ?? '8Gi',
+    pods: options.nodePods ?? '110',
+    gpus: options.nodeGpus ?? 1,
+  };
+  const simulatedCapacity: NodeCapacity = {
+    cpu: options.simulatedNodeCapacity?.cpu ?? '32',
+    memory: options.simulatedNodeCapacity?.memory ?? '128Gi',
+    pods: options.simulatedNodeCapacity?.pods ?? '110',
+    gpus: options.simulatedNodeCapacity?.gpus ?? 0,
   };
   if (process.getuid?.() !== 0) throw new Error('the test cluster needs root (network namespaces, cgroups)');
   const t0 = Date.now();
@@ -415,8 +553,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const cluster = attachHelpers(paths.kubeconfig(), [], log);
 
     for (let i = 0; i < opts.nodes; i++) {
-      const node = await cluster.core.createNode({ body: nodeObject(i, opts) });
+      const node = await cluster.core.createNode({ body: agentNodeObject(i, agentCapacity) });
       cluster.nodeNames.push(node.metadata!.name!);
+    }
+    for (let i = 0; i < opts.simulatedNodes; i++) {
+      const node = await cluster.core.createNode({ body: simulatedNodeObject(i, simulatedCapacity) });
+      cluster.simulatedNodeNames.push(node.metadata!.name!);
     }
 
     // The pod agent: a separate, detached process so that `cluster:up` can exit.
@@ -443,7 +585,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       async () => {
         const nl = await cluster.core.listNode();
         const ready = nl.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-        return ready.length >= opts.nodes;
+        return ready.length >= opts.nodes + opts.simulatedNodes;
       },
       60_000,
     );
@@ -452,7 +594,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       if (!alive(agent.pid!)) throw new Error(`pod agent exited; see ${path.join(paths.logs(), 'agent.log')}`);
       return existsSync(paths.agentReady());
     }, 60_000);
-    log(`cluster up in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${cluster.server}, ${opts.nodes} node(s), kubeconfig ${paths.kubeconfig()}`);
+    const simulated = opts.simulatedNodes ? ` + ${opts.simulatedNodes} simulated` : '';
+    log(`cluster up in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${cluster.server}, ${opts.nodes} node(s)${simulated}, kubeconfig ${paths.kubeconfig()}`);
     return cluster;
   } catch (e) {
     log(`cluster start failed: ${(e as Error).message}`);
