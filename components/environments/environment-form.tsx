@@ -1,58 +1,18 @@
 'use client';
 
 import { useMemo, useState, type FormEvent, type ReactElement } from 'react';
-import { computeUnitsPerHour, hardwareLabel } from '@/common/environment';
-import { toEnvironmentInput, validateEnvironment, type TPlatformMaximums } from '@/common/environment-input';
-import { isAppError } from '@/common/errors';
+import { computeUnitsPerHour } from '@/common/environment';
+import type { TPlatformMaximums } from '@/common/environment-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Textarea } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
+import { bodyOf, checkDraft, draftOf, type DYNAMIC_FIELDS, type NUMBER_FIELDS, type SPARK_FIELDS, type TEnvironmentDraft } from './environment-draft';
 import { formatRate } from './format-rate';
-import { joinCommand, splitCommand } from './command-line';
-
-type TDraft = Record<(typeof NUMBER_FIELDS)[number] | (typeof SPARK_FIELDS)[number] | 'name' | 'description' | 'language' | 'command' | 'image' | 'provisioner', string> & {
-  sparkOn: boolean;
-};
-
-const NUMBER_FIELDS = ['cpuRequest', 'cpuLimit', 'memoryRequestGib', 'memoryLimitGib', 'gpus', 'idleTimeoutMinutes', 'poolSize'] as const;
-const SPARK_FIELDS = ['driverCores', 'driverMemoryGib', 'executors', 'executorCores', 'executorMemoryGib'] as const;
-
-function draftOf(env: TEnvironmentSummary | null): TDraft {
-  const input = env
-    ? toEnvironmentInput(env)
-    : { name: '', description: '', language: 'python', argv: null, image: null, cpuRequest: 0.5, cpuLimit: 1, memoryRequestGib: 1, memoryLimitGib: 2, gpus: 0, idleTimeoutMinutes: 60, provisioner: 'local' as const, poolSize: 0, spark: null };
-  const spark = input.spark ?? { driverCores: 1, driverMemoryGib: 2, executors: 2, executorCores: 1, executorMemoryGib: 2 };
-  return {
-    name: input.name,
-    description: input.description,
-    language: input.language,
-    command: input.argv ? joinCommand(input.argv) : '',
-    image: input.image ?? '',
-    provisioner: input.provisioner,
-    sparkOn: input.spark !== null,
-    ...(Object.fromEntries(NUMBER_FIELDS.map((k) => [k, String(input[k])])) as Record<(typeof NUMBER_FIELDS)[number], string>),
-    ...(Object.fromEntries(SPARK_FIELDS.map((k) => [k, String(spark[k])])) as Record<(typeof SPARK_FIELDS)[number], string>),
-  };
-}
-
-const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
-
-/** The JSON body the API takes (see `ZEnvironmentInput`). */
-function bodyOf(d: TDraft) {
-  return {
-    name: d.name,
-    description: d.description,
-    language: d.language,
-    argv: d.command.trim() ? splitCommand(d.command) : null,
-    image: d.image.trim() || null,
-    provisioner: d.provisioner,
-    ...Object.fromEntries(NUMBER_FIELDS.map((k) => [k, num(d[k])])),
-    spark: d.sparkOn ? Object.fromEntries(SPARK_FIELDS.map((k) => [k, num(d[k])])) : null,
-  };
-}
+import { PlacementFields } from './placement-fields';
+import { hardwareSummary } from './template-labels';
 
 /**
  * Create or edit one template. Checks the input in the browser with the same rules as the
@@ -67,36 +27,28 @@ export function EnvironmentForm({ env, endpoint, maximums, onSaved, onCancel }: 
   onSaved: (env: TEnvironmentSummary) => void;
   onCancel: () => void;
 }) {
-  const [draft, setDraft] = useState<TDraft>(() => draftOf(env));
+  const [draft, setDraft] = useState<TEnvironmentDraft>(() => draftOf(env));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const preview = useMemo(() => {
-    try {
-      const v = validateEnvironment(bodyOf(draft), maximums);
-      return { label: hardwareLabel(v), rate: computeUnitsPerHour(v) };
-    } catch {
-      return null;
-    }
+    const { values } = checkDraft(draft, maximums);
+    return values && { label: `${values.name} · ${hardwareSummary(values)}`, rate: computeUnitsPerHour(values) };
   }, [draft, maximums]);
 
-  const set = (key: keyof TDraft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
+  const set = (key: keyof TEnvironmentDraft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setMessage(null);
-    const body = bodyOf(draft);
-    try {
-      validateEnvironment(body, maximums);
-    } catch (err) {
-      if (isAppError(err)) {
-        setErrors(err.fields ?? {});
-        setMessage('Check the highlighted fields.');
-        return;
-      }
-      throw err;
+    const checked = checkDraft(draft, maximums);
+    if (checked.errors) {
+      setErrors(checked.errors);
+      setMessage('Check the highlighted fields.');
+      return;
     }
+    const body = bodyOf(draft);
     setErrors({});
     setBusy(true);
     try {
@@ -117,7 +69,7 @@ export function EnvironmentForm({ env, endpoint, maximums, onSaved, onCancel }: 
       {control}
     </Field>
   );
-  const numberInput = (key: (typeof NUMBER_FIELDS)[number] | (typeof SPARK_FIELDS)[number], step: string, errorKey: string = key) => (
+  const numberInput = (key: (typeof NUMBER_FIELDS | typeof SPARK_FIELDS | typeof DYNAMIC_FIELDS)[number], step: string, errorKey: string = key) => (
     <Input
       id={`env-${errorKey}`}
       type="number"
@@ -161,6 +113,17 @@ export function EnvironmentForm({ env, endpoint, maximums, onSaved, onCancel }: 
         {field('image', 'Container image', <Input id="env-image" className="font-mono" value={draft.image} onChange={set('image')} aria-invalid={Boolean(errors.image)} placeholder="gateway default" />, 'Used by the kubernetes provisioner.')}
       </div>
 
+      {/* Placement only matters on Kubernetes; a local template that has some keeps showing it. */}
+      {(draft.provisioner === 'kubernetes' || draft.nodeSelector.trim() || draft.tolerations.length > 0) && (
+        <PlacementFields
+          nodeSelector={draft.nodeSelector}
+          tolerations={draft.tolerations}
+          errors={errors}
+          onNodeSelector={(nodeSelector) => setDraft((d) => ({ ...d, nodeSelector }))}
+          onTolerations={(tolerations) => setDraft((d) => ({ ...d, tolerations }))}
+        />
+      )}
+
       <fieldset className="rounded-md border border-slate-200 p-4">
         <legend className="px-1 text-xs font-semibold uppercase tracking-wide text-slate-500">Resources</legend>
         <div className="grid grid-cols-2 gap-4 md:grid-cols-4">
@@ -185,9 +148,27 @@ export function EnvironmentForm({ env, endpoint, maximums, onSaved, onCancel }: 
           <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
             {field('spark.driverCores', 'Driver CPU (vCPU)', numberInput('driverCores', '0.5', 'spark.driverCores'))}
             {field('spark.driverMemoryGib', 'Driver memory (GiB)', numberInput('driverMemoryGib', '0.5', 'spark.driverMemoryGib'))}
-            {field('spark.executors', 'Executors', numberInput('executors', '1', 'spark.executors'), `At most ${maximums.maxExecutors}`)}
+            {field('spark.executors', draft.dynamicOn ? 'Initial executors' : 'Executors', numberInput('executors', '1', 'spark.executors'), `At most ${maximums.maxExecutors}`)}
             {field('spark.executorCores', 'Executor CPU (vCPU)', numberInput('executorCores', '0.5', 'spark.executorCores'))}
             {field('spark.executorMemoryGib', 'Executor memory (GiB)', numberInput('executorMemoryGib', '0.5', 'spark.executorMemoryGib'))}
+            <div className="col-span-2 space-y-3 md:col-span-5">
+              <label className="inline-flex items-center gap-2 text-xs font-medium text-slate-700">
+                <input
+                  id="env-dynamic-allocation"
+                  type="checkbox"
+                  checked={draft.dynamicOn}
+                  onChange={(e) => setDraft((d) => ({ ...d, dynamicOn: e.target.checked }))}
+                  className="h-3.5 w-3.5 rounded border-slate-300 text-indigo-600"
+                />
+                Dynamic allocation: Spark adds and removes executors with the load (quotas reserve the maximum)
+              </label>
+              {draft.dynamicOn && (
+                <div className="grid grid-cols-2 gap-4 md:grid-cols-5">
+                  {field('spark.dynamicAllocation.minExecutors', 'Minimum executors', numberInput('minExecutors', '1', 'spark.dynamicAllocation.minExecutors'), 'At most the initial executors')}
+                  {field('spark.dynamicAllocation.maxExecutors', 'Maximum executors', numberInput('maxExecutors', '1', 'spark.dynamicAllocation.maxExecutors'), `At least the initial, at most ${maximums.maxExecutors}`)}
+                </div>
+              )}
+            </div>
           </div>
         ) : (
           <p className="text-xs text-slate-500">The kernel runs as the Spark driver with executor pods; executors count towards quotas and the rate.</p>

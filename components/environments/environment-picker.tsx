@@ -6,6 +6,7 @@ import { apiRequest, ApiRequestError } from '@/components/ui/api-request';
 import { cn } from '@/components/ui/cn';
 import type { TEnvironmentFit } from '@/lib/quotas/check-environment-fit';
 import { formatRate } from './format-rate';
+import { hardwareSummary } from './template-labels';
 
 /** What a picker shows on its button: the attached environment, if any. */
 export interface TPickedEnvironment {
@@ -14,9 +15,9 @@ export interface TPickedEnvironment {
   label: string | null;
 }
 
-/** The hardware part of a label: "1 vCPU · 2 GiB · 1 GPU". */
+/** The hardware part of a label: "1 vCPU · 2 GiB · 1 GPU · 4 executors (2–8 dynamic)". */
 function hardwareOf(fit: TEnvironmentFit): string {
-  return fit.environment.hardwareLabel.split(' · ').slice(1).join(' · ');
+  return hardwareSummary(fit.environment);
 }
 
 /**

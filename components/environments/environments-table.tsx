@@ -5,6 +5,7 @@ import { Table, TBody, Td, Th, Tr } from '@/components/ui/table';
 import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
 import { EnvironmentStatus } from './environment-status';
 import { formatRate, RATE_FORMULA } from './format-rate';
+import { hardwareSummary, placementLabel } from './template-labels';
 
 /** Templates with their hardware, rate and status; `actions` renders each row's buttons. */
 export function EnvironmentsTable({ environments, actions, showScope = false }: {
@@ -41,15 +42,21 @@ export function EnvironmentsTable({ environments, actions, showScope = false }: 
               {env.description && <div className="mt-0.5 truncate text-xs text-slate-500" title={env.description}>{env.description}</div>}
             </Td>
             <Td>
-              <span className="text-slate-900">{env.hardwareLabel.split(' · ').slice(1).join(' · ')}</span>
+              <span className="text-slate-900" data-testid="template-hardware">{hardwareSummary(env)}</span>
               <div className="text-xs text-slate-500">
                 requests {env.cpuRequestM / 1000} vCPU · {Math.round((env.memoryRequestMib / 1024) * 100) / 100} GiB
                 {env.spark && ` · driver ${env.spark.driverCores} vCPU`}
               </div>
             </Td>
             <Td className="text-right font-medium tabular-nums text-slate-900">{formatRate(env.computeUnitsPerHour)}</Td>
-            <Td>
+            <Td className="max-w-xs whitespace-normal">
               <span className="font-mono text-xs">{env.provisioner}</span>
+              {env.image && <div className="truncate font-mono text-[11px] text-slate-500" title={env.image}>{env.image}</div>}
+              {placementLabel(env.placement) && (
+                <div className="truncate text-[11px] text-slate-500" title={placementLabel(env.placement)} data-testid="template-placement">
+                  {placementLabel(env.placement)}
+                </div>
+              )}
             </Td>
             <Td className="text-right tabular-nums">{env.poolSize}</Td>
             <Td>

@@ -67,6 +67,58 @@ describe('validation', () => {
   });
 });
 
+describe('kubernetes placement and Spark dynamic allocation', () => {
+  const spark = { driverCores: 1, driverMemoryGib: 2, executors: 4, executorCores: 1, executorMemoryGib: 2, dynamicAllocation: { minExecutors: 2, maxExecutors: 8 } };
+  const placement = {
+    nodeSelector: { pool: 'spark', 'node.kubernetes.io/instance-type': 'm5.xlarge' },
+    tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'spark', effect: 'NoSchedule' as const }],
+  };
+
+  test('provisioner, image, placement and dynamic allocation are saved to their columns and listed back', async () => {
+    const env = await createEnvironment(t.db, owner, { ...small, projectId, name: 'Spark pool', provisioner: 'kubernetes', image: 'ghcr.io/acme/pyspark:3.5', spark, placement });
+    const [row] = await t.db.select().from(environments).where(eq(environments.id, env.id));
+    assert.equal(row.provisioner, 'kubernetes');
+    assert.equal(row.image, 'ghcr.io/acme/pyspark:3.5');
+    assert.deepEqual(row.placement, placement);
+    assert.deepEqual(row.spark?.dynamicAllocation, { minExecutors: 2, maxExecutors: 8 });
+    // The launch snapshot carries the placement the kubernetes provisioner reads.
+    assert.deepEqual(toEnvironmentSpec(row).placement, placement);
+    // Admission reserves the maximum: 1 vCPU kernel + 8 × 1 vCPU executors, 2 GiB + 8 × 2 GiB.
+    assert.equal(env.computeUnitsPerHour, 9 + 18 * 0.25);
+    const listed = (await listEnvironments(t.db, editor, { projectId })).find((e) => e.id === env.id);
+    assert.deepEqual(listed?.placement, placement);
+    assert.deepEqual(listed?.spark?.dynamicAllocation, { minExecutors: 2, maxExecutors: 8 });
+
+    const edited = await updateEnvironment(t.db, owner, { ...small, id: env.id, projectId, name: 'Spark pool', provisioner: 'local', spark: { ...spark, dynamicAllocation: null } });
+    assert.deepEqual(edited.placement, { nodeSelector: {}, tolerations: [] }, 'the form sends the whole template: no placement = anywhere');
+    const [after] = await t.db.select().from(environments).where(eq(environments.id, env.id));
+    assert.deepEqual(after.placement, { nodeSelector: {}, tolerations: [] });
+    assert.equal(after.spark?.dynamicAllocation, null);
+  });
+
+  test('a template created before placement existed reads as placed anywhere', async () => {
+    const [row] = await t.db.insert(environments).values({ name: 'Legacy', slug: 'legacy', cpuRequestM: 500, cpuLimitM: 1000, memoryRequestMib: 1024, memoryLimitMib: 2048 }).returning();
+    assert.deepEqual(row.placement, { nodeSelector: {}, tolerations: [] });
+  });
+
+  test('bad placement and dynamic allocation are refused field by field; max executors against the platform maximum', async () => {
+    const err = await refusal(
+      createEnvironment(t.db, admin, {
+        ...small,
+        spark: { ...spark, dynamicAllocation: { minExecutors: 6, maxExecutors: 20 } },
+        placement: { nodeSelector: { 'no spaces': 'x' }, tolerations: [{ operator: 'Exists', key: 'gpu', value: 'yes' }] },
+      }),
+    );
+    assert.equal(err.code, 'BAD_REQUEST');
+    assert.match(err.fields?.['placement.nodeSelector'] ?? '', /“no spaces” is not a label key/);
+    assert.equal(err.fields?.['placement.tolerations.0.value'], 'Leave the value empty with Exists');
+    const dyn = await refusal(createEnvironment(t.db, admin, { ...small, spark: { ...spark, dynamicAllocation: { minExecutors: 6, maxExecutors: 20 } } }));
+    assert.equal(dyn.fields?.['spark.dynamicAllocation.minExecutors'], 'Minimum executors must not be above the initial executors (4)');
+    assert.equal(dyn.fields?.['spark.dynamicAllocation.maxExecutors'], 'Maximum executors is above the platform maximum of 16');
+    assert.match(dyn.message, /^Invalid environment: spark\.dynamicAllocation\.minExecutors: Minimum executors/);
+  });
+});
+
 describe('who may manage templates', () => {
   test('admins create global templates; members may not', async () => {
     const env = await createEnvironment(t.db, admin, { ...small, name: 'GPU Torch', gpus: 1, cpuLimit: 4, memoryLimitGib: 16 });
