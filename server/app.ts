@@ -53,7 +53,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   let limits: TLocalLimits | null = null;
   if (!deps.provisioners) limits = await detectLocalLimits({ mode: config.kernelLimits, parent: config.cgroupParent, logger });
   const registry = new ProvisionerRegistry(
-    deps.provisioners ?? [localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv }, limits ?? undefined)],
+    deps.provisioners ?? [localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, limits ?? undefined)],
   );
   const events = new KernelEventBus();
   const metrics = new GatewayMetrics();
