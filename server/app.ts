@@ -19,13 +19,14 @@ import { detectLocalLimits } from './provisioners/local-limits/detect';
 import type { TLocalLimits } from './provisioners/local-limits/limits';
 import { localProvisionerFactory } from './provisioners/local-provisioner';
 import type { TProvisionerFactory } from './provisioners/provisioner';
+import { startKubernetesProvisioning, type TKubernetesProvisioning } from './provisioners/kubernetes/kubernetes-provisioning';
 import { ProvisionerRegistry } from './provisioners/registry';
 
 export interface TGatewayDeps {
   db: TDb;
   config: Readonly<TGatewayConfig>;
   logger?: Logger;
-  /** Replaces the default registry (`local` only); tests inject fakes here. */
+  /** Replaces the registry built from `config.provisioners`; tests inject fakes here. */
   provisioners?: readonly TProvisionerFactory[];
 }
 
@@ -42,6 +43,38 @@ function redactUrl(url: string): string {
   return url.split('?')[0];
 }
 
+/** The provisioners `config.provisioners` names, each having checked its own settings; throws for an unknown name. */
+async function startProvisioners(
+  config: Readonly<TGatewayConfig>,
+  db: TDb,
+  logger: Logger,
+): Promise<{ factories: TProvisionerFactory[]; limits: TLocalLimits | null; kubernetes: TKubernetesProvisioning | null }> {
+  const started: { factories: TProvisionerFactory[]; limits: TLocalLimits | null; kubernetes: TKubernetesProvisioning | null } = {
+    factories: [],
+    limits: null,
+    kubernetes: null,
+  };
+  try {
+    for (const name of config.provisioners) {
+      if (name === 'local') {
+        // Chosen (and logged) once: cgroup v2, v1 or rlimits, see provisioners/local-limits/.
+        started.limits = await detectLocalLimits({ mode: config.kernelLimits, parent: config.cgroupParent, logger });
+        started.factories.push(localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, started.limits));
+      } else if (name === 'kubernetes') {
+        started.kubernetes = await startKubernetesProvisioning({ config: config.kubernetes, db, logger });
+        started.factories.push(started.kubernetes.factory);
+      } else {
+        throw new Error(`Unknown provisioner "${name}" in LATTICE_PROVISIONERS; known: local, kubernetes.`);
+      }
+    }
+  } catch (err) {
+    await started.limits?.close();
+    await started.kubernetes?.close();
+    throw err;
+  }
+  return started;
+}
+
 /**
  * Builds the gateway from its dependencies (no listening, no signals: that is main.ts).
  * Reattaches to kernels an earlier gateway process left running before it returns.
@@ -49,12 +82,10 @@ function redactUrl(url: string): string {
 export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   const { config, db } = deps;
   const logger = deps.logger ?? pino({ level: config.logLevel, base: { service: 'gateway' } });
-  // Chosen (and logged) once: cgroup v2, v1 or rlimits, see provisioners/local-limits/.
-  let limits: TLocalLimits | null = null;
-  if (!deps.provisioners) limits = await detectLocalLimits({ mode: config.kernelLimits, parent: config.cgroupParent, logger });
-  const registry = new ProvisionerRegistry(
-    deps.provisioners ?? [localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, limits ?? undefined)],
-  );
+  const { factories, limits, kubernetes } = deps.provisioners
+    ? { factories: deps.provisioners, limits: null, kubernetes: null }
+    : await startProvisioners(config, db, logger);
+  const registry = new ProvisionerRegistry(factories);
   const events = new KernelEventBus();
   const metrics = new GatewayMetrics();
   events.subscribe((event) => {
@@ -112,6 +143,9 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
     eventStreams: () => eventStreams?.count ?? 0,
   });
   await kernels.reattach();
+  // After reattach, so that only pods no running kernel claims are swept.
+  await kubernetes?.sweep().catch((err) => logger.warn({ err }, 'kubernetes pod sweep failed'));
+  kubernetes?.startSweeping();
   await kernels.startWarmPool();
 
   return {
@@ -123,6 +157,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
       eventStreams?.closeAll();
       await kernels.close();
       await limits?.close();
+      await kubernetes?.close();
       await fastify.close();
     },
   };

@@ -87,6 +87,8 @@ export const ZGatewayEnv = z.object({
   LATTICE_K8S_SWEEP_INTERVAL_S: seconds(60),
   /** Kubernetes: mirror each project's quota into a ResourceQuota in its namespace (`false` to leave them alone). */
   LATTICE_K8S_MIRROR_QUOTAS: z.enum(['true', 'false']).default('true'),
+  /** Kubernetes: seconds a kernel pod may wait for a node (or to start) before the launch fails `unschedulable` (or `timeout`). */
+  LATTICE_K8S_LAUNCH_TIMEOUT_S: seconds(600),
 });
 
 /** Settings of the `kubernetes` provisioner (the cluster itself comes from KUBECONFIG or in-cluster). */
@@ -102,6 +104,7 @@ export interface TKubernetesConfig {
   apiUrlForPods: string;
   sweepIntervalMs: number;
   mirrorQuotas: boolean;
+  launchTimeoutMs: number;
 }
 
 export interface TGatewayConfig {
@@ -185,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiUrlForPods: e.LATTICE_K8S_API_URL_FOR_PODS,
       sweepIntervalMs: e.LATTICE_K8S_SWEEP_INTERVAL_S * 1000,
       mirrorQuotas: e.LATTICE_K8S_MIRROR_QUOTAS === 'true',
+      launchTimeoutMs: e.LATTICE_K8S_LAUNCH_TIMEOUT_S * 1000,
     }),
     kernelBaseEnv: Object.freeze(
       Object.fromEntries(KERNEL_INHERITED_ENV.flatMap((name) => (env[name] ? [[name, env[name] as string]] : []))),

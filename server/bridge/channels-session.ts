@@ -31,7 +31,9 @@ function toBuffer(data: RawData): Buffer {
  * nowhere else); iopub is the kernel's shared subscription, fanned out to every session.
  */
 export class ChannelsSession implements TKernelListener {
-  private readonly sockets: Map<TChannel, KernelSocket>;
+  private sockets: Map<TChannel, KernelSocket>;
+  /** One routing id for the session's DEALERs, kept when they are reopened. */
+  private readonly routingId = randomUUID();
   private closed = false;
   /** The last iopub message (replay sequence number) handed to this websocket. */
   private sentSeq = 0;
@@ -43,21 +45,7 @@ export class ChannelsSession implements TKernelListener {
     private readonly logger: Logger,
     private readonly opts: TSessionOptions = {},
   ) {
-    const routingId = randomUUID();
-    this.sockets = new Map(
-      (['shell', 'control', 'stdin'] as const).map((channel) => [
-        channel,
-        new KernelSocket(
-          kernel.connection,
-          channel,
-          {
-            onMessage: (msg) => this.toClient(channel, msg),
-            onRejected: (err) => this.logger.warn({ channel, err: err.message }, 'dropped kernel message'),
-          },
-          routingId,
-        ),
-      ]),
-    );
+    this.sockets = this.openSockets();
     opts.metrics?.wsConnections.inc();
     // A session back under the same session_id first gets what it missed, then the live feed.
     const missed = kernel.iopubReplay.join(opts.sessionId);
@@ -69,6 +57,31 @@ export class ChannelsSession implements TKernelListener {
     ws.on('close', () => this.dispose());
     ws.on('error', (err) => this.logger.warn({ err: err.message }, 'websocket error'));
     this.logger.info({ protocol }, 'websocket connected');
+  }
+
+  private openSockets(): Map<TChannel, KernelSocket> {
+    return new Map(
+      (['shell', 'control', 'stdin'] as const).map((channel) => [
+        channel,
+        new KernelSocket(
+          this.kernel.connection,
+          channel,
+          {
+            onMessage: (msg) => this.toClient(channel, msg),
+            onRejected: (err) => this.logger.warn({ channel, err: err.message }, 'dropped kernel message'),
+          },
+          this.routingId,
+        ),
+      ]),
+    );
+  }
+
+  /** The kernel moved (a restarted pod): the websocket stays, its sockets follow the kernel. */
+  onConnectionChanged(): void {
+    if (this.closed) return;
+    for (const socket of this.sockets.values()) socket.close();
+    this.sockets = this.openSockets();
+    this.logger.info('kernel address changed; sockets reopened');
   }
 
   private fromClient(data: RawData, isBinary: boolean): void {

@@ -157,7 +157,7 @@ export class KernelManager {
       return toKernelModel(pooled.kernel.record, pooled.kernel.connections);
     }
     const logger = this.opts.logger.child({ kernelId: record.id });
-    const provisioner = factory.create({ kernelId: record.id, logger });
+    const provisioner = factory.create({ kernelId: record.id, logger, owner: { projectId: record.projectId, userId: record.userId } });
     const kernel = new ManagedKernel(record, provisioner, { kernelId: record.id, environment, env: target.env }, this.kernelDeps);
     this.track(kernel);
     try {
@@ -165,7 +165,7 @@ export class KernelManager {
     } catch (err) {
       this.kernels.delete(record.id);
       await kernel.flushWrites();
-      if (err instanceof KernelStartError) throw new AppError('KERNEL_UNAVAILABLE', err.message);
+      if (err instanceof KernelStartError) throw new AppError(err.reason === 'quota' ? 'QUOTA_EXCEEDED' : 'KERNEL_UNAVAILABLE', err.message);
       throw err;
     }
     await kernel.flushWrites();
@@ -318,7 +318,11 @@ export class KernelManager {
       }
       let provisioner: KernelProvisioner | null = null;
       try {
-        provisioner = this.opts.registry.get(record.provisioner).fromInfo(provisionerState, { kernelId: record.id, logger });
+        provisioner = this.opts.registry.get(record.provisioner).fromInfo(provisionerState, {
+          kernelId: record.id,
+          logger,
+          owner: { projectId: record.projectId, userId: record.userId },
+        });
         const exit = await provisioner.poll();
         if (exit !== null) {
           await provisioner.cleanup({ restart: false });

@@ -41,6 +41,15 @@ export interface TKernelListener {
   onIopub(msg: TWireMessage): void;
   /** The kernel stopped or died (or the gateway let go of it); the listener tells and lets go its client. */
   onKernelGone(end: TKernelEnd): void;
+  /**
+   * The kernel was relaunched at a different address (a restarted pod has a new IP): the
+   * listener reopens its own sockets to `kernel.connection`.
+   */
+  onConnectionChanged?(): void;
+}
+
+function sameEndpoints(a: TConnectionInfo | null, b: TConnectionInfo): boolean {
+  return a !== null && (['ip', 'shell_port', 'iopub_port', 'stdin_port', 'control_port', 'key'] as const).every((k) => a[k] === b[k]);
 }
 
 function describeExit(exit: TExitInfo): string {
@@ -191,7 +200,14 @@ export class ManagedKernel {
     }
     this.launchedAt = new Date();
     await this.deps.store.saveLaunch(this.record.id, this.provisioner.toInfo(), conn);
-    if (!this.sockets) this.openSockets(conn);
+    if (!this.sockets) {
+      this.openSockets(conn);
+    } else if (!sameEndpoints(this.conn, conn)) {
+      // Local restarts keep address and ports, and ZeroMQ reconnects by itself; a new pod does not.
+      this.closeSockets();
+      this.openSockets(conn);
+      for (const listener of this.listeners) listener.onConnectionChanged?.();
+    }
     await this.awaitReady();
   }
 

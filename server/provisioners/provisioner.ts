@@ -127,6 +127,11 @@ export type TConnectionInfo = z.infer<typeof ZConnectionInfo>;
 export interface TProvisionerContext {
   kernelId: string;
   logger: Logger;
+  /**
+   * Whose kernel it is, for provisioners that place or label it by owner (the `kubernetes`
+   * namespace and labels). Absent for warm-pool kernels, which have no owner yet.
+   */
+  owner?: { projectId: string; userId: string };
 }
 
 /**

@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TEnvironmentSpec } from '../../../common/environment';
+import { connectionSecretManifest, CONNECTION_FILE, KERNEL_PORTS, kernelPodManifest, type TKernelPodInput } from './pod-manifest';
+import { namespaceFor } from './names';
+import { resourceQuotaHard } from './quota-mirror';
+
+const environment: TEnvironmentSpec = {
+  id: 'env-1',
+  slug: 'python-small',
+  name: 'Python small',
+  language: 'python',
+  argv: null,
+  image: null,
+  cpuRequestM: 500,
+  cpuLimitM: 1000,
+  memoryRequestMib: 512,
+  memoryLimitMib: 1024,
+  gpus: 0,
+  spark: null,
+  idleTimeoutS: 3600,
+  provisioner: 'kubernetes',
+  poolSize: 0,
+};
+
+const input = (over: Partial<TKernelPodInput> = {}): TKernelPodInput => ({
+  namespace: 'lattice-team',
+  podName: 'kernel-1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+  kernelId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+  owner: { projectId: 'p-1', userId: 'u-1' },
+  environment,
+  config: { kernelImage: 'lattice/kernel-python:1', sparkImage: 'lattice/kernel-pyspark:1', kernelPython: 'python', serviceAccount: 'lattice-kernel', runAsUser: 1000 },
+  env: { KERNEL_USERNAME: 'ada@example.test' },
+  sparkConf: null,
+  ...over,
+});
+
+test('a kernel pod: labels, image, command, requests/limits, non-root, never restarted, connection Secret mounted read-only', () => {
+  const pod = kernelPodManifest(input());
+  assert.deepEqual(pod.metadata?.labels, {
+    'app.kubernetes.io/name': 'lattice-kernel',
+    'app.kubernetes.io/managed-by': 'lattice',
+    'app.kubernetes.io/component': 'kernel',
+    'lattice.dev/kernel-id': '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+    'lattice.dev/project': 'p-1',
+    'lattice.dev/user': 'u-1',
+    'lattice.dev/environment': 'python-small',
+  });
+  const spec = pod.spec!;
+  assert.equal(spec.restartPolicy, 'Never');
+  assert.equal(spec.serviceAccountName, 'lattice-kernel');
+  assert.equal(spec.automountServiceAccountToken, false, 'a plain kernel has no business with the API server');
+  assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+  const [c] = spec.containers;
+  assert.equal(c.image, 'lattice/kernel-python:1');
+  assert.deepEqual(c.command, ['python', '-m', 'ipykernel_launcher', '-f', CONNECTION_FILE]);
+  assert.deepEqual(c.resources, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
+  assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+  assert.deepEqual(c.volumeMounts, [{ name: 'connection', mountPath: '/etc/lattice', readOnly: true }]);
+  assert.deepEqual(spec.volumes, [{ name: 'connection', secret: { secretName: `${pod.metadata!.name}-connection`, defaultMode: 0o440 } }]);
+  assert.ok(c.env?.some((e) => e.name === 'KERNEL_USERNAME' && e.value === 'ada@example.test'));
+  assert.ok(c.env?.some((e) => e.name === 'KERNEL_ID' && e.value === '1b4e28ba-2fa1-11d2-883f-0016d3cca427'));
+});
+
+test('GPUs, placement, an own image and argv come from the environment', () => {
+  const pod = kernelPodManifest(
+    input({
+      environment: {
+        ...environment,
+        gpus: 2,
+        image: 'registry.example/ml:3',
+        argv: ['/opt/conda/bin/python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+        placement: { nodeSelector: { pool: 'gpu' }, tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] },
+      },
+    }),
+  );
+  const [c] = pod.spec!.containers;
+  assert.equal(c.image, 'registry.example/ml:3');
+  assert.deepEqual(c.command, ['/opt/conda/bin/python', '-m', 'ipykernel_launcher', '-f', CONNECTION_FILE]);
+  assert.equal(c.resources?.requests?.['nvidia.com/gpu'], '2');
+  assert.equal(c.resources?.limits?.['nvidia.com/gpu'], '2');
+  assert.deepEqual(pod.spec!.nodeSelector, { pool: 'gpu' });
+  assert.deepEqual(pod.spec!.tolerations, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+});
+
+test('a Spark driver: Spark image, driver size, its properties and pod IP in the env, the service-account token mounted', () => {
+  const spark = { driverCores: 2, driverMemoryMib: 2048, executors: 3, executorCores: 1, executorMemoryMib: 1024 };
+  const pod = kernelPodManifest(input({ environment: { ...environment, spark }, sparkConf: { 'spark.executor.instances': '3' } }));
+  const [c] = pod.spec!.containers;
+  assert.equal(c.image, 'lattice/kernel-pyspark:1');
+  assert.deepEqual(c.resources?.requests, { cpu: '2000m', memory: '2048Mi' });
+  assert.deepEqual(c.resources?.limits, { cpu: '2000m', memory: '2048Mi' });
+  assert.equal(pod.spec!.automountServiceAccountToken, true);
+  assert.deepEqual(JSON.parse(c.env!.find((e) => e.name === 'LATTICE_SPARK_CONF')!.value!), { 'spark.executor.instances': '3' });
+  assert.deepEqual(c.env!.find((e) => e.name === 'LATTICE_POD_IP')!.valueFrom, { fieldRef: { fieldPath: 'status.podIP' } });
+});
+
+test('the connection Secret is owned by the pod and tells the kernel to bind 0.0.0.0', () => {
+  const connection = { transport: 'tcp' as const, ip: '10.244.1.5', ...KERNEL_PORTS, key: 'k'.repeat(36), signature_scheme: 'hmac-sha256' as const };
+  const secret = connectionSecretManifest({ namespace: 'lattice-team', name: 'kernel-x', uid: 'uid-1', labels: { a: 'b' } }, connection);
+  assert.equal(secret.metadata?.name, 'kernel-x-connection');
+  assert.deepEqual(secret.metadata?.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'kernel-x', uid: 'uid-1', blockOwnerDeletion: false }]);
+  assert.deepEqual(JSON.parse(secret.stringData!['connection.json']), { ...connection, ip: '0.0.0.0' });
+});
+
+test('namespaces: prefix + slug when valid; otherwise a valid, deterministic, distinct DNS-1123 label', () => {
+  assert.equal(namespaceFor('lattice-', 'team-a'), 'lattice-team-a');
+  const long = 'a-very-long-project-slug-that-goes-on-and-on-and-on-beyond-sixty-three';
+  const odd = 'Data_Science.Team';
+  for (const slug of [long, odd, '---', 'ÄÖÜ']) {
+    const ns = namespaceFor('lattice-', slug);
+    assert.match(ns, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, ns);
+    assert.ok(ns.length <= 63, ns);
+    assert.equal(namespaceFor('lattice-', slug), ns, 'deterministic');
+  }
+  assert.notEqual(namespaceFor('lattice-', `${long}-1`), namespaceFor('lattice-', `${long}-2`));
+});
+
+test('ResourceQuota mirror: CPU and memory as requests and limits, GPUs as requests, nothing for unlimited', () => {
+  assert.deepEqual(resourceQuotaHard({ cpuM: 4000, memoryMib: 8192, gpus: 1 }), {
+    'requests.cpu': '4000m',
+    'limits.cpu': '4000m',
+    'requests.memory': '8192Mi',
+    'limits.memory': '8192Mi',
+    'requests.nvidia.com/gpu': '1',
+  });
+  assert.deepEqual(resourceQuotaHard({ cpuM: null, memoryMib: 2048, gpus: null }), { 'requests.memory': '2048Mi', 'limits.memory': '2048Mi' });
+  assert.deepEqual(resourceQuotaHard({ cpuM: null, memoryMib: null, gpus: null }), {});
+});

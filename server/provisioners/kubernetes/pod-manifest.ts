@@ -1,0 +1,146 @@
+import type { V1Pod, V1ResourceRequirements, V1Secret } from '@kubernetes/client-node';
+import type { TEnvironmentSpec } from '../../../common/environment';
+import type { TKubernetesConfig } from '../../config';
+import { SPARK_STARTUP_SCRIPT_IN_IMAGE, sparkKernelArgs, sparkPodEnv, type TSparkConf } from '../../spark/spark-conf';
+import type { TConnectionInfo } from '../provisioner';
+import { connectionSecretName, LABELS, labelValue } from './names';
+
+/** Where the connection Secret is mounted in the kernel container. */
+export const CONNECTION_DIR = '/etc/lattice';
+export const CONNECTION_FILE = `${CONNECTION_DIR}/connection.json`;
+export const KERNEL_CONTAINER = 'kernel';
+
+/**
+ * Kernel ports inside the pod. Fixed: every pod has its own IP, so nothing to collide with,
+ * and a restarted kernel (a new pod) listens where the old one did.
+ */
+export const KERNEL_PORTS = { shell_port: 52700, iopub_port: 52701, stdin_port: 52702, control_port: 52703, hb_port: 52704 } as const;
+
+export interface TKernelPodInput {
+  namespace: string;
+  podName: string;
+  kernelId: string;
+  owner: { projectId: string; userId: string };
+  environment: TEnvironmentSpec;
+  config: Pick<TKubernetesConfig, 'kernelImage' | 'sparkImage' | 'kernelPython' | 'serviceAccount' | 'runAsUser'>;
+  /** The client's KERNEL_* variables. */
+  env: Record<string, string>;
+  /** Spark properties for a Spark kernel (the driver), passed as LATTICE_SPARK_CONF; null otherwise. */
+  sparkConf: TSparkConf | null;
+}
+
+/** The kernel's image: the environment's own, else the configured default for its kind. */
+export function kernelImage(environment: TEnvironmentSpec, config: Pick<TKubernetesConfig, 'kernelImage' | 'sparkImage'>): string {
+  return environment.image ?? (environment.spark ? config.sparkImage : config.kernelImage);
+}
+
+/** Labels of a kernel's pod (and of its Secret). */
+export function kernelLabels(input: Pick<TKernelPodInput, 'kernelId' | 'owner' | 'environment'>): Record<string, string> {
+  return {
+    [LABELS.name]: 'lattice-kernel',
+    [LABELS.managedBy]: 'lattice',
+    [LABELS.component]: 'kernel',
+    [LABELS.kernelId]: input.kernelId,
+    [LABELS.project]: labelValue(input.owner.projectId),
+    [LABELS.user]: labelValue(input.owner.userId),
+    [LABELS.environment]: labelValue(input.environment.slug),
+  };
+}
+
+/**
+ * Requests and limits from the environment. A Spark kernel is the Spark driver: it asks for
+ * at least the template's driver cores and memory.
+ */
+export function kernelResources(environment: TEnvironmentSpec): V1ResourceRequirements {
+  const spark = environment.spark;
+  const cpuRequestM = Math.max(environment.cpuRequestM, spark ? Math.round(spark.driverCores * 1000) : 0);
+  const memoryRequestMib = Math.max(environment.memoryRequestMib, spark?.driverMemoryMib ?? 0);
+  const requests: Record<string, string> = { cpu: `${cpuRequestM}m`, memory: `${memoryRequestMib}Mi` };
+  const limits: Record<string, string> = {
+    cpu: `${Math.max(environment.cpuLimitM, cpuRequestM)}m`,
+    memory: `${Math.max(environment.memoryLimitMib, memoryRequestMib)}Mi`,
+  };
+  if (environment.gpus > 0) {
+    // Extended resources: request must equal limit.
+    requests['nvidia.com/gpu'] = String(environment.gpus);
+    limits['nvidia.com/gpu'] = String(environment.gpus);
+  }
+  return { requests, limits };
+}
+
+/**
+ * The kernel's command: the environment's argv with `{connection_file}`, else ipykernel
+ * (which, for a Spark driver, first runs the image's Spark startup script).
+ */
+export function kernelCommand(environment: TEnvironmentSpec, kernelPython: string): string[] {
+  if (environment.argv?.length) return environment.argv.map((a) => a.replaceAll('{connection_file}', CONNECTION_FILE));
+  return [
+    kernelPython, '-m', 'ipykernel_launcher', '-f', CONNECTION_FILE,
+    ...(environment.spark ? sparkKernelArgs(SPARK_STARTUP_SCRIPT_IN_IMAGE) : []),
+  ];
+}
+
+/** One kernel pod: non-root, never restarted by Kubernetes (a restart is the gateway's), the connection file mounted read-only. */
+export function kernelPodManifest(input: TKernelPodInput): V1Pod {
+  const { environment, config } = input;
+  const env = [
+    ...Object.entries(input.env).map(([name, value]) => ({ name, value })),
+    { name: 'KERNEL_ID', value: input.kernelId },
+    // The properties, and the pod IP the driver advertises to its executors.
+    ...(input.sparkConf ? sparkPodEnv(input.sparkConf) : []),
+  ];
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: input.podName, namespace: input.namespace, labels: kernelLabels(input) },
+    spec: {
+      restartPolicy: 'Never',
+      serviceAccountName: config.serviceAccount,
+      // Only a Spark driver talks to the API server (to create its executors).
+      automountServiceAccountToken: input.sparkConf !== null,
+      nodeSelector: environment.placement?.nodeSelector ?? {},
+      tolerations: environment.placement?.tolerations ?? [],
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: config.runAsUser,
+        runAsGroup: config.runAsUser,
+        // The connection file is group-readable by this group only.
+        fsGroup: config.runAsUser,
+      },
+      containers: [
+        {
+          name: KERNEL_CONTAINER,
+          image: kernelImage(environment, config),
+          command: kernelCommand(environment, config.kernelPython),
+          env,
+          resources: kernelResources(environment),
+          securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+          volumeMounts: [{ name: 'connection', mountPath: CONNECTION_DIR, readOnly: true }],
+        },
+      ],
+      volumes: [{ name: 'connection', secret: { secretName: connectionSecretName(input.podName), defaultMode: 0o440 } }],
+    },
+  };
+}
+
+/**
+ * The connection file as a Secret owned by the pod, so the garbage collector removes it with
+ * the pod. The kernel binds 0.0.0.0 in its pod; the gateway connects to the pod IP.
+ */
+export function connectionSecretManifest(
+  pod: { namespace: string; name: string; uid: string; labels: Record<string, string> },
+  connection: TConnectionInfo,
+): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: connectionSecretName(pod.name),
+      namespace: pod.namespace,
+      labels: pod.labels,
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: pod.name, uid: pod.uid, blockOwnerDeletion: false }],
+    },
+    stringData: { 'connection.json': JSON.stringify({ ...connection, ip: '0.0.0.0' }) },
+  };
+}

@@ -1,0 +1,72 @@
+import type { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { apiMessage, apiStatus, tolerate } from './api-errors';
+import { LABELS, labelValue, SPARK_DRIVER_CLUSTER_ROLE } from './names';
+
+export interface TProjectNamespaceDeps {
+  core: CoreV1Api;
+  rbac: RbacAuthorizationV1Api;
+  createNamespaces: boolean;
+  serviceAccount: string;
+}
+
+/**
+ * Makes a project's namespace ready for kernel pods, once per gateway process and namespace:
+ * the namespace itself (when the gateway may create namespaces), the kernels' ServiceAccount
+ * and its RoleBinding to `lattice-spark-driver` (Spark drivers create their executor pods).
+ * Concurrent launches in one namespace share one set-up.
+ */
+export class ProjectNamespaces {
+  private readonly ready = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: TProjectNamespaceDeps) {}
+
+  ensure(namespace: string, projectId: string): Promise<void> {
+    let setup = this.ready.get(namespace);
+    if (!setup) {
+      setup = this.setUp(namespace, projectId);
+      this.ready.set(namespace, setup);
+      // A failed set-up is tried again by the next launch.
+      setup.catch(() => this.ready.delete(namespace));
+    }
+    return setup;
+  }
+
+  private async setUp(namespace: string, projectId: string): Promise<void> {
+    const { core, rbac, serviceAccount } = this.deps;
+    await this.ensureNamespace(namespace, projectId);
+    const labels = { [LABELS.managedBy]: 'lattice', [LABELS.project]: labelValue(projectId) };
+    await tolerate([409], () => core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: serviceAccount, labels } } }));
+    await tolerate([409], () =>
+      rbac.createNamespacedRoleBinding({
+        namespace,
+        body: {
+          metadata: { name: SPARK_DRIVER_CLUSTER_ROLE, labels },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: SPARK_DRIVER_CLUSTER_ROLE },
+          subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
+        },
+      }),
+    );
+  }
+
+  private async ensureNamespace(namespace: string, projectId: string): Promise<void> {
+    const { core, createNamespaces } = this.deps;
+    try {
+      await core.readNamespace({ name: namespace });
+      return;
+    } catch (err) {
+      // Without namespace rights (createNamespaces=false) a 403 here is expected: try to use it.
+      if (apiStatus(err) === 403 && !createNamespaces) return;
+      if (apiStatus(err) !== 404) throw err;
+    }
+    if (!createNamespaces) {
+      throw new Error(`namespace ${namespace} does not exist and LATTICE_K8S_CREATE_NAMESPACES=false; ask an administrator to create it`);
+    }
+    try {
+      await core.createNamespace({
+        body: { metadata: { name: namespace, labels: { [LABELS.managedBy]: 'lattice', [LABELS.project]: labelValue(projectId) } } },
+      });
+    } catch (err) {
+      if (apiStatus(err) !== 409) throw new Error(`could not create namespace ${namespace}: ${apiMessage(err)}`);
+    }
+  }
+}
