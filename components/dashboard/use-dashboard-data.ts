@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { gatewayClient } from '@/components/notebook/gateway-client';
 import type { TProjectDashboard } from '@/lib/dashboard/get-project-dashboard';
+import { applyKernelChange } from './apply-kernel-change';
 import { parseKernelEvent, type TKernelChange } from './kernel-events';
 
 /** How often the dashboard re-reads its data (usage samples, CU so far, new kernels). */
@@ -12,22 +13,6 @@ const RETRY_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
 
 export type TLiveState = 'connecting' | 'live' | 'polling';
-
-function applyChange(data: TProjectDashboard, c: TKernelChange): TProjectDashboard {
-  let found = false;
-  const active = data.active.map((k) => {
-    if (k.kernelId !== c.kernelId) return k;
-    found = true;
-    return {
-      ...k,
-      ...(c.state ? { state: c.state } : {}),
-      ...(c.reason !== undefined ? { reason: c.reason } : {}),
-      ...(c.detail !== undefined ? { detail: c.detail } : {}),
-      ...(c.usage !== undefined ? { usage: c.usage } : {}),
-    };
-  });
-  return found ? { ...data, active } : data;
-}
 
 /**
  * The dashboard's data, kept current: kernel events from the gateway's `GET /api/events`
@@ -66,7 +51,7 @@ export function useDashboardData(initial: TProjectDashboard) {
   }, [refresh]);
 
   /** Applies a change made here (a stop just requested) before the server confirms it. */
-  const applyLocal = useCallback((change: TKernelChange) => setData((d) => applyChange(d, change)), []);
+  const applyLocal = useCallback((change: TKernelChange) => setData((d) => applyKernelChange(d, change)), []);
 
   useEffect(() => {
     const timer = window.setInterval(() => document.visibilityState === 'visible' && void refresh(), REFRESH_MS);
@@ -86,7 +71,7 @@ export function useDashboardData(initial: TProjectDashboard) {
     let stopped = false;
     const onEvent = (e: MessageEvent) => {
       const change = parseKernelEvent(String(e.data));
-      if (change) setData((d) => applyChange(d, change));
+      if (change) setData((d) => applyKernelChange(d, change));
       refreshSoon();
     };
     const connect = async () => {

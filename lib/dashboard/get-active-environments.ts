@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, inArray, isNotNull, max, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { computeUnitsPerHour, hardwareLabel, totalRequest, type TEnvironmentSpec } from '@/common/environment';
+import { computeUnitsPerHour, hardwareLabel, totalRequest, type TEnvironmentSpec, type TSparkSpec } from '@/common/environment';
+import { ZExecutor, ZLaunchProgress, type TExecutor, type TLaunchProgressInfo } from '@/common/kernel-model';
 import { ACTIVE_STATES, describeReason, isTerminal, ZKernelState, type TKernelState } from '@/common/kernel-states';
 import { unitsFor } from '@/common/quota';
 import { can } from '@/common/roles';
@@ -32,6 +33,8 @@ export interface TActiveEnvironment {
     /** Spark executors included. */
     reserved: { cpuM: number; memoryMib: number; gpus: number };
     computeUnitsPerHour: number;
+    /** Driver and executors as launched (null without Spark). */
+    spark: TSparkSpec | null;
   };
   state: TKernelState;
   reason: string | null;
@@ -46,6 +49,10 @@ export interface TActiveEnvironment {
   uptimeS: number | null;
   /** Latest sample from the provisioner, or null before the first one. */
   usage: { cpuM: number; memoryMib: number; sampledAt: string } | null;
+  /** The latest launch step while it is being provisioned (null once ready, or never reported). */
+  progress: TLaunchProgressInfo | null;
+  /** A Spark kernel's executors as the gateway last read them (null without Spark or before the first read). */
+  executors: TExecutor[] | null;
   /** Compute units metered so far (an open interval counted up to now). */
   unitsSoFar: number;
   /** The caller may stop it: project owners any kernel, editors their own, viewers none. */
@@ -55,6 +62,12 @@ export interface TActiveEnvironment {
    * the caller may run kernels: offer "restart on a larger environment".
    */
   canRestartLarger: boolean;
+}
+
+/** A jsonb column the gateway writes, as its contract says, or null if it holds anything else. */
+function readJson<T>(schema: z.ZodType<T>, value: unknown): T | null {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /**
@@ -137,6 +150,7 @@ export async function getActiveEnvironments(
         gpus: env.gpus,
         reserved: totalRequest(env),
         computeUnitsPerHour: computeUnitsPerHour(env),
+        spark: env.spark ?? null,
       },
       state,
       reason: k.reason,
@@ -148,6 +162,8 @@ export async function getActiveEnvironments(
       stoppedAt: k.stoppedAt?.toISOString() ?? null,
       uptimeS: k.startedAt ? Math.max(0, Math.floor((until.getTime() - k.startedAt.getTime()) / 1000)) : null,
       usage: ended ? null : (k.usage ?? null),
+      progress: ended ? null : readJson(ZLaunchProgress, k.progress),
+      executors: readJson(ZExecutor.array(), k.executors),
       unitsSoFar: units.get(k.id) ?? 0,
       canStop: !ended && state !== 'stopping' && (mayStopAny || (mayRun && k.userId === actor.id)),
       canRestartLarger:

@@ -10,9 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { TEnvironmentSpec } from '../../common/environment';
+import type { TExecutor, TLaunchProgressInfo } from '../../common/kernel-model';
 import type { TNotebook } from '../../common/nbformat/schema';
 import { environments, kernels, notebooks, projectMembers, projects, quotas, usageIntervals } from '../../db/schema';
 import type { TSignedInUser } from '../../lib/auth/authorize-credentials';
+import { describeReason } from '../../common/kernel-states';
 import { attachLargerEnvironment } from '../../lib/dashboard/attach-larger-environment';
 import { getActiveEnvironments } from '../../lib/dashboard/get-active-environments';
 import { getDailyUnits } from '../../lib/dashboard/get-daily-units';
@@ -56,7 +58,20 @@ async function kernel(
   userId: string,
   state: string,
   env: TEnvironmentSpec,
-  opts: { notebookId?: string | null; projectId?: string; startedAt?: Date; stoppedAt?: Date; lastActivityAt?: Date; reason?: string; pooled?: boolean; usage?: { cpuM: number; memoryMib: number; sampledAt: string } } = {},
+  opts: {
+    notebookId?: string | null;
+    projectId?: string;
+    startedAt?: Date;
+    stoppedAt?: Date;
+    lastActivityAt?: Date;
+    reason?: string;
+    detail?: string;
+    pooled?: boolean;
+    usage?: { cpuM: number; memoryMib: number; sampledAt: string };
+    provisioner?: 'local' | 'kubernetes';
+    progress?: unknown;
+    executors?: unknown;
+  } = {},
 ): Promise<string> {
   const id = randomUUID();
   await t.db.insert(kernels).values({
@@ -67,9 +82,13 @@ async function kernel(
     environment: env,
     environmentId: env.id,
     kernelspecName: env.slug,
-    provisioner: 'local',
+    provisioner: opts.provisioner ?? 'local',
     state,
     reason: opts.reason ?? null,
+    detail: opts.detail ?? null,
+    // Written as the gateway writes them; `unknown` so a test can store a malformed value too.
+    progress: (opts.progress ?? null) as TLaunchProgressInfo | null,
+    executors: (opts.executors ?? null) as TExecutor[] | null,
     pooled: opts.pooled ?? false,
     usage: opts.usage ?? null,
     requestedAt: opts.startedAt ?? NOW,
@@ -192,6 +211,65 @@ describe('active environments', () => {
     assert.equal(e.unitsPerHour, 4 + (3 + 5 / 4));
     assert.equal(e.idleSince, new Date(NOW.getTime() - 2 * H).toISOString());
     assert.deepEqual({ ...idle.total }, { kernels: 2, cpuM: 5000, memoryMib: 13312, gpus: 0, unitsPerHour: 8.25 });
+  });
+});
+
+describe('launch progress and Spark executors', () => {
+  let project: string;
+  let spark: TEnvironmentSpec;
+  const waiting = { step: 'waiting', message: '0/2 nodes are available: 2 Insufficient cpu.', at: NOW.toISOString() } as const;
+  const executors: TExecutor[] = [
+    { id: '1', state: 'running', reason: null, host: '10.244.1.7', cores: 1, memoryMib: 2048 },
+    { id: '2', state: 'running', reason: null, host: '10.244.2.9', cores: 1, memoryMib: 2048 },
+    { id: 'kernel-abc-exec-3', state: 'pending', reason: '0/2 nodes are available: 2 Insufficient cpu.', host: null, cores: 1, memoryMib: 2048 },
+  ];
+  before(async () => {
+    const [p] = await t.db.insert(projects).values({ name: 'Spark jobs', slug: 'spark-jobs' }).returning();
+    project = p.id;
+    await t.db.insert(projectMembers).values({ projectId: project, userId: editor.id, role: 'editor' });
+    spark = toEnvironmentSpec(
+      await template('Spark dynamic', 'spark-dynamic', 1000, 2048, {
+        projectId: project,
+        provisioner: 'kubernetes',
+        spark: { driverCores: 1, driverMemoryMib: 2048, executors: 3, executorCores: 1, executorMemoryMib: 2048, dynamicAllocation: { minExecutors: 1, maxExecutors: 6 } },
+        placement: { nodeSelector: { pool: 'spark' }, tolerations: [] },
+      }),
+    );
+  });
+
+  test('a kernel waiting for capacity shows its launch step and the scheduler’s message', async () => {
+    const id = await kernel(editor.id, 'provisioning', spark, { projectId: project, notebookId: null, provisioner: 'kubernetes', progress: waiting, detail: waiting.message });
+    const row = (await getActiveEnvironments(t.db, editor, { projectId: project }, { now: NOW })).find((k) => k.kernelId === id)!;
+    assert.equal(row.state, 'provisioning');
+    assert.deepEqual(row.progress, waiting);
+    assert.equal(row.detail, waiting.message);
+    assert.equal(row.executors, null);
+    assert.deepEqual(row.environment.spark?.dynamicAllocation, { minExecutors: 1, maxExecutors: 6 });
+    // Admission reserved the maximum: driver 1 vCPU + 6 × 1 vCPU executors.
+    assert.deepEqual(row.environment.reserved, { cpuM: 7000, memoryMib: 2048 + 6 * 2048, gpus: 0 });
+    // The step moves on as the gateway rewrites the row.
+    await t.db.update(kernels).set({ progress: { step: 'pulling-image', message: null, at: NOW.toISOString() } }).where(eq(kernels.id, id));
+    const moved = (await getProjectDashboard(t.db, editor, { projectId: project }, { now: NOW })).active.find((k) => k.kernelId === id)!;
+    assert.equal(moved.progress?.step, 'pulling-image');
+  });
+
+  test('a running Spark kernel lists its executors with state, host, cores, memory and reason', async () => {
+    const id = await kernel(editor.id, 'idle', spark, { projectId: project, notebookId: null, provisioner: 'kubernetes', startedAt: new Date(NOW.getTime() - H), executors });
+    const row = (await getActiveEnvironments(t.db, editor, { projectId: project }, { now: NOW })).find((k) => k.kernelId === id)!;
+    assert.deepEqual(row.executors, executors);
+    assert.equal(row.progress, null);
+  });
+
+  test('progress is dropped once a kernel ended, and values not in the gateway’s shape read as none', async () => {
+    const failed = await kernel(editor.id, 'failed', spark, { projectId: project, notebookId: null, stoppedAt: NOW, reason: 'unschedulable', progress: waiting });
+    const junk = await kernel(editor.id, 'starting', spark, { projectId: project, notebookId: null, progress: { step: 'teleporting' }, executors: [{ id: 1 }] });
+    const list = await getActiveEnvironments(t.db, editor, { projectId: project }, { now: NOW });
+    const f = list.find((k) => k.kernelId === failed)!;
+    assert.equal(f.progress, null);
+    assert.equal(f.reasonLabel, describeReason('unschedulable'));
+    const j = list.find((k) => k.kernelId === junk)!;
+    assert.equal(j.progress, null);
+    assert.equal(j.executors, null);
   });
 });
 
