@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { currentStepLabel, isLaunching, launchSteps, waitingMessage } from './launch-progress';
+import { currentStepLabel, isLaunching, launchSteps, waitingReason } from './launch-progress';
 
 const at = '2026-03-15T12:00:00.000Z';
 const statuses = (p: Parameters<typeof launchSteps>[0]) => launchSteps(p).map((s) => `${s.label}:${s.status}`);
@@ -15,12 +15,12 @@ test('waiting for capacity sits at "Scheduled" and says the scheduler’s reason
   const waiting = { step: 'waiting' as const, message: '0/2 nodes are available: 2 Insufficient cpu.', at };
   assert.deepEqual(statuses(waiting), ['Scheduled:current', 'Pulling image:todo', 'Starting:todo', 'Ready:todo']);
   assert.equal(currentStepLabel(waiting), 'Waiting for capacity');
-  assert.equal(waitingMessage(waiting), 'Waiting for capacity: 0/2 nodes are available: 2 Insufficient cpu.');
+  assert.equal(waitingReason(waiting), '0/2 nodes are available: 2 Insufficient cpu.');
   // The gateway may word its message for people already; it is not said twice.
-  assert.equal(waitingMessage({ ...waiting, message: 'waiting for capacity: 0/2 nodes are available: 2 Insufficient cpu.' }), 'Waiting for capacity: 0/2 nodes are available: 2 Insufficient cpu.');
-  assert.equal(waitingMessage({ ...waiting, message: null }), 'Waiting for capacity');
-  assert.equal(waitingMessage({ step: 'scheduled', message: 'on node-1', at }), null);
-  assert.equal(waitingMessage(null), null);
+  assert.equal(waitingReason({ ...waiting, message: 'waiting for capacity: 0/2 nodes are available: 2 Insufficient cpu.' }), '0/2 nodes are available: 2 Insufficient cpu.');
+  assert.equal(waitingReason({ ...waiting, message: null }), '');
+  assert.equal(waitingReason({ step: 'scheduled', message: 'on node-1', at }), null);
+  assert.equal(waitingReason(null), null);
 });
 
 test('only queued, provisioning, starting and restarting kernels are launching', () => {

@@ -53,10 +53,3 @@ export function waitingReason(progress: TLaunchProgressInfo | null): string | nu
   if (progress?.step !== 'waiting') return null;
   return (progress.message ?? '').replace(/^\s*waiting for capacity\s*:?\s*/i, '').trim();
 }
-
-/** "Waiting for capacity: 0/2 nodes are available: 2 Insufficient cpu." while waiting, else null. */
-export function waitingMessage(progress: TLaunchProgressInfo | null): string | null {
-  const reason = waitingReason(progress);
-  if (reason === null) return null;
-  return reason ? `Waiting for capacity: ${reason}` : 'Waiting for capacity';
-}

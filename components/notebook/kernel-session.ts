@@ -1,8 +1,9 @@
 import type { Kernel, KernelManager, ServerConnection } from '@jupyterlab/services';
 import { KERNELSPEC_ALIASES } from '@/common/environment';
 import { describeReason, isTerminal, type TKernelState } from '@/common/kernel-states';
-import type { TKernelModel } from '@/common/kernel-model';
+import { ZKernelEvent, type TKernelModel, type TLaunchProgressInfo } from '@/common/kernel-model';
 import { resolveGatewayUrl, type TGatewayToken } from '@/common/gateway-url';
+import { isLaunching } from '@/components/kernels/launch-progress';
 import { fetchGatewayToken } from './gateway-client';
 
 /** What the badge shows: the kernel's execution state, or where we are in getting one. */
@@ -15,6 +16,9 @@ export interface TExecuteReply {
 
 /** A new token is fetched this long before the current one expires. */
 const REFRESH_MARGIN_MS = 60_000;
+
+/** How long a launch waits for the event stream to open (its first steps come at once); without it the launch goes ahead unwatched. */
+const EVENTS_OPEN_WAIT_MS = 2_000;
 
 /**
  * Find-or-start runs one at a time per notebook across sessions of this page: React may
@@ -62,15 +66,22 @@ export class KernelSession {
   private base = '';
   private pending: Promise<Kernel.IKernelConnection> | null = null;
   private refreshTimer: number | null = null;
+  private launchEvents: EventSource | null = null;
   private disposed = false;
 
   constructor(
     private readonly opts: { projectId: string; notebookId: string; userId: string; kernelName: string },
-    private readonly report: { status: (s: TKernelStatus) => void; message: (m: string | null) => void },
+    private readonly report: {
+      status: (s: TKernelStatus) => void;
+      message: (m: string | null) => void;
+      /** The launch step while a kernel is on its way (scheduled, waiting for capacity, …); null when none is. */
+      progress: (p: TLaunchProgressInfo | null) => void;
+    },
   ) {}
 
   dispose(): void {
     this.disposed = true;
+    this.endLaunch();
     if (this.refreshTimer) window.clearTimeout(this.refreshTimer);
     this.kernel?.dispose();
     this.kernel = null;
@@ -228,21 +239,78 @@ export class KernelSession {
       this.report.status('connecting');
       const mine = await this.findMine();
       if (this.disposed) throw new Error('the page was closed');
-      if (mine) return manager.connectTo({ model: mine });
+      if (mine) {
+        // A page opened while the kernel is still launching shows where it is and follows it.
+        if (mine.lattice.progress) {
+          this.report.progress(mine.lattice.progress);
+          await this.watchLaunch();
+        }
+        return manager.connectTo({ model: mine });
+      }
       this.report.status('starting');
-      return manager.startNew({
-        name: this.opts.kernelName,
-        env: { KERNEL_PROJECT: this.opts.projectId, KERNEL_NOTEBOOK: this.opts.notebookId },
-      } as never);
+      await this.watchLaunch();
+      try {
+        // The gateway answers once the kernel is ready; meanwhile its steps arrive as events.
+        return await manager.startNew({
+          name: this.opts.kernelName,
+          env: { KERNEL_PROJECT: this.opts.projectId, KERNEL_NOTEBOOK: this.opts.notebookId },
+        } as never);
+      } catch (err) {
+        this.endLaunch();
+        throw err;
+      }
     });
+  }
+
+  /**
+   * Follows this user's launch for this notebook on the gateway's event stream (the kernel id
+   * is not known until the start request returns). Resolves once the stream is open, or
+   * after a short wait without it.
+   */
+  private async watchLaunch(): Promise<void> {
+    this.endLaunch();
+    const query = new URLSearchParams({ token: this.token?.token ?? '', project: this.opts.projectId });
+    const source = new EventSource(`${this.base}/api/events?${query}`);
+    this.launchEvents = source;
+    source.onmessage = (e: MessageEvent) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(String(e.data));
+      } catch {
+        return;
+      }
+      const parsed = ZKernelEvent.safeParse(raw);
+      if (!parsed.success || this.launchEvents !== source) return;
+      const event = parsed.data;
+      if (event.notebookId !== this.opts.notebookId || event.userId !== this.opts.userId) return;
+      if (event.type === 'progress') this.report.progress(event.progress);
+      else if (event.type === 'state' && !isLaunching(event.state)) this.endLaunch();
+    };
+    await new Promise<void>((resolve) => {
+      const timer = window.setTimeout(resolve, EVENTS_OPEN_WAIT_MS);
+      source.onopen = () => {
+        window.clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Stops following a launch and clears its step (ready, failed, or the page is closing). */
+  private endLaunch(): void {
+    if (!this.launchEvents) return;
+    this.launchEvents.close();
+    this.launchEvents = null;
+    if (!this.disposed) this.report.progress(null);
   }
 
   private attach(kernel: Kernel.IKernelConnection): void {
     this.kernel = kernel;
     this.report.status(toStatus(kernel.status));
+    if (kernel.status === 'idle' || kernel.status === 'busy') this.endLaunch();
     kernel.statusChanged.connect((_k, s) => {
       if (this.kernel !== kernel) return;
       this.report.status(toStatus(s));
+      if (s === 'idle' || s === 'busy' || s === 'dead') this.endLaunch();
       if (s === 'dead') void this.explain(kernel.id);
     });
     kernel.connectionStatusChanged.connect((_k, c) => {

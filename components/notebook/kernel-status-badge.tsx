@@ -1,3 +1,5 @@
+import type { TLaunchProgressInfo } from '@/common/kernel-model';
+import { currentStepLabel } from '@/components/kernels/launch-progress';
 import type { TKernelStatus } from './kernel-session';
 
 const LOOK: Record<TKernelStatus, { label: string; dot: string; text: string }> = {
@@ -11,9 +13,10 @@ const LOOK: Record<TKernelStatus, { label: string; dot: string; text: string }> 
   disconnected: { label: 'Disconnected', dot: 'bg-slate-400', text: 'text-slate-600' },
 };
 
-/** The kernel's state, always visible in the notebook header. */
-export function KernelStatusBadge({ status, environment }: { status: TKernelStatus; environment: string | null }) {
+/** The kernel's state, always visible in the notebook header; while it launches, the step it is at. */
+export function KernelStatusBadge({ status, environment, progress = null }: { status: TKernelStatus; environment: string | null; progress?: TLaunchProgressInfo | null }) {
   const look = LOOK[status];
+  const step = progress && (status === 'starting' || status === 'connecting') ? currentStepLabel(progress) : null;
   return (
     <div
       className="flex items-center gap-2 rounded-md border border-slate-200 bg-white px-2.5 py-1 text-xs shadow-sm"
@@ -28,6 +31,7 @@ export function KernelStatusBadge({ status, environment }: { status: TKernelStat
       <span className={`flex items-center gap-1.5 font-medium ${look.text}`}>
         <span className={`h-2 w-2 rounded-full ${look.dot}`} aria-hidden />
         {look.label}
+        {step && <span className="font-normal text-slate-600" data-testid="kernel-launch-step">· {step}</span>}
       </span>
     </div>
   );

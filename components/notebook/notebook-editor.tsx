@@ -6,6 +6,7 @@ import { toFileForm } from '@/common/nbformat/multiline';
 import type { TCellType } from '@/common/nbformat/schema';
 import { EnvironmentPicker } from '@/components/environments/environment-picker';
 import { EnvironmentSwitchDialog, type TPendingSwitch } from '@/components/environments/environment-switch-dialog';
+import { LaunchSteps, WaitingForCapacity } from '@/components/kernels/launch-steps';
 import { Alert } from '@/components/ui/alert';
 import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button } from '@/components/ui/button';
@@ -202,9 +203,15 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
             {notebook.canEdit && (
               <EnvironmentPicker projectId={notebook.projectId} current={{ id: env.id, label: env.label }} onChoose={chooseEnvironment} disabled={switchBusy} />
             )}
-            <KernelStatusBadge status={kernel.status} environment={env.label} />
+            <KernelStatusBadge status={kernel.status} environment={env.label} progress={kernel.progress} />
           </div>
         </div>
+        {kernel.progress && (
+          <div className="mx-auto max-w-6xl space-y-1.5 px-4 pt-1.5">
+            <LaunchSteps progress={kernel.progress} />
+            <WaitingForCapacity progress={kernel.progress} />
+          </div>
+        )}
         <div className="mx-auto max-w-6xl px-3 py-1.5">
           {!readOnly ? (
             <NotebookToolbar actions={actions} activeType={active?.cellType ?? null} canRun={notebook.canRun} hasActive={!!active} />

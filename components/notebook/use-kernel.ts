@@ -1,23 +1,25 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { TLaunchProgressInfo } from '@/common/kernel-model';
 import { KernelSession, type TExecuteReply, type TKernelStatus } from './kernel-session';
 
 export type { TKernelStatus } from './kernel-session';
 
 /**
- * The notebook's kernel for this page (see `KernelSession`): its status and message for the
- * badge, and execute / interrupt / restart. Disabled (viewers) = "no kernel", nothing started.
+ * The notebook's kernel for this page (see `KernelSession`): its status, launch step and
+ * message for the header, and execute / interrupt / restart. Disabled (viewers) = "no kernel", nothing started.
  */
 export function useKernel(opts: { projectId: string; notebookId: string; userId: string; kernelName: string; enabled: boolean }) {
   const { projectId, notebookId, userId, kernelName, enabled } = opts;
   const [status, setStatus] = useState<TKernelStatus>(enabled ? 'connecting' : 'no-kernel');
   const [message, setMessage] = useState<string | null>(null);
+  const [progress, setProgress] = useState<TLaunchProgressInfo | null>(null);
   const session = useRef<KernelSession | null>(null);
 
   useEffect(() => {
     if (!enabled) return;
-    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage });
+    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage, progress: setProgress });
     session.current = s;
     s.ensureKernel().catch(() => undefined);
     return () => {
@@ -35,5 +37,5 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
   /** Shuts this user's kernels of the notebook down (before it moves to another environment). */
   const shutdown = useCallback(async () => session.current?.shutdown(), []);
 
-  return { status, message, execute, interrupt, restart, shutdown };
+  return { status, message, progress, execute, interrupt, restart, shutdown };
 }
