@@ -1,0 +1,14 @@
+# syntax=docker/dockerfile:1
+# Python kernel image for the `kubernetes` provisioner (LATTICE_K8S_KERNEL_IMAGE).
+#   docker build -f deploy/kernel-python.Dockerfile -t lattice/kernel-python .
+# The provisioner mounts the kernel's connection file (a Secret) at /etc/lattice and runs
+# `python -m ipykernel_launcher -f /etc/lattice/connection.json` (LATTICE_K8S_KERNEL_PYTHON =
+# `python`) as uid 1000; the CMD is the same command, for `docker run` and args-only pods.
+
+FROM python:3.11-slim-bookworm
+# ipykernel 6.x, as tests/requirements.txt: 7.x stops answering after a client is SIGKILLed (no reattach).
+RUN pip install --no-cache-dir 'ipykernel>=6.29,<7'
+RUN useradd --uid 1000 --user-group --create-home --home-dir /home/lattice lattice
+USER 1000
+WORKDIR /home/lattice
+CMD ["python", "-m", "ipykernel_launcher", "-f", "/etc/lattice/connection.json"]
