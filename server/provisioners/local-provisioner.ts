@@ -3,6 +3,10 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import type { TExecutor } from '../../common/kernel-model';
+import { driverExecutors } from '../spark/driver-executors';
+import { localModeSparkConf, SPARK_STARTUP_SCRIPT, sparkKernelArgs, sparkKernelEnv, standaloneSparkConf } from '../spark/spark-conf';
+import { findFreePorts } from './free-ports';
 import { newLocalConnection } from './local-connection';
 import { NO_LIMITS, type TKernelLimits, type TLocalLimits } from './local-limits/limits';
 import { processGroupUsage, processStat } from './local-limits/proc-usage';
@@ -25,6 +29,8 @@ const ZLocalConfig = z.object({
   dataDir: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path'),
   /** The gateway variables kernels inherit (PATH, HOME, locale); never secrets like DATABASE_URL. */
   baseEnv: z.record(z.string(), z.string()),
+  /** Spark standalone master (`spark://host:port`) of Spark environments; null = Spark's local mode in the kernel. */
+  sparkMaster: z.string().regex(/^spark:\/\/[^/\s]+$/).nullable().default(null),
 });
 export type TLocalConfig = z.infer<typeof ZLocalConfig>;
 
@@ -36,6 +42,8 @@ const ZLocalInfo = z.object({
   startTicks: z.number().nullable().optional(),
   launch: z.number().int().optional(),
   limits: z.unknown().optional(),
+  /** Spark kernels on a standalone master: where their executors are read. */
+  standaloneDriver: z.object({ uiPort: z.number().int(), executorMemoryMib: z.number() }).nullable().optional(),
 });
 
 const MIB = 1024 * 1024;
@@ -60,6 +68,8 @@ export class LocalProvisioner implements KernelProvisioner {
   private exit: TExitInfo | null = null;
   private exitListener: (() => void) | null = null;
   private lastCpu: { ns: number; at: number } | null = null;
+  /** A Spark kernel on a standalone master: its driver's UI port (picked per launch), where its executors are read. */
+  private standaloneDriver: { uiPort: number; executorMemoryMib: number } | null = null;
 
   constructor(
     private readonly config: TLocalConfig,
@@ -85,9 +95,16 @@ export class LocalProvisioner implements KernelProvisioner {
     const kernelArgv = spec.environment.argv?.length
       ? spec.environment.argv.map((a) => a.replaceAll('{connection_file}', this.connectionFile))
       : [this.config.python, '-m', 'ipykernel_launcher', '-f', this.connectionFile];
+    const spark = await this.sparkLaunch(spec);
     this.kernelLimits = await this.limits.prepare(spec.kernelId, ++this.launches, spec.environment);
-    const argv = this.kernelLimits.wrap(kernelArgv);
-    const env: Record<string, string> = { ...this.config.baseEnv, ...spec.env, KERNEL_ID: spec.kernelId, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+    const argv = this.kernelLimits.wrap([...kernelArgv, ...spark.args]);
+    const env: Record<string, string> = {
+      ...this.config.baseEnv,
+      ...spec.env,
+      ...spark.env,
+      KERNEL_ID: spec.kernelId,
+      PYDEVD_DISABLE_FILE_VALIDATION: '1',
+    };
 
     onProgress('starting');
     const log = openSync(path.join(this.kernelDir, 'kernel.log'), 'a', 0o600);
@@ -117,6 +134,30 @@ export class LocalProvisioner implements KernelProvisioner {
     }
     this.ctx.logger.info({ pid: this.pid, limits: this.limits.mechanism }, 'local kernel process started');
     return this.connection;
+  }
+
+  /**
+   * A Spark environment's kernel is the driver: against the configured standalone master, else
+   * in Spark's local mode, with its UI on a free port (where `executors()` reads). Spark
+   * environments' argv must be an IPython kernel: the startup script goes on its command line.
+   */
+  private async sparkLaunch(spec: TLaunchSpec): Promise<{ args: string[]; env: Record<string, string> }> {
+    const spark = spec.environment.spark;
+    this.standaloneDriver = null;
+    if (!spark) return { args: [], env: {} };
+    const [uiPort] = await findFreePorts(1);
+    const master = this.config.sparkMaster;
+    const conf = master
+      ? standaloneSparkConf(spark, { kernelId: spec.kernelId, master, uiPort })
+      : localModeSparkConf(spark, { kernelId: spec.kernelId, uiPort });
+    if (master) this.standaloneDriver = { uiPort, executorMemoryMib: spark.executorMemoryMib };
+    return { args: sparkKernelArgs(SPARK_STARTUP_SCRIPT), env: sparkKernelEnv(conf) };
+  }
+
+  /** The standalone executors registered with this kernel's driver; null in local mode (no executors) or without Spark. */
+  async executors(): Promise<TExecutor[] | null> {
+    if (!this.standaloneDriver || this.pid === null) return null;
+    return driverExecutors(this.standaloneDriver.uiPort, this.standaloneDriver.executorMemoryMib);
   }
 
   async poll(): Promise<TExitInfo | null> {
@@ -210,6 +251,7 @@ export class LocalProvisioner implements KernelProvisioner {
       startTicks: this.startTicks,
       launch: this.launches,
       limits: this.kernelLimits?.toInfo() ?? null,
+      standaloneDriver: this.standaloneDriver,
     };
   }
 
@@ -222,6 +264,7 @@ export class LocalProvisioner implements KernelProvisioner {
     p.startTicks = parsed.startTicks ?? null;
     p.launches = parsed.launch ?? 0;
     p.kernelLimits = limits?.restore(parsed.limits) ?? null;
+    p.standaloneDriver = parsed.standaloneDriver ?? null;
     return p;
   }
 }
