@@ -23,6 +23,8 @@ export async function startBenchGateway(opts: {
   python: string;
   workDir: string;
   cpuProfDir?: string;
+  /** Settings on top of the defaults (e.g. the kubernetes provisioner's). */
+  env?: Record<string, string>;
 }): Promise<TBenchGateway> {
   const dataDir = await mkdtemp(path.join(opts.workDir, 'gateway-data-'));
   const child = await startChild('gateway-child.ts', {
@@ -34,6 +36,7 @@ export async function startBenchGateway(opts: {
       LATTICE_GATEWAY_HOST: '127.0.0.1',
       LATTICE_GATEWAY_PORT: '0',
       LATTICE_LOG_LEVEL: 'info',
+      ...opts.env,
     },
     logFile: `${dataDir}.log`,
     cpuProfDir: opts.cpuProfDir,

@@ -84,15 +84,24 @@ export async function writeResults(
   const file = path.join(HERE, 'results', kind === 'full' ? 'latest.json' : `${kind}.json`);
   await writeFile(file, `${JSON.stringify({ machine, kind, seconds: Math.round(seconds), rows }, rounded, 2)}\n`);
   if (kind !== 'full') return file;
-  const readme = path.join(HERE, 'README.md');
-  const text = await readFile(readme, 'utf8');
-  const at = text.indexOf(START);
-  const end = text.indexOf(END);
-  if (at < 0 || end < at) throw new Error(`${readme} lacks the ${START} … ${END} markers`);
+  const verdict = targetsVerdict(rows);
+  await replaceReadmeSection(START, END, `${describeRun(machine, quick, seconds)}\n\n${formatTable(rows)}\n\n${verdict}`);
+  return file;
+}
+
+/** "Targets met: n of m (missed: …)." */
+export function targetsVerdict(rows: readonly TScenarioRow[]): string {
   const targeted = rows.filter((r) => r.pass !== null);
   const missed = targeted.filter((r) => !r.pass).map((r) => r.id);
-  const verdict = `Targets met: ${targeted.length - missed.length} of ${targeted.length}${missed.length ? ` (missed: ${missed.join(', ')})` : ''}.`;
-  const generated = `${START}\n${describeRun(machine, quick, seconds)}\n\n${formatTable(rows)}\n\n${verdict}\n${END}`;
-  await writeFile(readme, text.slice(0, at) + generated + text.slice(end + END.length));
-  return file;
+  return `Targets met: ${targeted.length - missed.length} of ${targeted.length}${missed.length ? ` (missed: ${missed.join(', ')})` : ''}.`;
+}
+
+/** Replaces what lies between the `start` and `end` markers of bench/README.md with `content`. */
+export async function replaceReadmeSection(start: string, end: string, content: string): Promise<void> {
+  const readme = path.join(HERE, 'README.md');
+  const text = await readFile(readme, 'utf8');
+  const at = text.indexOf(start);
+  const until = text.indexOf(end);
+  if (at < 0 || until < at) throw new Error(`${readme} lacks the ${start} … ${end} markers`);
+  await writeFile(readme, `${text.slice(0, at)}${start}\n${content}\n${end}${text.slice(until + end.length)}`);
 }

@@ -3,6 +3,7 @@ import type { TScenarioRow } from './scenario';
 function formatValue(value: number | null, unit: string): string {
   if (value === null || Number.isNaN(value)) return '—';
   if (unit === 'MB') return `${value.toFixed(3)} MB`;
+  if (unit === 's') return `${value.toFixed(1)} s`;
   if (unit === 'ms') return `${value < 100 ? value.toFixed(2) : Math.round(value).toLocaleString('en')} ms`;
   return `${Math.round(value).toLocaleString('en')} ${unit}`;
 }
@@ -15,8 +16,8 @@ function verdict(row: TScenarioRow): string {
 }
 
 /** The results as a Markdown table (readable on a terminal and in bench/README.md). */
-export function formatTable(rows: readonly TScenarioRow[]): string {
-  const header = ['scenario', 'floor (direct ZeroMQ)', 'gateway', 'ratio', 'target', 'result', 'notes'];
+export function formatTable(rows: readonly TScenarioRow[], floorLabel = 'floor (direct ZeroMQ)'): string {
+  const header = ['scenario', floorLabel, 'gateway', 'ratio', 'target', 'result', 'notes'];
   const lines = rows.map((r) => [
     r.scenario,
     formatValue(r.floor, r.unit),
