@@ -256,7 +256,9 @@ export class KubernetesProvisioner implements KernelProvisioner {
   }
 
   async kill(): Promise<void> {
-    await this.deletePod(0);
+    // Not 0: a forced deletion frees the pod's name, IP and node capacity before the kubelet
+    // has stopped it; one second lets the kubelet SIGKILL it and confirm.
+    await this.deletePod(1);
   }
 
   private async deletePod(gracePeriodSeconds: number): Promise<void> {
@@ -270,7 +272,7 @@ export class KubernetesProvisioner implements KernelProvisioner {
   async cleanup({ restart }: { restart: boolean }): Promise<void> {
     if (this.uid && this.namespace && this.podName) {
       const { namespace, podName } = this;
-      await this.deletePod(0);
+      await this.deletePod(1);
       await tolerate([404], () => this.shared.core.deleteNamespacedSecret({ name: connectionSecretName(podName), namespace }));
       await this.podGone();
     }

@@ -77,7 +77,7 @@ export async function startKubernetesProvisioning(opts: {
     watch,
     namespaces: new ProjectNamespaces({ core, rbac, createNamespaces: config.createNamespaces, serviceAccount: config.serviceAccount }),
   };
-  const sweeper = new PodSweeper({ db: opts.db, core, watch, logger, intervalMs: config.sweepIntervalMs });
+  const sweeper = new PodSweeper({ db: opts.db, core, watch, logger, intervalMs: config.sweepIntervalMs, namespacePrefix: config.namespacePrefix });
   return {
     factory: {
       name: 'kubernetes',

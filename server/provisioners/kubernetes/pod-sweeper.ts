@@ -21,7 +21,15 @@ export class PodSweeper {
   private running: Promise<number> | null = null;
 
   constructor(
-    private readonly deps: { db: TDb; core: CoreV1Api; watch: PodWatch; logger: Logger; intervalMs: number },
+    private readonly deps: {
+      db: TDb;
+      core: CoreV1Api;
+      watch: PodWatch;
+      logger: Logger;
+      intervalMs: number;
+      /** Only namespaces of this installation (`LATTICE_K8S_NAMESPACE_PREFIX`): another one's pods are not in our database. */
+      namespacePrefix: string;
+    },
   ) {}
 
   start(): void {
@@ -43,7 +51,7 @@ export class PodSweeper {
 
   private async pass(): Promise<number> {
     const { db, core, watch, logger } = this.deps;
-    const pods = watch.allKernelPods().filter((p) => !p.metadata?.deletionTimestamp);
+    const pods = watch.allKernelPods().filter((p) => !p.metadata?.deletionTimestamp && p.metadata?.namespace?.startsWith(this.deps.namespacePrefix));
     const ids = [...new Set(pods.map((p) => p.metadata?.labels?.[LABELS.kernelId] ?? '').filter((id) => UUID.test(id)))];
     const rows = ids.length ? await db.select({ id: kernels.id, state: kernels.state }).from(kernels).where(inArray(kernels.id, ids)) : [];
     const states = new Map(rows.map((r) => [r.id, ZKernelState.parse(r.state)]));
