@@ -7,9 +7,11 @@
 //   - materialises its Secret / ConfigMap / projected / emptyDir / hostPath
 //     volumes and bind-mounts them at the containers' mountPaths (inside the
 //     private mount namespace that `ip netns exec` creates),
-//   - runs each container's command + args (images are ignored: host binaries
-//     run) with its env, working dir and securityContext.runAsUser/runAsGroup,
-//     inside a memory cgroup set to resources.limits.memory,
+//   - runs each container's command + args (host binaries run; an image counts only
+//     through the entrypoint, ENV and files images.ts gives it) with its env, working
+//     dir and securityContext.runAsUser/runAsGroup, inside a memory cgroup set to
+//     resources.limits.memory,
+//   - forwards the bridge IP to the API server (api-forward.ts), so pods can call it,
 //   - writes phase, podIP, conditions and container states (exit code, reason
 //     Completed / Error / OOMKilled) to the pod's status subresource,
 //   - on deletion, SIGTERMs (then SIGKILLs) the processes, removes the
@@ -30,7 +32,9 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
+import { forwardApiServer } from './api-forward';
 import { BRIDGE_IP, binPath } from './config';
+import { testImage } from './images';
 import { CoreV1, KubeClient } from './kube';
 import {
   cleanupCgroups,
@@ -164,6 +168,7 @@ export class PodAgent {
   private readonly nsenterBin = which('nsenter');
   private readonly unshareBin = which('unshare');
   private readonly log: (s: string) => void;
+  private apiForward: { close(): Promise<void> } | null = null;
 
   constructor(private readonly opts: AgentOptions) {
     this.client = new KubeClient(opts.kubeconfig, binPath('kubectl'));
@@ -178,6 +183,7 @@ export class PodAgent {
     cleanupCgroups();
     cleanupNetwork({ keepBridge: true });
     ensureBridge();
+    this.apiForward = await forwardApiServer(this.client.server);
     this.running = true;
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.opts.pollMs ?? 500);
@@ -190,6 +196,7 @@ export class PodAgent {
     for (const p of this.pods.values()) await this.teardown(p, 0);
     this.pods.clear();
     cleanupCgroups();
+    await this.apiForward?.close();
     cleanupNetwork();
     this.client.close();
   }
@@ -684,15 +691,18 @@ export class PodAgent {
       mkdirSync(d, { recursive: true });
       if (uid !== 0 && d.startsWith(p.dir)) chownSync(d, uid, gid);
     }
+    const image = testImage(spec.image);
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       HOSTNAME: p.name,
       HOME: home,
+      ...image?.env(),
       ...userEnv,
     };
-    const argv = [...(spec.command ?? []), ...(spec.args ?? [])].map((a) => expandVars(a, env));
+    // As in Kubernetes: `command` replaces the image's entrypoint, `args` follow it.
+    const argv = [...(spec.command ?? image?.entrypoint ?? []), ...(spec.args ?? [])].map((a) => expandVars(a, env));
     if (argv.length === 0) {
-      throw new Error('container has no command/args: the test pod agent runs host binaries and ignores images');
+      throw new Error(`container has no command/args and image ${spec.image ?? '(none)'} has no entrypoint in tests/cluster/images.ts: the test pod agent runs host binaries`);
     }
 
     const memLimit = parseQuantity(spec.resources?.limits?.memory as string | undefined);
@@ -708,6 +718,15 @@ export class PodAgent {
       `exec ${shq(this.nsenterBin)} --net=${shq(`/run/netns/${p.netns}`)} -- ${shq(this.unshareBin)} --mount --propagation private -- /bin/sh -c "$0" sh "$@"`,
     ];
     const lines: string[] = [];
+    // The image's own files first: volumes may be mounted over them, as in a real container.
+    for (const [target, src] of Object.entries(image?.files ?? {})) {
+      if (!existsSync(target)) {
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, '');
+      }
+      lines.push(`mount --bind ${shq(src)} ${shq(target)} || exit 126`);
+      lines.push(`mount -o remount,bind,ro ${shq(target)} || exit 126`);
+    }
     // Parents before children, so nested mountPaths stack as in a real container.
     const mounts = [...(spec.volumeMounts ?? [])].sort((a, b) => a.mountPath.split('/').length - b.mountPath.split('/').length);
     for (const m of mounts) {
