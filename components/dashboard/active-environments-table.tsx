@@ -145,7 +145,7 @@ export function ActiveEnvironmentsTable({ projectId, rows, now, selectable, sele
                 </td>
                 <td className={cn(TD, 'max-w-[15rem]')}>
                   <div className="truncate font-medium text-slate-800">{k.environment.name}</div>
-                  <div className="truncate text-[11px] text-slate-500">
+                  <div className="truncate text-[11px] text-slate-500" title={hardwareSummary(k.environment)}>
                     {hardwareSummary(k.environment)} · {Math.round(k.environment.computeUnitsPerHour * 100) / 100} CU/h
                   </div>
                   {k.environment.spark && !ended && (
@@ -166,7 +166,7 @@ export function ActiveEnvironmentsTable({ projectId, rows, now, selectable, sele
                 </td>
                 <td className={TD}>
                   <KernelStateBadge state={k.state} reasonLabel={k.reasonLabel} detail={k.detail} />
-                  {launching && <LaunchSteps progress={k.progress} className="mt-1" />}
+                  {launching && <LaunchSteps progress={k.progress} compact className="mt-1" />}
                   {k.canRestartLarger && (
                     <button
                       type="button"

@@ -7,21 +7,24 @@ const TEXT = { done: 'text-slate-500', current: 'font-medium text-amber-800', to
 
 /**
  * A launching kernel's way to ready: Scheduled → Pulling image → Starting → Ready, the
- * current step highlighted (the notebook header and the dashboard's state column).
+ * current step highlighted. `compact` (table cells): a dot per step and only the current
+ * step's name, the whole path in the tooltip.
  */
-export function LaunchSteps({ progress, className }: { progress: TLaunchProgressInfo | null; className?: string }) {
+export function LaunchSteps({ progress, compact = false, className }: { progress: TLaunchProgressInfo | null; compact?: boolean; className?: string }) {
+  const steps = launchSteps(progress);
   return (
     <ol
-      className={cn('flex flex-wrap items-center gap-x-1 text-[11px] leading-4', className)}
+      className={cn('flex items-center gap-x-1 whitespace-nowrap text-[11px] leading-4', className)}
       aria-label="Launch progress"
+      title={compact ? steps.map((s) => `${s.label}${s.status === 'current' ? ' (now)' : ''}`).join(' → ') : undefined}
       data-testid="launch-steps"
       data-step={progress?.step ?? 'requested'}
     >
-      {launchSteps(progress).map((s, i) => (
+      {steps.map((s, i) => (
         <li key={s.step} className={cn('inline-flex items-center gap-1', TEXT[s.status])} aria-current={s.status === 'current' ? 'step' : undefined}>
-          {i > 0 && <span className="text-slate-300" aria-hidden>→</span>}
+          {i > 0 && !compact && <span className="text-slate-300" aria-hidden>→</span>}
           <span className={cn('h-1.5 w-1.5 shrink-0 rounded-full', DOT[s.status])} aria-hidden />
-          {s.label}
+          <span className={cn(compact && s.status !== 'current' && 'sr-only')}>{s.label}</span>
         </li>
       ))}
     </ol>

@@ -267,8 +267,12 @@ export class KernelSession {
    * is not known until the start request returns). Resolves once the stream is open, or
    * after a short wait without it.
    */
-  private async watchLaunch(): Promise<void> {
+  private watchLaunch(): Promise<void> {
     this.endLaunch();
+    return this.openLaunchEvents();
+  }
+
+  private openLaunchEvents(): Promise<void> {
     const query = new URLSearchParams({ token: this.token?.token ?? '', project: this.opts.projectId });
     const source = new EventSource(`${this.base}/api/events?${query}`);
     this.launchEvents = source;
@@ -286,7 +290,12 @@ export class KernelSession {
       if (event.type === 'progress') this.report.progress(event.progress);
       else if (event.type === 'state' && !isLaunching(event.state)) this.endLaunch();
     };
-    await new Promise<void>((resolve) => {
+    source.onerror = () => {
+      // Closed for good (e.g. the token in its URL expired during a long wait for capacity): reopen with the current token.
+      if (source.readyState !== EventSource.CLOSED) return;
+      window.setTimeout(() => this.launchEvents === source && void this.openLaunchEvents(), EVENTS_OPEN_WAIT_MS);
+    };
+    return new Promise<void>((resolve) => {
       const timer = window.setTimeout(resolve, EVENTS_OPEN_WAIT_MS);
       source.onopen = () => {
         window.clearTimeout(timer);
