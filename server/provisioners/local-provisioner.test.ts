@@ -6,7 +6,9 @@ import path from 'node:path';
 import { pino } from 'pino';
 import type { TEnvironmentSpec } from '../../common/environment';
 import { testPython } from '../../tests/helpers/python';
+import { findFreePorts } from './free-ports';
 import { localProvisionerFactory } from './local-provisioner';
+import { KernelStartError } from './provisioner';
 import { provisionerContract } from './provisioner-contract';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-local-prov-'));
@@ -63,11 +65,11 @@ test('local: an invalid config fails at start-up, not at first launch', () => {
   assert.throws(() => localProvisionerFactory({ ...config, sparkMaster: 'http://master:8080' }));
 });
 
-test('local: a Spark environment gets its Spark properties and the startup script; it survives a reattach', async () => {
+const spark = { driverCores: 1, driverMemoryMib: 512, executors: 2, executorCores: 1, executorMemoryMib: 512 };
+
+test('local: a Spark environment without a master gets local-mode Spark properties and the startup script', async () => {
   const kernelId = crypto.randomUUID();
-  const spark = { driverCores: 1, driverMemoryMib: 512, executors: 2, executorCores: 1, executorMemoryMib: 512 };
-  const factory = localProvisionerFactory({ ...config, sparkMaster: 'spark://127.0.0.1:7077' });
-  const p = factory.create({ kernelId, logger: pino({ level: 'silent' }) });
+  const p = localProvisionerFactory(config).create({ kernelId, logger: pino({ level: 'silent' }) });
   const print = 'import os, json, sys, time; print(json.dumps([sys.argv, os.environ["LATTICE_SPARK_CONF"]]), flush=True); time.sleep(60)';
   const env = { ...environment, spark, argv: [testPython(), '-c', print, '{connection_file}'] };
   try {
@@ -78,15 +80,23 @@ test('local: a Spark environment gets its Spark properties and the startup scrip
     const [argv, rawConf] = JSON.parse(readFileSync(log, 'utf8').split('\n')[0]) as [string[], string];
     const conf = JSON.parse(rawConf) as Record<string, string>;
     assert.match(argv.at(-1) ?? '', /^--IPKernelApp\.exec_files=\[".*\/server\/spark\/lattice-spark-startup\.py"\]$/);
-    assert.equal(conf['spark.master'], 'spark://127.0.0.1:7077');
-    assert.equal(conf['spark.cores.max'], '2');
+    assert.equal(conf['spark.master'], 'local[2]');
     assert.ok(Number(conf['spark.ui.port']) > 0);
-    // No driver answers on that port here: executors cannot be read, which is not an error.
-    assert.equal(await p.executors?.(), null);
-    const again = factory.fromInfo(JSON.parse(JSON.stringify(p.toInfo())), { kernelId, logger: pino({ level: 'silent' }) });
-    assert.deepEqual(again.toInfo().standaloneDriver, { uiPort: Number(conf['spark.ui.port']), executorMemoryMib: 512 }, 'a restarted gateway still knows where the driver UI is');
+    assert.equal(await p.executors?.(), null, 'local mode has no executors to list');
   } finally {
     await p.kill({ restart: false });
     await p.cleanup({ restart: false });
   }
+});
+
+test('local: a Spark launch against a master that does not answer fails at once, naming the master', async () => {
+  const kernelId = crypto.randomUUID();
+  const [port] = await findFreePorts(1);
+  const p = localProvisionerFactory({ ...config, sparkMaster: `spark://127.0.0.1:${port}` }).create({ kernelId, logger: pino({ level: 'silent' }) });
+  await assert.rejects(p.launch({ kernelId, environment: { ...environment, spark }, env: {} }, () => undefined), (err: Error) => {
+    assert.ok(err instanceof KernelStartError);
+    assert.match(err.message, new RegExp(`The Spark master spark://127\\.0\\.0\\.1:${port} does not answer`));
+    return true;
+  });
+  await p.cleanup({ restart: false });
 });

@@ -6,11 +6,13 @@ import { z } from 'zod';
 import type { TExecutor } from '../../common/kernel-model';
 import { driverExecutors } from '../spark/driver-executors';
 import { localModeSparkConf, SPARK_STARTUP_SCRIPT, sparkKernelArgs, sparkKernelEnv, standaloneSparkConf } from '../spark/spark-conf';
+import { checkSparkMaster } from '../spark/standalone-master';
 import { findFreePorts } from './free-ports';
 import { newLocalConnection } from './local-connection';
 import { NO_LIMITS, type TKernelLimits, type TLocalLimits } from './local-limits/limits';
 import { processGroupUsage, processStat } from './local-limits/proc-usage';
 import {
+  KernelStartError,
   ZConnectionInfo,
   type KernelProvisioner,
   type TConnectionInfo,
@@ -145,8 +147,13 @@ export class LocalProvisioner implements KernelProvisioner {
     const spark = spec.environment.spark;
     this.standaloneDriver = null;
     if (!spark) return { args: [], env: {} };
-    const [uiPort] = await findFreePorts(1);
     const master = this.config.sparkMaster;
+    if (master) {
+      await checkSparkMaster(master).catch((err: Error) => {
+        throw new KernelStartError('error', `The Spark master ${master} does not answer (${err.message}); ask an administrator to check it or LATTICE_SPARK_MASTER.`);
+      });
+    }
+    const [uiPort] = await findFreePorts(1);
     const conf = master
       ? standaloneSparkConf(spark, { kernelId: spec.kernelId, master, uiPort })
       : localModeSparkConf(spark, { kernelId: spec.kernelId, uiPort });

@@ -3,12 +3,14 @@
  * cluster (pyspark's own master and workers, Java 17, 127.0.0.1), a Spark kernel launched
  * through the gateway is the driver with a ready `spark`, gets the template's executors, runs
  * a real job on them, and the gateway lists them; stopping the kernel ends the application.
- * Without a configured master the same environment runs Spark's local mode in the kernel.
+ * Without a configured master the same environment runs Spark's local mode in the kernel; a
+ * master that does not answer fails the launch with a message naming it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TChannelsClient, type TTestGateway } from '../helpers/gateway';
+import { freePort } from '../helpers/free-port';
 import { createEnvironment, killGroup, localState, until } from '../helpers/kernels';
 import { startSparkStandalone, type TSparkStandalone } from '../helpers/spark-standalone';
 
@@ -140,5 +142,16 @@ describe('Spark environment without a master', () => {
     } finally {
       await ch.close();
     }
+  });
+});
+
+describe('Spark environment with a master that does not answer', () => {
+  test('the launch fails at once with a message naming the master', async () => {
+    const master = `spark://127.0.0.1:${await freePort()}`;
+    const gw = await gateway(master);
+    const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: { name: 'spark-small' } });
+    assert.equal(res.status, 503, JSON.stringify(res.body));
+    assert.equal(res.body.code, 'KERNEL_UNAVAILABLE');
+    assert.ok(res.body.message.includes(`The Spark master ${master} does not answer`), res.body.message);
   });
 });
