@@ -74,7 +74,8 @@ function readJson<T>(schema: z.ZodType<T>, value: unknown): T | null {
  * The project's kernels for the overview dashboard: every one holding resources (queued to
  * stopping; warm-pool kernels belong to no project member and are left out) plus those that
  * died or failed in the last 24 hours, newest first, each with its notebook, owner,
- * hardware, state and reason, live usage sample and the compute units it has used so far.
+ * hardware, state and reason, launch step while it is provisioning, Spark executors, live
+ * usage sample and the compute units it has used so far.
  */
 export async function getActiveEnvironments(
   db: TDb,
