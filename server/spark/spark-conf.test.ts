@@ -56,6 +56,9 @@ test('local mode (no master): one thread per executor core, in the driver', () =
   assert.equal(conf['spark.driver.memory'], '1024m');
   assert.equal(conf['spark.ui.port'], '4041');
   assert.equal(localModeSparkConf({ ...spark, executors: 0 }, { kernelId, uiPort: 4041 })['spark.master'], 'local[1]');
+  const dynamic = localModeSparkConf({ ...spark, dynamicAllocation: { minExecutors: 1, maxExecutors: 4 } }, { kernelId, uiPort: 4041 });
+  assert.equal(dynamic['spark.master'], 'local[8]', 'the maximum admission reserved');
+  assert.equal(dynamic['spark.dynamicAllocation.enabled'], undefined, 'local mode has no executors to scale');
 });
 
 const k8s = {
@@ -97,6 +100,13 @@ test('kubernetes: the executor pod asks for exactly the template memory (heap + 
   assert.equal(overhead, 384, "Spark's minimum overhead below 3840 MiB");
   assert.deepEqual(executorMemorySplit(8192), { heapMib: 8192 - 820, overheadMib: 820 });
   assert.throws(() => executorMemorySplit(512), /at least 834 MiB.*gives them 512 MiB/);
+});
+
+test('kubernetes: dynamic allocation with shuffle tracking', () => {
+  const conf = kubernetesSparkConf({ ...spark, dynamicAllocation: { minExecutors: 0, maxExecutors: 5 } }, k8s);
+  assert.equal(conf['spark.dynamicAllocation.enabled'], 'true');
+  assert.equal(conf['spark.dynamicAllocation.maxExecutors'], '5');
+  assert.equal(conf['spark.dynamicAllocation.shuffleTracking.enabled'], 'true');
 });
 
 test('kubernetes: fractional executor cores request exact millicores', () => {

@@ -44,9 +44,9 @@ function appName(kernelId: string): string {
   return `lattice-kernel-${kernelId}`;
 }
 
-/** Driver sizing and dynamic allocation: the same on every master. */
+/** Driver and executor sizing: the same on every master. */
 function commonConf(spark: TSparkSpec, kernelId: string): TSparkConf {
-  const conf: TSparkConf = {
+  return {
     'spark.app.name': appName(kernelId),
     'spark.submit.deployMode': 'client',
     'spark.driver.cores': String(taskSlots(spark.driverCores)),
@@ -55,18 +55,20 @@ function commonConf(spark: TSparkSpec, kernelId: string): TSparkConf {
     // The console progress bar redraws with carriage returns: noise in a notebook's stderr.
     'spark.ui.showConsoleProgress': 'false',
   };
+}
+
+/** Dynamic allocation when the template asks for it (masters with executors only). */
+function dynamicAllocationConf(spark: TSparkSpec): TSparkConf {
   const dynamic = spark.dynamicAllocation;
-  if (dynamic) {
-    Object.assign(conf, {
-      'spark.dynamicAllocation.enabled': 'true',
-      'spark.dynamicAllocation.minExecutors': String(dynamic.minExecutors),
-      'spark.dynamicAllocation.maxExecutors': String(dynamic.maxExecutors),
-      'spark.dynamicAllocation.initialExecutors': String(Math.min(Math.max(spark.executors, dynamic.minExecutors), dynamic.maxExecutors)),
-      // No external shuffle service on either master: executors holding shuffle data stay until it is unused.
-      'spark.dynamicAllocation.shuffleTracking.enabled': 'true',
-    });
-  }
-  return conf;
+  if (!dynamic) return {};
+  return {
+    'spark.dynamicAllocation.enabled': 'true',
+    'spark.dynamicAllocation.minExecutors': String(dynamic.minExecutors),
+    'spark.dynamicAllocation.maxExecutors': String(dynamic.maxExecutors),
+    'spark.dynamicAllocation.initialExecutors': String(Math.min(Math.max(spark.executors, dynamic.minExecutors), dynamic.maxExecutors)),
+    // No external shuffle service on either master: executors holding shuffle data stay until it is unused.
+    'spark.dynamicAllocation.shuffleTracking.enabled': 'true',
+  };
 }
 
 /**
@@ -77,6 +79,7 @@ function commonConf(spark: TSparkSpec, kernelId: string): TSparkConf {
 export function standaloneSparkConf(spark: TSparkSpec, opts: { kernelId: string; master: string; uiPort: number }): TSparkConf {
   return {
     ...commonConf(spark, opts.kernelId),
+    ...dynamicAllocationConf(spark),
     'spark.master': opts.master,
     'spark.executor.memory': mib(spark.executorMemoryMib),
     'spark.cores.max': String(reservedExecutors(spark) * taskSlots(spark.executorCores)),
@@ -149,6 +152,7 @@ export function kubernetesSparkConf(spark: TSparkSpec, opts: TKubernetesSparkOpt
   const executorMillicores = `${Math.round(spark.executorCores * 1000)}m`;
   const conf: TSparkConf = {
     ...commonConf(spark, opts.kernelId),
+    ...dynamicAllocationConf(spark),
     'spark.master': `k8s://${opts.apiUrl}`,
     'spark.kubernetes.namespace': opts.namespace,
     'spark.kubernetes.driver.pod.name': opts.driverPodName,

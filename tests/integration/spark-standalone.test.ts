@@ -136,6 +136,9 @@ describe('Spark environment without a master', () => {
     const ch = await openChannels(gw, kernelId, { token });
     try {
       assert.equal(await evaluate(ch, 'sc.master'), `'local[${EXECUTORS}]'`);
+      // The template's driver memory is the driver JVM's heap (the JVM reports a little less).
+      const heapMib = Number(await evaluate(ch, 'sc._jvm.java.lang.Runtime.getRuntime().maxMemory() // 2**20'));
+      assert.ok(heapMib > 0.8 * spark.driverMemoryMib && heapMib <= spark.driverMemoryMib, `driver heap ${heapMib} MiB`);
       assert.equal(await evaluate(ch, 'spark.range(10**7).selectExpr("sum(id)").collect()[0][0]'), '49999995000000');
       const model = (await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token })).body;
       assert.equal(model.lattice.executors, null);
