@@ -16,9 +16,9 @@ export const SPARK_STARTUP_SCRIPT = fileURLToPath(new URL('./lattice-spark-start
 export const SPARK_STARTUP_SCRIPT_IN_IMAGE = '/opt/lattice/lattice-spark-startup.py';
 
 /** Driver ports inside a kernel pod: fixed, as every pod has its own IP (Spark's own k8s defaults). */
-export const POD_DRIVER_PORT = 7078;
-export const POD_BLOCK_MANAGER_PORT = 7079;
-export const POD_UI_PORT = 4040;
+const POD_DRIVER_PORT = 7078;
+const POD_BLOCK_MANAGER_PORT = 7079;
+const POD_UI_PORT = 4040;
 
 /**
  * The service-account mount Kubernetes gives pods: the driver (the kernel pod's service account)
