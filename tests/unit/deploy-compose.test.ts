@@ -433,7 +433,7 @@ describe('deploy/kubernetes Deployments', () => {
   });
 
   it('each kustomization lists every manifest beside it', () => {
-    for (const dir of [K8S_DIR, path.join(K8S_DIR, 'try-out')]) {
+    for (const dir of [path.join(K8S_DIR, 'platform'), path.join(K8S_DIR, 'try-out')]) {
       const kustomization = parse(readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
       const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
       assert.deepEqual(kustomization.resources.filter((r) => r.endsWith('.yaml')).sort(), files.sort(), dir);
