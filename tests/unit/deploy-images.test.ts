@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ZGatewayEnv } from '../../server/config';
@@ -150,6 +151,40 @@ describe('deploy/ Dockerfiles', () => {
     // Local kernels run with the venv that has ipykernel.
     assert.ok(stage.some((s) => s.op === 'RUN' && s.args.includes(`${path.dirname(path.dirname(parsed.LATTICE_PYTHON))} `)));
     assert.deepEqual(execForm(stage, 'CMD'), ['node', '--import', 'tsx', 'server/main.ts']);
+  });
+
+  it('gateway: everything its entry points import is copied into the image or a production dependency', () => {
+    const stage = finalStage(parseDockerfile('gateway.Dockerfile'));
+    const copied = stage.filter((s) => s.op === 'COPY' && !s.flags.from).flatMap((s) => s.args.split(/\s+/).slice(0, -1));
+    const inImage = (file: string) => !ignoredByContext(file) && copied.some((c) => file === c || file.startsWith(`${c.replace(/\/$/, '')}/`));
+    const dependencies = new Set(Object.keys((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies));
+    const builtins = new Set(builtinModules);
+    // `npm ci --omit=dev` installs only `dependencies`; the image runs these two programs.
+    const queue = ['server/main.ts', 'deploy/prepare-database.ts'];
+    const seen = new Set<string>();
+    const missing: string[] = [];
+    while (queue.length) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      if (!inImage(file)) missing.push(`${file} (not copied)`);
+      const source = readFileSync(path.join(ROOT, file), 'utf8');
+      // Value imports and re-exports; `import type` is erased and needs nothing at run time.
+      for (const m of source.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'";]*?\s+from\s+)?'([^']+)'/gm)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) {
+          const base = path.join(path.dirname(file), spec);
+          const resolved = [base, `${base}.ts`, `${base}/index.ts`].find((f) => existsSync(path.join(ROOT, f)) && statSync(path.join(ROOT, f)).isFile());
+          assert.ok(resolved, `${file} imports ${spec}, which does not exist`);
+          queue.push(resolved!);
+        } else if (!spec.startsWith('node:') && !builtins.has(spec)) {
+          const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+          if (!dependencies.has(pkg)) missing.push(`${spec} from ${file} (not a production dependency)`);
+        }
+      }
+    }
+    assert.ok(seen.has('server/app.ts') && seen.has('db/migrate.ts'), 'the walk follows imports');
+    assert.deepEqual(missing, []);
   });
 
   it('kernel images start the command the kubernetes provisioner runs', () => {
