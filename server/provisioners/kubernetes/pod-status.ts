@@ -44,7 +44,8 @@ export function launchView(pod: V1Pod): TLaunchView {
   const unschedulable = unschedulableMessage(pod);
   if (unschedulable) return { kind: 'progress', step: 'waiting', message: `waiting for capacity: ${unschedulable}` };
   if (container?.state?.running) return { kind: 'progress', step: 'starting', message: null };
-  if (waiting) return { kind: 'progress', step: 'pulling-image', message: waiting.message ?? null };
+  // ContainerCreating (pulling, mounting) or a Secret not visible yet: transient either way.
+  if (waiting) return { kind: 'progress', step: 'pulling-image', message: null };
   const scheduled = pod.spec?.nodeName || pod.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True');
   return scheduled ? { kind: 'progress', step: 'scheduled', message: null } : { kind: 'pending' };
 }
