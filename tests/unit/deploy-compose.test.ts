@@ -188,12 +188,11 @@ describe('the database step (deploy/prepare-database.ts, as the migrate service 
     await server.drop();
   });
 
-  const run = (env: TEnv) =>
-    execFileP(process.execPath, ['--import', 'tsx', 'deploy/prepare-database.ts'], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 120_000 });
+  const run = (env: NodeJS.ProcessEnv) => execFileP(process.execPath, ['--import', 'tsx', 'deploy/prepare-database.ts'], { cwd: ROOT, env, timeout: 120_000 });
 
   it('migrates an empty database, seeds the default environment and prints the generated admin password once', { timeout: 240_000 }, async () => {
     const env = { ...composeEnv('migrate'), DATABASE_URL: fresh };
-    const first = await run(env);
+    const first = await run({ ...process.env, ...env });
     const match = /First admin: (\S+) with password (\S+)/.exec(first.stdout);
     assert.ok(match, first.stdout);
     assert.equal(match![1], startConfigOf(env).LATTICE_ADMIN_EMAIL);
@@ -210,7 +209,7 @@ describe('the database step (deploy/prepare-database.ts, as the migrate service 
       await client.end();
     }
     // Every later start (each gateway rollout) finds everything in place and prints no password.
-    const second = await run(env);
+    const second = await run({ ...process.env, ...env });
     assert.doesNotMatch(second.stdout, /password/);
     assert.match(second.stdout, /Database migrated/);
   });
@@ -218,7 +217,7 @@ describe('the database step (deploy/prepare-database.ts, as the migrate service 
   it('fails with a message naming DATABASE_URL when it is unset', async () => {
     const { DATABASE_URL: _unset, ...rest } = process.env;
     await assert.rejects(
-      execFileP(process.execPath, ['--import', 'tsx', 'deploy/prepare-database.ts'], { cwd: ROOT, env: rest, timeout: 60_000 }),
+      run(rest),
       (err: { code: number; stdout: string }) => err.code === 2 && /DATABASE_URL is not set/.test(err.stdout),
     );
   });
