@@ -15,7 +15,7 @@ import { BRIDGE, REPO_ROOT } from './config';
 /** Pods run host binaries (the agent ignores images): the test venv's Python runs ipykernel. */
 export const KERNEL_PYTHON = path.join(REPO_ROOT, '.data/venv/bin/python');
 
-const DEPLOY = path.join(REPO_ROOT, 'deploy/kubernetes');
+const DEPLOY = path.join(REPO_ROOT, 'deploy/kubernetes/platform');
 
 /**
  * Applies the gateway's ServiceAccount, ClusterRole (the least it needs) and binding, and the

@@ -1,7 +1,7 @@
 // The `kubernetes` provisioner against the real test control plane: kernels as pods run by
 // the pod agent (real ipykernel processes in their own network namespaces, real cgroup
 // memory limits), driven through a real gateway that authenticates as the lattice-gateway
-// service account with exactly the RBAC of deploy/kubernetes/gateway-rbac.yaml.
+// service account with exactly the RBAC of deploy/kubernetes/platform/gateway-rbac.yaml.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
