@@ -1,5 +1,5 @@
 /**
- * `npm run bench:kubernetes [-- --kernels=1000 --nodes=100 --concurrency=100 --profile=DIR]`:
+ * `npm run bench:kubernetes [-- --kernels=1000 --nodes=100 --concurrency=100 --reps=2 --profile=DIR]`:
  * kernel launches through the gateway's `kubernetes` provisioner onto simulated nodes of the
  * test cluster (pods Running with an IP, no process behind them), against the floor of
  * creating the same pods and Secrets straight through the API server. One table, then
@@ -12,6 +12,7 @@ import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
+import type { TEnvironmentSpec } from '../common/environment';
 import { environments } from '../db/schema';
 import { loadConfig } from '../server/config';
 import { toEnvironmentSpec } from '../server/kernels/kernelspecs';
@@ -25,7 +26,7 @@ import { startBenchGateway, type TBenchGateway } from './bench-gateway';
 import { findPostmaster } from './process-cpu';
 import { pidsOfBinariesIn } from './process-sampler';
 import { describeMachine, describeRun, replaceReadmeSection, targetsVerdict } from './report';
-import { deleteNamespace, floorPass, gatewayPass, scaleRows, type TScaleContext } from './scenarios/kubernetes-scale';
+import { deleteNamespace, floorPass, gatewayPass, scaleRows, type TPassResult, type TScaleContext } from './scenarios/kubernetes-scale';
 import { formatTable } from './table';
 
 const FULL = { kernels: 1000, nodes: 100 };
@@ -34,15 +35,17 @@ const { values: args } = parseArgs({
     kernels: { type: 'string', default: String(FULL.kernels) },
     nodes: { type: 'string', default: String(FULL.nodes) },
     concurrency: { type: 'string', default: '100' },
+    reps: { type: 'string', default: '2' },
     profile: { type: 'string' },
   },
 });
 const count = Number(args.kernels);
 const simulatedNodes = Number(args.nodes);
 const concurrency = Number(args.concurrency);
+const reps = Number(args.reps);
 const full = count === FULL.kernels && simulatedNodes === FULL.nodes;
 const PODS_PER_NODE = 110;
-if (![count, simulatedNodes, concurrency].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--kernels, --nodes and --concurrency take positive integers');
+if (![count, simulatedNodes, concurrency, reps].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--kernels, --nodes, --concurrency and --reps take positive integers');
 if (count > simulatedNodes * PODS_PER_NODE) throw new Error(`${count} pods do not fit on ${simulatedNodes} nodes of ${PODS_PER_NODE} pods`);
 
 const began = performance.now();
@@ -53,34 +56,24 @@ const FLOOR_NAMESPACE = 'lattice-bench-floor';
 
 const workDir = await mkdtemp(path.join(tmpdir(), 'lattice-bench-k8s-'));
 let cluster: Cluster | null = null;
-let database: TTestDatabase | null = null;
 let gateway: TBenchGateway | null = null;
+const databases = new Set<TTestDatabase>();
 
-/** The gateway stops its kernels (deleting their pods) on the way out; give it time for a thousand. */
-async function stopGateway(): Promise<void> {
-  await gateway?.child.stop(120_000);
-  await gateway?.stop();
-  gateway = null;
+/** What one gateway run gets: a fresh database (no kernels of earlier runs to reattach or count), a member and the environment. */
+interface TGatewayRun {
+  database: TTestDatabase;
+  token: string;
+  owner: { projectId: string; userId: string };
+  environment: TEnvironmentSpec;
 }
 
-async function cleanUp(): Promise<void> {
-  await stopGateway().catch(() => undefined);
-  await database?.drop().catch(() => undefined);
-  await cluster?.stop().catch(() => undefined);
-  await rm(workDir, { recursive: true, force: true });
-}
-process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
-
-try {
-  log(`cluster: 2 agent nodes + ${simulatedNodes} simulated nodes`);
-  cluster = await startCluster({ nodes: 2, simulatedNodes, log: (line) => log(`[cluster] ${line.split('\n')[0].slice(0, 200)}`) });
-  database = await createTestDatabase();
-  const db = database.db;
-
+async function prepareGatewayRun(): Promise<TGatewayRun> {
+  const database = await createTestDatabase();
+  databases.add(database);
   // A member with no quota rows anywhere: every limit is unlimited, so admission never refuses.
-  const { user, token } = await createUserWithToken(db, { name: 'Bench' });
-  const project = await createProject(db, { slug: PROJECT_SLUG, name: 'Bench scale', ownerId: user.id });
-  const [environmentRow] = await db
+  const { user, token } = await createUserWithToken(database.db, { name: 'Bench' });
+  const project = await createProject(database.db, { slug: PROJECT_SLUG, name: 'Bench scale', ownerId: user.id });
+  const [row] = await database.db
     .insert(environments)
     .values({
       slug: 'bench-simulated',
@@ -93,6 +86,33 @@ try {
       placement: SIMULATED_PLACEMENT,
     })
     .returning();
+  return { database, token, owner: { projectId: project.id, userId: user.id }, environment: toEnvironmentSpec(row) };
+}
+
+async function dropDatabase(database: TTestDatabase): Promise<void> {
+  databases.delete(database);
+  await database.drop();
+}
+
+/** The gateway stops its kernels (deleting their pods) on the way out; give it time for a thousand. */
+async function stopGateway(): Promise<void> {
+  await gateway?.child.stop(120_000);
+  await gateway?.stop();
+  gateway = null;
+}
+
+async function cleanUp(): Promise<void> {
+  await stopGateway().catch(() => undefined);
+  for (const database of databases) await dropDatabase(database).catch(() => undefined);
+  await cluster?.stop().catch(() => undefined);
+  await rm(workDir, { recursive: true, force: true });
+}
+process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+
+try {
+  log(`cluster: 2 agent nodes + ${simulatedNodes} simulated nodes`);
+  cluster = await startCluster({ nodes: 2, simulatedNodes, log: (line) => log(`[cluster] ${line.split('\n')[0].slice(0, 200)}`) });
+  let prepared: TGatewayRun | null = await prepareGatewayRun();
 
   const settings = {
     LATTICE_PROVISIONERS: 'local,kubernetes',
@@ -102,46 +122,71 @@ try {
     LATTICE_KERNEL_START_TIMEOUT_S: '3600',
     LATTICE_K8S_LAUNCH_TIMEOUT_S: '3600',
   };
-  const kubernetes = loadConfig({ DATABASE_URL: database.url, ...settings }).kubernetes;
+  const kubernetes = loadConfig({ DATABASE_URL: prepared.database.url, ...settings }).kubernetes;
+  const gatewayNamespace = namespaceFor(kubernetes.namespacePrefix, PROJECT_SLUG);
   const kubeConfig = new k8s.KubeConfig();
   kubeConfig.loadFromFile(cluster.kubeconfig);
   const agentPid = existsSync(paths.agentPid()) ? [Number(readFileSync(paths.agentPid(), 'utf8'))] : [];
+  // The floor builds its pods from the first run's environment and owner (only labels differ between runs).
   const ctx: TScaleContext = {
     kubeConfig,
     core: kubeConfig.makeApiClient(k8s.CoreV1Api),
     count,
     concurrency,
-    environment: toEnvironmentSpec(environmentRow),
+    environment: prepared.environment,
     kubernetes,
-    owner: { projectId: project.id, userId: user.id },
+    owner: prepared.owner,
     clusterPids: [...pidsOfBinariesIn(binDir()), ...agentPid],
-    postgresPid: findPostmaster(Number(new URL(database.url).port)),
+    postgresPid: null,
+    db: prepared.database.db,
     log,
   };
 
-  log(`floor: ${count} pods + Secrets straight through the API server, ≤ ${concurrency} in progress`);
-  const floor = await floorPass(ctx, FLOOR_NAMESPACE);
-  log(`floor done in ${floor.seconds.toFixed(1)} s`);
+  const floors: TPassResult[] = [];
+  const gateways: TPassResult[] = [];
+  const runFloor = async (rep: number) => {
+    log(`floor ${rep + 1}/${reps}: ${count} pods + Secrets straight through the API server, ≤ ${concurrency} in progress`);
+    const result = await floorPass(ctx, FLOOR_NAMESPACE);
+    log(`floor ${rep + 1}/${reps}: all done in ${result.seconds.toFixed(1)} s`);
+    floors.push(result);
+  };
+  const runGateway = async (rep: number) => {
+    const run: TGatewayRun = prepared ?? (await prepareGatewayRun());
+    prepared = null;
+    gateway = await startBenchGateway({ databaseUrl: run.database.url, token: run.token, python: testPython(), workDir, cpuProfDir: args.profile, env: settings });
+    log(`gateway ${rep + 1}/${reps}: ${count} × POST /api/kernels, ≤ ${concurrency} in progress`);
+    // Each run's database may live on a fresh private Postgres (tests/helpers/postgres.ts stops it on drop).
+    const postgresPid = findPostmaster(Number(new URL(run.database.url).port));
+    const result = await gatewayPass({ ...ctx, db: run.database.db, owner: run.owner, environment: run.environment, postgresPid }, gateway, gatewayNamespace);
+    log(`gateway ${rep + 1}/${reps}: all done in ${result.seconds.toFixed(1)} s; stopping it (it stops its kernels), deleting the namespace`);
+    await stopGateway();
+    await deleteNamespace(ctx.core, gatewayNamespace);
+    await dropDatabase(run.database);
+    gateways.push(result);
+  };
+  // Alternating which side goes first, as every benchmark here does: drifts fall on both sides.
+  for (let rep = 0; rep < reps; rep++) {
+    if (rep % 2 === 0) {
+      await runFloor(rep);
+      await runGateway(rep);
+    } else {
+      await runGateway(rep);
+      await runFloor(rep);
+    }
+  }
 
-  gateway = await startBenchGateway({ databaseUrl: database.url, token, python: testPython(), workDir, cpuProfDir: args.profile, env: settings });
-  log(`gateway: ${count} × POST /api/kernels, ≤ ${concurrency} in progress`);
-  const gatewayResult = await gatewayPass(ctx, gateway, namespaceFor(kubernetes.namespacePrefix, PROJECT_SLUG));
-  log(`gateway done in ${gatewayResult.seconds.toFixed(1)} s; stopping it (it stops its ${count} kernels) and deleting the namespace`);
-  await stopGateway();
-  await deleteNamespace(ctx.core, namespaceFor(kubernetes.namespacePrefix, PROJECT_SLUG));
-
-  const rows = scaleRows(ctx, floor, gatewayResult);
+  const rows = scaleRows(ctx, floors, gateways);
   const seconds = (performance.now() - began) / 1000;
   const table = formatTable(rows, 'floor (API server directly)');
   console.log(`\n${table}\n`);
   machine.load.end = os.loadavg()[0];
   const file = path.join(import.meta.dirname, 'results', full ? 'kubernetes-scale.json' : 'kubernetes-scale-partial.json');
   // Per launch, milliseconds from its start to its pod Running (null: never), in launch order.
-  const compact = ({ launches, ...rest }: typeof floor) => ({ ...rest, toRunningMs: launches.map((l) => (l.running === null ? null : Math.round(l.running - l.started))) });
-  const samples = { floor: compact(floor), gateway: compact(gatewayResult) };
-  await writeFile(file, `${JSON.stringify({ machine, count, simulatedNodes, concurrency, seconds: Math.round(seconds), rows, samples }, null, 2)}\n`);
+  const compact = ({ launches, ...rest }: TPassResult) => ({ ...rest, toRunningMs: launches.map((l) => (l.running === null ? null : Math.round(l.running - l.started))) });
+  const samples = { floor: floors.map(compact), gateway: gateways.map(compact) };
+  await writeFile(file, `${JSON.stringify({ machine, count, simulatedNodes, concurrency, reps, seconds: Math.round(seconds), rows, samples }, null, 2)}\n`);
   if (full) {
-    const sizes = `${count.toLocaleString('en')} launches onto ${simulatedNodes} simulated nodes (+ 2 agent nodes), ≤ ${concurrency} in progress.`;
+    const sizes = `${count.toLocaleString('en')} launches onto ${simulatedNodes} simulated nodes (+ 2 agent nodes), ≤ ${concurrency} in progress, ${reps} run(s) per side.`;
     await replaceReadmeSection('<!-- kubernetes-scale:start -->', '<!-- kubernetes-scale:end -->', `${describeRun(machine, false, seconds)}  \n${sizes}\n\n${table}\n\n${targetsVerdict(rows)}`);
   }
   log(`results in ${path.relative(process.cwd(), file)}${full ? ' and bench/README.md' : ''}`);

@@ -2,6 +2,8 @@ import type { PodWatch } from './pod-watch';
 
 /** One launch as the benchmark saw it (`performance.now()` ms); null = never happened. */
 export interface TLaunch {
+  /** The launch's pod, once the watch saw it. */
+  pod: string | null;
   started: number;
   created: number | null;
   scheduled: number | null;
@@ -30,7 +32,7 @@ export async function driveLaunches(opts: {
   const worker = async () => {
     while (next < opts.count) {
       const i = next++;
-      const entry: TLaunch = { started: performance.now(), created: null, scheduled: null, running: null, error: null };
+      const entry: TLaunch = { pod: null, started: performance.now(), created: null, scheduled: null, running: null, error: null };
       launches[i] = entry;
       const request = opts.launch(i);
       // The request may still fail after its pod ran (the gateway gives up on a kernel that
@@ -42,6 +44,7 @@ export async function driveLaunches(opts: {
         entry.error = (err as Error).message;
       }
       const times = opts.watch.pods.get(String(i));
+      entry.pod = times?.name ?? null;
       entry.created = times?.created ?? null;
       entry.scheduled = times?.scheduled ?? null;
       entry.running = times?.running ?? null;

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type * as k8s from '@kubernetes/client-node';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { TEnvironmentSpec } from '../../common/environment';
+import type { TDb } from '../../db/client';
+import { kernelEvents, kernels } from '../../db/schema';
 import type { TKubernetesConfig } from '../../server/config';
 import type { TConnectionInfo } from '../../server/provisioners/provisioner';
 import { KERNEL_PORTS, connectionSecretManifest, kernelPodManifest } from '../../server/provisioners/kubernetes/pod-manifest';
@@ -9,7 +12,7 @@ import { driveLaunches, type TLaunch } from '../launch-driver';
 import { PodWatch } from '../pod-watch';
 import { sampleCpu, sampleProcess, type TProcessUse } from '../process-sampler';
 import { ratioOf, type TScenarioRow } from '../scenario';
-import { percentile } from '../stats';
+import { median, percentile } from '../stats';
 
 /** The KERNEL_* variable by which the benchmark recognises each launch's pod (KERNEL_* reach the pod's env). */
 export const SEQ_VARIABLE = 'KERNEL_BENCH_SEQ';
@@ -29,6 +32,7 @@ export interface TScaleContext {
   /** The control plane's processes (API server, etcd, scheduler, controller manager, kwok) and the pod agent. */
   clusterPids: readonly number[];
   postgresPid: number | null;
+  db: TDb;
   log(line: string): void;
 }
 
@@ -41,6 +45,23 @@ export interface TPassResult {
   postgresCpuSeconds: number | null;
   /** The gateway process (gateway pass only). */
   gateway: TProcessUse | null;
+  /** Times the benchmark's own pod watch had to be reopened (normally 0). */
+  watchRestarts: number;
+  /** Gateway pass: medians (ms) of the gateway's steps up to the pod's creation, from its kernel records. */
+  gatewaySteps: TGatewaySteps | null;
+}
+
+/** Where a gateway launch spends its time before the pod exists (medians, ms). */
+export interface TGatewaySteps {
+  /** POST sent → `kernels.requested_at` (HTTP, authentication, project and environment lookup). */
+  received: number;
+  /** → the `provisioning` event (admission: waiting for the user's and project's locks, measuring usage, inserting). */
+  admitted: number;
+  /** → the pod seen by the watch (quota mirror check, pod create). */
+  podCreated: number;
+  /** launch → pod exists for the first and the last tenth of the launches. */
+  firstTenth: number;
+  lastTenth: number;
 }
 
 const LAUNCH_TIMEOUT_MS = 180_000;
@@ -79,7 +100,15 @@ async function measure(ctx: TScaleContext, namespace: string, launch: (i: number
   try {
     const launches = await driveLaunches({ count: ctx.count, concurrency: ctx.concurrency, watch, launch, timeoutMs: LAUNCH_TIMEOUT_MS });
     const seconds = (performance.now() - began) / 1000;
-    return { launches, seconds, clusterCpuSeconds: cluster.stop(), postgresCpuSeconds: postgres?.stop() ?? null, gateway: gateway?.stop() ?? null };
+    return {
+      launches,
+      seconds,
+      gatewaySteps: null,
+      clusterCpuSeconds: cluster.stop(),
+      postgresCpuSeconds: postgres?.stop() ?? null,
+      gateway: gateway?.stop() ?? null,
+      watchRestarts: watch.restarts,
+    };
   } finally {
     watch.stop();
   }
@@ -136,17 +165,55 @@ export async function gatewayPass(ctx: TScaleContext, gateway: TBenchGateway, na
     });
     if (!res.ok) throw new Error(`POST /api/kernels answered ${res.status}: ${await res.text()}`);
   };
-  return measure(ctx, namespace, launch, gateway.child.pid);
+  const result = await measure(ctx, namespace, launch, gateway.child.pid);
+  return { ...result, gatewaySteps: await gatewaySteps(ctx, result.launches) };
+}
+
+/**
+ * Splits the gateway's launch → pod exists by what its records say: `requested_at` is set
+ * when the kernel manager starts the launch, the `provisioning` event is written when
+ * admission has let it through (`at` is the start of that write's transaction).
+ */
+async function gatewaySteps(ctx: TScaleContext, launches: TLaunch[]): Promise<TGatewaySteps> {
+  const ids = launches.filter((l) => l.pod).map((l) => l.pod!.slice(ctx.kubernetes.podNamePrefix.length));
+  const rows = await ctx.db
+    .select({ id: kernels.id, requestedAt: kernels.requestedAt, provisioningAt: kernelEvents.at })
+    .from(kernels)
+    .innerJoin(kernelEvents, and(eq(kernelEvents.kernelId, kernels.id), eq(kernelEvents.toState, 'provisioning')))
+    .where(inArray(kernels.id, ids));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const epoch = (t: number) => performance.timeOrigin + t;
+  const received: number[] = [];
+  const admitted: number[] = [];
+  const podCreated: number[] = [];
+  for (const l of launches) {
+    const row = l.pod ? byId.get(l.pod.slice(ctx.kubernetes.podNamePrefix.length)) : undefined;
+    if (!row || l.created === null) continue;
+    received.push(row.requestedAt.getTime() - epoch(l.started));
+    admitted.push(row.provisioningAt.getTime() - row.requestedAt.getTime());
+    podCreated.push(epoch(l.created) - row.provisioningAt.getTime());
+  }
+  const tenth = Math.max(1, Math.floor(launches.length / 10));
+  const toCreated = (part: TLaunch[]) => percentile(part.filter((l) => l.created !== null).map((l) => l.created! - l.started), 50);
+  return {
+    received: percentile(received, 50),
+    admitted: percentile(admitted, 50),
+    podCreated: percentile(podCreated, 50),
+    firstTenth: toCreated(launches.slice(0, tenth)),
+    lastTenth: toCreated(launches.slice(-tenth)),
+  };
 }
 
 interface TPassSummary {
   running: number;
-  /** Medians (ms) of each step: launch → pod object exists → bound to a node → Running. */
-  steps: { created: number; scheduled: number; running: number };
   errors: string[];
   createdPerSecond: number;
   p50: number;
   p95: number;
+  /** Medians (ms) of each step: launch → pod object exists → bound to a node → Running. */
+  created: number;
+  scheduled: number;
+  toRunning: number;
   allRunningS: number | null;
 }
 
@@ -155,113 +222,133 @@ function summarize(pass: TPassResult): TPassSummary {
   const first = Math.min(...launches.map((l) => l.started));
   const created = launches.map((l) => l.created).filter((t): t is number => t !== null);
   const toRunning = launches.filter((l) => l.running !== null).map((l) => l.running! - l.started);
-  const errors = launches.map((l) => l.error).filter((e): e is string => e !== null);
-  const allRan = toRunning.length === launches.length;
   const complete = launches.filter((l) => l.created !== null && l.scheduled !== null && l.running !== null);
   const step = (from: (l: TLaunch) => number, to: (l: TLaunch) => number) => percentile(complete.map((l) => to(l) - from(l)), 50);
   return {
     running: toRunning.length,
-    steps: {
-      created: step((l) => l.started, (l) => l.created!),
-      scheduled: step((l) => l.created!, (l) => l.scheduled!),
-      running: step((l) => l.scheduled!, (l) => l.running!),
-    },
-    errors,
+    errors: launches.map((l) => l.error).filter((e): e is string => e !== null),
     createdPerSecond: created.length ? created.length / ((Math.max(...created) - first) / 1000) : 0,
     p50: percentile(toRunning, 50),
     p95: percentile(toRunning, 95),
-    allRunningS: allRan ? (Math.max(...launches.map((l) => l.running!)) - first) / 1000 : null,
+    created: step((l) => l.started, (l) => l.created!),
+    scheduled: step((l) => l.created!, (l) => l.scheduled!),
+    toRunning: step((l) => l.scheduled!, (l) => l.running!),
+    allRunningS: toRunning.length === launches.length ? (Math.max(...launches.map((l) => l.running!)) - first) / 1000 : null,
   };
+}
+
+/** Median over the runs of one side; null when any run lacks the value (e.g. not all pods ran). */
+function medianOf<T>(items: readonly T[], pick: (item: T) => number | null): number | null {
+  const values = items.map(pick);
+  return values.some((v) => v === null) ? null : median(values as number[]);
+}
+
+const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v).toLocaleString('en')} ms`);
+
+function gatewayStepsNote(passes: readonly TPassResult[]): string {
+  const steps = passes.map((p) => p.gatewaySteps).filter((s): s is TGatewaySteps => s !== null);
+  const at = (pick: (s: TGatewaySteps) => number) => ms(medianOf(steps, pick));
+  return (
+    `gateway p50 by step: POST → launch begins ${at((s) => s.received)}, admission ${at((s) => s.admitted)}, ` +
+    `quota mirror check + pod create ${at((s) => s.podCreated)}; first tenth of the launches ${at((s) => s.firstTenth)}, last tenth ${at((s) => s.lastTenth)}; floor: pod create`
+  );
 }
 
 const row = (r: Omit<TScenarioRow, 'ratio'> & { ratio?: number | null }): TScenarioRow => ({ ...r, ratio: r.ratio === undefined ? ratioOf(r.gateway, r.floor) : r.ratio });
 
-/** The table rows: floor vs gateway, and the gateway's own memory and CPU against the aims. */
-export function scaleRows(ctx: Pick<TScaleContext, 'count' | 'concurrency'>, floor: TPassResult, gateway: TPassResult): TScenarioRow[] {
-  const f = summarize(floor);
-  const g = summarize(gateway);
+/**
+ * The table rows, medians over the runs of each side: floor vs gateway, and the gateway's
+ * own memory and CPU against the aims.
+ */
+export function scaleRows(ctx: Pick<TScaleContext, 'count' | 'concurrency'>, floors: readonly TPassResult[], gateways: readonly TPassResult[]): TScenarioRow[] {
+  const f = floors.map(summarize);
+  const g = gateways.map(summarize);
+  const both = (pick: (s: TPassSummary) => number | null) => ({ floor: medianOf(f, pick), gateway: medianOf(g, pick) });
   const n = ctx.count.toLocaleString('en');
-  const failures = (s: TPassSummary, side: string) => (s.errors.length ? `; ${side}: ${s.errors.length} launch(es) failed, first: ${s.errors[0]}` : '');
-  const failed = failures(f, 'floor') + failures(g, 'gateway');
-  const use = gateway.gateway!;
-  const cores = use.cpuSeconds / gateway.seconds;
+  const runs = `median of ${gateways.length} run(s) per side`;
+  const failures = (summaries: TPassSummary[], side: string) => {
+    const errors = summaries.flatMap((s) => s.errors);
+    return errors.length ? `; ${side}: ${errors.length} launch(es) failed, first: ${errors[0]}` : '';
+  };
+  const restarts = [...floors, ...gateways].reduce((sum, p) => sum + p.watchRestarts, 0);
+  const notes = failures(f, 'floor') + failures(g, 'gateway') + (restarts ? `; the benchmark's watch was reopened ${restarts} time(s)` : '');
+  const running = (summaries: TPassSummary[]) => summaries.map((s) => s.running).join('/');
+  const uses = gateways.map((p) => p.gateway!);
+  const rssPeak = median(uses.map((u) => u.rssPeakMb));
+  const allRunning = both((s) => s.allRunningS);
   return [
     row({
       id: 'k8s-launch-rate',
       scenario: `launches per second (pods created), ${n} launches, ≤ ${ctx.concurrency} in progress`,
       unit: 'launches/s',
-      floor: f.createdPerSecond,
-      gateway: g.createdPerSecond,
-      ratio: f.createdPerSecond ? g.createdPerSecond / f.createdPerSecond : null,
+      ...both((s) => s.createdPerSecond),
       target: '—',
       pass: null,
-      note: `pods Running: floor ${f.running}, gateway ${g.running}${failed}`,
+      note: `${runs}; pods Running per run: floor ${running(f)}, gateway ${running(g)}${notes}`,
     }),
     row({
       id: 'k8s-running-p50',
       scenario: 'launch → pod Running, p50',
       unit: 'ms',
-      floor: f.p50,
-      gateway: g.p50,
+      ...both((s) => s.p50),
       target: '—',
       pass: null,
-      note: 'gateway: from sending POST /api/kernels; floor: from creating the pod; both seen by the benchmark\'s own watch',
+      note: "gateway: from sending POST /api/kernels; floor: from creating the pod; both seen by the benchmark's own watch",
     }),
-    row({ id: 'k8s-running-p95', scenario: 'launch → pod Running, p95', unit: 'ms', floor: f.p95, gateway: g.p95, target: '—', pass: null, note: 'as p50' }),
+    row({ id: 'k8s-running-p95', scenario: 'launch → pod Running, p95', unit: 'ms', ...both((s) => s.p95), target: '—', pass: null, note: 'as p50' }),
     row({
       id: 'k8s-step-created',
       scenario: '… of which launch → pod object exists, p50',
       unit: 'ms',
-      floor: f.steps.created,
-      gateway: g.steps.created,
+      ...both((s) => s.created),
       target: '—',
       pass: null,
-      note: 'gateway: admission, namespace set-up, quota mirror check, pod create; floor: pod create',
+      note: gatewayStepsNote(gateways),
     }),
-    row({ id: 'k8s-step-scheduled', scenario: '… pod exists → bound to a node (scheduler), p50', unit: 'ms', floor: f.steps.scheduled, gateway: g.steps.scheduled, target: '—', pass: null, note: '' }),
-    row({ id: 'k8s-step-running', scenario: '… bound → Running (kwok), p50', unit: 'ms', floor: f.steps.running, gateway: g.steps.running, target: '—', pass: null, note: '' }),
+    row({ id: 'k8s-step-scheduled', scenario: '… pod exists → bound to a node (scheduler), p50', unit: 'ms', ...both((s) => s.scheduled), target: '—', pass: null, note: '' }),
+    row({ id: 'k8s-step-running', scenario: '… bound → Running (kwok), p50', unit: 'ms', ...both((s) => s.toRunning), target: '—', pass: null, note: '' }),
     row({
       id: 'k8s-all-running',
       scenario: `all ${n} pods Running`,
       unit: 's',
-      floor: f.allRunningS,
-      gateway: g.allRunningS,
+      ...allRunning,
       target: `≤ ${AIM_ALL_RUNNING_S} s`,
-      pass: g.allRunningS !== null && g.allRunningS <= AIM_ALL_RUNNING_S,
-      note: 'from the first launch to the last pod Running',
+      pass: allRunning.gateway !== null && allRunning.gateway <= AIM_ALL_RUNNING_S,
+      note: `from the first launch to the last pod Running; gateway runs: ${g.map((s) => (s.allRunningS === null ? 'not all' : `${s.allRunningS.toFixed(1)} s`)).join(', ')}`,
     }),
     row({
       id: 'k8s-gateway-rss',
       scenario: 'gateway RSS, peak during the launches',
       unit: 'MB',
       floor: null,
-      gateway: use.rssPeakMb,
+      gateway: rssPeak,
       ratio: null,
       target: `< ${AIM_GATEWAY_RSS_MB} MB`,
-      pass: use.rssPeakMb < AIM_GATEWAY_RSS_MB,
-      note: `sampled every 100 ms; ${use.rssStartMb.toFixed(0)} MB before the first launch, ${use.rssEndMb.toFixed(0)} MB when all pods ran`,
+      pass: rssPeak < AIM_GATEWAY_RSS_MB,
+      note: `sampled every 100 ms; peaks ${uses.map((u) => u.rssPeakMb.toFixed(0)).join(', ')} MB; before the first launch ${uses.map((u) => u.rssStartMb.toFixed(0)).join(', ')} MB`,
     }),
     row({
       id: 'k8s-gateway-cpu',
       scenario: 'gateway CPU (user + system) during the launches',
       unit: 's',
       floor: null,
-      gateway: use.cpuSeconds,
+      gateway: median(uses.map((u) => u.cpuSeconds)),
       ratio: null,
       target: '—',
       pass: null,
-      note: `${cores.toFixed(2)} cores on average over ${gateway.seconds.toFixed(1)} s; ${(use.cpuSeconds * 1e3 / ctx.count).toFixed(1)} ms per launch` +
-        (gateway.postgresCpuSeconds === null ? '' : `; Postgres ${gateway.postgresCpuSeconds.toFixed(1)} s`),
+      note:
+        `${median(gateways.map((p, i) => uses[i].cpuSeconds / p.seconds)).toFixed(2)} cores on average; ` +
+        `${((median(uses.map((u) => u.cpuSeconds)) * 1e3) / ctx.count).toFixed(1)} ms per launch; Postgres ${medianOf(gateways, (p) => p.postgresCpuSeconds)?.toFixed(1) ?? '?'} s`,
     }),
     row({
       id: 'k8s-cluster-cpu',
       scenario: 'control plane + pod agent CPU during the launches',
       unit: 's',
-      floor: floor.clusterCpuSeconds,
-      gateway: gateway.clusterCpuSeconds,
+      floor: medianOf(floors, (p) => p.clusterCpuSeconds),
+      gateway: medianOf(gateways, (p) => p.clusterCpuSeconds),
       target: '—',
       pass: null,
-      note: `API server, etcd, scheduler, controller manager, kwok, pod agent; floor ${(floor.clusterCpuSeconds / floor.seconds).toFixed(2)} cores, gateway ${(gateway.clusterCpuSeconds / gateway.seconds).toFixed(2)} cores`,
+      note: 'API server, etcd, scheduler, controller manager, kwok, pod agent',
     }),
   ];
 }
