@@ -4,6 +4,7 @@ function formatValue(value: number | null, unit: string): string {
   if (value === null || Number.isNaN(value)) return '—';
   if (unit === 'MB') return `${value.toFixed(3)} MB`;
   if (unit === 's') return `${value.toFixed(1)} s`;
+  if (unit === 'cores') return `${value.toFixed(2)} cores`;
   if (unit === 'ms') return `${value < 100 ? value.toFixed(2) : Math.round(value).toLocaleString('en')} ms`;
   return `${Math.round(value).toLocaleString('en')} ${unit}`;
 }

@@ -49,6 +49,8 @@ export interface TPassResult {
   watchRestarts: number;
   /** Gateway pass: medians (ms) of the gateway's steps up to the pod's creation, from its kernel records. */
   gatewaySteps: TGatewaySteps | null;
+  /** Gateway pass: cores the gateway used in the seconds after the last pod ran, with every kernel still waiting for its kernel_info_reply. */
+  waitingCores: number | null;
 }
 
 /** Where a gateway launch spends its time before the pod exists (medians, ms). */
@@ -104,6 +106,7 @@ async function measure(ctx: TScaleContext, namespace: string, launch: (i: number
       launches,
       seconds,
       gatewaySteps: null,
+      waitingCores: null,
       clusterCpuSeconds: cluster.stop(),
       postgresCpuSeconds: postgres?.stop() ?? null,
       gateway: gateway?.stop() ?? null,
@@ -166,8 +169,14 @@ export async function gatewayPass(ctx: TScaleContext, gateway: TBenchGateway, na
     if (!res.ok) throw new Error(`POST /api/kernels answered ${res.status}: ${await res.text()}`);
   };
   const result = await measure(ctx, namespace, launch, gateway.child.pid);
-  return { ...result, gatewaySteps: await gatewaySteps(ctx, result.launches) };
+  const waiting = sampleCpu([gateway.child.pid]);
+  await new Promise((r) => setTimeout(r, WAITING_SAMPLE_MS));
+  const waitingCores = waiting.stop() / (WAITING_SAMPLE_MS / 1000);
+  return { ...result, waitingCores, gatewaySteps: await gatewaySteps(ctx, result.launches) };
 }
+
+/** How long the gateway's CPU is sampled once every pod runs (its kernels never answer). */
+const WAITING_SAMPLE_MS = 5000;
 
 /**
  * Splits the gateway's launch → pod exists by what its records say: `requested_at` is set
@@ -339,6 +348,17 @@ export function scaleRows(ctx: Pick<TScaleContext, 'count' | 'concurrency'>, flo
       note:
         `${median(gateways.map((p, i) => uses[i].cpuSeconds / p.seconds)).toFixed(2)} cores on average; ` +
         `${((median(uses.map((u) => u.cpuSeconds)) * 1e3) / ctx.count).toFixed(1)} ms per launch; Postgres ${medianOf(gateways, (p) => p.postgresCpuSeconds)?.toFixed(1) ?? '?'} s`,
+    }),
+    row({
+      id: 'k8s-gateway-waiting-cpu',
+      scenario: `gateway CPU afterwards, ${n} kernels waiting for their first reply`,
+      unit: 'cores',
+      floor: null,
+      gateway: medianOf(gateways, (p) => p.waitingCores),
+      ratio: null,
+      target: '—',
+      pass: null,
+      note: `${WAITING_SAMPLE_MS / 1000} s after the last pod ran; nothing listens at a simulated pod's IP, so each kernel's 3 ZeroMQ sockets keep reconnecting`,
     }),
     row({
       id: 'k8s-cluster-cpu',
