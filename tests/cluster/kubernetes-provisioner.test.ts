@@ -73,10 +73,37 @@ async function gone(read: () => Promise<unknown>): Promise<boolean> {
   }
 }
 
-test('launch → execute → interrupt → restart → stop, with ipykernel in a pod', { timeout: 240_000 }, async () => {
+/** A pod that only holds an IP on a node (the agent hands out the lowest free one). */
+async function holdIp(namespace: string, node: string): Promise<{ ip: string; release(): Promise<void> }> {
+  const name = `ip-holder-${Date.now()}`;
+  await cluster.core.createNamespacedPod({
+    namespace,
+    body: { metadata: { name }, spec: { nodeName: node, restartPolicy: 'Never', containers: [{ name: 'hold', image: 'none', command: ['sleep', '600'] }] } },
+  });
+  let ip = '';
+  await until('the IP holder to run', async () => {
+    ip = (await cluster.core.readNamespacedPod({ namespace, name })).status?.podIP ?? '';
+    return ip !== '';
+  });
+  return {
+    ip,
+    async release() {
+      await cluster.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 1 });
+      await until('the IP holder gone', () => gone(() => cluster.core.readNamespacedPod({ namespace, name })), 30_000);
+    },
+  };
+}
+
+test('launch → execute → interrupt → restart (a new pod at a new IP) → stop, with ipykernel in a pod', { timeout: 240_000 }, async () => {
   const project = await newProject('lifecycle');
-  const kernel = await launchKernel(gw, token, project.id, 'pod-small');
+  await createPodEnvironment(database.db, 'pod-node-1', { placement: { nodeSelector: { 'kubernetes.io/hostname': 'lattice-node-1' }, tolerations: [] } });
+  // The restarted pod must land at another address: the holder's IP, lower than the kernel's, is free by then.
+  await cluster.core.createNamespace({ body: { metadata: { name: project.namespace } } });
+  await until('the default ServiceAccount', () => cluster.core.readNamespacedServiceAccount({ namespace: project.namespace, name: 'default' }).then(() => true, () => false));
+  const holder = await holdIp(project.namespace, 'lattice-node-1');
+  const kernel = await launchKernel(gw, token, project.id, 'pod-node-1');
   const firstPod = await podOf(kernel.id);
+  await holder.release();
   assert.equal(firstPod.metadata?.namespace, project.namespace);
   assert.equal(firstPod.status?.phase, 'Running');
   assert.match(firstPod.status?.podIP ?? '', /^10\.244\./);
@@ -98,6 +125,8 @@ test('launch → execute → interrupt → restart → stop, with ipykernel in a
     const secondPod = await podOf(kernel.id);
     assert.notEqual(secondPod.metadata?.uid, firstPod.metadata?.uid, 'a restart is a new pod');
     assert.equal(secondPod.metadata?.name, firstPod.metadata?.name);
+    assert.equal(secondPod.status?.podIP, holder.ip);
+    assert.notEqual(secondPod.status?.podIP, firstPod.status?.podIP, 'at a new address');
     const after = await ws.execute("print('x' in globals())");
     assert.equal(after.iopub.find((m) => m.header.msg_type === 'stream')?.content.text, 'False\n', 'state is gone; the same websocket still works');
   } finally {

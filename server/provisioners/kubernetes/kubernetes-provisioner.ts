@@ -90,7 +90,12 @@ export class KubernetesProvisioner implements KernelProvisioner {
     const namespace = this.namespace;
     const podName = (this.podName = podNameFor(config.podNamePrefix, spec.kernelId));
     await this.shared.namespaces.ensure(namespace, owner.projectId);
-    if (config.mirrorQuotas) await mirrorProjectQuota({ db, core, namespace, projectId: owner.projectId });
+    if (config.mirrorQuotas) {
+      // The gateway's admission is authoritative: a mirror that cannot be written is logged, not fatal.
+      await mirrorProjectQuota({ db, core, namespace, projectId: owner.projectId }).catch((err) =>
+        this.ctx.logger.warn({ namespace, err: apiMessage(err) }, 'could not mirror the project quota into its namespace'),
+      );
+    }
 
     // A relaunch (restart) keeps ports and key so connected clients carry on.
     const base: TConnectionInfo = this.connection ?? {
