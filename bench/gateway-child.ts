@@ -3,6 +3,8 @@
  * IPC channel through which the benchmark asks for a settled memory reading and CPU time.
  * Started by `processes.ts` with `--expose-gc`; never run by hand.
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { connectDb } from '../db/client';
 import { buildApp } from '../server/app';
@@ -26,8 +28,26 @@ function stop(): void {
     .finally(() => process.exit(0));
 }
 
-process.on('message', (request: { type: string }) => {
+/** A CPU profile of a chosen window (the benchmark's measurement), not of start-up and shutdown. */
+let profiler: Session | null = null;
+async function profile(request: { action: 'start' | 'stop'; file?: string }): Promise<void> {
+  if (request.action === 'start') {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  } else if (profiler) {
+    const { profile: taken } = await profiler.post('Profiler.stop');
+    profiler.disconnect();
+    profiler = null;
+    if (request.file) await writeFile(request.file, JSON.stringify(taken));
+  }
+  process.send?.({ type: 'profile' });
+}
+
+process.on('message', (request: { type: string; action?: 'start' | 'stop'; file?: string }) => {
   if (request.type === 'memory') void settledMemory().then((memory) => process.send?.({ type: 'memory', memory }));
+  else if (request.type === 'profile') void profile(request as { action: 'start' | 'stop'; file?: string });
   else if (request.type === 'cpu') process.send?.({ type: 'cpu', usage: process.cpuUsage() });
   else if (request.type === 'stop') stop();
 });

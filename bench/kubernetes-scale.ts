@@ -1,5 +1,6 @@
 /**
- * `npm run bench:kubernetes [-- --kernels=1000 --nodes=100 --concurrency=100 --reps=2 --profile=DIR]`:
+ * `npm run bench:kubernetes [-- --kernels=1000 --nodes=100 --concurrency=100 --reps=2 --profile=DIR]`
+ * (`--profile`: the gateway's CPU profile of each run's launch window, written into DIR):
  * kernel launches through the gateway's `kubernetes` provisioner onto simulated nodes of the
  * test cluster (pods Running with an IP, no process behind them), against the floor of
  * creating the same pods and Secrets straight through the API server. One table, then
@@ -7,7 +8,7 @@
  * (other sizes: results/kubernetes-scale-partial.json only).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,7 +44,8 @@ const count = Number(args.kernels);
 const simulatedNodes = Number(args.nodes);
 const concurrency = Number(args.concurrency);
 const reps = Number(args.reps);
-const full = count === FULL.kernels && simulatedNodes === FULL.nodes;
+// A profiled run is slower than a plain one: its numbers never replace the published ones.
+const full = count === FULL.kernels && simulatedNodes === FULL.nodes && !args.profile;
 const PODS_PER_NODE = 110;
 if (![count, simulatedNodes, concurrency, reps].every((n) => Number.isInteger(n) && n > 0)) throw new Error('--kernels, --nodes, --concurrency and --reps take positive integers');
 if (count > simulatedNodes * PODS_PER_NODE) throw new Error(`${count} pods do not fit on ${simulatedNodes} nodes of ${PODS_PER_NODE} pods`);
@@ -54,6 +56,7 @@ const machine = describeMachine(testPython());
 const PROJECT_SLUG = 'bench-scale';
 const FLOOR_NAMESPACE = 'lattice-bench-floor';
 
+if (args.profile) await mkdir(args.profile, { recursive: true });
 const workDir = await mkdtemp(path.join(tmpdir(), 'lattice-bench-k8s-'));
 let cluster: Cluster | null = null;
 let gateway: TBenchGateway | null = null;
@@ -153,11 +156,12 @@ try {
   const runGateway = async (rep: number) => {
     const run: TGatewayRun = prepared ?? (await prepareGatewayRun());
     prepared = null;
-    gateway = await startBenchGateway({ databaseUrl: run.database.url, token: run.token, python: testPython(), workDir, cpuProfDir: args.profile, env: settings });
+    gateway = await startBenchGateway({ databaseUrl: run.database.url, token: run.token, python: testPython(), workDir, env: settings });
     log(`gateway ${rep + 1}/${reps}: ${count} × POST /api/kernels, ≤ ${concurrency} in progress`);
     // Each run's database may live on a fresh private Postgres (tests/helpers/postgres.ts stops it on drop).
     const postgresPid = findPostmaster(Number(new URL(run.database.url).port));
-    const result = await gatewayPass({ ...ctx, db: run.database.db, owner: run.owner, environment: run.environment, postgresPid }, gateway, gatewayNamespace);
+    const profileFile = args.profile ? path.join(args.profile, `gateway-launches-${rep + 1}.cpuprofile`) : undefined;
+    const result = await gatewayPass({ ...ctx, db: run.database.db, owner: run.owner, environment: run.environment, postgresPid }, gateway, gatewayNamespace, profileFile);
     log(`gateway ${rep + 1}/${reps}: all done in ${result.seconds.toFixed(1)} s; stopping it (it stops its kernels), deleting the namespace`);
     await stopGateway();
     await deleteNamespace(ctx.core, gatewayNamespace);

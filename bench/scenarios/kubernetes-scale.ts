@@ -158,8 +158,9 @@ export async function floorPass(ctx: TScaleContext, namespace: string): Promise<
  * GATEWAY: `POST /api/kernels` for the benchmark environment. Each request stays open while
  * the gateway waits for a kernel_info_reply that a simulated pod never sends; the pass ends
  * when every pod is Running. The caller then stops the gateway and deletes the namespace.
+ * With `profileFile`, the gateway's CPU profile of exactly the launches is written there.
  */
-export async function gatewayPass(ctx: TScaleContext, gateway: TBenchGateway, namespace: string): Promise<TPassResult> {
+export async function gatewayPass(ctx: TScaleContext, gateway: TBenchGateway, namespace: string, profileFile?: string): Promise<TPassResult> {
   const launch = async (i: number) => {
     const res = await fetch(`${gateway.url}/api/kernels`, {
       method: 'POST',
@@ -168,7 +169,9 @@ export async function gatewayPass(ctx: TScaleContext, gateway: TBenchGateway, na
     });
     if (!res.ok) throw new Error(`POST /api/kernels answered ${res.status}: ${await res.text()}`);
   };
+  if (profileFile) await gateway.child.ask({ type: 'profile', action: 'start' }, 'profile');
   const result = await measure(ctx, namespace, launch, gateway.child.pid);
+  if (profileFile) await gateway.child.ask({ type: 'profile', action: 'stop', file: profileFile }, 'profile');
   const waiting = sampleCpu([gateway.child.pid]);
   await new Promise((r) => setTimeout(r, WAITING_SAMPLE_MS));
   const waitingCores = waiting.stop() / (WAITING_SAMPLE_MS / 1000);
