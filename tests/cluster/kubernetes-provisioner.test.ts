@@ -45,7 +45,7 @@ before(async () => {
   token = user.token;
   userId = user.user.id;
   await createPodEnvironment(database.db, 'pod-small');
-}, { timeout: 300_000 });
+}, { timeout: 1_200_000 }); // the cluster lock may be held by another run for up to 15 min
 
 after(async () => {
   await gw?.close();
