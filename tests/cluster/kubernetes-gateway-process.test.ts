@@ -1,12 +1,15 @@
-// A gateway killed with SIGKILL leaves its kernel pods running; the next gateway process
-// finds them in its pod watch and reattaches (same kernel id, the kernel's state kept).
-// Its own file (and cluster): the in-process gateway of kubernetes-provisioner.test.ts
-// would sweep pods whose kernels live in another database.
+// The kubernetes provisioner in gateway processes: a gateway killed with SIGKILL leaves its
+// kernel pods running and the next one reattaches them; a launch no node can take fails
+// `unschedulable` once LATTICE_K8S_LAUNCH_TIMEOUT_S is up. Its own file (and cluster): the
+// in-process gateway of kubernetes-provisioner.test.ts would sweep pods whose kernels live in
+// another database.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { kernels } from '../../db/schema';
 import { createProject, createUserWithToken, gatewayFetch, openChannels } from '../helpers/gateway';
 import { makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
 import { kernelRow, until } from '../helpers/kernels';
@@ -28,7 +31,7 @@ before(async () => {
   env = kubernetesGatewayEnv(await gatewayKubeconfig(cluster, dir));
   database = await createTestDatabase();
   data = await makeDataDir();
-}, { timeout: 300_000 });
+}, { timeout: 1_200_000 }); // the cluster lock may be held by another run for up to 15 min
 
 after(async () => {
   for (const gw of gateways) await gw.kill();
@@ -68,4 +71,22 @@ test('a gateway restart reattaches the kernel pod: same kernel id, its variables
   }
   assert.equal((await gatewayFetch(second, `/api/kernels/${kernel.id}`, { token, method: 'DELETE' })).status, 204);
   await second.stop();
+});
+
+test('a launch no node can take fails unschedulable after LATTICE_K8S_LAUNCH_TIMEOUT_S, in the scheduler\'s words, leaving no pod', { timeout: 120_000 }, async () => {
+  const { user, token } = await createUserWithToken(database.db);
+  const project = await createProject(database.db, { ownerId: user.id, slug: `too-big-${Date.now()}` });
+  await createPodEnvironment(database.db, 'pod-huge', { cpuRequestM: 64_000, cpuLimitM: 64_000 });
+  const gw = await startGatewayProcess({ databaseUrl: database.url, dataDir: data.dir, env: { ...env, LATTICE_K8S_LAUNCH_TIMEOUT_S: '4' } });
+  gateways.push(gw);
+  const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: { name: 'pod-huge', env: { KERNEL_PROJECT: project.id } } });
+  assert.equal(res.status, 503);
+  assert.equal(res.body.code, 'KERNEL_UNAVAILABLE');
+  assert.match(res.body.message, /^No node could take the kernel within 4 s: 0\/1 nodes are available: 1 Insufficient cpu/);
+  const [row] = await database.db.select().from(kernels).where(eq(kernels.projectId, project.id));
+  assert.equal(row.state, 'failed');
+  assert.equal(row.reason, 'unschedulable');
+  const pods = await cluster.core.listPodForAllNamespaces({ labelSelector: `lattice.dev/kernel-id=${row.id}` });
+  assert.deepEqual(pods.items.map((p) => p.metadata?.name), [], 'the pending pod is deleted');
+  await gw.stop();
 });
