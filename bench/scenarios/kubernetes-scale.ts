@@ -10,6 +10,7 @@ import { KERNEL_PORTS, connectionSecretManifest, kernelPodManifest } from '../..
 import type { TBenchGateway } from '../bench-gateway';
 import { driveLaunches, type TLaunch } from '../launch-driver';
 import { PodWatch } from '../pod-watch';
+import type { TMemoryReading } from '../process-memory';
 import { sampleCpu, sampleProcess, type TProcessUse } from '../process-sampler';
 import { ratioOf, type TScenarioRow } from '../scenario';
 import { median, percentile } from '../stats';
@@ -51,6 +52,8 @@ export interface TPassResult {
   gatewaySteps: TGatewaySteps | null;
   /** Gateway pass: cores the gateway used in the seconds after the last pod ran, with every kernel still waiting for its kernel_info_reply. */
   waitingCores: number | null;
+  /** Gateway pass: its memory after full collections, before the first launch and once all pods ran. */
+  settled: { before: TMemoryReading; after: TMemoryReading } | null;
 }
 
 /** Where a gateway launch spends its time before the pod exists (medians, ms). */
@@ -107,6 +110,7 @@ async function measure(ctx: TScaleContext, namespace: string, launch: (i: number
       seconds,
       gatewaySteps: null,
       waitingCores: null,
+      settled: null,
       clusterCpuSeconds: cluster.stop(),
       postgresCpuSeconds: postgres?.stop() ?? null,
       gateway: gateway?.stop() ?? null,
@@ -169,13 +173,15 @@ export async function gatewayPass(ctx: TScaleContext, gateway: TBenchGateway, na
     });
     if (!res.ok) throw new Error(`POST /api/kernels answered ${res.status}: ${await res.text()}`);
   };
+  const before = await gateway.child.memory();
   if (profileFile) await gateway.child.ask({ type: 'profile', action: 'start' }, 'profile');
   const result = await measure(ctx, namespace, launch, gateway.child.pid);
   if (profileFile) await gateway.child.ask({ type: 'profile', action: 'stop', file: profileFile }, 'profile');
   const waiting = sampleCpu([gateway.child.pid]);
   await new Promise((r) => setTimeout(r, WAITING_SAMPLE_MS));
   const waitingCores = waiting.stop() / (WAITING_SAMPLE_MS / 1000);
-  return { ...result, waitingCores, gatewaySteps: await gatewaySteps(ctx, result.launches) };
+  const settled = { before, after: await gateway.child.memory() };
+  return { ...result, waitingCores, settled, gatewaySteps: await gatewaySteps(ctx, result.launches) };
 }
 
 /** How long the gateway's CPU is sampled once every pod runs (its kernels never answer). */
@@ -266,6 +272,17 @@ function gatewayStepsNote(passes: readonly TPassResult[]): string {
   );
 }
 
+/** What a full GC leaves: JS heap and external memory before and after, per kernel. */
+function settledNote(gateways: readonly TPassResult[], count: number): string {
+  const settled = gateways.map((p) => p.settled).filter((s): s is NonNullable<TPassResult['settled']> => s !== null);
+  const mb = (pick: (s: (typeof settled)[number]) => number) => (medianOf(settled, pick)! / 1e6).toFixed(0);
+  const perKernel = (medianOf(settled, (s) => s.after.heapUsed - s.before.heapUsed)! / count / 1e3).toFixed(0);
+  return (
+    `after full GCs: RSS ${mb((s) => s.before.rss)} → ${mb((s) => s.after.rss)} MB, JS heap ${mb((s) => s.before.heapUsed)} → ${mb((s) => s.after.heapUsed)} MB ` +
+    `(${perKernel} KB per kernel), external ${mb((s) => s.before.external)} → ${mb((s) => s.after.external)} MB`
+  );
+}
+
 const row = (r: Omit<TScenarioRow, 'ratio'> & { ratio?: number | null }): TScenarioRow => ({ ...r, ratio: r.ratio === undefined ? ratioOf(r.gateway, r.floor) : r.ratio });
 
 /**
@@ -337,7 +354,9 @@ export function scaleRows(ctx: Pick<TScaleContext, 'count' | 'concurrency'>, flo
       ratio: null,
       target: `< ${AIM_GATEWAY_RSS_MB} MB`,
       pass: rssPeak < AIM_GATEWAY_RSS_MB,
-      note: `sampled every 100 ms; peaks ${uses.map((u) => u.rssPeakMb.toFixed(0)).join(', ')} MB; before the first launch ${uses.map((u) => u.rssStartMb.toFixed(0)).join(', ')} MB`,
+      note:
+        `sampled every 100 ms; peaks ${uses.map((u) => u.rssPeakMb.toFixed(0)).join(', ')} MB; before the first launch ${uses.map((u) => u.rssStartMb.toFixed(0)).join(', ')} MB; ` +
+        settledNote(gateways, ctx.count),
     }),
     row({
       id: 'k8s-gateway-cpu',
