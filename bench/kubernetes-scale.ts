@@ -129,7 +129,7 @@ try {
   const gatewayNamespace = namespaceFor(kubernetes.namespacePrefix, PROJECT_SLUG);
   const kubeConfig = new k8s.KubeConfig();
   kubeConfig.loadFromFile(cluster.kubeconfig);
-  const agentPid = existsSync(paths.agentPid()) ? [Number(readFileSync(paths.agentPid(), 'utf8'))] : [];
+  const agentPid = existsSync(paths.agentPid()) ? Number(readFileSync(paths.agentPid(), 'utf8')) : null;
   // The floor builds its pods from the first run's environment and owner (only labels differ between runs).
   const ctx: TScaleContext = {
     kubeConfig,
@@ -139,7 +139,8 @@ try {
     environment: prepared.environment,
     kubernetes,
     owner: prepared.owner,
-    clusterPids: [...pidsOfBinariesIn(binDir()), ...agentPid],
+    clusterPids: [...pidsOfBinariesIn(binDir()), ...(agentPid === null ? [] : [agentPid])],
+    agentPid,
     postgresPid: null,
     db: prepared.database.db,
     log,

@@ -32,6 +32,8 @@ export interface TScaleContext {
   owner: { projectId: string; userId: string };
   /** The control plane's processes (API server, etcd, scheduler, controller manager, kwok) and the pod agent. */
   clusterPids: readonly number[];
+  /** The pod agent (among clusterPids): it lists every pod twice a second, so its cost grows with pods × time. */
+  agentPid: number | null;
   postgresPid: number | null;
   db: TDb;
   log(line: string): void;
@@ -43,6 +45,7 @@ export interface TPassResult {
   /** Wall time from the first launch to the last pod Running (or the last launch's end). */
   seconds: number;
   clusterCpuSeconds: number;
+  agentCpuSeconds: number | null;
   postgresCpuSeconds: number | null;
   /** The gateway process (gateway pass only). */
   gateway: TProcessUse | null;
@@ -99,6 +102,7 @@ export async function deleteNamespace(core: k8s.CoreV1Api, name: string, timeout
 async function measure(ctx: TScaleContext, namespace: string, launch: (i: number) => Promise<unknown>, gatewayPid: number | null): Promise<TPassResult> {
   const watch = await PodWatch.start(ctx.kubeConfig, namespace, seqOf);
   const cluster = sampleCpu(ctx.clusterPids);
+  const agent = ctx.agentPid === null ? null : sampleCpu([ctx.agentPid]);
   const postgres = ctx.postgresPid === null ? null : sampleCpu([ctx.postgresPid]);
   const gateway = gatewayPid === null ? null : sampleProcess(gatewayPid);
   const began = performance.now();
@@ -112,6 +116,7 @@ async function measure(ctx: TScaleContext, namespace: string, launch: (i: number
       waitingCores: null,
       settled: null,
       clusterCpuSeconds: cluster.stop(),
+      agentCpuSeconds: agent?.stop() ?? null,
       postgresCpuSeconds: postgres?.stop() ?? null,
       gateway: gateway?.stop() ?? null,
       watchRestarts: watch.restarts,
@@ -390,7 +395,9 @@ export function scaleRows(ctx: Pick<TScaleContext, 'count' | 'concurrency'>, flo
       gateway: medianOf(gateways, (p) => p.clusterCpuSeconds),
       target: '—',
       pass: null,
-      note: 'API server, etcd, scheduler, controller manager, kwok, pod agent',
+      note:
+        `API server, etcd, scheduler, controller manager, kwok, pod agent; of which the pod agent (lists all pods every 500 ms): ` +
+        `floor ${medianOf(floors, (p) => p.agentCpuSeconds)?.toFixed(1) ?? '?'} s, gateway ${medianOf(gateways, (p) => p.agentCpuSeconds)?.toFixed(1) ?? '?'} s`,
     }),
   ];
 }
