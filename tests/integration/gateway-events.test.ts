@@ -76,8 +76,14 @@ test('state changes reach members (token in the query, as EventSource sends it),
   await adminStream.waitFor((e) => e.kernelId === kernelId && e.state === 'stopped');
   await outsiderStream.waitFor((e) => e.kernelId === other.body.id && e.state === 'idle');
 
-  const mine = ownerStream.events.filter((e) => e.kernelId === kernelId);
-  for (const e of mine) ZKernelEvent.parse(e);
+  const all = ownerStream.events.filter((e) => e.kernelId === kernelId);
+  for (const e of all) ZKernelEvent.parse(e);
+  // Launch steps come as their own events between the state changes.
+  assert.deepEqual(
+    all.filter((e) => e.type === 'progress').map((e) => e.progress.step),
+    ['scheduled', 'starting'],
+  );
+  const mine = all.filter((e) => e.type === 'state');
   assert.deepEqual(
     mine.map((e) => e.state),
     ['queued', 'provisioning', 'starting', 'idle', 'stopping', 'stopped'],
