@@ -8,6 +8,7 @@ export interface TLaunch {
   created: number | null;
   scheduled: number | null;
   running: number | null;
+  /** Why the launch failed: no Running pod in time, or its request answered with an error (even after the pod ran). */
   error: string | null;
 }
 
@@ -35,9 +36,11 @@ export async function driveLaunches(opts: {
       const entry: TLaunch = { pod: null, started: performance.now(), created: null, scheduled: null, running: null, error: null };
       launches[i] = entry;
       const request = opts.launch(i);
-      // The request may still fail after its pod ran (the gateway gives up on a kernel that
-      // never answers); that is outside the measurement.
-      request.catch(() => undefined);
+      // A request may also fail after its pod ran (the gateway gave up on the kernel): the
+      // entry stays live, so callers copy the launches when their measurement window ends.
+      request.catch((err: Error) => {
+        entry.error ??= err.message;
+      });
       try {
         await Promise.race([opts.watch.running(String(i), opts.timeoutMs), request.then(() => new Promise(() => undefined))]);
       } catch (err) {

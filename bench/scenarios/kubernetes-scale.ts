@@ -186,7 +186,9 @@ export async function gatewayPass(ctx: TScaleContext, gateway: TBenchGateway, na
   await new Promise((r) => setTimeout(r, WAITING_SAMPLE_MS));
   const waitingCores = waiting.stop() / (WAITING_SAMPLE_MS / 1000);
   const settled = { before, after: await gateway.child.memory() };
-  return { ...result, waitingCores, settled, gatewaySteps: await gatewaySteps(ctx, result.launches) };
+  // Failures so far belong to the run; the connection resets of the coming shutdown do not.
+  const launches = structuredClone(result.launches);
+  return { ...result, launches, waitingCores, settled, gatewaySteps: await gatewaySteps(ctx, launches) };
 }
 
 /** How long the gateway's CPU is sampled once every pod runs (its kernels never answer). */
@@ -260,6 +262,15 @@ function summarize(pass: TPassResult): TPassSummary {
   };
 }
 
+/** Per run, how many failed, and the first error of each side (messages shortened). */
+function firstErrors(f: TPassSummary[], g: TPassSummary[]): string {
+  const side = (name: string, summaries: TPassSummary[]) => {
+    const first = summaries.flatMap((s) => s.errors)[0];
+    return `${name} ${summaries.map((s) => s.errors.length).join('/')}${first ? ` (first: ${first.slice(0, 240)})` : ''}`;
+  };
+  return `per run: ${side('floor', f)}, ${side('gateway', g)}`;
+}
+
 /** Median over the runs of one side; null when any run lacks the value (e.g. not all pods ran). */
 function medianOf<T>(items: readonly T[], pick: (item: T) => number | null): number | null {
   const values = items.map(pick);
@@ -300,12 +311,8 @@ export function scaleRows(ctx: Pick<TScaleContext, 'count' | 'concurrency'>, flo
   const both = (pick: (s: TPassSummary) => number | null) => ({ floor: medianOf(f, pick), gateway: medianOf(g, pick) });
   const n = ctx.count.toLocaleString('en');
   const runs = `median of ${gateways.length} run(s) per side`;
-  const failures = (summaries: TPassSummary[], side: string) => {
-    const errors = summaries.flatMap((s) => s.errors);
-    return errors.length ? `; ${side}: ${errors.length} launch(es) failed, first: ${errors[0]}` : '';
-  };
   const restarts = [...floors, ...gateways].reduce((sum, p) => sum + p.watchRestarts, 0);
-  const notes = failures(f, 'floor') + failures(g, 'gateway') + (restarts ? `; the benchmark's watch was reopened ${restarts} time(s)` : '');
+  const notes = restarts ? `; the benchmark's watch was reopened ${restarts} time(s)` : '';
   const running = (summaries: TPassSummary[]) => summaries.map((s) => s.running).join('/');
   const uses = gateways.map((p) => p.gateway!);
   const rssPeak = median(uses.map((u) => u.rssPeakMb));
@@ -319,6 +326,17 @@ export function scaleRows(ctx: Pick<TScaleContext, 'count' | 'concurrency'>, flo
       target: '—',
       pass: null,
       note: `${runs}; pods Running per run: floor ${running(f)}, gateway ${running(g)}${notes}`,
+    }),
+    row({
+      id: 'k8s-failed',
+      scenario: 'launches that failed (no Running pod, or an error answer, by the end of the run)',
+      unit: 'launches',
+      floor: median(f.map((s) => s.errors.length)),
+      gateway: median(g.map((s) => s.errors.length)),
+      ratio: null,
+      target: '0',
+      pass: g.every((s) => s.errors.length === 0),
+      note: firstErrors(f, g),
     }),
     row({
       id: 'k8s-running-p50',
