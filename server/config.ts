@@ -66,7 +66,7 @@ export const ZGatewayEnv = z.object({
   /** Spark standalone master (`spark://host:7077`) for Spark environments on the `local` provisioner; unset = Spark in local mode inside the kernel. */
   LATTICE_SPARK_MASTER: z.string().regex(/^spark:\/\/[^/\s]+$/, 'must look like spark://host:7077').optional(),
   /** Kubernetes: each project's kernels run in namespace `<prefix><project slug>` (created on demand unless disabled). */
-  LATTICE_K8S_NAMESPACE_PREFIX: z.string().regex(/^[a-z0-9]([-a-z0-9]*)?$/, 'lowercase letters, digits and -').default('lattice-'),
+  LATTICE_K8S_NAMESPACE_PREFIX: z.string().regex(/^[a-z0-9]([-a-z0-9]*)?$/, 'lowercase letters, digits and -').default('lattice-project-'),
   /** Kubernetes: `false` when namespaces are made by an administrator (the gateway then needs no namespace rights). */
   LATTICE_K8S_CREATE_NAMESPACES: z.enum(['true', 'false']).default('true'),
   /** Kubernetes: kernel pods are named `<prefix><kernel id>`. */
