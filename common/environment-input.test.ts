@@ -74,6 +74,11 @@ describe('validateEnvironment', () => {
     assert.equal(f.poolSize, 'Warm-pool size must be at least 0');
   });
 
+  it('keeps warm pools to local kernels', () => {
+    assert.equal(fieldsOf({ ...base, provisioner: 'kubernetes', poolSize: 2 }).poolSize, 'Warm pools are for local kernels only; set 0 for Kubernetes');
+    assert.equal(validateEnvironment({ ...base, provisioner: 'local', poolSize: 2 }, MAX).poolSize, 2);
+  });
+
   it('asks for a number where text was sent', () => {
     assert.equal(fieldsOf({ ...base, cpuLimit: '2' }).cpuLimit, 'Enter the CPU limit in vCPU');
   });

@@ -223,6 +223,8 @@ export function validateEnvironment(input: unknown, max: TPlatformMaximums): TEn
   ceiling('memoryRequestGib', 'Memory request', values.memoryRequestMib, max.maxMemoryMib, formatMemory);
   ceiling('memoryLimitGib', 'Memory limit', values.memoryLimitMib, max.maxMemoryMib, formatMemory);
   ceiling('gpus', 'Number of GPUs', values.gpus, max.maxGpus, String);
+  // A pod's namespace is its project's, unknown until a notebook claims the kernel.
+  if (values.poolSize > 0 && values.provisioner !== 'local') fields.poolSize = 'Warm pools are for local kernels only; set 0 for Kubernetes';
   if (values.spark) {
     const s = values.spark;
     ceiling('spark.driverCores', 'Driver CPU', toM(s.driverCores), max.maxCpuM, vcpu);

@@ -147,7 +147,8 @@ export class WarmPool {
     }
     const seen = new Set<string>();
     for (const row of rows) {
-      if (!this.opts.registry.has(row.provisioner)) continue;
+      // Only local kernels can wait unowned: a pod lives in its project's namespace.
+      if (row.provisioner !== 'local' || !this.opts.registry.has(row.provisioner)) continue;
       let spec: TEnvironmentSpec;
       try {
         spec = toEnvironmentSpec(row);
