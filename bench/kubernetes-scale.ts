@@ -117,7 +117,7 @@ try {
   cluster = await startCluster({ nodes: 2, simulatedNodes, log: (line) => log(`[cluster] ${line.split('\n')[0].slice(0, 200)}`) });
   let prepared: TGatewayRun | null = await prepareGatewayRun();
 
-  const settings = {
+  const settings: Record<string, string> = {
     LATTICE_PROVISIONERS: 'local,kubernetes',
     KUBECONFIG: cluster.kubeconfig,
     // No kernel ever answers on a simulated pod: keep the gateway waiting rather than
@@ -125,7 +125,9 @@ try {
     LATTICE_KERNEL_START_TIMEOUT_S: '3600',
     LATTICE_K8S_LAUNCH_TIMEOUT_S: '3600',
   };
+  // The benchmark names pods and namespaces as the gateway will: the defaults, passed explicitly.
   const kubernetes = loadConfig({ DATABASE_URL: prepared.database.url, ...settings }).kubernetes;
+  Object.assign(settings, { LATTICE_K8S_NAMESPACE_PREFIX: kubernetes.namespacePrefix, LATTICE_K8S_POD_NAME_PREFIX: kubernetes.podNamePrefix });
   const gatewayNamespace = namespaceFor(kubernetes.namespacePrefix, PROJECT_SLUG);
   const kubeConfig = new k8s.KubeConfig();
   kubeConfig.loadFromFile(cluster.kubeconfig);
