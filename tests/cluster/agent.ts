@@ -44,6 +44,7 @@ import {
   deletePodNetwork,
   detectCgroups,
   ensureBridge,
+  forgetNeighbour,
   killCgroup,
   cgroupPids,
   oomKills,
@@ -467,6 +468,9 @@ export class PodAgent {
     if (!p.ipReleased) {
       p.ipReleased = true;
       this.usedIps.delete(p.ip);
+      // The next pod given this IP has a new MAC and sends no gratuitous ARP: without this the
+      // host keeps using the old MAC until its neighbour entry expires (up to ~50 s).
+      forgetNeighbour(p.ip);
     }
     this.unmountVolumesDir(p);
   }

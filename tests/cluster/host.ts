@@ -59,6 +59,8 @@ export function createPodNetwork(podUid: string, ip: string): string {
     run('ip', ['-n', ns, 'link', 'set', 'eth0', 'up']);
     run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     run('ip', ['-n', ns, 'route', 'add', 'default', 'via', BRIDGE_IP]);
+    // An entry left for this IP by an earlier pod (an agent that died before freeing it) points at a gone MAC.
+    forgetNeighbour(ip);
   } catch (e) {
     deletePodNetwork(podUid);
     throw e;
@@ -83,6 +85,11 @@ export function deletePodNetwork(podUid: string): void {
     run('ip', ['netns', 'del', ns], { allowFail: true });
   }
   run('ip', ['link', 'del', vethName(podUid)], { allowFail: true });
+}
+
+/** Drops the host's ARP entry for a pod IP that is being freed (missing entry: fine). */
+export function forgetNeighbour(ip: string): void {
+  run('ip', ['neigh', 'del', ip, 'dev', BRIDGE], { allowFail: true });
 }
 
 export function listNetns(): string[] {

@@ -12,7 +12,7 @@ import { startKubernetesProvisioning, type TKubernetesProvisioning } from '../..
 import { createProject, createUserWithToken } from '../helpers/gateway';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
-import { gatewayKubeconfig, KERNEL_PYTHON, reprobeNeighboursQuickly } from './kubernetes-gateway';
+import { gatewayKubeconfig, KERNEL_PYTHON } from './kubernetes-gateway';
 
 let cluster: Cluster;
 let database: TTestDatabase;
@@ -22,7 +22,6 @@ const owner = { projectId: '', userId: '' };
 
 before(async () => {
   cluster = await startCluster({ nodes: 1 });
-  reprobeNeighboursQuickly();
   dir = mkdtempSync(path.join(tmpdir(), 'lattice-k8s-'));
   process.env.KUBECONFIG = await gatewayKubeconfig(cluster, dir);
   database = await createTestDatabase();

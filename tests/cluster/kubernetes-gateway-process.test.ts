@@ -15,7 +15,7 @@ import { makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpe
 import { kernelRow, until } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
-import { createPodEnvironment, gatewayKubeconfig, kubernetesGatewayEnv, launchKernel, reprobeNeighboursQuickly } from './kubernetes-gateway';
+import { createPodEnvironment, gatewayKubeconfig, kubernetesGatewayEnv, launchKernel } from './kubernetes-gateway';
 
 let cluster: Cluster;
 let database: TTestDatabase;
@@ -26,7 +26,6 @@ const gateways: TGatewayProcess[] = [];
 
 before(async () => {
   cluster = await startCluster({ nodes: 1 });
-  reprobeNeighboursQuickly();
   dir = mkdtempSync(path.join(tmpdir(), 'lattice-k8s-'));
   env = kubernetesGatewayEnv(await gatewayKubeconfig(cluster, dir));
   database = await createTestDatabase();

@@ -10,7 +10,7 @@ import { environments } from '../../db/schema';
 import { createEnvironment } from '../helpers/kernels';
 import { gatewayFetch } from '../helpers/gateway';
 import type { Cluster } from './cluster';
-import { BRIDGE, REPO_ROOT } from './config';
+import { REPO_ROOT } from './config';
 
 /** Pods run host binaries (the agent ignores images): the test venv's Python runs ipykernel. */
 export const KERNEL_PYTHON = path.join(REPO_ROOT, '.data/venv/bin/python');
@@ -48,21 +48,6 @@ export async function gatewayKubeconfig(cluster: Cluster, dir: string): Promise<
     { mode: 0o600 },
   );
   return kubeconfig;
-}
-
-/**
- * The pod agent hands a freed pod IP to the next pod on that node at once, with a new MAC and
- * no gratuitous ARP, so the host keeps sending to the old MAC until its neighbour entry for
- * the IP expires (up to ~50 s) — longer than a kernel's start timeout when a restarted or
- * newly scheduled kernel pod gets the IP of one that just went. Re-checking entries after
- * about a second on the test bridge (gone with the bridge) bounds that to a few seconds.
- * The fix belongs in the agent (flush the host's neighbour entry when it frees an IP).
- */
-export function reprobeNeighboursQuickly(): void {
-  const dir = `/proc/sys/net/ipv4/neigh/${BRIDGE}`;
-  writeFileSync(`${dir}/base_reachable_time_ms`, '1000');
-  writeFileSync(`${dir}/delay_first_probe_time`, '1');
-  writeFileSync(`${dir}/ucast_solicit`, '1');
 }
 
 /** The variables a gateway process needs to run kernels on the test cluster. */

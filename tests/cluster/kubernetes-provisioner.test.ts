@@ -16,7 +16,7 @@ import { createProject, createUserWithToken, gatewayFetch, openChannels, startTe
 import { kernelRow, until } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
-import { createPodEnvironment, gatewayKubeconfig, KERNEL_PYTHON, launchKernel, reprobeNeighboursQuickly } from './kubernetes-gateway';
+import { createPodEnvironment, gatewayKubeconfig, KERNEL_PYTHON, launchKernel } from './kubernetes-gateway';
 
 let cluster: Cluster;
 let database: TTestDatabase;
@@ -29,7 +29,6 @@ const PREFIX = 'lattice-';
 
 before(async () => {
   cluster = await startCluster({ nodes: 2 });
-  reprobeNeighboursQuickly();
   dir = mkdtempSync(path.join(tmpdir(), 'lattice-k8s-'));
   // client-node's loadFromDefault reads KUBECONFIG: the in-process gateway gets only the gateway's rights.
   process.env.KUBECONFIG = await gatewayKubeconfig(cluster, dir);
