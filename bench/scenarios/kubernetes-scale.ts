@@ -396,14 +396,16 @@ export function scaleRows(ctx: Pick<TScaleContext, 'count' | 'concurrency'>, flo
     }),
     row({
       id: 'k8s-gateway-waiting-cpu',
-      scenario: `gateway CPU afterwards, ${n} kernels waiting for their first reply`,
+      scenario: 'gateway CPU afterwards, its kernels waiting for their first reply',
       unit: 'cores',
       floor: null,
       gateway: medianOf(gateways, (p) => p.waitingCores),
       ratio: null,
       target: '—',
       pass: null,
-      note: `${WAITING_SAMPLE_MS / 1000} s after the last pod ran; nothing listens at a simulated pod's IP, so each kernel's 3 ZeroMQ sockets keep reconnecting`,
+      note:
+        `${WAITING_SAMPLE_MS / 1000} s after the last pod ran, ${g.map((s) => ctx.count - s.errors.length).join('/')} kernels waiting; ` +
+        "nothing listens at a simulated pod's IP, so each kernel's 3 ZeroMQ sockets keep reconnecting",
     }),
     row({
       id: 'k8s-cluster-cpu',
