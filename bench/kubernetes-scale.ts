@@ -104,11 +104,16 @@ async function stopGateway(): Promise<void> {
   gateway = null;
 }
 
-async function cleanUp(): Promise<void> {
-  await stopGateway().catch(() => undefined);
-  for (const database of databases) await dropDatabase(database).catch(() => undefined);
-  await cluster?.stop().catch(() => undefined);
-  await rm(workDir, { recursive: true, force: true });
+/** Once, whoever asks first (Ctrl-C or the end of the run): the other waits for the same clean-up. */
+let cleaning: Promise<void> | null = null;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopGateway().catch(() => undefined);
+    for (const database of [...databases]) await dropDatabase(database).catch(() => undefined);
+    await cluster?.stop().catch(() => undefined);
+    await rm(workDir, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
 
