@@ -3,6 +3,18 @@ import type { TConnectionInfo } from '../provisioners/provisioner';
 import type { TChannel } from './messages';
 import { decodeWire, encodeWire, type TWireMessage } from './wire';
 
+// Every kernel holds 3 sockets and every open notebook 3 more: libzmq's default of 1,023
+// sockets per context capped a gateway at about 340 kernels (bench: Kubernetes scale).
+// File descriptors remain the real bound (see the open-files note in server/README.md).
+zmq.context.maxSockets = zmq.context.maxSocketsLimit;
+
+/**
+ * Reconnect back-off towards a kernel that is not listening yet (starting) or gone: without a
+ * ceiling libzmq retries every 100 ms forever, which with hundreds of kernels starting at
+ * once is CPU spent on nothing. One second keeps a restarted kernel's reconnect prompt.
+ */
+const RECONNECT = { reconnectInterval: 100, reconnectMaxInterval: 1000 } as const;
+
 export interface TKernelSocketHandlers {
   /** A verified message from the kernel. */
   onMessage(msg: TWireMessage): void;
@@ -33,11 +45,11 @@ export class KernelSocket {
       // No receive high-water mark: at the default (1000) a JS thread stalled for about a
       // second (GC, CPU contention) lets the kernel's PUB drop output silently, even the
       // final `status: idle`. libzmq's I/O thread now queues everything until we read it.
-      const sub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
+      const sub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0, ...RECONNECT });
       sub.subscribe();
       this.socket = sub;
     } else {
-      this.socket = new zmq.Dealer({ linger: 0, ...(routingId ? { routingId } : {}) });
+      this.socket = new zmq.Dealer({ linger: 0, ...RECONNECT, ...(routingId ? { routingId } : {}) });
     }
     this.socket.connect(`${conn.transport}://${conn.ip}:${conn[`${channel}_port`]}`);
     void this.receiveLoop(handlers);

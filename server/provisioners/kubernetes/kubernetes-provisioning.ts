@@ -1,4 +1,5 @@
-import { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { KeepAliveKubeConfig } from './keep-alive-kube-config';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { TDb } from '../../../db/client';
@@ -55,7 +56,7 @@ export async function startKubernetesProvisioning(opts: {
   }
   const config = Object.freeze(checked.data);
   const logger = opts.logger.child({ provisioner: 'kubernetes' });
-  const kubeConfig = new KubeConfig();
+  const kubeConfig = new KeepAliveKubeConfig();
   kubeConfig.loadFromDefault();
   const server = kubeConfig.getCurrentCluster()?.server ?? '(no cluster configured)';
   const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -90,6 +91,7 @@ export async function startKubernetesProvisioning(opts: {
     async close() {
       await sweeper.stop();
       await watch.stop();
+      kubeConfig.close();
     },
   };
 }
