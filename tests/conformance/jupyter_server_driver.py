@@ -111,7 +111,13 @@ def buffers(lattice_url, token, kernel_id):
             return msg["header"]["msg_id"]
 
         def receive():
-            frame = ws.recv()
+            # Control frames come back too (None), so `until` checks its deadline even while
+            # the gateway's pings keep the socket from timing out.
+            opcode, frame = ws.recv_data(control_frame=True)
+            if opcode not in (websocket.ABNF.OPCODE_TEXT, websocket.ABNF.OPCODE_BINARY):
+                return None
+            if opcode == websocket.ABNF.OPCODE_TEXT:
+                frame = frame.decode("utf-8")
             if protocol == "v1":
                 channel, parts = deserialize_msg_from_ws_v1(frame)
                 msg = {k: json.loads(p) for k, p in zip(("header", "parent_header", "metadata", "content"), parts[:4])}
@@ -126,7 +132,10 @@ def buffers(lattice_url, token, kernel_id):
             seen = []
             while time.monotonic() < deadline:
                 msg = receive()
+                if msg is None:
+                    continue
                 if match(msg):
+                    print(f"{protocol}: got {what}", file=sys.stderr, flush=True)
                     return msg
                 seen.append(f"{msg['channel']}:{msg['header']['msg_type']}")
             raise TimeoutError(f"{protocol}: no {what} within {timeout} s; got {seen}")
