@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TPlatform } from '../../scripts/platform';
 import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
-import { signIn, webFetch, type TCookieJar } from '../helpers/web-session';
+import { signIn, webOk, type TCookieJar } from '../helpers/web-session';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'docs/screenshots');
@@ -35,11 +35,7 @@ after(async () => {
   await testPlatform?.close();
 });
 
-async function api(jar: TCookieJar, method: string, p: string, json?: unknown) {
-  const res = await webFetch(platform.webUrl, jar, p, { method, json });
-  assert.ok(res.status >= 200 && res.status < 300, `${method} ${p} answered ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const api = (jar: TCookieJar, method: string, p: string, json?: unknown) => webOk(platform.webUrl, jar, method, p, json);
 
 async function signInPage(context: BrowserContext, who: { email: string; password: string }): Promise<Page> {
   const page = await context.newPage();

@@ -22,7 +22,7 @@ import { toEnvironmentSpec } from '../../lib/environments/environment-summary';
 import type { TPlatform } from '../../scripts/platform';
 import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
 import { insertUser } from '../helpers/web-fixtures';
-import { signIn, webFetch, type TCookieJar } from '../helpers/web-session';
+import { signIn, webOk, type TCookieJar } from '../helpers/web-session';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'docs/screenshots');
@@ -43,11 +43,7 @@ after(async () => {
   await testPlatform?.close();
 });
 
-async function api(jar: TCookieJar, method: string, p: string, json?: unknown) {
-  const res = await webFetch(platform.webUrl, jar, p, { method, json });
-  assert.ok(res.status >= 200 && res.status < 300, `${method} ${p} answered ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
-}
+const api = (jar: TCookieJar, method: string, p: string, json?: unknown) => webOk(platform.webUrl, jar, method, p, json);
 
 /** A browser context already signed in with the session cookie of an HTTP sign-in. */
 async function signedInContext(jar: TCookieJar): Promise<BrowserContext> {

@@ -82,6 +82,13 @@ export async function webFetch(baseUrl: string, jar: TCookieJar | null, path: st
 }
 
 /** The csrf token next-auth expects in form posts; sets its csrf cookie in the jar. */
+/** A JSON request that must succeed: resolves the body of a 2xx answer, else throws with the answer. */
+export async function webOk(baseUrl: string, jar: TCookieJar, method: string, path: string, json?: unknown): Promise<any> {
+  const res = await webFetch(baseUrl, jar, path, { method, json });
+  if (res.status < 200 || res.status >= 300) throw new Error(`${method} ${path} answered ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 export async function csrfToken(baseUrl: string, jar: TCookieJar): Promise<string> {
   const res = await webFetch(baseUrl, jar, '/api/auth/csrf');
   if (res.status !== 200 || typeof res.body?.csrfToken !== 'string') throw new Error(`GET /api/auth/csrf answered ${res.status}`);
