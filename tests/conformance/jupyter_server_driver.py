@@ -142,7 +142,11 @@ def buffers(lattice_url, token, kernel_id):
 
         run = send("shell", "execute_request", {"code": ECHO_COMM, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False})
         opened = until("comm_open", lambda m: m["header"]["msg_type"] == "comm_open" and m["parent_header"].get("msg_id") == run)
-        until("execute_reply", lambda m: m["channel"] == "shell" and m["parent_header"].get("msg_id") == run)
+        # The kernel's idle status, not its execute_reply: under CPU load an execute_reply is
+        # occasionally never relayed (an open bug, see the closing note of issue 6); this check
+        # is about buffers, and idle also proves the echo target is registered.
+        until("idle", lambda m: m["channel"] == "iopub" and m["header"]["msg_type"] == "status"
+              and m["content"].get("execution_state") == "idle" and m["parent_header"].get("msg_id") == run)
         comm_id = str(uuid.uuid4())
         send("shell", "comm_open", {"comm_id": comm_id, "target_name": "echo", "data": {}})
         sent = send("shell", "comm_msg", {"comm_id": comm_id, "data": {"ping": 1}}, bufs=[b"\x07\x00\x80", b"\xff" * 5])
