@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigserial,
   boolean,
   doublePrecision,
@@ -104,6 +105,12 @@ export const environments = pgTable('environments', {
   idleTimeoutS: integer('idle_timeout_s').notNull().default(3600),
   provisioner: text('provisioner', { enum: ['local', 'kubernetes'] }).notNull().default('local'),
   poolSize: integer('pool_size').notNull().default(0),
+  /**
+   * A project template's kernel: the global template whose argv, image and language it runs
+   * (null = the platform's default ipykernel). Only global templates (admins') define what runs;
+   * a project row's own argv, image and pool size are never used (DESIGN §6).
+   */
+  baseEnvironmentId: uuid('base_environment_id').references((): AnyPgColumn => environments.id, { onDelete: 'set null' }),
   archivedAt: timestamp('archived_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -232,5 +239,24 @@ export const platformSettings = pgTable('platform_settings', {
   maxMemoryMib: integer('max_memory_mib').notNull().default(65536),
   maxGpus: integer('max_gpus').notNull().default(4),
   maxExecutors: integer('max_executors').notNull().default(16),
+  /** Warm-pool kernels kept started across all environments at once. */
+  poolBudget: integer('pool_budget').notNull().default(4),
+  /** Non-archived templates one project may have. */
+  maxEnvironmentsPerProject: integer('max_environments_per_project').notNull().default(20),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Warm-pool kernels while they wait unowned (warm-pool.ts): one row each, so admins see what
+ * the pools run. They have no `kernels` row (that needs an owner and a project) until a launch
+ * claims them, when this row is deleted. Reaping after a killed gateway uses the pool's
+ * ledger file on that host (pool-kernel-store.ts), which also deletes the row.
+ */
+export const poolKernels = pgTable('pool_kernels', {
+  id: uuid('id').primaryKey(),
+  environmentId: uuid('environment_id').notNull().references(() => environments.id, { onDelete: 'cascade' }),
+  gatewayId: text('gateway_id').notNull(),
+  state: text('state', { enum: ['starting', 'ready'] }).notNull().default('starting'),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  readyAt: timestamp('ready_at', { withTimezone: true }),
 });
