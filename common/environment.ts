@@ -37,6 +37,13 @@ export const ZPlacement = z.object({
 });
 export type TPlacement = z.infer<typeof ZPlacement>;
 
+/**
+ * What a kernel may reach besides its own sockets: `egress` = addresses outside the host (local)
+ * or the cluster (Kubernetes), never the platform's services; `none` = nothing.
+ */
+export const ZNetworkMode = z.enum(['none', 'egress']);
+export type TNetworkMode = z.infer<typeof ZNetworkMode>;
+
 export const ZProvisionerName = z.enum(['local', 'kubernetes']);
 export type TProvisionerName = z.infer<typeof ZProvisionerName>;
 
@@ -63,6 +70,8 @@ export const ZEnvironmentSpec = z.object({
   idleTimeoutS: z.number().int().positive(),
   provisioner: ZProvisionerName,
   poolSize: z.number().int().min(0),
+  /** Outbound network access; absent (rows and snapshots from before it existed) = `egress`. */
+  network: ZNetworkMode.default('egress'),
 });
 export type TEnvironmentSpec = z.infer<typeof ZEnvironmentSpec>;
 
