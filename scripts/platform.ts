@@ -1,49 +1,84 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
+import { APP_ROLE, ensureAppRole, urlAsRole } from '../db/app-role';
 import { connectDb } from '../db/client';
-import { ensureDatabase, startEmbeddedPostgres } from '../db/embedded-postgres';
+import { ensureDatabase, ensureSuperuserPassword, startEmbeddedPostgres, superuserUrl } from '../db/embedded-postgres';
 import { runMigrations } from '../db/migrate';
+import { readOrCreateSecret, secureDataDir } from '../db/secret-file';
 import { seedAdmin, seedDefaultEnvironment } from '../db/seed';
-import { readStartConfig, ROOT } from './start-config';
+import { gatewayChildEnv, helperChildEnv, webChildEnv } from './child-env';
+import { readStartConfig, ROOT, type TStartConfig } from './start-config';
 
 type TLog = (line: string) => void;
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port, timeout: 1500 });
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
+export interface TResolvedDatabase {
+  /** What the web and the gateway connect with: on the embedded Postgres, the non-superuser application role. */
+  url: string;
+  /** What migrations and seeding run as: the tables' owner (the embedded superuser, or LATTICE_MIGRATION_DATABASE_URL). */
+  ownerUrl: string;
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/** Where the application role's password is kept (0600), beside the cluster's superuser password. */
+export function appPasswordFile(dataDir: string): string {
+  return path.join(dataDir, 'postgres-app-password');
+}
+
+/**
+ * The database to use: DATABASE_URL (with LATTICE_MIGRATION_DATABASE_URL, if set, as the
+ * owner), else the embedded Postgres in the data directory — reused if it is already
+ * running (another `npm start` or CLI), started otherwise. On the embedded Postgres the
+ * web and the gateway get the application role ({@link ensureAppRole}); the superuser's
+ * URL is for migrations only.
+ */
+export async function resolveDatabaseUrl(log: TLog = () => undefined, config: TStartConfig = readStartConfig()): Promise<TResolvedDatabase> {
+  if (config.DATABASE_URL) {
+    return { url: config.DATABASE_URL, ownerUrl: config.LATTICE_MIGRATION_DATABASE_URL ?? config.DATABASE_URL, embedded: false, stop: async () => undefined };
+  }
+  secureDataDir(config.LATTICE_DATA_DIR);
+  const dataDir = path.join(config.LATTICE_DATA_DIR, 'postgres');
+  const port = config.LATTICE_PG_PORT;
+  let stop: () => Promise<void> = async () => undefined;
+  let ownerUrl: string;
+  if (await listening(port)) {
+    ownerUrl = superuserUrl(port, await ensureSuperuserPassword(port, dataDir, log), 'lattice');
+  } else {
+    log(`Starting the embedded Postgres (data in ${dataDir}, port ${port})…`);
+    const server = await startEmbeddedPostgres({ dataDir, port, onNotice: log });
+    ownerUrl = server.urlFor('lattice');
+    stop = () => server.stop();
+  }
   try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
+    await ensureDatabase(ownerUrl.replace(/\/lattice$/, '/postgres'), 'lattice');
+    const role = { name: APP_ROLE, password: readOrCreateSecret(appPasswordFile(config.LATTICE_DATA_DIR)) };
+    await ensureAppRole(ownerUrl, role);
+    return { url: urlAsRole(ownerUrl, role), ownerUrl, embedded: true, stop };
+  } catch (err) {
+    await stop();
+    throw err;
   }
 }
 
 /**
- * The database to use: DATABASE_URL, else the embedded Postgres in the data directory —
- * reused if it is already running (another `npm start` or CLI), started otherwise.
+ * Migrations, the default environment and — when there is no user yet — the first admin.
+ * `url` is the owner's (migrations create tables).
  */
-export async function resolveDatabaseUrl(log: TLog = () => undefined): Promise<{ url: string; embedded: boolean; stop(): Promise<void> }> {
-  const config = readStartConfig();
-  if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: false, stop: async () => undefined };
-  const dataDir = path.join(config.LATTICE_DATA_DIR, 'postgres');
-  const url = `postgres://postgres:lattice-local@127.0.0.1:${config.LATTICE_PG_PORT}/lattice`;
-  const adminUrl = url.replace(/\/lattice$/, '/postgres');
-  if (await reachable(adminUrl)) {
-    await ensureDatabase(adminUrl, 'lattice');
-    return { url, embedded: true, stop: async () => undefined };
-  }
-  log(`Starting the embedded Postgres (data in ${dataDir}, port ${config.LATTICE_PG_PORT})…`);
-  const server = await startEmbeddedPostgres({ dataDir, port: config.LATTICE_PG_PORT });
-  await ensureDatabase(server.adminUrl, 'lattice');
-  return { url: server.urlFor('lattice'), embedded: true, stop: () => server.stop() };
-}
-
-/** Migrations, the default environment and — when there is no user yet — the first admin. */
 export async function prepareDatabase(url: string, admin: { email: string; password?: string }) {
   const handle = connectDb(url, 2);
   try {
@@ -55,15 +90,10 @@ export async function prepareDatabase(url: string, admin: { email: string; passw
   }
 }
 
-/** The session secret: given, or generated once and kept in the data directory. */
+/** The session secret: given, or generated once and kept in the data directory (0600). */
 export function sessionSecret(dataDir: string, given?: string): string {
   if (given) return given;
-  const file = path.join(dataDir, 'nextauth-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  return readOrCreateSecret(path.join(dataDir, 'nextauth-secret'));
 }
 
 function newestMtime(dir: string): number {
@@ -86,7 +116,7 @@ export function buildWebIfNeeded(log: TLog): void {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
     cwd: ROOT,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...helperChildEnv(process.env), NEXT_TELEMETRY_DISABLED: '1' },
   });
   if (result.status !== 0) throw new Error('`next build` failed; see its output above.');
 }
@@ -119,7 +149,10 @@ function stopChild(child: ChildProcess, graceMs = 8000): Promise<void> {
 }
 
 export interface TPlatformOptions {
+  /** What the web and the gateway connect with. */
   databaseUrl: string;
+  /** What migrations and seeding run as (the tables' owner); default `databaseUrl`. */
+  ownerDatabaseUrl?: string;
   dataDir: string;
   host?: string;
   webPort: number;
@@ -151,24 +184,24 @@ export interface TPlatform {
 export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> {
   const log = opts.log ?? (() => undefined);
   const host = opts.host ?? '127.0.0.1';
-  const admin = await prepareDatabase(opts.databaseUrl, { email: opts.adminEmail, password: opts.adminPassword });
+  const admin = await prepareDatabase(opts.ownerDatabaseUrl ?? opts.databaseUrl, { email: opts.adminEmail, password: opts.adminPassword });
   if (!opts.dev) buildWebIfNeeded(log);
   const browserHost = host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host;
   const webOrigins = [`http://localhost:${opts.webPort}`, `http://127.0.0.1:${opts.webPort}`, `http://${browserHost}:${opts.webPort}`];
-  const common = { ...process.env, DATABASE_URL: opts.databaseUrl, LATTICE_DATA_DIR: opts.dataDir, NEXT_TELEMETRY_DISABLED: '1' };
+  const common = { DATABASE_URL: opts.databaseUrl, LATTICE_DATA_DIR: opts.dataDir, NEXT_TELEMETRY_DISABLED: '1' };
   const stdio = opts.stdio ?? 'ignore';
 
   const gateway = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server/main.ts')], {
     cwd: ROOT,
     stdio: ['ignore', stdio, stdio],
-    env: {
+    env: gatewayChildEnv(process.env, {
       ...common,
       LATTICE_GATEWAY_HOST: host,
       LATTICE_GATEWAY_PORT: String(opts.gatewayPort),
       LATTICE_WEB_ORIGINS: [...new Set(webOrigins)].join(','),
       ...(opts.python ? { LATTICE_PYTHON: opts.python } : {}),
       ...opts.gatewayEnv,
-    },
+    }),
   });
   const web = spawn(
     process.execPath,
@@ -176,12 +209,12 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
     {
       cwd: ROOT,
       stdio: ['ignore', stdio, stdio],
-      env: {
+      env: webChildEnv(process.env, {
         ...common,
         NEXTAUTH_SECRET: sessionSecret(opts.dataDir, opts.sessionSecret),
         NEXTAUTH_URL: `http://${browserHost}:${opts.webPort}`,
         LATTICE_GATEWAY_PORT: String(opts.gatewayPort),
-      },
+      }),
     },
   );
   const stop = async () => {

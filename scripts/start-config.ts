@@ -10,6 +10,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const ZStartConfig = z.object({
   /** External Postgres; when unset an embedded Postgres runs with its data in .data/postgres. */
   DATABASE_URL: z.string().optional(),
+  /** With DATABASE_URL: the owner's URL that migrations and seeding use, when DATABASE_URL's role may not create tables. */
+  LATTICE_MIGRATION_DATABASE_URL: z.string().optional(),
   /** Port of the embedded Postgres (127.0.0.1 only). */
   LATTICE_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Where Lattice keeps its local state: Postgres data, the Python virtualenv, secrets, kernel files. */
@@ -31,7 +33,7 @@ const ZStartConfig = z.object({
 });
 export type TStartConfig = Readonly<z.infer<typeof ZStartConfig>>;
 
-export function readStartConfig(env: NodeJS.ProcessEnv = process.env): TStartConfig {
+export function readStartConfig(env: Record<string, string | undefined> = process.env): TStartConfig {
   const parsed = ZStartConfig.safeParse(env);
   if (!parsed.success) {
     throw new Error(`Configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -3,19 +3,24 @@
  * the web on 3000. Prints the URL and, on the first start only, the admin's password.
  * Ctrl-C stops everything it started.
  */
+import { secureDataDir } from '../db/secret-file';
+import { dropLauncherSecrets } from './child-env';
 import { ensurePython } from './ensure-python';
 import { resolveDatabaseUrl, startPlatform } from './platform';
 import { readStartConfig } from './start-config';
 
 const log = (line: string) => console.log(`[lattice] ${line}`);
 const config = readStartConfig();
+// Read once above; from here on no process this one starts (Postgres, pip, the web, the gateway) inherits them.
+dropLauncherSecrets(process.env);
 const dev = process.argv.includes('--dev');
+secureDataDir(config.LATTICE_DATA_DIR);
 
 const python = ensurePython({ configured: config.LATTICE_PYTHON, dataDir: config.LATTICE_DATA_DIR, log });
 if (!python.ok) log(`WARNING: ${python.message}`);
 else if (python.note) log(python.note);
 
-const database = await resolveDatabaseUrl(log);
+const database = await resolveDatabaseUrl(log, config);
 let platform: Awaited<ReturnType<typeof startPlatform>> | null = null;
 let stopping = false;
 async function shutdown(code: number) {
@@ -32,6 +37,7 @@ process.on('SIGTERM', () => void shutdown(0));
 try {
   platform = await startPlatform({
     databaseUrl: database.url,
+    ownerDatabaseUrl: database.ownerUrl,
     dataDir: config.LATTICE_DATA_DIR,
     host: config.LATTICE_HOST,
     webPort: config.LATTICE_WEB_PORT,

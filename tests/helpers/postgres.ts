@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { dropAppRole, ensureAppRole, urlAsRole } from '../../db/app-role';
 import { connectDb, type TDbHandle } from '../../db/client';
 import { startEmbeddedPostgres, type TEmbeddedPostgres } from '../../db/embedded-postgres';
 import { runMigrations } from '../../db/migrate';
@@ -11,10 +12,16 @@ import { seedDefaultEnvironment } from '../../db/seed';
 /**
  * Real Postgres for tests. `npm test` starts one embedded cluster and passes its admin URL
  * in LATTICE_TEST_PG_URL; a test file run on its own starts a private cluster instead.
- * Every call gets a fresh, migrated database with the default environment seeded.
+ * Every call gets a fresh database, migrated by its owner (the superuser), with the default
+ * environment seeded, and its own application role made as `npm start` makes `lattice_app`
+ * (db/app-role.ts). `db`, `pool` and `url` connect as that role, so every test that runs
+ * the web's functions or a gateway also proves the role has the rights they need.
  */
 export interface TTestDatabase extends TDbHandle {
+  /** The application role's URL: what the web and the gateway are given. */
   url: string;
+  /** The owner's (superuser's) URL of the same database, for the few tests that need more than the application's rights. */
+  ownerUrl: string;
   /** Drops the database (and stops the private cluster, if one was started). */
   drop(): Promise<void>;
 }
@@ -39,19 +46,30 @@ export async function createTestDatabase(): Promise<TTestDatabase> {
   await client.connect();
   await client.query(`create database ${name}`);
   await client.end();
-  const url = admin.replace(/\/[^/]*$/, `/${name}`);
+  const ownerUrl = admin.replace(/\/[^/]*$/, `/${name}`);
+  // One role per database (roles are cluster-wide; test files run in parallel on one cluster).
+  const role = { name: `${name}_app`, password: randomBytes(18).toString('base64url') };
+  await ensureAppRole(ownerUrl, role);
+  const owner = connectDb(ownerUrl, 2);
+  try {
+    await runMigrations(owner.db);
+    await seedDefaultEnvironment(owner.db);
+  } finally {
+    await owner.close();
+  }
+  const url = urlAsRole(ownerUrl, role);
   const handle = connectDb(url, 20);
-  await runMigrations(handle.db);
-  await seedDefaultEnvironment(handle.db);
   return {
     ...handle,
     url,
+    ownerUrl,
     async drop() {
       await handle.close().catch(() => undefined);
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
+      await dropAppRole(admin, role.name);
       if (privateCluster) {
         const { pg: cluster, dir } = await privateCluster;
         privateCluster = null;

@@ -48,6 +48,7 @@ export async function startTestPlatform(opts: TTestPlatformOptions): Promise<TTe
   try {
     platform = await startPlatform({
       databaseUrl: db.url,
+      ownerDatabaseUrl: db.ownerUrl,
       dataDir,
       webPort: opts.webPort ?? (await freePort()),
       gatewayPort: opts.gatewayPort ?? (await freePort()),

@@ -15,7 +15,8 @@ let t: TTestDatabase;
 function lattice(...args: string[]) {
   const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/lattice-cli.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: t.url },
+    // As an operator with a separate owner: migrations as the owner, the command as the application role.
+    env: { ...process.env, DATABASE_URL: t.url, LATTICE_MIGRATION_DATABASE_URL: t.ownerUrl },
     encoding: 'utf8',
     timeout: 60_000,
   });

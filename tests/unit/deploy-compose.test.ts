@@ -174,17 +174,21 @@ describe('docker-compose.yml', () => {
 
 describe('the database step (deploy/prepare-database.ts, as the migrate service runs it)', () => {
   let server: TTestDatabase;
+  let owner: pg.Pool;
   let fresh: string;
   const name = `fresh_${process.pid}`;
 
   before(async () => {
-    // Any database on the test Postgres server; the step gets a new, empty one beside it.
+    // Any database on the test Postgres server; the step gets a new, empty one beside it,
+    // made (and later dropped) with the owner's rights: the application role may create no database.
     server = await createTestDatabase();
-    await server.pool.query(`create database ${name}`);
-    fresh = server.url.replace(/\/[^/]*$/, `/${name}`);
+    owner = new pg.Pool({ connectionString: server.ownerUrl, max: 1 });
+    await owner.query(`create database ${name}`);
+    fresh = server.ownerUrl.replace(/\/[^/]*$/, `/${name}`);
   });
   after(async () => {
-    await server.pool.query(`drop database if exists ${name} with (force)`);
+    await owner.query(`drop database if exists ${name} with (force)`);
+    await owner.end();
     await server.drop();
   });
 
