@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { AppError } from './errors';
 import { toEnvironmentInput, validateEnvironment, type TEnvironmentInput, type TPlatformMaximums } from './environment-input';
 
-const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16 };
+const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20 };
 
 const base: TEnvironmentInput = {
   name: 'Python 3.11',
@@ -14,9 +14,9 @@ const base: TEnvironmentInput = {
   memoryLimitGib: 8,
 };
 
-function fieldsOf(input: unknown, max = MAX): Record<string, string> {
+function fieldsOf(input: unknown, max = MAX, scope: 'global' | 'project' = 'global'): Record<string, string> {
   try {
-    validateEnvironment(input, max);
+    validateEnvironment(input, max, scope);
   } catch (err) {
     assert.ok(err instanceof AppError);
     assert.equal(err.code, 'BAD_REQUEST');
@@ -27,7 +27,7 @@ function fieldsOf(input: unknown, max = MAX): Record<string, string> {
 
 describe('validateEnvironment', () => {
   it('converts form units to stored units and fills defaults', () => {
-    const v = validateEnvironment(base, MAX);
+    const v = validateEnvironment(base, MAX, 'global');
     assert.deepEqual(v, {
       name: 'Python 3.11',
       description: '',
@@ -44,6 +44,7 @@ describe('validateEnvironment', () => {
       poolSize: 0,
       spark: null,
       placement: { nodeSelector: {}, tolerations: [] },
+      baseEnvironmentId: null,
     });
   });
 
@@ -76,7 +77,19 @@ describe('validateEnvironment', () => {
 
   it('keeps warm pools to local kernels', () => {
     assert.equal(fieldsOf({ ...base, provisioner: 'kubernetes', poolSize: 2 }).poolSize, 'Warm pools are for local kernels only; set 0 for Kubernetes');
-    assert.equal(validateEnvironment({ ...base, provisioner: 'local', poolSize: 2 }, MAX).poolSize, 2);
+    assert.equal(validateEnvironment({ ...base, provisioner: 'local', poolSize: 2 }, MAX, 'global').poolSize, 2);
+  });
+
+  it('refuses a kernel command, an image or a pool in a project template, and a base kernel in a global one', () => {
+    const argv = ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'];
+    const f = fieldsOf({ ...base, argv, image: 'ghcr.io/acme/python:3.11', poolSize: 1 }, MAX, 'project');
+    assert.equal(f.argv, 'Only administrators set kernel commands, in global environments; choose a kernel from one instead');
+    assert.equal(f.image, 'Only administrators set container images, in global environments; choose a kernel from one instead');
+    assert.equal(f.poolSize, 'Warm pools are configured by administrators, on global environments only; set 0');
+    const baseId = '6f9619ff-8b86-4d11-b42d-00c04fc964ff';
+    assert.equal(validateEnvironment({ ...base, baseEnvironmentId: baseId }, MAX, 'project').baseEnvironmentId, baseId);
+    assert.equal(fieldsOf({ ...base, baseEnvironmentId: baseId }).baseEnvironmentId, 'A global environment defines its own kernel; leave this empty');
+    assert.equal(fieldsOf({ ...base, baseEnvironmentId: 'python' }, MAX, 'project').baseEnvironmentId, 'Choose a kernel from the global environments');
   });
 
   it('asks for a number where text was sent', () => {
@@ -85,24 +98,24 @@ describe('validateEnvironment', () => {
 
   it('requires {connection_file} in a custom command and accepts one that has it', () => {
     assert.equal(fieldsOf({ ...base, argv: ['python', '-m', 'ipykernel'] }).argv, 'The command must include {connection_file}');
-    const v = validateEnvironment({ ...base, argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'] }, MAX);
+    const v = validateEnvironment({ ...base, argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'] }, MAX, 'global');
     assert.deepEqual(v.argv, ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}']);
-    assert.equal(validateEnvironment({ ...base, argv: [''] }, MAX).argv, null);
+    assert.equal(validateEnvironment({ ...base, argv: [''] }, MAX, 'global').argv, null);
   });
 
   it('checks the Spark section against the maximums and stores it in MiB', () => {
     const spark = { driverCores: 1, driverMemoryGib: 2, executors: 20, executorCores: 2, executorMemoryGib: 0.5 };
     assert.equal(fieldsOf({ ...base, spark })['spark.executors'], 'Number of executors is above the platform maximum of 16');
     assert.equal(fieldsOf({ ...base, spark: { ...spark, executorCores: 0 } })['spark.executorCores'], 'Executor CPU must be more than 0 vCPU');
-    const v = validateEnvironment({ ...base, spark: { ...spark, executors: 4 } }, MAX);
+    const v = validateEnvironment({ ...base, spark: { ...spark, executors: 4 } }, MAX, 'global');
     assert.deepEqual(v.spark, { driverCores: 1, driverMemoryMib: 2048, executors: 4, executorCores: 2, executorMemoryMib: 512, dynamicAllocation: null });
   });
 
   it('keeps dynamic allocation with min ≤ initial ≤ max, max within the platform maximum', () => {
     const spark = { driverCores: 1, driverMemoryGib: 2, executors: 4, executorCores: 1, executorMemoryGib: 1 };
-    const v = validateEnvironment({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 2, maxExecutors: 8 } } }, MAX);
+    const v = validateEnvironment({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 2, maxExecutors: 8 } } }, MAX, 'global');
     assert.deepEqual(v.spark?.dynamicAllocation, { minExecutors: 2, maxExecutors: 8 });
-    const edges = validateEnvironment({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 4, maxExecutors: 4 } } }, MAX);
+    const edges = validateEnvironment({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 4, maxExecutors: 4 } } }, MAX, 'global');
     assert.deepEqual(edges.spark?.dynamicAllocation, { minExecutors: 4, maxExecutors: 4 });
 
     const f = fieldsOf({ ...base, spark: { ...spark, dynamicAllocation: { minExecutors: 5, maxExecutors: 3 } } });
@@ -130,6 +143,7 @@ describe('validateEnvironment', () => {
         },
       },
       MAX,
+      'global',
     );
     assert.equal(v.provisioner, 'kubernetes');
     assert.equal(v.image, 'ghcr.io/acme/python:3.11');
@@ -166,15 +180,15 @@ describe('validateEnvironment', () => {
     assert.equal(t['placement.tolerations.2.operator'], 'Choose Equal or Exists');
     assert.equal(t['placement.tolerations.3.effect'], 'Choose NoSchedule, PreferNoSchedule or NoExecute');
     // Exists without a key tolerates every taint: valid.
-    assert.deepEqual(validateEnvironment({ ...base, placement: { tolerations: [{ operator: 'Exists' }] } }, MAX).placement.tolerations, [{ operator: 'Exists' }]);
+    assert.deepEqual(validateEnvironment({ ...base, placement: { tolerations: [{ operator: 'Exists' }] } }, MAX, 'global').placement.tolerations, [{ operator: 'Exists' }]);
   });
 
   it('round-trips through the form units', () => {
-    const v = validateEnvironment({ ...base, memoryLimitGib: 0.75, memoryRequestGib: 0.5, idleTimeoutMinutes: 15 }, MAX);
-    assert.deepEqual(validateEnvironment(toEnvironmentInput(v), MAX), v);
+    const v = validateEnvironment({ ...base, memoryLimitGib: 0.75, memoryRequestGib: 0.5, idleTimeoutMinutes: 15 }, MAX, 'global');
+    assert.deepEqual(validateEnvironment(toEnvironmentInput(v), MAX, 'global'), v);
     const spark = { driverCores: 1, driverMemoryGib: 2, executors: 4, executorCores: 1, executorMemoryGib: 1, dynamicAllocation: { minExecutors: 2, maxExecutors: 8 } };
     const placement = { nodeSelector: { pool: 'spark' }, tolerations: [{ key: 'spark', operator: 'Equal' as const, value: 'yes', effect: 'NoSchedule' as const }] };
-    const k8s = validateEnvironment({ ...base, provisioner: 'kubernetes', spark, placement }, MAX);
-    assert.deepEqual(validateEnvironment(toEnvironmentInput(k8s), MAX), k8s);
+    const k8s = validateEnvironment({ ...base, provisioner: 'kubernetes', spark, placement }, MAX, 'global');
+    assert.deepEqual(validateEnvironment(toEnvironmentInput(k8s), MAX, 'global'), k8s);
   });
 });

@@ -162,6 +162,12 @@ export const ZEnvironmentInput = z.object({
   spark: ZSparkInput.nullish().transform((s) => s ?? null),
   placement: ZPlacementInput,
   poolSize: wholeNumber('warm-pool size', 0, 50).default(0),
+  /** A project template's kernel: a global template's id (its argv, image, language); null = the default ipykernel. */
+  baseEnvironmentId: z
+    .string({ error: 'Choose a kernel from the global environments' })
+    .uuid('Choose a kernel from the global environments')
+    .nullish()
+    .transform((v) => v ?? null),
 });
 export type TEnvironmentInput = z.input<typeof ZEnvironmentInput>;
 
@@ -171,10 +177,24 @@ export interface TPlatformMaximums {
   maxMemoryMib: number;
   maxGpus: number;
   maxExecutors: number;
+  /** Warm-pool kernels started at once across all environments (the platform pool budget). */
+  poolBudget: number;
+  /** Non-archived templates one project may have. */
+  maxEnvironmentsPerProject: number;
 }
 
+/**
+ * Where a template lives: `global` (admins') defines what runs — kernel command, image, warm
+ * pool; `project` (owners') only sizes a kernel that a global template defines (DESIGN §6).
+ */
+export type TEnvironmentScope = 'global' | 'project';
+
 /** The `environments` row values a valid input becomes (everything but identity and status). */
-export type TEnvironmentValues = Omit<TEnvironmentSpec, 'id' | 'slug' | 'placement'> & { description: string; placement: TPlacement };
+export type TEnvironmentValues = Omit<TEnvironmentSpec, 'id' | 'slug' | 'placement'> & {
+  description: string;
+  placement: TPlacement;
+  baseEnvironmentId: string | null;
+};
 
 const toM = (v: number) => Math.round(v * 1000);
 const toMib = (v: number) => Math.round(v * 1024);
@@ -183,9 +203,12 @@ const vcpu = (m: number) => `${Math.round(m) / 1000} vCPU`;
 /**
  * Parses and checks a template: per-field messages for every problem at once, in the
  * words the form shows beside the field. Throws `AppError('BAD_REQUEST', …, fields)`.
- * Used by the web's create/update functions and by the form in the browser.
+ * Used by the web's create/update functions and by the form in the browser. In a `project`
+ * template a kernel command, an image or a pool is refused, never silently dropped, so an
+ * API caller learns the rule; that `baseEnvironmentId` names a live global template is checked
+ * by the caller (it needs the database).
  */
-export function validateEnvironment(input: unknown, max: TPlatformMaximums): TEnvironmentValues {
+export function validateEnvironment(input: unknown, max: TPlatformMaximums, scope: TEnvironmentScope): TEnvironmentValues {
   const parsed = ZEnvironmentInput.safeParse(input);
   if (!parsed.success) {
     const fields: Record<string, string> = {};
@@ -213,7 +236,15 @@ export function validateEnvironment(input: unknown, max: TPlatformMaximums): TEn
     poolSize: d.poolSize,
     spark: d.spark ? toSparkSpec(d.spark) : null,
     placement: d.placement,
+    baseEnvironmentId: d.baseEnvironmentId,
   };
+  if (scope === 'project') {
+    if (values.argv) fields.argv = 'Only administrators set kernel commands, in global environments; choose a kernel from one instead';
+    if (values.image) fields.image = 'Only administrators set container images, in global environments; choose a kernel from one instead';
+    if (values.poolSize > 0) fields.poolSize = 'Warm pools are configured by administrators, on global environments only; set 0';
+  } else if (values.baseEnvironmentId) {
+    fields.baseEnvironmentId = 'A global environment defines its own kernel; leave this empty';
+  }
   if (values.cpuLimitM < values.cpuRequestM) fields.cpuLimit = `CPU limit must not be below the CPU request (${vcpu(values.cpuRequestM)})`;
   if (values.memoryLimitMib < values.memoryRequestMib) {
     fields.memoryLimitGib = `Memory limit must not be below the memory request (${formatMemory(values.memoryRequestMib)})`;
@@ -294,18 +325,28 @@ export function toEnvironmentInput(v: TEnvironmentValues): z.output<typeof ZEnvi
         }
       : null,
     placement: v.placement ?? { nodeSelector: {}, tolerations: [] },
+    baseEnvironmentId: v.baseEnvironmentId ?? null,
   };
 }
 
-/** Platform maximums as an admin types them: vCPU, GiB, counts. */
+/** Platform maximums as an admin types them: vCPU, GiB, counts. The last two, when absent, stay as they are. */
 export const ZPlatformMaximumsInput = z.object({
   maxCpu: cores('maximum CPU'),
   maxMemoryGib: gib('maximum memory'),
   maxGpus: wholeNumber('maximum number of GPUs', 0, 64),
   maxExecutors: wholeNumber('maximum number of executors', 0, 1000),
+  poolBudget: wholeNumber('pool budget', 0, 1000).optional(),
+  maxEnvironmentsPerProject: wholeNumber('maximum environments per project', 1, 10000).optional(),
 });
 export type TPlatformMaximumsInput = z.input<typeof ZPlatformMaximumsInput>;
 
-export function toPlatformMaximums(input: z.output<typeof ZPlatformMaximumsInput>): TPlatformMaximums {
-  return { maxCpuM: toM(input.maxCpu), maxMemoryMib: toMib(input.maxMemoryGib), maxGpus: input.maxGpus, maxExecutors: input.maxExecutors };
+export function toPlatformMaximums(input: z.output<typeof ZPlatformMaximumsInput>): Partial<TPlatformMaximums> {
+  return {
+    maxCpuM: toM(input.maxCpu),
+    maxMemoryMib: toMib(input.maxMemoryGib),
+    maxGpus: input.maxGpus,
+    maxExecutors: input.maxExecutors,
+    ...(input.poolBudget !== undefined && { poolBudget: input.poolBudget }),
+    ...(input.maxEnvironmentsPerProject !== undefined && { maxEnvironmentsPerProject: input.maxEnvironmentsPerProject }),
+  };
 }

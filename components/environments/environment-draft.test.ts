@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { validateEnvironment, type TPlatformMaximums } from '@/common/environment-input';
 import { checkDraft, draftOf } from './environment-draft';
 
-const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16 };
+const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20 };
 
 const stored = validateEnvironment(
   {
@@ -19,6 +19,7 @@ const stored = validateEnvironment(
     placement: { nodeSelector: { pool: 'spark' }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'spark', effect: 'NoSchedule' }] },
   },
   MAX,
+  'global',
 );
 
 test('a stored template comes back unchanged through the form', () => {
@@ -26,30 +27,30 @@ test('a stored template comes back unchanged through the form', () => {
   assert.equal(draft.nodeSelector, 'pool=spark');
   assert.deepEqual(draft.tolerations, [{ key: 'dedicated', operator: 'Equal', value: 'spark', effect: 'NoSchedule' }]);
   assert.equal(draft.dynamicOn, true);
-  assert.deepEqual(checkDraft(draft, MAX), { values: stored, errors: null });
+  assert.deepEqual(checkDraft(draft, MAX, 'global'), { values: stored, errors: null });
 });
 
 test('dynamic allocation off sends none; the typed range is kept for turning it back on', () => {
   const draft = { ...draftOf(stored), dynamicOn: false };
-  assert.equal(checkDraft(draft, MAX).values?.spark?.dynamicAllocation, null);
+  assert.equal(checkDraft(draft, MAX, 'global').values?.spark?.dynamicAllocation, null);
   assert.equal(draft.minExecutors, '2');
   assert.equal(draft.maxExecutors, '8');
 });
 
 test('a node selector line without = is a field message, together with the server rules’ messages', () => {
   const draft = { ...draftOf(stored), nodeSelector: 'pool=spark\ngpu', tolerations: [{ key: '', operator: 'Equal' as const, value: 'x', effect: '' as const }] };
-  assert.deepEqual(checkDraft(draft, MAX).errors, {
+  assert.deepEqual(checkDraft(draft, MAX, 'global').errors, {
     'placement.nodeSelector': 'Line 2 (“gpu”): write each label as key=value, e.g. pool=notebooks',
     'placement.tolerations.0.key': 'Enter the taint key (only Exists may leave it empty, to tolerate every taint)',
   });
-  assert.deepEqual(checkDraft({ ...draftOf(stored), nodeSelector: 'gpu', maxExecutors: '3' }, MAX).errors, {
+  assert.deepEqual(checkDraft({ ...draftOf(stored), nodeSelector: 'gpu', maxExecutors: '3' }, MAX, 'global').errors, {
     'placement.nodeSelector': 'Line 1 (“gpu”): write each label as key=value, e.g. pool=notebooks',
     'spark.dynamicAllocation.maxExecutors': 'Maximum executors must not be below the initial executors (4)',
   });
 });
 
 test('a new template starts local, without Spark or placement', () => {
-  const { values } = checkDraft({ ...draftOf(null), name: 'Small' }, MAX);
+  const { values } = checkDraft({ ...draftOf(null), name: 'Small' }, MAX, 'global');
   assert.equal(values?.provisioner, 'local');
   assert.equal(values?.spark, null);
   assert.deepEqual(values?.placement, { nodeSelector: {}, tolerations: [] });

@@ -1,4 +1,4 @@
-import { toEnvironmentInput, validateEnvironment, type TEnvironmentValues, type TPlatformMaximums } from '@/common/environment-input';
+import { toEnvironmentInput, validateEnvironment, type TEnvironmentScope, type TEnvironmentValues, type TPlatformMaximums } from '@/common/environment-input';
 import { isAppError } from '@/common/errors';
 import { joinCommand, splitCommand } from './command-line';
 import { nodeSelectorText, parseNodeSelectorText } from './template-labels';
@@ -18,7 +18,7 @@ export interface TTolerationDraft {
 type TTextField = (typeof NUMBER_FIELDS)[number] | (typeof SPARK_FIELDS)[number] | (typeof DYNAMIC_FIELDS)[number];
 
 /** The template form's state: every control's text as typed. */
-export type TEnvironmentDraft = Record<TTextField | 'name' | 'description' | 'language' | 'command' | 'image' | 'provisioner' | 'nodeSelector', string> & {
+export type TEnvironmentDraft = Record<TTextField | 'name' | 'description' | 'language' | 'command' | 'image' | 'provisioner' | 'nodeSelector' | 'baseEnvironmentId', string> & {
   sparkOn: boolean;
   dynamicOn: boolean;
   tolerations: TTolerationDraft[];
@@ -40,11 +40,16 @@ const NEW_TEMPLATE = {
   poolSize: 0,
   spark: null,
   placement: { nodeSelector: {}, tolerations: [] },
+  baseEnvironmentId: null,
 };
 const NEW_SPARK = { driverCores: 1, driverMemoryGib: 2, executors: 2, executorCores: 1, executorMemoryGib: 2, dynamicAllocation: null };
 
-/** The form's starting state: a stored template, or sensible defaults for a new one. */
-export function draftOf(env: TEnvironmentValues | null): TEnvironmentDraft {
+/**
+ * The form's starting state: a stored template, or sensible defaults for a new one. A project
+ * template starts without a kernel command, image or pool (a row from before only admins could
+ * set them is cleaned on its next save; the gateway never used them).
+ */
+export function draftOf(env: TEnvironmentValues | null, scope: TEnvironmentScope = 'global'): TEnvironmentDraft {
   const input = env ? toEnvironmentInput(env) : NEW_TEMPLATE;
   const spark = input.spark ?? NEW_SPARK;
   const dyn = spark.dynamicAllocation ?? { minExecutors: Math.min(1, spark.executors), maxExecutors: Math.max(spark.executors, 1) * 2 };
@@ -54,6 +59,7 @@ export function draftOf(env: TEnvironmentValues | null): TEnvironmentDraft {
     language: input.language,
     command: input.argv ? joinCommand(input.argv) : '',
     image: input.image ?? '',
+    baseEnvironmentId: input.baseEnvironmentId ?? '',
     provisioner: input.provisioner,
     sparkOn: input.spark !== null,
     dynamicOn: spark.dynamicAllocation != null,
@@ -63,6 +69,7 @@ export function draftOf(env: TEnvironmentValues | null): TEnvironmentDraft {
     ...(Object.fromEntries(SPARK_FIELDS.map((k) => [k, String(spark[k])])) as Record<(typeof SPARK_FIELDS)[number], string>),
     minExecutors: String(dyn.minExecutors),
     maxExecutors: String(dyn.maxExecutors),
+    ...(scope === 'project' && { command: '', image: '', poolSize: '0' }),
   };
 }
 
@@ -77,6 +84,7 @@ export function bodyOf(d: TEnvironmentDraft) {
     language: d.language,
     argv: d.command.trim() ? splitCommand(d.command) : null,
     image: d.image.trim() || null,
+    baseEnvironmentId: d.baseEnvironmentId || null,
     provisioner: d.provisioner,
     ...Object.fromEntries(NUMBER_FIELDS.map((k) => [k, num(d[k])])),
     spark: d.sparkOn
@@ -93,11 +101,11 @@ export function bodyOf(d: TEnvironmentDraft) {
  * Checks a draft with the server's rules plus the form's own (node selector lines):
  * the stored values, or every field's message.
  */
-export function checkDraft(d: TEnvironmentDraft, maximums: TPlatformMaximums): { values: TEnvironmentValues; errors: null } | { values: null; errors: Record<string, string> } {
+export function checkDraft(d: TEnvironmentDraft, maximums: TPlatformMaximums, scope: TEnvironmentScope): { values: TEnvironmentValues; errors: null } | { values: null; errors: Record<string, string> } {
   const selector = parseNodeSelectorText(d.nodeSelector);
   const own: Record<string, string> = 'error' in selector ? { 'placement.nodeSelector': selector.error } : {};
   try {
-    const values = validateEnvironment(bodyOf(d), maximums);
+    const values = validateEnvironment(bodyOf(d), maximums, scope);
     return Object.keys(own).length ? { values: null, errors: own } : { values, errors: null };
   } catch (err) {
     if (!isAppError(err)) throw err;

@@ -2,7 +2,7 @@
 
 import { useMemo, useState, type FormEvent, type ReactElement } from 'react';
 import { computeUnitsPerHour } from '@/common/environment';
-import type { TPlatformMaximums } from '@/common/environment-input';
+import type { TEnvironmentScope, TPlatformMaximums } from '@/common/environment-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Textarea } from '@/components/ui/input';
@@ -17,32 +17,37 @@ import { hardwareSummary } from './template-labels';
 /**
  * Create or edit one template. Checks the input in the browser with the same rules as the
  * server (so messages appear at once), then saves; the server's field messages are shown
- * beside the fields too. The rate and hardware label update as you type.
+ * beside the fields too. The rate and hardware label update as you type. Only a global
+ * template (admins) sets a kernel command, image and warm pool; a project template picks
+ * its kernel from the global ones.
  */
-export function EnvironmentForm({ env, endpoint, maximums, onSaved, onCancel }: {
+export function EnvironmentForm({ env, scope, kernels, endpoint, maximums, onSaved, onCancel }: {
   env: TEnvironmentSummary | null;
+  scope: TEnvironmentScope;
+  /** The global templates a project template may take its kernel from. */
+  kernels: TEnvironmentSummary[];
   /** Collection URL, e.g. /api/admin/environments; edits PUT to `${endpoint}/${id}`. */
   endpoint: string;
   maximums: TPlatformMaximums;
   onSaved: (env: TEnvironmentSummary) => void;
   onCancel: () => void;
 }) {
-  const [draft, setDraft] = useState<TEnvironmentDraft>(() => draftOf(env));
+  const [draft, setDraft] = useState<TEnvironmentDraft>(() => draftOf(env, scope));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   const preview = useMemo(() => {
-    const { values } = checkDraft(draft, maximums);
+    const { values } = checkDraft(draft, maximums, scope);
     return values && { label: `${values.name} · ${hardwareSummary(values)}`, rate: computeUnitsPerHour(values) };
-  }, [draft, maximums]);
+  }, [draft, maximums, scope]);
 
   const set = (key: keyof TEnvironmentDraft) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [key]: e.target.value }));
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setMessage(null);
-    const checked = checkDraft(draft, maximums);
+    const checked = checkDraft(draft, maximums, scope);
     if (checked.errors) {
       setErrors(checked.errors);
       setMessage('Check the highlighted fields.');
@@ -102,15 +107,43 @@ export function EnvironmentForm({ env, endpoint, maximums, onSaved, onCancel }: 
         <div className="md:col-span-3">
           {field('description', 'Description', <Textarea id="env-description" rows={2} value={draft.description} onChange={set('description')} aria-invalid={Boolean(errors.description)} />)}
         </div>
-        <div className="md:col-span-2">
-          {field(
-            'argv',
-            'Kernel command',
-            <Input id="env-argv" className="font-mono" value={draft.command} onChange={set('command')} aria-invalid={Boolean(errors.argv)} placeholder="python -m ipykernel_launcher -f {connection_file}" />,
-            'Empty: the provisioner’s ipykernel. Must contain {connection_file}.',
-          )}
-        </div>
-        {field('image', 'Container image', <Input id="env-image" className="font-mono" value={draft.image} onChange={set('image')} aria-invalid={Boolean(errors.image)} placeholder="gateway default" />, 'Used by the kubernetes provisioner.')}
+        {scope === 'global' ? (
+          <>
+            <div className="md:col-span-2">
+              {field(
+                'argv',
+                'Kernel command',
+                <Input id="env-argv" className="font-mono" value={draft.command} onChange={set('command')} aria-invalid={Boolean(errors.argv)} placeholder="python -m ipykernel_launcher -f {connection_file}" />,
+                'Empty: the provisioner’s ipykernel. Must contain {connection_file}.',
+              )}
+            </div>
+            {field('image', 'Container image', <Input id="env-image" className="font-mono" value={draft.image} onChange={set('image')} aria-invalid={Boolean(errors.image)} placeholder="gateway default" />, 'Used by the kubernetes provisioner.')}
+          </>
+        ) : (
+          <div className="md:col-span-3">
+            {field(
+              'baseEnvironmentId',
+              'Kernel',
+              <Select
+                id="env-baseEnvironmentId"
+                value={draft.baseEnvironmentId}
+                aria-invalid={Boolean(errors.baseEnvironmentId)}
+                onChange={(e) => {
+                  const base = kernels.find((k) => k.id === e.target.value);
+                  setDraft((d) => ({ ...d, baseEnvironmentId: e.target.value, language: base?.language ?? d.language }));
+                }}
+              >
+                <option value="">Platform default (ipykernel)</option>
+                {kernels.map((k) => (
+                  <option key={k.id} value={k.id}>
+                    {k.name} ({k.language}{k.image ? `, ${k.image}` : ''})
+                  </option>
+                ))}
+              </Select>,
+              'Kernel commands and images are defined by administrators in global templates; this template runs the chosen one’s.',
+            )}
+          </div>
+        )}
       </div>
 
       {/* Placement only matters on Kubernetes; a local template that has some keeps showing it. */}
@@ -133,7 +166,7 @@ export function EnvironmentForm({ env, endpoint, maximums, onSaved, onCancel }: 
           {field('memoryLimitGib', 'Memory limit (GiB)', numberInput('memoryLimitGib', '0.25'), `At most ${maxMem}`)}
           {field('gpus', 'GPUs', numberInput('gpus', '1'), `At most ${maximums.maxGpus}`)}
           {field('idleTimeoutMinutes', 'Idle timeout (minutes)', numberInput('idleTimeoutMinutes', '1'), 'Idle kernels are stopped after this')}
-          {field('poolSize', 'Warm pool size', numberInput('poolSize', '1'), 'Kernels kept started and ready')}
+          {scope === 'global' && field('poolSize', 'Warm pool size', numberInput('poolSize', '1'), `Kernels kept started and ready; at most ${maximums.poolBudget} across all templates`)}
         </div>
       </fieldset>
 

@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { TPlatformMaximums } from '@/common/environment-input';
+import type { TEnvironmentScope, TPlatformMaximums } from '@/common/environment-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
@@ -18,8 +18,10 @@ import { EnvironmentsTable } from './environments-table';
  * edit, archive and unarchive. `readOnly` templates (the global ones on a project page) are
  * listed without actions.
  */
-export function EnvironmentsManager({ title, description, environments, readOnly = [], endpoint, maximums, canManage }: {
+export function EnvironmentsManager({ title, description, environments, readOnly = [], scope, endpoint, maximums, canManage }: {
   title: string;
+  /** `global`: the templates define their kernels; `project`: they pick one of the `readOnly` (global) ones. */
+  scope: TEnvironmentScope;
   description?: string;
   environments: TEnvironmentSummary[];
   readOnly?: TEnvironmentSummary[];
@@ -82,6 +84,8 @@ export function EnvironmentsManager({ title, description, environments, readOnly
             <EnvironmentForm
               key={editing === 'new' ? 'new' : editing.id}
               env={editing === 'new' ? null : editing}
+              scope={scope}
+              kernels={readOnly}
               endpoint={endpoint}
               maximums={maximums}
               onCancel={() => setEditing(null)}

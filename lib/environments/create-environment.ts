@@ -7,6 +7,8 @@ import { environments } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { loadPlatformMaximums } from '../platform/get-platform-maximums';
 import { getProjectAccess } from '../projects/get-project-access';
+import { assertBaseKernel } from './assert-base-kernel';
+import { assertEnvironmentRoom } from './assert-environment-room';
 import { slugCandidates } from './environment-slug';
 import { toEnvironmentSummary, type TEnvironmentSummary } from './environment-summary';
 
@@ -14,7 +16,9 @@ const ZProjectId = z.string().uuid().nullish();
 
 /**
  * Creates a template: global (`projectId` null — admins) or for one project (its owners).
- * The slug — the kernelspec name — comes from the name and is unique across all templates.
+ * Only global templates define what runs (kernel command, image, warm pool); a project
+ * template picks one of their kernels and sizes it, up to the platform's templates-per-project
+ * cap. The slug — the kernelspec name — comes from the name and is unique across all templates.
  */
 export async function createEnvironment(
   db: TDb,
@@ -25,17 +29,22 @@ export async function createEnvironment(
   if (!ZProjectId.safeParse(projectId).success) throw new AppError('NOT_FOUND', 'Project not found.');
   if (projectId) await getProjectAccess(db, actor, projectId, 'manage');
   else if (actor.role !== 'admin') throw new AppError('FORBIDDEN', 'Only administrators can create global environments.');
-  const values = validateEnvironment(input, await loadPlatformMaximums(db));
+  const values = validateEnvironment(input, await loadPlatformMaximums(db), projectId ? 'project' : 'global');
+  await assertBaseKernel(db, values.baseEnvironmentId);
 
   for (let attempt = 0; attempt < 5; attempt++) {
     const [base] = slugCandidates(values.name, 1);
     const taken = new Set((await db.select({ slug: environments.slug }).from(environments).where(like(environments.slug, `${base}%`))).map((r) => r.slug));
     const slug = slugCandidates(values.name, taken.size + 1).find((s) => !taken.has(s))!;
-    const [row] = await db
-      .insert(environments)
-      .values({ ...values, projectId, slug })
-      .onConflictDoNothing({ target: environments.slug })
-      .returning();
+    const row = await db.transaction(async (tx) => {
+      if (projectId) await assertEnvironmentRoom(tx, projectId);
+      const [inserted] = await tx
+        .insert(environments)
+        .values({ ...values, projectId, slug })
+        .onConflictDoNothing({ target: environments.slug })
+        .returning();
+      return inserted;
+    });
     if (row) return toEnvironmentSummary(row);
   }
   throw new AppError('CONFLICT', 'Could not find a free kernelspec name for this template; try another name.');

@@ -49,6 +49,7 @@ export function toEnvironmentSummary(row: TEnvironmentRow): TEnvironmentSummary 
     id,
     slug,
     description: row.description,
+    baseEnvironmentId: row.baseEnvironmentId,
     projectId: row.projectId,
     isDefault: slug === DEFAULT_ENVIRONMENT_SLUG,
     archivedAt: row.archivedAt?.toISOString() ?? null,

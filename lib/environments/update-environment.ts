@@ -4,13 +4,15 @@ import type { TDb } from '@/db/client';
 import { environments } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { loadPlatformMaximums } from '../platform/get-platform-maximums';
+import { assertBaseKernel } from './assert-base-kernel';
 import { toEnvironmentSummary, type TEnvironmentSummary } from './environment-summary';
 import { getManagedEnvironment } from './get-managed-environment';
 
 /**
  * Replaces a template's settings (the whole form). Kernels already running keep the
  * snapshot they were launched with — this never touches `kernels`; the next launch uses
- * the new values. The slug (kernelspec name) and the project stay as they are.
+ * the new values. The slug (kernelspec name) and the project stay as they are; a project
+ * template is held to the same rules as when created (no kernel command, image or pool).
  */
 export async function updateEnvironment(
   db: TDb,
@@ -18,7 +20,8 @@ export async function updateEnvironment(
   input: TEnvironmentInput & { id: string; projectId?: string | null },
 ): Promise<TEnvironmentSummary> {
   const current = await getManagedEnvironment(db, actor, input.id, input.projectId);
-  const values = validateEnvironment(input, await loadPlatformMaximums(db));
+  const values = validateEnvironment(input, await loadPlatformMaximums(db), current.projectId ? 'project' : 'global');
+  await assertBaseKernel(db, values.baseEnvironmentId);
   const [row] = await db
     .update(environments)
     .set({ ...values, updatedAt: new Date() })

@@ -54,7 +54,7 @@ describe('validation', () => {
   });
 
   test('platform maximums are enforced and only admins set them', async () => {
-    assert.deepEqual(await getPlatformMaximums(t.db, owner), { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16 });
+    assert.deepEqual(await getPlatformMaximums(t.db, owner), { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20 });
     assert.equal((await refusal(updatePlatformMaximums(t.db, owner, { maxCpu: 64, maxMemoryGib: 256, maxGpus: 8, maxExecutors: 32 }))).code, 'FORBIDDEN');
     const bad = await refusal(updatePlatformMaximums(t.db, admin, { maxCpu: 0, maxMemoryGib: 32, maxGpus: 1, maxExecutors: 4 }));
     assert.equal(bad.fields?.maxCpu, 'Maximum CPU must be more than 0 vCPU');
@@ -75,7 +75,7 @@ describe('kubernetes placement and Spark dynamic allocation', () => {
   };
 
   test('provisioner, image, placement and dynamic allocation are saved to their columns and listed back', async () => {
-    const env = await createEnvironment(t.db, owner, { ...small, projectId, name: 'Spark pool', provisioner: 'kubernetes', image: 'ghcr.io/acme/pyspark:3.5', spark, placement });
+    const env = await createEnvironment(t.db, admin, { ...small, name: 'Spark pool', provisioner: 'kubernetes', image: 'ghcr.io/acme/pyspark:3.5', spark, placement });
     const [row] = await t.db.select().from(environments).where(eq(environments.id, env.id));
     assert.equal(row.provisioner, 'kubernetes');
     assert.equal(row.image, 'ghcr.io/acme/pyspark:3.5');
@@ -89,7 +89,7 @@ describe('kubernetes placement and Spark dynamic allocation', () => {
     assert.deepEqual(listed?.placement, placement);
     assert.deepEqual(listed?.spark?.dynamicAllocation, { minExecutors: 2, maxExecutors: 8 });
 
-    const edited = await updateEnvironment(t.db, owner, { ...small, id: env.id, projectId, name: 'Spark pool', provisioner: 'local', spark: { ...spark, dynamicAllocation: null } });
+    const edited = await updateEnvironment(t.db, admin, { ...small, id: env.id, projectId: null, name: 'Spark pool', provisioner: 'local', spark: { ...spark, dynamicAllocation: null } });
     assert.deepEqual(edited.placement, { nodeSelector: {}, tolerations: [] }, 'the form sends the whole template: no placement = anywhere');
     const [after] = await t.db.select().from(environments).where(eq(environments.id, env.id));
     assert.deepEqual(after.placement, { nodeSelector: {}, tolerations: [] });

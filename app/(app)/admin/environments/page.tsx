@@ -30,6 +30,7 @@ export default async function AdminEnvironmentsPage() {
           title="Global templates"
           description={`${active} active, ${environments.length - active} archived.`}
           environments={environments}
+          scope="global"
           endpoint="/api/admin/environments"
           maximums={maximums}
           canManage={user.role === 'admin'}

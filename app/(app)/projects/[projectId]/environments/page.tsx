@@ -48,6 +48,7 @@ export default async function ProjectEnvironmentsPage({ params }: { params: Prom
           description={canManage ? 'Only this project’s members see these. Owners create, edit and archive them.' : 'Managed by the project’s owners.'}
           environments={own}
           readOnly={environments.filter((e) => e.projectId === null)}
+          scope="project"
           endpoint={`/api/projects/${project.id}/environments`}
           maximums={maximums}
           canManage={canManage}
