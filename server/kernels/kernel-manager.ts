@@ -79,7 +79,15 @@ export class KernelManager {
       replayLimits: opts.replayLimits,
     };
     this.pool = opts.pool
-      ? new WarmPool({ ...opts.pool, db: opts.db, registry: opts.registry, logger: opts.logger, metrics: opts.metrics, kernelDeps: (store) => ({ ...this.kernelDeps, store }) })
+      ? new WarmPool({
+          ...opts.pool,
+          db: opts.db,
+          registry: opts.registry,
+          logger: opts.logger,
+          metrics: opts.metrics,
+          gatewayId: this.gatewayId,
+          kernelDeps: (store) => ({ ...this.kernelDeps, store }),
+        })
       : null;
     this.budget = new BudgetWatch(opts.db, opts.logger);
     this.timers = [

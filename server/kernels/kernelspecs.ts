@@ -31,6 +31,27 @@ export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec {
   return ZEnvironmentSpec.parse(row);
 }
 
+/**
+ * What a template runs, by the rule that only admins define it (DESIGN §6): a global template
+ * its own kernel command, image and warm pool; a project template the kernel (argv, image,
+ * language) of the global template it names in `baseEnvironmentId`, or the default ipykernel,
+ * and never a pool. Whatever argv, image or pool size a project row itself carries (written
+ * before the rule, or straight into the database) is never used. `globals` holds the global
+ * templates that are not archived; null when the named one is not among them: the project
+ * template cannot run until an owner picks another kernel.
+ */
+export function withApprovedKernel(row: TEnvironmentRow, globals: ReadonlyMap<string, TEnvironmentRow>): TEnvironmentRow | null {
+  if (row.projectId === null) return row;
+  const base = row.baseEnvironmentId ? globals.get(row.baseEnvironmentId) : undefined;
+  if (row.baseEnvironmentId && !base) return null;
+  return { ...row, argv: base?.argv ?? null, image: base?.image ?? null, language: base?.language ?? row.language, poolSize: 0 };
+}
+
+/** Global, non-archived templates by id: what `withApprovedKernel` may take a kernel from. */
+export function approvedKernels(rows: readonly TEnvironmentRow[]): Map<string, TEnvironmentRow> {
+  return new Map(rows.filter((r) => r.projectId === null && r.archivedAt === null).map((r) => [r.id, r]));
+}
+
 /** `python3` → `default`; other names are environment slugs. */
 export function resolveKernelspecName(name: string | undefined): string {
   const requested = name ?? DEFAULT_ENVIRONMENT_SLUG;
@@ -76,8 +97,13 @@ export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptM
   };
 }
 
-/** Every visible environment as a kernelspec, plus the aliases of the default one. */
-export function kernelspecsFor(rows: readonly TEnvironmentRow[], interruptMode: (row: TEnvironmentRow) => 'signal' | 'message') {
+/**
+ * Every visible environment as a kernelspec (project ones with their approved kernel; none
+ * whose kernel was withdrawn), plus the aliases of the default one.
+ */
+export function kernelspecsFor(visible: readonly TEnvironmentRow[], interruptMode: (row: TEnvironmentRow) => 'signal' | 'message') {
+  const globals = approvedKernels(visible);
+  const rows = visible.map((row) => withApprovedKernel(row, globals)).filter((row) => row !== null);
   const specs: Record<string, TKernelspecModel> = {};
   for (const row of rows) specs[row.slug] = toKernelspecModel(row.slug, row, interruptMode(row));
   for (const [alias, slug] of Object.entries(KERNELSPEC_ALIASES)) {

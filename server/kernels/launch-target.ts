@@ -6,13 +6,14 @@ import type { TDb } from '../../db/client';
 import { environments, notebooks, projectMembers, projects } from '../../db/schema';
 import { projectAccess } from '../auth/access';
 import type { TCaller } from '../auth/caller';
-import { resolveKernelspecName } from './kernelspecs';
+import { approvedKernels, resolveKernelspecName, withApprovedKernel } from './kernelspecs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TLaunchTarget {
   projectId: string;
   notebookId: string | null;
+  /** The template with the kernel it may run (`withApprovedKernel`): what the launch uses. */
   environment: typeof environments.$inferSelect;
   /** The name the client asked for (kept so clients see the kernelspec they chose). */
   kernelspecName: string;
@@ -59,6 +60,13 @@ export async function resolveLaunchTarget(db: TDb, caller: TCaller, body: TStart
       ),
     );
   if (!environment) throw new AppError('NOT_FOUND', `No kernelspec "${body.name ?? slug}" is available in this project.`);
+  const approved = withApprovedKernel(environment, approvedKernels(await kernelSources(db, environment)));
+  if (!approved) {
+    throw new AppError(
+      'CONFLICT',
+      `The kernel that environment "${environment.name}" runs was archived by an administrator; a project owner must choose another kernel for it.`,
+    );
+  }
 
   const notebookId = body.env?.KERNEL_NOTEBOOK ?? null;
   if (notebookId !== null) {
@@ -72,7 +80,13 @@ export async function resolveLaunchTarget(db: TDb, caller: TCaller, body: TStart
   for (const [k, v] of Object.entries(body.env ?? {})) if (k.startsWith('KERNEL_')) env[k] = v;
   env.KERNEL_USERNAME = caller.email;
   env.KERNEL_PROJECT = projectId;
-  return { projectId, notebookId, environment, kernelspecName: body.name ?? slug, env };
+  return { projectId, notebookId, environment: approved, kernelspecName: body.name ?? slug, env };
+}
+
+/** The global template a project template takes its kernel from, if it names one. */
+async function kernelSources(db: TDb, environment: typeof environments.$inferSelect): Promise<Array<typeof environments.$inferSelect>> {
+  if (environment.projectId === null || !environment.baseEnvironmentId) return [];
+  return db.select().from(environments).where(eq(environments.id, environment.baseEnvironmentId));
 }
 
 function projectNotFound(ref: string): AppError {

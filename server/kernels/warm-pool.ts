@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { eq, isNull } from 'drizzle-orm';
+import { eq, inArray, isNull } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { TEnvironmentSpec } from '../../common/environment';
 import type { TDb } from '../../db/client';
-import { environments, kernels } from '../../db/schema';
+import { environments, kernels, platformSettings, poolKernels } from '../../db/schema';
 import { KernelSocket } from '../bridge/kernel-socket';
 import { buildMessage, parentMsgId } from '../bridge/messages';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ProvisionerRegistry } from '../provisioners/registry';
 import type { TKernelRecord } from './kernel-record';
-import { toEnvironmentSpec } from './kernelspecs';
+import { approvedKernels, toEnvironmentSpec, withApprovedKernel } from './kernelspecs';
 import { ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
 import { PoolKernelStore, PoolLedger } from './pool-kernel-store';
 
@@ -24,6 +24,8 @@ export interface TWarmPoolOptions {
   refreshMs: number;
   /** Pool kernels starting at once, across environments. */
   maxStarting: number;
+  /** This gateway's id, on the `pool_kernels` rows admins see. */
+  gatewayId: string;
   /** The deps every kernel gets, with the store swapped for the pooled kernel's own. */
   kernelDeps: (store: PoolKernelStore) => TManagedKernelDeps;
   metrics?: GatewayMetrics;
@@ -47,8 +49,13 @@ export interface TPoolClaim {
 const ENV_APPLY_TIMEOUT_MS = 10_000;
 
 /**
- * Warm pools (one per environment with `pool_size` > 0): kernels started ahead of demand,
- * owned by no one, so that a launch finds one ready at once.
+ * Warm pools (one per global environment with `pool_size` > 0): kernels started ahead of
+ * demand, owned by no one, so that a launch finds one ready at once.
+ * - Only admins configure pools: project templates never have one (`withApprovedKernel`), and
+ *   all pools together hold at most the platform pool budget (`platform_settings.pool_budget`),
+ *   shared out one kernel per environment in turn; a lowered budget retires ready surplus.
+ * - Each pool kernel has a `pool_kernels` row while it waits, so admins see it (marked pooled);
+ *   the row goes when a launch claims the kernel or the pool retires it.
  * - A launch `take`s a ready kernel synchronously (so exactly one launch gets it), the
  *   manager admits it under the caller (a normal `kernels` row), then `handOver` stamps it
  *   with owner, project and notebook and sets the launch's `KERNEL_*` variables in it.
@@ -65,6 +72,8 @@ export class WarmPool {
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
   private refreshing: Promise<void> | null = null;
+  /** Pool kernels allowed across all environments; re-read every refresh. 0 until first read. */
+  private budget = 0;
 
   constructor(private readonly opts: TWarmPoolOptions) {
     this.ledger = new PoolLedger(path.join(opts.dataDir, 'pool'));
@@ -119,6 +128,7 @@ export class WarmPool {
     if (kernel.record.environment.language === 'python') await this.applyEnv(kernel, env);
     Object.assign(kernel.record, { ...record, state: 'queued', pooled: false });
     await store.claim(record.id);
+    await this.forgetRow(record.id);
     kernel.adoptFromPool();
     kernel.logger.info({ environment: record.environment.slug }, 'warm-pool kernel handed over');
   }
@@ -141,17 +151,22 @@ export class WarmPool {
     let rows: Array<typeof environments.$inferSelect>;
     try {
       rows = await this.opts.db.select().from(environments).where(isNull(environments.archivedAt));
+      this.budget = await this.readBudget();
     } catch (err) {
       this.opts.logger.warn({ err }, 'warm pool: could not read environments');
       return;
     }
+    const globals = approvedKernels(rows);
     const seen = new Set<string>();
     for (const row of rows) {
       // Only local kernels can wait unowned: a pod lives in its project's namespace.
       if (row.provisioner !== 'local' || !this.opts.registry.has(row.provisioner)) continue;
       let spec: TEnvironmentSpec;
       try {
-        spec = toEnvironmentSpec(row);
+        // A project template's row may carry a pool size (from before only admins set it): never used.
+        const approved = withApprovedKernel(row, globals);
+        if (!approved) continue;
+        spec = toEnvironmentSpec(approved);
       } catch {
         continue;
       }
@@ -177,17 +192,43 @@ export class WarmPool {
         }
       }
       while (entry.ready.length > 0 && entry.ready.length + entry.starting.size > entry.target) void this.retire(entry.ready.pop()!.kernel);
-      if (entry.target === 0 && entry.ready.length === 0 && entry.starting.size === 0) this.entries.delete(id);
     }
+    // Over the budget (it was lowered): retire ready kernels from the largest pools first.
+    for (let excess = this.pooledCount() - this.budget; excess > 0; excess--) {
+      const largest = [...this.entries.values()].filter((e) => e.ready.length > 0).sort((a, b) => b.ready.length + b.starting.size - (a.ready.length + a.starting.size))[0];
+      if (!largest) break;
+      void this.retire(largest.ready.pop()!.kernel);
+    }
+    for (const [id, entry] of this.entries) if (entry.target === 0 && entry.ready.length === 0 && entry.starting.size === 0) this.entries.delete(id);
     this.fill();
   }
 
-  /** Starts kernels where pools are short, up to maxStarting at once. */
+  /** Ready and starting pool kernels, across environments: what the pool budget bounds. */
+  private pooledCount(): number {
+    return [...this.entries.values()].reduce((n, e) => n + e.ready.length + e.starting.size, 0);
+  }
+
+  /** The platform pool budget (the settings row is created with its defaults if missing, as the web does). */
+  private async readBudget(): Promise<number> {
+    await this.opts.db.insert(platformSettings).values({ id: 1 }).onConflictDoNothing({ target: platformSettings.id });
+    const [row] = await this.opts.db.select({ poolBudget: platformSettings.poolBudget }).from(platformSettings).limit(1);
+    return row.poolBudget;
+  }
+
+  /**
+   * Starts kernels where pools are short, up to maxStarting at once and within the pool
+   * budget, one per short environment in turn so that one large pool cannot take it all.
+   */
   private fill(): void {
     const startingNow = () => [...this.entries.values()].reduce((n, e) => n + e.starting.size, 0);
-    for (const entry of this.entries.values()) {
-      while (!this.closed && entry.ready.length + entry.starting.size < entry.target && startingNow() < this.opts.maxStarting) {
+    const short = (e: TPoolEntry) => e.ready.length + e.starting.size < e.target;
+    let progressed = true;
+    while (progressed && !this.closed) {
+      progressed = false;
+      for (const entry of this.entries.values()) {
+        if (!short(entry) || startingNow() >= this.opts.maxStarting || this.pooledCount() >= this.budget) continue;
         this.startOne(entry);
+        progressed = true;
       }
     }
   }
@@ -222,7 +263,8 @@ export class WarmPool {
     const store = new PoolKernelStore(this.opts.db, this.ledger, factory.name);
     const kernel = new ManagedKernel(record, factory.create({ kernelId: id, logger }), { kernelId: id, environment: spec, env: {} }, this.opts.kernelDeps(store));
     const began = Date.now();
-    const started = kernel.start().then(
+    // The row is written before the kernel starts, so it is never left behind by a later delete.
+    const started = this.recordRow(id, spec.id).then(() => kernel.start()).then(
       async () => {
         entry.starting.delete(kernel);
         if (this.closed || entry.spec !== spec || entry.ready.length >= entry.target) {
@@ -230,12 +272,18 @@ export class WarmPool {
         } else {
           entry.ready.push({ kernel, store });
           logger.info({ ms: Date.now() - began }, 'warm-pool kernel ready');
+          await this.opts.db
+            .update(poolKernels)
+            .set({ state: 'ready', readyAt: new Date() })
+            .where(eq(poolKernels.id, id))
+            .catch((err) => logger.warn({ err }, 'could not mark the pool kernel ready'));
         }
         this.fill();
       },
       async (err: Error) => {
         entry.starting.delete(kernel);
         await this.ledger.remove(id);
+        await this.forgetRow(id);
         // Not retried until the next refresh: a broken template must not spin.
         logger.warn({ err: err.message }, 'warm-pool kernel failed to start');
       },
@@ -252,6 +300,23 @@ export class WarmPool {
     await kernel.operationDone();
     await kernel.stop(null, 'Warm-pool kernel retired.').catch((err) => kernel.logger.warn({ err }, 'warm-pool kernel stop failed'));
     await this.ledger.remove(kernel.record.id);
+    await this.forgetRow(kernel.record.id);
+  }
+
+  /** The `pool_kernels` row admins see; a failed write costs visibility, never the kernel. */
+  private async recordRow(id: string, environmentId: string): Promise<void> {
+    await this.opts.db
+      .insert(poolKernels)
+      .values({ id, environmentId, gatewayId: this.opts.gatewayId })
+      .catch((err) => this.opts.logger.warn({ err, kernelId: id }, 'could not record the pool kernel'));
+  }
+
+  private async forgetRow(...ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.opts.db
+      .delete(poolKernels)
+      .where(inArray(poolKernels.id, ids))
+      .catch((err) => this.opts.logger.warn({ err }, 'could not delete pool kernel rows'));
   }
 
   /**
@@ -288,7 +353,9 @@ export class WarmPool {
 
   /** Pool kernels a killed gateway left behind: stopped, unless a launch had claimed them. */
   private async reapLeftovers(): Promise<void> {
-    for (const left of await this.ledger.leftovers()) {
+    const leftovers = await this.ledger.leftovers();
+    await this.forgetRow(...leftovers.map((l) => l.kernelId));
+    for (const left of leftovers) {
       const [row] = await this.opts.db.select({ id: kernels.id }).from(kernels).where(eq(kernels.id, left.kernelId));
       if (!row && this.opts.registry.has(left.provisioner)) {
         const logger = this.opts.logger.child({ kernelId: left.kernelId });
