@@ -7,6 +7,11 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VENV_PYTHON = path.join(ROOT, '.data/venv/bin/python');
 
 const seconds = (def: number) => z.coerce.number().positive().default(def);
+/** A comma-separated list of IPv4/IPv6 CIDR ranges, parsed to an array (empty = none); `prefault`: the default is parsed too. */
+const cidrList = z
+  .string()
+  .transform((v) => v.split(',').map((c) => c.trim()).filter(Boolean))
+  .pipe(z.array(z.union([z.cidrv4(), z.cidrv6()], { error: 'must be CIDR ranges such as 10.0.0.0/8 or fc00::/7' })));
 
 /**
  * Every gateway setting: env var → description → default. This is the only file that
@@ -89,6 +94,12 @@ export const ZGatewayEnv = z.object({
   LATTICE_K8S_MIRROR_QUOTAS: z.enum(['true', 'false']).default('true'),
   /** Kubernetes: seconds a kernel pod may wait for a node (or to start) before the launch fails `unschedulable` (or `timeout`). */
   LATTICE_K8S_LAUNCH_TIMEOUT_S: seconds(600),
+  /** Kubernetes: the platform's namespace: only its gateway pods reach kernels, and kernels never reach it. */
+  LATTICE_K8S_PLATFORM_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a namespace name').default('lattice-system'),
+  /** Kubernetes: comma-separated ranges `egress` kernels may not reach (pods, Services, nodes, metadata): private, shared, link-local, loopback. */
+  LATTICE_K8S_INTERNAL_CIDRS: cidrList.prefault('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16,127.0.0.0/8,fc00::/7,fe80::/10'),
+  /** Kubernetes: comma-separated addresses of the API server that Spark drivers may reach (443/6443); unset = any address on those ports. */
+  LATTICE_K8S_API_SERVER_CIDRS: cidrList.prefault(''),
 });
 
 /** Settings of the `kubernetes` provisioner (the cluster itself comes from KUBECONFIG or in-cluster). */
@@ -105,6 +116,9 @@ export interface TKubernetesConfig {
   sweepIntervalMs: number;
   mirrorQuotas: boolean;
   launchTimeoutMs: number;
+  platformNamespace: string;
+  internalCidrs: readonly string[];
+  apiServerCidrs: readonly string[];
 }
 
 export interface TGatewayConfig {
@@ -189,6 +203,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sweepIntervalMs: e.LATTICE_K8S_SWEEP_INTERVAL_S * 1000,
       mirrorQuotas: e.LATTICE_K8S_MIRROR_QUOTAS === 'true',
       launchTimeoutMs: e.LATTICE_K8S_LAUNCH_TIMEOUT_S * 1000,
+      platformNamespace: e.LATTICE_K8S_PLATFORM_NAMESPACE,
+      internalCidrs: e.LATTICE_K8S_INTERNAL_CIDRS,
+      apiServerCidrs: e.LATTICE_K8S_API_SERVER_CIDRS,
     }),
     kernelBaseEnv: Object.freeze(
       Object.fromEntries(KERNEL_INHERITED_ENV.flatMap((name) => (env[name] ? [[name, env[name] as string]] : []))),

@@ -9,7 +9,8 @@
 //     private mount namespace that `ip netns exec` creates),
 //   - runs each container's command + args (host binaries run; an image counts only
 //     through the entrypoint, ENV and files images.ts gives it) with its env, working
-//     dir and securityContext.runAsUser/runAsGroup, inside a memory cgroup set to
+//     dir and securityContext.runAsUser/runAsGroup (plus readOnlyRootFilesystem and
+//     allowPrivilegeEscalation: false as no_new_privs), inside a memory cgroup set to
 //     resources.limits.memory,
 //   - forwards the bridge IP to the API server (api-forward.ts), so pods can call it,
 //   - writes phase, podIP, conditions and container states (exit code, reason
@@ -752,12 +753,17 @@ export class PodAgent {
       lines.push(`mount --bind ${shq(src)} ${shq(m.mountPath)} || exit 126`);
       if (ro) lines.push(`mount -o remount,bind,ro ${shq(m.mountPath)} || exit 126`);
     }
+    // After the volumes, which are mounts of their own and stay writable: only this namespace's
+    // root mount turns read-only (the host's and other pods' are untouched). /dev/shm, /proc and
+    // /sys are separate mounts and keep their flags, as in a container.
+    if (sc?.readOnlyRootFilesystem) lines.push('mount -o remount,bind,ro / || exit 126');
     lines.push(`cd ${shq(work)} || exit 126`);
+    const nnp = sc?.allowPrivilegeEscalation === false ? ' --no-new-privs' : '';
     if (uid !== 0 || gid !== 0 || groups.length) {
       const g = groups.length ? `--groups=${groups.join(',')}` : '--clear-groups';
-      lines.push(`exec ${shq(this.setprivBin)} --reuid=${uid} --regid=${gid} ${g} -- "$@"`);
+      lines.push(`exec ${shq(this.setprivBin)} --reuid=${uid} --regid=${gid} ${g}${nnp} -- "$@"`);
     } else {
-      lines.push('exec "$@"');
+      lines.push(nnp ? `exec ${shq(this.setprivBin)}${nnp} -- "$@"` : 'exec "$@"');
     }
 
     const logPath = path.join(p.logDir, `${spec.name}.log`);

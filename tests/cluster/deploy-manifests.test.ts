@@ -123,6 +123,7 @@ describe('deploy/kubernetes on the test cluster', { timeout: 600_000 }, () => {
       '/serviceaccounts': ['get', 'create'],
       '/namespaces': ['get', 'create'],
       'rbac.authorization.k8s.io/rolebindings': ['get', 'create'],
+      'networking.k8s.io/networkpolicies': ['create', 'update', 'delete'],
     };
     const CHECKED = [...Object.keys(GRANTED), '/configmaps', '/services', '/nodes', '/persistentvolumeclaims', 'apps/deployments', 'rbac.authorization.k8s.io/roles', 'rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/clusterrolebindings'];
     const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'bind', 'escalate', 'impersonate'];
@@ -179,8 +180,10 @@ describe('deploy/kubernetes on the test cluster', { timeout: 600_000 }, () => {
           }
         }
       }
-      for (const [verb, resource] of [['get', 'secrets'], ['create', 'persistentvolumeclaims'], ['create', 'rolebindings']] as const) {
-        assert.equal(await allowed(kernel, { verb, resource, namespace: PROJECT_NS, group: resource === 'rolebindings' ? 'rbac.authorization.k8s.io' : '' }), false, `${verb} ${resource}`);
+      // Nor may a driver loosen its namespace's NetworkPolicies.
+      const groups: Record<string, string> = { rolebindings: 'rbac.authorization.k8s.io', networkpolicies: 'networking.k8s.io' };
+      for (const [verb, resource] of [['get', 'secrets'], ['create', 'persistentvolumeclaims'], ['create', 'rolebindings'], ['delete', 'networkpolicies'], ['update', 'networkpolicies'], ['create', 'networkpolicies']] as const) {
+        assert.equal(await allowed(kernel, { verb, resource, namespace: PROJECT_NS, group: groups[resource] ?? '' }), false, `${verb} ${resource}`);
       }
     });
   });

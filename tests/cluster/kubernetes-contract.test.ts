@@ -57,6 +57,7 @@ provisionerContract({
     idleTimeoutS: 3600,
     provisioner: 'kubernetes',
     poolSize: 0,
+    network: 'egress',
   },
   timeoutMs: 30_000,
   owner,

@@ -140,7 +140,7 @@ test('launch → execute → interrupt → restart (a new pod at a new IP) → s
   assert.equal((await kernelRow(database.db, kernel.id)).state, 'stopped');
 });
 
-test('the pod, its Secret and its namespace carry labels, sizes, placement, a non-root security context and an owner', { timeout: 120_000 }, async () => {
+test('the pod, its Secret and its namespace carry labels, sizes, placement, a hardened non-root security context and an owner; the kernel writes only to its home and /tmp', { timeout: 120_000 }, async () => {
   const project = await newProject('labels');
   await createPodEnvironment(database.db, 'pod-placed', {
     cpuRequestM: 250,
@@ -162,6 +162,7 @@ test('the pod, its Secret and its namespace carry labels, sizes, placement, a no
       'lattice.dev/project': project.id,
       'lattice.dev/user': userId,
       'lattice.dev/environment': 'pod-placed',
+      'lattice.dev/network': 'egress',
     });
     const spec = pod.spec!;
     const [c] = spec.containers;
@@ -174,10 +175,16 @@ test('the pod, its Secret and its namespace carry labels, sizes, placement, a no
     assert.ok(spec.tolerations?.some((t) => t.key === 'dedicated' && t.value === 'kernels' && t.effect === 'NoSchedule'));
     assert.equal(spec.restartPolicy, 'Never');
     assert.equal(spec.serviceAccountName, 'lattice-kernel');
-    assert.equal(spec.securityContext?.runAsNonRoot, true);
-    assert.equal(spec.securityContext?.runAsUser, 1000);
-    assert.equal(c.securityContext?.allowPrivilegeEscalation, false);
-    assert.deepEqual(c.securityContext?.capabilities?.drop, ['ALL']);
+    assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    assert.deepEqual(c.securityContext, {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    assert.equal(spec.automountServiceAccountToken, false);
+    assert.deepEqual(spec.volumes?.filter((v) => v.emptyDir).map((v) => v.name), ['home', 'tmp']);
     assert.deepEqual(c.command, [KERNEL_PYTHON, '-m', 'ipykernel_launcher', '-f', '/etc/lattice/connection.json']);
 
     const secret = await cluster.core.readNamespacedSecret({ namespace: project.namespace, name: `${pod.metadata!.name}-connection` });
@@ -192,13 +199,29 @@ test('the pod, its Secret and its namespace carry labels, sizes, placement, a no
     const namespace = JSON.parse(await cluster.kubectl(['get', 'namespace', project.namespace, '-o', 'json'])) as k8s.V1Namespace;
     assert.equal(namespace.metadata?.labels?.['app.kubernetes.io/managed-by'], 'lattice');
     assert.equal(namespace.metadata?.labels?.['lattice.dev/project'], project.id);
+    assert.equal(namespace.metadata?.labels?.['pod-security.kubernetes.io/enforce'], 'restricted', 'the API server admitted the kernel pod under Pod Security "restricted"');
     const binding = JSON.parse(await cluster.kubectl(['get', 'rolebinding', 'lattice-spark-driver', '-n', project.namespace, '-o', 'json'])) as k8s.V1RoleBinding;
     assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'lattice-spark-driver' });
     assert.deepEqual(binding.subjects?.map((s) => [s.kind, s.name]), [['ServiceAccount', 'lattice-kernel']]);
     // The websocket path works for a kernel the gateway reached at the pod IP.
+    // The agent mounts the pod's root read-only (readOnlyRootFilesystem) and sets no_new_privs.
     const ws = await openChannels(gw, kernel.id, { token });
-    const { reply } = await ws.execute('1 + 1');
-    assert.equal(reply.content.status, 'ok');
+    const { reply, iopub } = await ws.execute(
+      [
+        'import errno, os',
+        'def write(p):',
+        '    try:',
+        "        open(p, 'w').close()",
+        "        return 'ok'",
+        '    except OSError as e:',
+        '        return errno.errorcode[e.errno]',
+        "nnp = [l.split()[1] for l in open('/proc/self/status') if l.startswith('NoNewPrivs:')][0]",
+        "print(os.getcwd(), os.environ['HOME'], write(os.path.expanduser('~/notes.txt')), write('/tmp/scratch'), write('/lattice-probe'), write('/etc/lattice-probe'), nnp)",
+      ].join('\n'),
+    );
+    assert.equal(reply.content.status, 'ok', JSON.stringify(reply.content));
+    const printed = iopub.filter((m) => m.header.msg_type === 'stream').map((m) => m.content.text).join('').trim();
+    assert.equal(printed, '/home/lattice /home/lattice ok ok EROFS EROFS 1');
     await ws.close();
   } finally {
     await gatewayFetch(gw, `/api/kernels/${kernel.id}`, { token, method: 'DELETE' });
@@ -317,7 +340,12 @@ test('the sweeper deletes kernel pods whose kernel record is missing or ended', 
         name: `kernel-${orphanId}`,
         labels: { 'app.kubernetes.io/managed-by': 'lattice', 'app.kubernetes.io/component': 'kernel', 'lattice.dev/kernel-id': orphanId },
       },
-      spec: { restartPolicy: 'Never', containers: [{ name: 'kernel', image: 'none', command: ['sleep', '600'] }] },
+      // Pod Security `restricted` holds in the gateway's namespaces, for strays too.
+      spec: {
+        restartPolicy: 'Never',
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } },
+        containers: [{ name: 'kernel', image: 'none', command: ['sleep', '600'], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+      },
     },
   });
   // A live pod whose record says the kernel ended.

@@ -18,6 +18,7 @@ import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { apiUrlForPods } from './api-forward';
 import { startCluster, type Cluster } from './cluster';
 import { createPodEnvironment, gatewayKubeconfig, KERNEL_PYTHON, launchKernel } from './kubernetes-gateway';
+import { peerMatchesPod, selectorMatches, type TLabelSelector, type TPolicyPeer } from './label-selector';
 
 const EXECUTORS = 3;
 // 1 GiB per executor pod = 640 MiB heap + 384 MiB overhead (spark-conf.ts executorMemorySplit).
@@ -107,7 +108,38 @@ test(`a Spark environment with ${EXECUTORS} executors: exactly ${EXECUTORS} exec
     assert.equal(container.image, driver.spec!.containers[0].image, 'executors run the kernel’s image');
     assert.deepEqual(container.resources?.requests, { cpu: '1', memory: '1Gi' });
     assert.equal(container.resources?.limits?.memory, '1Gi');
+    // From the gateway's pod template (and admitted under the namespace's Pod Security `restricted`).
+    assert.equal(pod.spec!.automountServiceAccountToken, false, 'executors get no service-account token');
+    assert.deepEqual(pod.spec!.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    assert.deepEqual(container.securityContext, {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    assert.ok(container.volumeMounts?.some((m) => m.mountPath === '/tmp'), 'a writable /tmp');
+    assert.equal(pod.metadata?.labels?.['lattice.dev/network'], 'egress');
   }
+
+  // The kernel's own NetworkPolicies (no enforcement on the test cluster: the selectors are checked).
+  const policies = (
+    await cluster.client.request<{ items: { metadata: { name: string }; spec: { podSelector: TLabelSelector; ingress?: { from?: TPolicyPeer[] }[] } }[] }>(
+      'GET',
+      `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`,
+    )
+  ).items;
+  const group = policies.find((p) => p.metadata.name === `${driver.metadata!.name}-spark`)!;
+  const toDriver = policies.find((p) => p.metadata.name === `${driver.metadata!.name}-spark-driver`)!;
+  const asPeer = (pod: k8s.V1Pod) => ({ namespace, namespaceLabels: {}, labels: pod.metadata!.labels! });
+  for (const pod of [driver, ...pods]) {
+    assert.ok(selectorMatches(group.spec.podSelector, pod.metadata!.labels), `${pod.metadata!.name} is in the kernel's group`);
+    for (const other of [driver, ...pods]) {
+      assert.ok(group.spec.ingress!.some((r) => r.from!.some((peer) => peerMatchesPod(peer, namespace, asPeer(other)))), `${other.metadata!.name} → ${pod.metadata!.name}`);
+    }
+  }
+  assert.ok(selectorMatches(toDriver.spec.podSelector, driver.metadata!.labels), 'the driver reaches the API server');
+  assert.ok(pods.every((pod) => !selectorMatches(toDriver.spec.podSelector, pod.metadata!.labels)), 'executors do not');
 
   const ch = await openChannels(gw, kernel.id, { token });
   try {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, NetworkingV1Api, V1Pod } from '@kubernetes/client-node';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { TEnvironmentSpec } from '../../../common/environment';
@@ -20,7 +20,8 @@ import {
 import { apiMessage, apiStatus, quotaRefusal, tolerate } from './api-errors';
 import { connectionSecretName, LABELS, namespaceFor, podNameFor } from './names';
 import { kubernetesSparkConf, type TSparkConf } from '../../spark/spark-conf';
-import { connectionSecretManifest, KERNEL_PORTS, kernelImage, kernelLabels, kernelPodManifest } from './pod-manifest';
+import { sparkNetworkPolicies } from './network-policy';
+import { connectionSecretManifest, executorPodTemplate, KERNEL_PORTS, kernelImage, kernelLabels, kernelPodManifest } from './pod-manifest';
 import { executorFromPod, exitInfo, launchView, unschedulableMessage } from './pod-status';
 import type { PodWatch } from './pod-watch';
 import type { ProjectNamespaces } from './project-namespace';
@@ -31,8 +32,23 @@ export interface TKubernetesShared {
   config: Readonly<TKubernetesConfig>;
   db: TDb;
   core: CoreV1Api;
+  networking: NetworkingV1Api;
   watch: PodWatch;
   namespaces: ProjectNamespaces;
+}
+
+/**
+ * Creates an object owned by the kernel pod; one of the same name is left from the previous pod
+ * (a restart) when the garbage collector has not caught up yet: it goes first.
+ */
+async function createReplacingLeftover(create: () => Promise<unknown>, remove: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (err) {
+    if (apiStatus(err) !== 409) throw err;
+    await tolerate([404], remove);
+    await create();
+  }
 }
 
 /** How long cleanup waits for a deleted pod to disappear (a restart reuses its name). */
@@ -141,16 +157,21 @@ export class KubernetesProvisioner implements KernelProvisioner {
     this.follow();
     this.ctx.logger.info({ namespace, pod: podName, uid: this.uid }, 'kernel pod created');
 
-    // After the pod, so it can own the Secret; the kubelet waits for a Secret that is not there yet.
-    const secret = connectionSecretManifest({ namespace, name: podName, uid: this.uid, labels }, base);
-    try {
-      await core.createNamespacedSecret({ namespace, body: secret });
-    } catch (err) {
-      // One left from a pod the garbage collector has not caught up with yet.
-      if (apiStatus(err) !== 409) throw err;
-      await core.deleteNamespacedSecret({ name: secret.metadata!.name!, namespace });
-      await core.createNamespacedSecret({ namespace, body: secret });
+    // After the pod, so that it owns them. The kernel starts once its Secret exists (the kubelet
+    // waits for it), so a Spark driver's policies are in place before it creates any executor.
+    if (sparkConf) {
+      for (const body of sparkNetworkPolicies({ namespace, name: podName, uid: this.uid, kernelId: spec.kernelId }, config)) {
+        await createReplacingLeftover(
+          () => this.shared.networking.createNamespacedNetworkPolicy({ namespace, body }),
+          () => this.shared.networking.deleteNamespacedNetworkPolicy({ name: body.metadata!.name!, namespace }),
+        );
+      }
     }
+    const secret = connectionSecretManifest({ namespace, name: podName, uid: this.uid, labels }, base, sparkConf ? executorPodTemplate(config) : null);
+    await createReplacingLeftover(
+      () => core.createNamespacedSecret({ namespace, body: secret }),
+      () => core.deleteNamespacedSecret({ name: secret.metadata!.name!, namespace }),
+    );
 
     const podIP = await this.awaitRunning(onProgress);
     this.connection = { ...base, ip: podIP };

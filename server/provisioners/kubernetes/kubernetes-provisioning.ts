@@ -1,4 +1,4 @@
-import { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { KeepAliveKubeConfig } from './keep-alive-kube-config';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -27,6 +27,9 @@ const ZKubernetesConfig = z.object({
   sweepIntervalMs: z.number().positive(),
   mirrorQuotas: z.boolean(),
   launchTimeoutMs: z.number().positive(),
+  platformNamespace: dnsLabel,
+  internalCidrs: z.array(z.string()).readonly(),
+  apiServerCidrs: z.array(z.string()).readonly(),
 });
 
 /** The `kubernetes` provisioner of one gateway: its registry entry plus what runs beside it. */
@@ -61,6 +64,7 @@ export async function startKubernetesProvisioning(opts: {
   const server = kubeConfig.getCurrentCluster()?.server ?? '(no cluster configured)';
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+  const networking = kubeConfig.makeApiClient(NetworkingV1Api);
   const watch = new PodWatch(kubeConfig, core, logger);
   try {
     await watch.start();
@@ -75,8 +79,9 @@ export async function startKubernetesProvisioning(opts: {
     config,
     db: opts.db,
     core,
+    networking,
     watch,
-    namespaces: new ProjectNamespaces({ core, rbac, createNamespaces: config.createNamespaces, serviceAccount: config.serviceAccount }),
+    namespaces: new ProjectNamespaces({ core, rbac, networking, createNamespaces: config.createNamespaces, serviceAccount: config.serviceAccount, network: config }),
   };
   const sweeper = new PodSweeper({ db: opts.db, core, watch, logger, intervalMs: config.sweepIntervalMs, namespacePrefix: config.namespacePrefix });
   return {

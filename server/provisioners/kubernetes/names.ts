@@ -9,6 +9,8 @@ export const LABELS = {
   project: 'lattice.dev/project',
   user: 'lattice.dev/user',
   environment: 'lattice.dev/environment',
+  /** The environment's network setting (`none` | `egress`): the project's NetworkPolicies select on it. */
+  network: 'lattice.dev/network',
 } as const;
 
 /** Selects kernel pods (not Spark executors, which carry the driver's labels only via Spark's own). */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TEnvironmentSpec } from '../../../common/environment';
-import { connectionSecretManifest, CONNECTION_FILE, KERNEL_PORTS, kernelPodManifest, type TKernelPodInput } from './pod-manifest';
+import { connectionSecretManifest, CONNECTION_FILE, executorPodTemplate, KERNEL_PORTS, kernelPodManifest, type TKernelPodInput } from './pod-manifest';
 import { namespaceFor } from './names';
 import { resourceQuotaHard } from './quota-mirror';
 
@@ -21,6 +21,16 @@ const environment: TEnvironmentSpec = {
   idleTimeoutS: 3600,
   provisioner: 'kubernetes',
   poolSize: 0,
+  network: 'egress',
+};
+
+/** Every kernel and executor container: exactly this, nothing looser. */
+const HARDENED = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
 };
 
 const input = (over: Partial<TKernelPodInput> = {}): TKernelPodInput => ({
@@ -35,7 +45,7 @@ const input = (over: Partial<TKernelPodInput> = {}): TKernelPodInput => ({
   ...over,
 });
 
-test('a kernel pod: labels, image, command, requests/limits, non-root, never restarted, connection Secret mounted read-only', () => {
+test('a kernel pod: labels, image, command, requests/limits, hardened and non-root, never restarted, writable home and /tmp only, connection Secret read-only', () => {
   const pod = kernelPodManifest(input());
   assert.deepEqual(pod.metadata?.labels, {
     'app.kubernetes.io/name': 'lattice-kernel',
@@ -45,6 +55,7 @@ test('a kernel pod: labels, image, command, requests/limits, non-root, never res
     'lattice.dev/project': 'p-1',
     'lattice.dev/user': 'u-1',
     'lattice.dev/environment': 'python-small',
+    'lattice.dev/network': 'egress',
   });
   const spec = pod.spec!;
   assert.equal(spec.restartPolicy, 'Never');
@@ -55,11 +66,31 @@ test('a kernel pod: labels, image, command, requests/limits, non-root, never res
   assert.equal(c.image, 'lattice/kernel-python:1');
   assert.deepEqual(c.command, ['python', '-m', 'ipykernel_launcher', '-f', CONNECTION_FILE]);
   assert.deepEqual(c.resources, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
-  assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
-  assert.deepEqual(c.volumeMounts, [{ name: 'connection', mountPath: '/etc/lattice', readOnly: true }]);
-  assert.deepEqual(spec.volumes, [{ name: 'connection', secret: { secretName: `${pod.metadata!.name}-connection`, defaultMode: 0o440 } }]);
-  assert.ok(c.env?.some((e) => e.name === 'KERNEL_USERNAME' && e.value === 'ada@example.test'));
-  assert.ok(c.env?.some((e) => e.name === 'KERNEL_ID' && e.value === '1b4e28ba-2fa1-11d2-883f-0016d3cca427'));
+  assert.deepEqual(c.securityContext, HARDENED);
+  assert.equal(c.workingDir, '/home/lattice');
+  assert.deepEqual(c.volumeMounts, [
+    { name: 'connection', mountPath: '/etc/lattice', readOnly: true },
+    { name: 'home', mountPath: '/home/lattice' },
+    { name: 'tmp', mountPath: '/tmp' },
+  ]);
+  assert.deepEqual(spec.volumes, [
+    { name: 'connection', secret: { secretName: `${pod.metadata!.name}-connection`, defaultMode: 0o440 } },
+    { name: 'home', emptyDir: {} },
+    { name: 'tmp', emptyDir: {} },
+  ]);
+  assert.deepEqual(c.env, [
+    { name: 'KERNEL_USERNAME', value: 'ada@example.test' },
+    { name: 'KERNEL_ID', value: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' },
+    { name: 'HOME', value: '/home/lattice' },
+  ]);
+  assert.deepEqual(Object.keys(spec).sort(), ['automountServiceAccountToken', 'containers', 'nodeSelector', 'restartPolicy', 'securityContext', 'serviceAccountName', 'tolerations', 'volumes']);
+  assert.deepEqual(Object.keys(c).sort(), ['command', 'env', 'image', 'name', 'resources', 'securityContext', 'volumeMounts', 'workingDir']);
+});
+
+test('the network setting is a pod label the project\'s NetworkPolicies select on; snapshots without it are `egress`', () => {
+  assert.equal(kernelPodManifest(input({ environment: { ...environment, network: 'none' } })).metadata?.labels?.['lattice.dev/network'], 'none');
+  const { network: _, ...older } = environment;
+  assert.equal(kernelPodManifest(input({ environment: older as typeof environment })).metadata?.labels?.['lattice.dev/network'], 'egress');
 });
 
 test('GPUs, placement, an own image and argv come from the environment', () => {
@@ -83,16 +114,33 @@ test('GPUs, placement, an own image and argv come from the environment', () => {
   assert.deepEqual(pod.spec!.tolerations, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
 });
 
-test('a Spark driver: Spark image, driver size, its properties and pod IP in the env, the service-account token mounted', () => {
+test('a Spark driver: Spark image, driver size, its properties (with the executor template) and pod IP in the env, the service-account token mounted, as hardened', () => {
   const spark = { driverCores: 2, driverMemoryMib: 2048, executors: 3, executorCores: 1, executorMemoryMib: 1024 };
   const pod = kernelPodManifest(input({ environment: { ...environment, spark }, sparkConf: { 'spark.executor.instances': '3' } }));
   const [c] = pod.spec!.containers;
   assert.equal(c.image, 'lattice/kernel-pyspark:1');
   assert.deepEqual(c.resources?.requests, { cpu: '2000m', memory: '2048Mi' });
   assert.deepEqual(c.resources?.limits, { cpu: '2000m', memory: '2048Mi' });
-  assert.equal(pod.spec!.automountServiceAccountToken, true);
-  assert.deepEqual(JSON.parse(c.env!.find((e) => e.name === 'LATTICE_SPARK_CONF')!.value!), { 'spark.executor.instances': '3' });
+  assert.equal(pod.spec!.automountServiceAccountToken, true, 'the driver creates its executor pods');
+  assert.deepEqual(c.securityContext, HARDENED);
+  assert.deepEqual(JSON.parse(c.env!.find((e) => e.name === 'LATTICE_SPARK_CONF')!.value!), {
+    'spark.executor.instances': '3',
+    'spark.kubernetes.executor.podTemplateFile': '/etc/lattice/executor-pod-template.json',
+  });
   assert.deepEqual(c.env!.find((e) => e.name === 'LATTICE_POD_IP')!.valueFrom, { fieldRef: { fieldPath: 'status.podIP' } });
+});
+
+test('the executors\' pod template: no service-account token, non-root, hardened, a writable /tmp', () => {
+  assert.deepEqual(executorPodTemplate({ runAsUser: 1000 }), {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    spec: {
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+      containers: [{ name: 'executor', securityContext: HARDENED, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }],
+      volumes: [{ name: 'tmp', emptyDir: {} }],
+    },
+  });
 });
 
 test('the connection Secret is owned by the pod and tells the kernel to bind 0.0.0.0', () => {
@@ -101,6 +149,9 @@ test('the connection Secret is owned by the pod and tells the kernel to bind 0.0
   assert.equal(secret.metadata?.name, 'kernel-x-connection');
   assert.deepEqual(secret.metadata?.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'kernel-x', uid: 'uid-1', blockOwnerDeletion: false }]);
   assert.deepEqual(JSON.parse(secret.stringData!['connection.json']), { ...connection, ip: '0.0.0.0' });
+  assert.deepEqual(Object.keys(secret.stringData!), ['connection.json'], 'only a Spark driver\'s holds an executor template');
+  const driver = connectionSecretManifest({ namespace: 'lattice-team', name: 'kernel-x', uid: 'uid-1', labels: {} }, connection, executorPodTemplate({ runAsUser: 1000 }));
+  assert.deepEqual(JSON.parse(driver.stringData!['executor-pod-template.json']), executorPodTemplate({ runAsUser: 1000 }));
 });
 
 test('namespaces: prefix + slug when valid; otherwise a valid, deterministic, distinct DNS-1123 label', () => {

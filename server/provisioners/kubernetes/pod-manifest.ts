@@ -1,4 +1,5 @@
-import type { V1Pod, V1ResourceRequirements, V1Secret } from '@kubernetes/client-node';
+import path from 'node:path';
+import type { V1Pod, V1ResourceRequirements, V1Secret, V1SecurityContext } from '@kubernetes/client-node';
 import type { TEnvironmentSpec } from '../../../common/environment';
 import type { TKubernetesConfig } from '../../config';
 import { SPARK_STARTUP_SCRIPT_IN_IMAGE, sparkKernelArgs, sparkPodEnv, type TSparkConf } from '../../spark/spark-conf';
@@ -9,6 +10,10 @@ import { connectionSecretName, LABELS, labelValue } from './names';
 export const CONNECTION_DIR = '/etc/lattice';
 export const CONNECTION_FILE = `${CONNECTION_DIR}/connection.json`;
 export const KERNEL_CONTAINER = 'kernel';
+/** The kernel's home and working directory, writable (the root filesystem is not). Ephemeral for now. */
+export const KERNEL_HOME = '/home/lattice';
+/** A Spark driver reads its executors' pod template from here (a key of the connection Secret). */
+export const EXECUTOR_POD_TEMPLATE_FILE = `${CONNECTION_DIR}/executor-pod-template.json`;
 
 /**
  * Kernel ports inside the pod. Fixed: every pod has its own IP, so nothing to collide with,
@@ -44,6 +49,8 @@ export function kernelLabels(input: Pick<TKernelPodInput, 'kernelId' | 'owner' |
     [LABELS.project]: labelValue(input.owner.projectId),
     [LABELS.user]: labelValue(input.owner.userId),
     [LABELS.environment]: labelValue(input.environment.slug),
+    // The project's NetworkPolicies select on it (network-policy.ts); older snapshots lack the setting.
+    [LABELS.network]: input.environment.network ?? 'egress',
   };
 }
 
@@ -80,14 +87,39 @@ export function kernelCommand(environment: TEnvironmentSpec, kernelPython: strin
   ];
 }
 
-/** One kernel pod: non-root, never restarted by Kubernetes (a restart is the gateway's), the connection file mounted read-only. */
+/**
+ * Every container of a kernel (kernel, Spark executor): no privilege, no capability, the
+ * runtime's default seccomp filter, and nothing written outside its volumes.
+ */
+export const CONTAINER_SECURITY_CONTEXT: Readonly<V1SecurityContext> = Object.freeze({
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+});
+
+const podSecurityContext = (runAsUser: number) => ({
+  runAsNonRoot: true,
+  runAsUser,
+  runAsGroup: runAsUser,
+  // The connection file is group-readable by this group only.
+  fsGroup: runAsUser,
+});
+
+/**
+ * One kernel pod: non-root, hardened (read-only root, writable home and /tmp), never restarted
+ * by Kubernetes (a restart is the gateway's), the connection file mounted read-only.
+ */
 export function kernelPodManifest(input: TKernelPodInput): V1Pod {
   const { environment, config } = input;
   const env = [
     ...Object.entries(input.env).map(([name, value]) => ({ name, value })),
     { name: 'KERNEL_ID', value: input.kernelId },
-    // The properties, and the pod IP the driver advertises to its executors.
-    ...(input.sparkConf ? sparkPodEnv(input.sparkConf) : []),
+    // Images set HOME for their own user; runAsUser may be another, and the home must be the volume.
+    { name: 'HOME', value: KERNEL_HOME },
+    // The properties (executors from the hardened template), and the pod IP the driver advertises.
+    ...(input.sparkConf ? sparkPodEnv({ ...input.sparkConf, 'spark.kubernetes.executor.podTemplateFile': EXECUTOR_POD_TEMPLATE_FILE }) : []),
   ];
   return {
     apiVersion: 'v1',
@@ -100,36 +132,60 @@ export function kernelPodManifest(input: TKernelPodInput): V1Pod {
       automountServiceAccountToken: input.sparkConf !== null,
       nodeSelector: environment.placement?.nodeSelector ?? {},
       tolerations: environment.placement?.tolerations ?? [],
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: config.runAsUser,
-        runAsGroup: config.runAsUser,
-        // The connection file is group-readable by this group only.
-        fsGroup: config.runAsUser,
-      },
+      securityContext: podSecurityContext(config.runAsUser),
       containers: [
         {
           name: KERNEL_CONTAINER,
           image: kernelImage(environment, config),
           command: kernelCommand(environment, config.kernelPython),
+          workingDir: KERNEL_HOME,
           env,
           resources: kernelResources(environment),
-          securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
-          volumeMounts: [{ name: 'connection', mountPath: CONNECTION_DIR, readOnly: true }],
+          securityContext: { ...CONTAINER_SECURITY_CONTEXT },
+          volumeMounts: [
+            { name: 'connection', mountPath: CONNECTION_DIR, readOnly: true },
+            { name: 'home', mountPath: KERNEL_HOME },
+            { name: 'tmp', mountPath: '/tmp' },
+          ],
         },
       ],
-      volumes: [{ name: 'connection', secret: { secretName: connectionSecretName(input.podName), defaultMode: 0o440 } }],
+      volumes: [
+        { name: 'connection', secret: { secretName: connectionSecretName(input.podName), defaultMode: 0o440 } },
+        { name: 'home', emptyDir: {} },
+        { name: 'tmp', emptyDir: {} },
+      ],
+    },
+  };
+}
+
+/**
+ * What Spark starts every executor pod from (`spark.kubernetes.executor.podTemplateFile`); Spark
+ * adds the image, command, resources, labels and its local-dir volume. Executors never call the
+ * API server, so they get no token; the JVM and the Python workers write only to /tmp and
+ * Spark's local dirs.
+ */
+export function executorPodTemplate(config: Pick<TKubernetesConfig, 'runAsUser'>): V1Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    spec: {
+      automountServiceAccountToken: false,
+      securityContext: podSecurityContext(config.runAsUser),
+      containers: [{ name: 'executor', securityContext: { ...CONTAINER_SECURITY_CONTEXT }, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }],
+      volumes: [{ name: 'tmp', emptyDir: {} }],
     },
   };
 }
 
 /**
  * The connection file as a Secret owned by the pod, so the garbage collector removes it with
- * the pod. The kernel binds 0.0.0.0 in its pod; the gateway connects to the pod IP.
+ * the pod. The kernel binds 0.0.0.0 in its pod; the gateway connects to the pod IP. A Spark
+ * driver's also holds its executors' pod template.
  */
 export function connectionSecretManifest(
   pod: { namespace: string; name: string; uid: string; labels: Record<string, string> },
   connection: TConnectionInfo,
+  executorTemplate: V1Pod | null = null,
 ): V1Secret {
   return {
     apiVersion: 'v1',
@@ -141,6 +197,9 @@ export function connectionSecretManifest(
       labels: pod.labels,
       ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: pod.name, uid: pod.uid, blockOwnerDeletion: false }],
     },
-    stringData: { 'connection.json': JSON.stringify({ ...connection, ip: '0.0.0.0' }) },
+    stringData: {
+      'connection.json': JSON.stringify({ ...connection, ip: '0.0.0.0' }),
+      ...(executorTemplate ? { [path.basename(EXECUTOR_POD_TEMPLATE_FILE)]: JSON.stringify(executorTemplate) } : {}),
+    },
   };
 }

@@ -1,19 +1,40 @@
-import type { CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import type { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api, V1Namespace } from '@kubernetes/client-node';
+import type { TKubernetesConfig } from '../../config';
 import { apiMessage, apiStatus, tolerate } from './api-errors';
 import { LABELS, labelValue, SPARK_DRIVER_CLUSTER_ROLE } from './names';
+import { projectNetworkPolicies } from './network-policy';
 
 export interface TProjectNamespaceDeps {
   core: CoreV1Api;
   rbac: RbacAuthorizationV1Api;
+  networking: NetworkingV1Api;
   createNamespaces: boolean;
   serviceAccount: string;
+  network: Pick<TKubernetesConfig, 'platformNamespace' | 'internalCidrs'>;
+}
+
+/**
+ * A project namespace as the gateway creates it. Pod Security `restricted` is enforced: every
+ * pod there — kernels, Spark executors, and whatever a Spark driver creates with its rights —
+ * must run non-root, without privilege escalation or capabilities, under a seccomp profile.
+ */
+export function projectNamespaceManifest(namespace: string, projectId: string): V1Namespace {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: namespace,
+      labels: { [LABELS.managedBy]: 'lattice', [LABELS.project]: labelValue(projectId), 'pod-security.kubernetes.io/enforce': 'restricted' },
+    },
+  };
 }
 
 /**
  * Makes a project's namespace ready for kernel pods, once per gateway process and namespace:
- * the namespace itself (when the gateway may create namespaces), the kernels' ServiceAccount
- * and its RoleBinding to `lattice-spark-driver` (Spark drivers create their executor pods).
- * Concurrent launches in one namespace share one set-up.
+ * the namespace itself (when the gateway may create namespaces), its NetworkPolicies (written
+ * even when they exist, so a changed setting or an upgrade takes effect; a launch fails if they
+ * cannot be), the kernels' ServiceAccount and its RoleBinding to `lattice-spark-driver` (Spark
+ * drivers create their executor pods). Concurrent launches in one namespace share one set-up.
  */
 export class ProjectNamespaces {
   private readonly ready = new Map<string, Promise<void>>();
@@ -34,6 +55,15 @@ export class ProjectNamespaces {
   private async setUp(namespace: string, projectId: string): Promise<void> {
     const { core, rbac, serviceAccount } = this.deps;
     await this.ensureNamespace(namespace, projectId);
+    for (const body of projectNetworkPolicies(namespace, this.deps.network)) {
+      const name = body.metadata!.name!;
+      try {
+        await this.deps.networking.createNamespacedNetworkPolicy({ namespace, body });
+      } catch (err) {
+        if (apiStatus(err) !== 409) throw new Error(`could not create NetworkPolicy ${name} in ${namespace}: ${apiMessage(err)}`);
+        await this.deps.networking.replaceNamespacedNetworkPolicy({ name, namespace, body });
+      }
+    }
     const labels = { [LABELS.managedBy]: 'lattice', [LABELS.project]: labelValue(projectId) };
     await tolerate([409], () => core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: serviceAccount, labels } } }));
     await tolerate([409], () =>
@@ -62,9 +92,7 @@ export class ProjectNamespaces {
       throw new Error(`namespace ${namespace} does not exist and LATTICE_K8S_CREATE_NAMESPACES=false; ask an administrator to create it`);
     }
     try {
-      await core.createNamespace({
-        body: { metadata: { name: namespace, labels: { [LABELS.managedBy]: 'lattice', [LABELS.project]: labelValue(projectId) } } },
-      });
+      await core.createNamespace({ body: projectNamespaceManifest(namespace, projectId) });
     } catch (err) {
       if (apiStatus(err) !== 409) throw new Error(`could not create namespace ${namespace}: ${apiMessage(err)}`);
     }
