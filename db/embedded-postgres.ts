@@ -1,4 +1,4 @@
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, realpathSync, renameSync } from 'node:fs';
 import { chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { userInfo } from 'node:os';
@@ -112,6 +112,12 @@ export async function ensureSuperuserPassword(port: number, dataDir: string, log
     }
     try {
       if (candidate === saved) return saved;
+      // Rotate only our own cluster, not another checkout's that happens to use this port.
+      const { rows } = await client.query<{ dir: string }>(`select current_setting('data_directory') as dir`);
+      const ours = [path.resolve(dataDir), existsSync(dataDir) ? realpathSync(dataDir) : ''];
+      if (!ours.includes(rows[0]!.dir)) {
+        throw new Error(`The Postgres on 127.0.0.1:${port} serves ${rows[0]!.dir}, not ${path.resolve(dataDir)}; stop it or set LATTICE_PG_PORT to another port.`);
+      }
       const next = pending ?? newSecret();
       if (!pending) writeSecret(pendingFile, next);
       if (candidate !== next) {
