@@ -51,14 +51,15 @@ export function EnvironmentsTable({ environments, actions, showScope = false }: 
             <Td className="text-right font-medium tabular-nums text-slate-900">{formatRate(env.computeUnitsPerHour)}</Td>
             <Td className="max-w-xs whitespace-normal">
               <span className="font-mono text-xs">{env.provisioner}</span>
-              {env.image && <div className="truncate font-mono text-[11px] text-slate-500" title={env.image}>{env.image}</div>}
+              {/* A project template's own image and pool are never used (the gateway runs its global kernel's). */}
+              {env.image && !env.projectId && <div className="truncate font-mono text-[11px] text-slate-500" title={env.image}>{env.image}</div>}
               {placementLabel(env.placement) && (
                 <div className="truncate text-[11px] text-slate-500" title={placementLabel(env.placement)} data-testid="template-placement">
                   {placementLabel(env.placement)}
                 </div>
               )}
             </Td>
-            <Td className="text-right tabular-nums">{env.poolSize}</Td>
+            <Td className="text-right tabular-nums">{env.projectId ? '—' : env.poolSize}</Td>
             <Td>
               <EnvironmentStatus env={env} />
             </Td>

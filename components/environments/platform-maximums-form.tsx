@@ -14,9 +14,11 @@ const FIELDS = [
   { key: 'maxMemoryGib', label: 'Memory per template (GiB)', step: '1' },
   { key: 'maxGpus', label: 'GPUs per template', step: '1' },
   { key: 'maxExecutors', label: 'Spark executors', step: '1' },
+  { key: 'poolBudget', label: 'Warm-pool kernels (all templates)', step: '1' },
+  { key: 'maxEnvironmentsPerProject', label: 'Templates per project', step: '1' },
 ] as const;
 
-/** The ceilings any one template must stay within (admins). */
+/** The ceilings any one template must stay within, the warm-pool budget and the templates per project (admins). */
 export function PlatformMaximumsForm({ maximums }: { maximums: TPlatformMaximums }) {
   const router = useRouter();
   const [values, setValues] = useState<Record<string, string>>({
@@ -24,6 +26,8 @@ export function PlatformMaximumsForm({ maximums }: { maximums: TPlatformMaximums
     maxMemoryGib: String(Math.round((maximums.maxMemoryMib / 1024) * 1000) / 1000),
     maxGpus: String(maximums.maxGpus),
     maxExecutors: String(maximums.maxExecutors),
+    poolBudget: String(maximums.poolBudget),
+    maxEnvironmentsPerProject: String(maximums.maxEnvironmentsPerProject),
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
@@ -49,11 +53,11 @@ export function PlatformMaximumsForm({ maximums }: { maximums: TPlatformMaximums
 
   return (
     <Card>
-      <CardHeader title="Platform maximums" description="No template may ask for more than this. Existing templates keep working until they are next edited." />
+      <CardHeader title="Platform maximums" description="No template may ask for more than this. Existing templates keep working until they are next edited. Warm pools together keep at most the pool budget started; a project may have at most this many active templates." />
       <CardBody>
         <form onSubmit={submit} noValidate className="space-y-3">
           {status && <Alert tone={status.tone}>{status.text}</Alert>}
-          <div className="grid grid-cols-2 gap-4 md:grid-cols-4">
+          <div className="grid grid-cols-2 gap-4 md:grid-cols-3">
             {FIELDS.map((f) => (
               <Field key={f.key} label={f.label} htmlFor={`max-${f.key}`} error={errors[f.key]}>
                 <Input

@@ -168,6 +168,8 @@ export const MATRIX: readonly TMatrixRow[] = [
   // Platform maximums are no secret: project owners' template forms show them.
   web('GET /api/admin/platform', SIGNED_IN, () => ({ path: '/api/admin/platform' })),
   web('PUT /api/admin/platform', ADMIN_ONLY, async (fx) => ({ path: '/api/admin/platform', json: await fx.platformInput() })),
+  // Warm-pool kernels are the admins' to watch (issue 10 §3).
+  web('GET /api/admin/pooled-kernels', ADMIN_ONLY, () => ({ path: '/api/admin/pooled-kernels' })),
   web('GET /api/admin/quotas', ADMIN_ONLY, () => ({ path: '/api/admin/quotas' })),
   web('PUT /api/admin/quotas', ADMIN_ONLY, (fx) => ({ path: '/api/admin/quotas', json: { scope: 'user', userId: fx.bystander.id, limits: null } })),
 

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { PooledKernelsCard } from '@/components/admin/pooled-kernels-card';
 import { EnvironmentsManager } from '@/components/environments/environments-manager';
 import { RATE_FORMULA } from '@/components/environments/format-rate';
 import { PlatformMaximumsForm } from '@/components/environments/platform-maximums-form';
@@ -8,14 +9,18 @@ import { requirePageUser } from '@/lib/auth/require-page-user';
 import { getDb } from '@/lib/db';
 import { listEnvironments } from '@/lib/environments/list-environments';
 import { getPlatformMaximums } from '@/lib/platform/get-platform-maximums';
+import { listPooledKernels } from '@/lib/platform/list-pooled-kernels';
 
 export const metadata: Metadata = { title: 'Environments · Admin · Lattice' };
 
 export default async function AdminEnvironmentsPage() {
   const user = await requirePageUser();
-  const [environments, maximums] = await Promise.all([
+  // The admin layout explains the refusal to members; it renders alongside this page.
+  if (user.role !== 'admin') return null;
+  const [environments, maximums, pool] = await Promise.all([
     listEnvironments(getDb(), user, { includeArchived: true }),
     getPlatformMaximums(getDb(), user),
+    listPooledKernels(getDb(), user),
   ]);
   const active = environments.filter((e) => !e.archivedAt).length;
   return (
@@ -35,6 +40,7 @@ export default async function AdminEnvironmentsPage() {
           maximums={maximums}
           canManage={user.role === 'admin'}
         />
+        <PooledKernelsCard budget={pool.budget} kernels={pool.kernels} />
         <PlatformMaximumsForm maximums={maximums} />
       </div>
     </PageContainer>
