@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { environments } from '../../db/schema';
+import { approvedKernels, kernelspecsFor, withApprovedKernel } from './kernelspecs';
+
+type TRow = typeof environments.$inferSelect;
+
+const row = (over: Partial<TRow>): TRow => ({
+  id: over.slug ?? 'x',
+  projectId: null,
+  slug: 'x',
+  name: 'X',
+  description: '',
+  language: 'python',
+  argv: null,
+  image: null,
+  cpuRequestM: 500,
+  cpuLimitM: 1000,
+  memoryRequestMib: 512,
+  memoryLimitMib: 1024,
+  gpus: 0,
+  spark: null,
+  placement: { nodeSelector: {}, tolerations: [] },
+  idleTimeoutS: 3600,
+  provisioner: 'local',
+  poolSize: 0,
+  baseEnvironmentId: null,
+  archivedAt: null,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  ...over,
+});
+
+const rArgv = ['R', '-e', 'IRkernel::main()', '--args', '{connection_file}'];
+const r = row({ slug: 'r', language: 'R', argv: rArgv, image: 'ghcr.io/acme/r:4.4', poolSize: 2 });
+const retired = row({ slug: 'retired', argv: ['old', '{connection_file}'], archivedAt: new Date(0) });
+const rogue = row({ slug: 'rogue', projectId: 'p', argv: ['miner', '{connection_file}'], image: 'evil/miner', poolSize: 5 });
+const sized = row({ slug: 'sized', projectId: 'p', baseEnvironmentId: 'r', cpuLimitM: 4000, argv: ['ignored', '{connection_file}'] });
+const orphan = row({ slug: 'orphan', projectId: 'p', baseEnvironmentId: 'retired' });
+
+test('a global template runs its own kernel command, image and pool', () => {
+  assert.equal(withApprovedKernel(r, approvedKernels([r])), r);
+});
+
+test('a project template never runs the command, image or pool of its own row', () => {
+  const approved = withApprovedKernel(rogue, approvedKernels([r, rogue]));
+  assert.deepEqual([approved?.argv, approved?.image, approved?.poolSize], [null, null, 0]);
+});
+
+test('a project template runs its global kernel with its own hardware, and nothing once that kernel is archived', () => {
+  const approved = withApprovedKernel(sized, approvedKernels([r, sized]));
+  assert.deepEqual([approved?.argv, approved?.image, approved?.language, approved?.cpuLimitM, approved?.poolSize], [rArgv, 'ghcr.io/acme/r:4.4', 'R', 4000, 0]);
+  assert.equal(withApprovedKernel(orphan, approvedKernels([r, retired, orphan])), null);
+  // A project template cannot lend its kernel: only global ones are approved.
+  assert.equal(withApprovedKernel(row({ slug: 'chained', projectId: 'p', baseEnvironmentId: 'sized' }), approvedKernels([sized])), null);
+});
+
+test('kernelspecs show the approved kernel and leave out templates whose kernel was withdrawn', () => {
+  const { kernelspecs } = kernelspecsFor([r, rogue, sized, orphan], () => 'signal');
+  assert.deepEqual(kernelspecs.sized.spec.argv, rArgv);
+  assert.deepEqual(kernelspecs.rogue.spec.argv, ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}']);
+  assert.equal((kernelspecs.rogue.spec.metadata.lattice as { poolSize: number }).poolSize, 0);
+  assert.equal(kernelspecs.orphan, undefined);
+});
