@@ -26,7 +26,7 @@ COPY package.json tsconfig.json ./
 COPY common ./common
 COPY db ./db
 COPY server ./server
-COPY scripts/platform.ts scripts/start-config.ts ./scripts/
+COPY scripts/platform.ts scripts/start-config.ts scripts/child-env.ts ./scripts/
 COPY deploy/prepare-database.ts ./deploy/
 
 # Container defaults (server/config.ts); everything else is set by the deployment.
