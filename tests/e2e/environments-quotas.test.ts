@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TPlatform } from '../../scripts/platform';
 import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
-import { signIn, webOk, type TCookieJar } from '../helpers/web-session';
+import { signIn, webFetch, webOk, type TCookieJar } from '../helpers/web-session';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'docs/screenshots');
@@ -182,6 +182,64 @@ test('admin sets up Small/Large and a one-kernel quota; the user runs A, is refu
   await cells(page).first().locator('[data-output-type=stream]', { hasText: 'training' }).waitFor({ timeout: 120_000 });
   assert.equal(await page.locator('[role=alert], [role=status]').filter({ hasText: /quota/i }).count(), 0);
 
+  assert.deepEqual(errors, []);
+  await context.close();
+  await adminContext.close();
+});
+
+test('only admins define what runs: an owner is refused a command, image or pool and picks a global kernel; admins see pool kernels marked pooled', { timeout: 300_000 }, async () => {
+  const OLIVE = { email: 'olive@example.com', name: 'Olive Ortiz', password: 'olive-e2e-password' };
+  const admin = await signIn(platform.webUrl, ADMIN);
+  await api(admin.cookies, 'POST', '/api/users', OLIVE);
+  const olive = await signIn(platform.webUrl, OLIVE);
+  const project = await api(olive.cookies, 'POST', '/api/projects', { name: 'Rights' });
+  const template = { name: 'Mine', language: 'python', cpuRequest: 0.5, cpuLimit: 1, memoryRequestGib: 1, memoryLimitGib: 1 };
+
+  // The API refuses each field with the rule.
+  const refused = await webFetch(platform.webUrl, olive.cookies, `/api/projects/${project.id}/environments`, {
+    method: 'POST',
+    json: { ...template, argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'], image: 'ghcr.io/acme/python:3.11', poolSize: 2 },
+  });
+  assert.equal(refused.status, 400, JSON.stringify(refused.body));
+  assert.deepEqual(Object.keys(refused.body.fields).sort(), ['argv', 'image', 'poolSize']);
+  assert.match(refused.body.fields.argv, /^Only administrators set kernel commands/);
+  // An admin may, on a global template.
+  const kernel = await api(admin.cookies, 'POST', '/api/admin/environments', { ...template, name: 'Pooled Python', image: 'ghcr.io/acme/python:3.11', poolSize: 1 });
+  assert.deepEqual([kernel.projectId, kernel.image, kernel.poolSize], [null, 'ghcr.io/acme/python:3.11', 1]);
+
+  // Olive's form has no command, image or pool; she picks the admin's kernel and sizes it.
+  const errors: string[] = [];
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await signInPage(context, OLIVE);
+  page.on('pageerror', (e) => errors.push(`olive at ${page.url()}: ${e.message}`));
+  await page.goto(`${platform.webUrl}/projects/${project.id}/environments`);
+  await page.getByRole('button', { name: 'New template' }).click();
+  await page.locator('#env-baseEnvironmentId').waitFor();
+  assert.deepEqual(await Promise.all(['#env-argv', '#env-image', '#env-poolSize'].map((sel) => page.locator(sel).count())), [0, 0, 0]);
+  await page.selectOption('#env-baseEnvironmentId', kernel.id);
+  await page.fill('#env-name', 'Pooled Python, larger');
+  await page.fill('#env-cpuLimit', '2');
+  await page.getByRole('button', { name: 'Create template' }).click();
+  await page.getByText('Saved Pooled Python, larger (').waitFor({ timeout: 30_000 });
+  const mine = (await api(olive.cookies, 'GET', `/api/projects/${project.id}/environments`)) as Array<{ name: string; baseEnvironmentId: string | null }>;
+  assert.equal(mine.find((e) => e.name === 'Pooled Python, larger')?.baseEnvironmentId, kernel.id);
+
+  // The admin sees the pool's kernel, marked pooled; Olive may not list them.
+  assert.equal((await webFetch(platform.webUrl, olive.cookies, '/api/admin/pooled-kernels')).status, 403);
+  await waitUntil(async () => {
+    const pool = await api(admin.cookies, 'GET', '/api/admin/pooled-kernels');
+    return pool.kernels.some((k: { environmentId: string; pooled: boolean; state: string }) => k.environmentId === kernel.id && k.pooled && k.state === 'ready');
+  }, 'a ready pool kernel', 120_000);
+  const adminContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const adminPage = await signInPage(adminContext, ADMIN);
+  adminPage.on('pageerror', (e) => errors.push(`admin at ${adminPage.url()}: ${e.message}`));
+  await adminPage.goto(`${platform.webUrl}/admin/environments`);
+  const pooledRow = adminPage.getByRole('row').filter({ has: adminPage.getByTestId('pooled-kernel') }).filter({ hasText: 'Pooled Python' });
+  await pooledRow.waitFor({ timeout: 30_000 });
+  assert.match((await pooledRow.getByTestId('pooled-kernel').textContent()) ?? '', /pooled$/);
+  assert.match((await pooledRow.textContent()) ?? '', /ready/);
+
+  await api(admin.cookies, 'PUT', `/api/admin/environments/${kernel.id}`, { ...template, name: 'Pooled Python', poolSize: 0 });
   assert.deepEqual(errors, []);
   await context.close();
   await adminContext.close();
