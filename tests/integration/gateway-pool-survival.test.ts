@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { environments } from '../../db/schema';
+import { environments, poolKernels } from '../../db/schema';
 import { makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
 import { alive, killGroup, until } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
@@ -69,10 +69,17 @@ test('SIGKILL leaves the pool kernel running; the next gateway reaps it and star
     return now.size === 1 && !now.has(orphanId);
   }, 60_000);
   assert.ok(second.logs.some((l) => l.msg === 'reaped a warm-pool kernel left by an earlier gateway' && l.kernelId === orphanId));
+  // What admins see follows: the reaped orphan's row is gone, the new kernel has one.
+  const rows = async () => (await t.db.select({ id: poolKernels.id }).from(poolKernels)).map((r) => r.id);
+  await until('only the new pool kernel listed', async () => {
+    const listed = await rows();
+    return listed.length === 1 && (await ledger()).has(listed[0]);
+  });
 
   const [[, pid]] = [...(await ledger())];
   await until('the new pool kernel is up', () => alive(pid));
   await second.stop();
   await until('SIGTERM stopped the pool kernel (pools are never kept)', () => !alive(pid), 30_000);
   assert.equal((await ledger()).size, 0);
+  assert.deepEqual(await rows(), []);
 });
