@@ -153,7 +153,7 @@ export class WarmPool {
       rows = await this.opts.db.select().from(environments).where(isNull(environments.archivedAt));
       this.budget = await this.readBudget();
     } catch (err) {
-      this.opts.logger.warn({ err }, 'warm pool: could not read environments');
+      this.opts.logger.warn({ err }, 'warm pool: could not read environments or the pool budget');
       return;
     }
     const globals = approvedKernels(rows);
