@@ -29,6 +29,7 @@ import { connectionSecretManifest, executorPodTemplate, KERNEL_PORTS, kernelLabe
 import { projectNamespaceManifest } from '../../server/provisioners/kubernetes/project-namespace';
 import { kubernetesSparkConf } from '../../server/spark/spark-conf';
 import { createProject, createUserWithToken } from '../helpers/gateway';
+import { until } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
 import { REPO_ROOT } from './config';
@@ -120,8 +121,11 @@ test('server-side dry run, as the gateway, under Pod Security "restricted": ever
   const dryNs = await core.createNamespace({ body: nsManifest, ...dry });
   assert.equal(dryNs.metadata?.labels?.['pod-security.kubernetes.io/enforce'], 'restricted');
   await assert.rejects(getJson(`/api/v1/namespaces/${namespace}`), /HTTP 404/, 'a dry run persists nothing');
-  // Namespaced dry runs need the namespace; created as the gateway would.
+  // Namespaced dry runs need the namespace and the pods' ServiceAccounts (admission checks them);
+  // created as the gateway would, plus `default` (executors) from the controller-manager.
   await core.createNamespace({ body: nsManifest });
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: config.serviceAccount } } });
+  await until('the default ServiceAccount', () => getJson(`/api/v1/namespaces/${namespace}/serviceaccounts/default`).then(() => true, () => false));
 
   const kernelId = crypto.randomUUID();
   const podName = `kernel-${kernelId}`;
@@ -154,7 +158,7 @@ test('server-side dry run, as the gateway, under Pod Security "restricted": ever
   }
   const loose = structuredClone(pods.plain);
   delete loose.spec!.containers[0].securityContext!.seccompProfile;
-  await assert.rejects(core.createNamespacedPod({ namespace, body: loose, ...dry }), (err: Error & { body?: string }) => /violates PodSecurity "restricted:latest": seccompProfile/.test(String(err.body ?? err.message)));
+  await assert.rejects(core.createNamespacedPod({ namespace, body: loose, ...dry }), (err: Error & { body?: string }) => /violates PodSecurity \W*restricted:latest\W*: seccompProfile/.test(String(err.body ?? err.message)));
 
   const connection = { transport: 'tcp' as const, ip: '0.0.0.0', ...KERNEL_PORTS, key: 'k'.repeat(36), signature_scheme: 'hmac-sha256' as const };
   const uid = crypto.randomUUID();

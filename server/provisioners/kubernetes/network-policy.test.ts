@@ -31,7 +31,6 @@ test('a project namespace: every pod takes ingress only from the gateway\'s pods
           ports: [{ protocol: 'TCP', port: 52700, endPort: 52704 }],
         },
       ],
-      egress: [],
     },
   });
 });

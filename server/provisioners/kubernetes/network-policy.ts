@@ -86,7 +86,7 @@ export function projectNetworkPolicies(
           ports: [{ protocol: 'TCP', port: KERNEL_PORTS.shell_port, endPort: KERNEL_PORTS.hb_port }],
         },
       ],
-      egress: [],
+      // Egress in policyTypes and no egress rule: nothing may leave (the API server stores no empty list).
     },
   };
   const egress: V1NetworkPolicy = {
