@@ -174,6 +174,8 @@ export interface TPlatform {
   webUrl: string;
   gatewayUrl: string;
   admin: Awaited<ReturnType<typeof prepareDatabase>>;
+  /** Process ids of the two children (tests read their environment). */
+  pids: { web: number; gateway: number };
   stop(): Promise<void>;
 }
 
@@ -230,5 +232,11 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
     await stop();
     throw err;
   }
-  return { webUrl: `http://${browserHost}:${opts.webPort}`, gatewayUrl: `http://${browserHost}:${opts.gatewayPort}`, admin, stop };
+  return {
+    webUrl: `http://${browserHost}:${opts.webPort}`,
+    gatewayUrl: `http://${browserHost}:${opts.gatewayPort}`,
+    admin,
+    pids: { web: web.pid!, gateway: gateway.pid! },
+    stop,
+  };
 }
