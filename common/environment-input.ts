@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors';
-import { formatMemory, ZProvisionerName, type TEnvironmentSpec, type TPlacement, type TSparkSpec, type TToleration } from './environment';
+import { formatMemory, ZNetworkMode, ZProvisionerName, type TEnvironmentSpec, type TPlacement, type TSparkSpec, type TToleration } from './environment';
 
 /**
  * The environment template as a person types it (forms and the JSON API): CPU in vCPU
@@ -162,6 +162,10 @@ export const ZEnvironmentInput = z.object({
   spark: ZSparkInput.nullish().transform((s) => s ?? null),
   placement: ZPlacementInput,
   poolSize: wholeNumber('warm-pool size', 0, 50).default(0),
+  /** What the kernel may reach besides its own sockets; absent = `egress`. */
+  network: z
+    .enum(ZNetworkMode.options, { error: 'Choose the network: none (no network) or egress (internet, never this host’s services)' })
+    .default('egress'),
   /** A project template's kernel: a global template's id (its argv, image, language); null = the default ipykernel. */
   baseEnvironmentId: z
     .string({ error: 'Choose a kernel from the global environments' })
@@ -234,6 +238,7 @@ export function validateEnvironment(input: unknown, max: TPlatformMaximums, scop
     idleTimeoutS: d.idleTimeoutMinutes * 60,
     provisioner: d.provisioner,
     poolSize: d.poolSize,
+    network: d.network,
     spark: d.spark ? toSparkSpec(d.spark) : null,
     placement: d.placement,
     baseEnvironmentId: d.baseEnvironmentId,
@@ -314,6 +319,7 @@ export function toEnvironmentInput(v: TEnvironmentValues): z.output<typeof ZEnvi
     idleTimeoutMinutes: Math.max(1, Math.round(v.idleTimeoutS / 60)),
     provisioner: v.provisioner,
     poolSize: v.poolSize,
+    network: v.network,
     spark: v.spark
       ? {
           driverCores: v.spark.driverCores,

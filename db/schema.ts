@@ -28,6 +28,11 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   role: text('role', { enum: ['admin', 'member'] }).notNull().default('member'),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  /**
+   * The OS uid this user's local kernels run as, allocated by the gateway from
+   * LATTICE_SANDBOX_UID_MIN..MAX on first launch; null until then.
+   */
+  sandboxUid: integer('sandbox_uid').unique(),
   createdAt: createdAt(),
 });
 
@@ -105,6 +110,8 @@ export const environments = pgTable('environments', {
   idleTimeoutS: integer('idle_timeout_s').notNull().default(3600),
   provisioner: text('provisioner', { enum: ['local', 'kubernetes'] }).notNull().default('local'),
   poolSize: integer('pool_size').notNull().default(0),
+  /** Outbound network of its kernels: `egress` = outside this host only, never its services; `none` = nothing. */
+  network: text('network', { enum: ['none', 'egress'] }).notNull().default('egress'),
   /**
    * A project template's kernel: the global template whose argv, image and language it runs
    * (null = the platform's default ipykernel). Only global templates (admins') define what runs;

@@ -22,6 +22,7 @@ export async function seedDefaultEnvironment(db: TDb): Promise<void> {
       idleTimeoutS: 3600,
       provisioner: 'local',
       poolSize: 0,
+      network: 'egress',
     })
     .onConflictDoNothing({ target: environments.slug });
 }

@@ -38,6 +38,7 @@ export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec & { pl
     idleTimeoutS: row.idleTimeoutS,
     provisioner: row.provisioner,
     poolSize: row.poolSize,
+    network: row.network,
   };
 }
 

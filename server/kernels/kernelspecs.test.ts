@@ -24,6 +24,7 @@ const row = (over: Partial<TRow>): TRow => ({
   idleTimeoutS: 3600,
   provisioner: 'local',
   poolSize: 0,
+  network: 'egress',
   baseEnvironmentId: null,
   archivedAt: null,
   createdAt: new Date(0),
@@ -61,4 +62,12 @@ test('kernelspecs show the approved kernel and leave out templates whose kernel 
   assert.deepEqual(kernelspecs.rogue.spec.argv, ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}']);
   assert.equal((kernelspecs.rogue.spec.metadata.lattice as { poolSize: number }).poolSize, 0);
   assert.equal(kernelspecs.orphan, undefined);
+});
+
+test('a template’s network setting reaches its kernelspec, a project template keeping its own', () => {
+  const offline = row({ slug: 'offline', network: 'none' });
+  const sizedOffline = row({ slug: 'sized-offline', projectId: 'p', baseEnvironmentId: 'r', network: 'none' });
+  const { kernelspecs } = kernelspecsFor([r, offline, sizedOffline], () => 'signal');
+  const network = (name: string) => (kernelspecs[name].spec.metadata.lattice as { network: string }).network;
+  assert.deepEqual([network('r'), network('offline'), network('sized-offline')], ['egress', 'none', 'none']);
 });

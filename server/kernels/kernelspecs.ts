@@ -90,6 +90,8 @@ export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptM
           computeUnitsPerHour: computeUnitsPerHour(env),
           /** Warm-pool kernels kept ready for this environment (0 = no pool). */
           poolSize: env.poolSize,
+          /** Outbound network: `egress` (outside this host only) or `none`. */
+          network: env.network,
         },
       },
     },

@@ -31,6 +31,7 @@ const environment: TEnvironmentSpec = {
   idleTimeoutS: 60,
   provisioner: 'local',
   poolSize: 0,
+  network: 'egress',
 };
 const config = { python: testPython(), dataDir, baseEnv: { PATH: '/usr/bin:/bin' } };
 

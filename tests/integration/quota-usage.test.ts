@@ -29,6 +29,7 @@ const env = (over: Partial<TEnvironmentSpec> = {}): TEnvironmentSpec => ({
   idleTimeoutS: 3600,
   provisioner: 'local',
   poolSize: 0,
+  network: 'egress',
   ...over,
 });
 
