@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { validateEnvironment, type TPlatformMaximums } from '@/common/environment-input';
+import { toEnvironmentInput, validateEnvironment, type TPlatformMaximums } from '@/common/environment-input';
 import { checkDraft, draftOf } from './environment-draft';
 
 const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20 };
@@ -54,4 +54,11 @@ test('a new template starts local, without Spark or placement', () => {
   assert.equal(values?.provisioner, 'local');
   assert.equal(values?.spark, null);
   assert.deepEqual(values?.placement, { nodeSelector: {}, tolerations: [] });
+});
+
+test('the network setting starts at egress and a chosen none comes back through the form', () => {
+  assert.equal(checkDraft({ ...draftOf(null), name: 'Small' }, MAX, 'global').values?.network, 'egress');
+  const offline = validateEnvironment({ ...toEnvironmentInput(stored), network: 'none' }, MAX, 'global');
+  assert.equal(draftOf(offline).network, 'none');
+  assert.deepEqual(checkDraft(draftOf(offline), MAX, 'global'), { values: offline, errors: null });
 });

@@ -18,7 +18,7 @@ export interface TTolerationDraft {
 type TTextField = (typeof NUMBER_FIELDS)[number] | (typeof SPARK_FIELDS)[number] | (typeof DYNAMIC_FIELDS)[number];
 
 /** The template form's state: every control's text as typed. */
-export type TEnvironmentDraft = Record<TTextField | 'name' | 'description' | 'language' | 'command' | 'image' | 'provisioner' | 'nodeSelector' | 'baseEnvironmentId', string> & {
+export type TEnvironmentDraft = Record<TTextField | 'name' | 'description' | 'language' | 'command' | 'image' | 'provisioner' | 'network' | 'nodeSelector' | 'baseEnvironmentId', string> & {
   sparkOn: boolean;
   dynamicOn: boolean;
   tolerations: TTolerationDraft[];
@@ -38,6 +38,7 @@ const NEW_TEMPLATE = {
   idleTimeoutMinutes: 60,
   provisioner: 'local' as const,
   poolSize: 0,
+  network: 'egress' as const,
   spark: null,
   placement: { nodeSelector: {}, tolerations: [] },
   baseEnvironmentId: null,
@@ -61,6 +62,7 @@ export function draftOf(env: TEnvironmentValues | null, scope: TEnvironmentScope
     image: input.image ?? '',
     baseEnvironmentId: input.baseEnvironmentId ?? '',
     provisioner: input.provisioner,
+    network: input.network,
     sparkOn: input.spark !== null,
     dynamicOn: spark.dynamicAllocation != null,
     nodeSelector: nodeSelectorText(input.placement.nodeSelector),
@@ -86,6 +88,7 @@ export function bodyOf(d: TEnvironmentDraft) {
     image: d.image.trim() || null,
     baseEnvironmentId: d.baseEnvironmentId || null,
     provisioner: d.provisioner,
+    network: d.network,
     ...Object.fromEntries(NUMBER_FIELDS.map((k) => [k, num(d[k])])),
     spark: d.sparkOn
       ? {

@@ -166,6 +166,15 @@ export function EnvironmentForm({ env, scope, kernels, endpoint, maximums, onSav
           {field('memoryLimitGib', 'Memory limit (GiB)', numberInput('memoryLimitGib', '0.25'), `At most ${maxMem}`)}
           {field('gpus', 'GPUs', numberInput('gpus', '1'), `At most ${maximums.maxGpus}`)}
           {field('idleTimeoutMinutes', 'Idle timeout (minutes)', numberInput('idleTimeoutMinutes', '1'), 'Idle kernels are stopped after this')}
+          {field(
+            'network',
+            'Network',
+            <Select id="env-network" value={draft.network} onChange={set('network')} aria-invalid={Boolean(errors.network)}>
+              <option value="egress">egress (internet, never this host’s services)</option>
+              <option value="none">none (no network)</option>
+            </Select>,
+            'What the kernel may reach besides its own sockets',
+          )}
           {scope === 'global' && field('poolSize', 'Warm pool size', numberInput('poolSize', '1'), `Kernels kept started and ready; at most ${maximums.poolBudget} across all templates`)}
         </div>
       </fieldset>
