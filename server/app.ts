@@ -18,6 +18,8 @@ import { GatewayMetrics } from './metrics/gateway-metrics';
 import { detectLocalLimits } from './provisioners/local-limits/detect';
 import type { TLocalLimits } from './provisioners/local-limits/limits';
 import { localProvisionerFactory } from './provisioners/local-provisioner';
+import { KernelSandbox } from './provisioners/local-sandbox/kernel-sandbox';
+import { sandboxUidAllocator } from './kernels/sandbox-uid';
 import type { TProvisionerFactory } from './provisioners/provisioner';
 import { startKubernetesProvisioning, type TKubernetesProvisioning } from './provisioners/kubernetes/kubernetes-provisioning';
 import { ProvisionerRegistry } from './provisioners/registry';
@@ -59,7 +61,12 @@ async function startProvisioners(
       if (name === 'local') {
         // Chosen (and logged) once: cgroup v2, v1 or rlimits, see provisioners/local-limits/.
         started.limits = await detectLocalLimits({ mode: config.kernelLimits, parent: config.cgroupParent, logger });
-        started.factories.push(localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, started.limits));
+        const { enabled, uidMin, uidMax } = config.localSandbox;
+        const sandbox = enabled
+          ? await KernelSandbox.start({ dataDir: config.dataDir, python: config.python, uidMin, uidMax, uidOfUser: sandboxUidAllocator(db, uidMin, uidMax), logger })
+          : null;
+        if (!sandbox) logger.warn('LATTICE_LOCAL_SANDBOX=off: local kernels are NOT isolated (they run as the gateway user, beside its data)');
+        started.factories.push(localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, started.limits, sandbox));
       } else if (name === 'kubernetes') {
         started.kubernetes = await startKubernetesProvisioning({ config: config.kubernetes, db, logger });
         started.factories.push(started.kubernetes.factory);

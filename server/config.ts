@@ -48,6 +48,12 @@ export const ZGatewayEnv = z.object({
   LATTICE_BUDGET_CHECK_INTERVAL_S: seconds(60),
   /** How local kernels are limited: `auto` (cgroup v2, else v1, else rlimits), or force one; `none` = unlimited. */
   LATTICE_KERNEL_LIMITS: z.enum(['auto', 'cgroup-v2', 'cgroup-v1', 'rlimit', 'none']).default('auto'),
+  /** `on`: every local kernel runs sandboxed (unprivileged uid, namespaces, seccomp); `off` only on purpose, for a single-person machine (every page then says kernels are not isolated). */
+  LATTICE_LOCAL_SANDBOX: z.enum(['on', 'off']).default('on'),
+  /** First OS uid of sandboxed kernels (the warm pool's; users get the next ones, allocated once and kept in `users.sandbox_uid`). */
+  LATTICE_SANDBOX_UID_MIN: z.coerce.number().int().min(1000).default(200000),
+  /** Last OS uid of sandboxed kernels. */
+  LATTICE_SANDBOX_UID_MAX: z.coerce.number().int().min(1001).default(299999),
   /** cgroup path kernel cgroups are created under (in every hierarchy); default `<gateway's cgroup>/lattice`. */
   LATTICE_CGROUP_PARENT: z.string().startsWith('/').optional(),
   /** Seconds between websocket pings; a client missing one round is disconnected. */
@@ -138,6 +144,7 @@ export interface TGatewayConfig {
   budgetCheckIntervalMs: number;
   kernelLimits: 'auto' | 'cgroup-v2' | 'cgroup-v1' | 'rlimit' | 'none';
   cgroupParent: string | null;
+  localSandbox: { enabled: boolean; uidMin: number; uidMax: number };
   wsPingIntervalMs: number;
   kernelsOnExit: 'stop' | 'keep';
   eventsHeartbeatMs: number;
@@ -177,6 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cullIntervalMs: e.LATTICE_CULL_INTERVAL_S * 1000,
     budgetCheckIntervalMs: e.LATTICE_BUDGET_CHECK_INTERVAL_S * 1000,
     kernelLimits: e.LATTICE_KERNEL_LIMITS,
+    localSandbox: { enabled: e.LATTICE_LOCAL_SANDBOX === 'on', uidMin: e.LATTICE_SANDBOX_UID_MIN, uidMax: e.LATTICE_SANDBOX_UID_MAX },
     cgroupParent: e.LATTICE_CGROUP_PARENT ?? null,
     wsPingIntervalMs: e.LATTICE_WS_PING_INTERVAL_S * 1000,
     kernelsOnExit: e.LATTICE_KERNELS_ON_EXIT,

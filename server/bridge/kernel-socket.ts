@@ -1,5 +1,5 @@
 import * as zmq from 'zeromq';
-import type { TConnectionInfo } from '../provisioners/provisioner';
+import { channelEndpoint, type TConnectionInfo } from '../provisioners/provisioner';
 import type { TChannel } from './messages';
 import { decodeWire, encodeWire, type TWireMessage } from './wire';
 
@@ -51,7 +51,7 @@ export class KernelSocket {
     } else {
       this.socket = new zmq.Dealer({ linger: 0, ...RECONNECT, ...(routingId ? { routingId } : {}) });
     }
-    this.socket.connect(`${conn.transport}://${conn.ip}:${conn[`${channel}_port`]}`);
+    this.socket.connect(channelEndpoint(conn, channel));
     void this.receiveLoop(handlers);
   }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -11,6 +12,8 @@ import { findFreePorts } from './free-ports';
 import { newLocalConnection } from './local-connection';
 import { NO_LIMITS, type TKernelLimits, type TLocalLimits } from './local-limits/limits';
 import { processGroupUsage, processStat } from './local-limits/proc-usage';
+import type { KernelSandbox, TSandboxPlacement } from './local-sandbox/kernel-sandbox';
+import { SANDBOX_CONNECTION_FILE, SANDBOX_IPC_PREFIX, SECCOMP_FD } from './local-sandbox/sandbox-argv';
 import {
   KernelStartError,
   ZConnectionInfo,
@@ -50,11 +53,29 @@ const ZLocalInfo = z.object({
 
 const MIB = 1024 * 1024;
 
+/** A sandboxed kernel's channels as the gateway reaches them: unix sockets in its private dir. */
+function sandboxConnection(placement: TSandboxPlacement, kernelName: string): TConnectionInfo {
+  return {
+    transport: 'ipc',
+    ip: path.join(placement.privateDir, 'kernel'),
+    shell_port: 1,
+    iopub_port: 2,
+    stdin_port: 3,
+    control_port: 4,
+    hb_port: 5,
+    key: randomUUID(),
+    signature_scheme: 'hmac-sha256',
+    kernel_name: kernelName,
+  };
+}
+
 /**
  * Kernels as child processes of the gateway, each in its own session and process group (so
  * interrupt and stop reach the kernel's children too, and a gateway killed outright leaves
  * them running for the next one to reattach), its output in `<kernelDir>/kernel.log`, held
- * to the environment's limits by `limits` (cgroup v2/v1 or rlimits, see `local-limits/`).
+ * to the environment's limits by `limits` (cgroup v2/v1 or rlimits, see `local-limits/`),
+ * and run inside `sandbox` (see `local-sandbox/`): the limits are joined as root before the
+ * launcher drops to the kernel's uid, so the kernel can never write them.
  */
 export class LocalProvisioner implements KernelProvisioner {
   readonly name = 'local';
@@ -77,6 +98,8 @@ export class LocalProvisioner implements KernelProvisioner {
     private readonly config: TLocalConfig,
     private readonly ctx: TProvisionerContext,
     private readonly limits: TLocalLimits = NO_LIMITS,
+    /** Null only with LATTICE_LOCAL_SANDBOX=off (a single-person machine). */
+    private readonly sandbox: KernelSandbox | null = null,
   ) {}
 
   private get kernelDir(): string {
@@ -90,16 +113,20 @@ export class LocalProvisioner implements KernelProvisioner {
   async launch(spec: TLaunchSpec, onProgress: (step: TLaunchProgress) => void): Promise<TConnectionInfo> {
     onProgress('scheduled');
     await mkdir(this.kernelDir, { recursive: true, mode: 0o700 });
+    const placement = this.sandbox ? await this.sandbox.place(spec.kernelId, this.ctx.owner) : null;
     // A relaunch (restart) keeps ports and key so connected clients reconnect transparently.
-    this.connection ??= await newLocalConnection(spec.environment.slug);
-    await writeFile(this.connectionFile, JSON.stringify(this.connection), { mode: 0o600 });
+    this.connection ??= placement ? sandboxConnection(placement, spec.environment.slug) : await newLocalConnection(spec.environment.slug);
+    const connectionFile = placement ? SANDBOX_CONNECTION_FILE : this.connectionFile;
+    if (placement && this.sandbox) await this.sandbox.writeConnectionFile(placement, { ...this.connection, ip: SANDBOX_IPC_PREFIX });
+    else await writeFile(this.connectionFile, JSON.stringify(this.connection), { mode: 0o600 });
 
     const kernelArgv = spec.environment.argv?.length
-      ? spec.environment.argv.map((a) => a.replaceAll('{connection_file}', this.connectionFile))
-      : [this.config.python, '-m', 'ipykernel_launcher', '-f', this.connectionFile];
+      ? spec.environment.argv.map((a) => a.replaceAll('{connection_file}', connectionFile))
+      : [this.config.python, '-m', 'ipykernel_launcher', '-f', connectionFile];
     const spark = await this.sparkLaunch(spec);
+    const sandboxed = placement && this.sandbox ? await this.sandbox.command(placement, spec.environment.network ?? 'egress', [...kernelArgv, ...spark.args]) : null;
     this.kernelLimits = await this.limits.prepare(spec.kernelId, ++this.launches, spec.environment);
-    const argv = this.kernelLimits.wrap([...kernelArgv, ...spark.args]);
+    const argv = this.kernelLimits.wrap(sandboxed ? sandboxed.argv : [...kernelArgv, ...spark.args]);
     const env: Record<string, string> = {
       ...this.config.baseEnv,
       ...spec.env,
@@ -111,11 +138,13 @@ export class LocalProvisioner implements KernelProvisioner {
     onProgress('starting');
     const log = openSync(path.join(this.kernelDir, 'kernel.log'), 'a', 0o600);
     try {
+      const stdio: Array<'ignore' | number> = ['ignore', log, log];
+      if (sandboxed) stdio[SECCOMP_FD] = sandboxed.seccompFd;
       const child = spawn(argv[0], argv.slice(1), {
         cwd: this.kernelDir,
         // Next's global typing makes NODE_ENV mandatory; kernels do not get it.
         env: env as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
-        detached: true, stdio: ['ignore', log, log] });
+        detached: true, stdio });
       await new Promise<void>((resolve, reject) => {
         child.once('spawn', resolve);
         child.once('error', reject);
@@ -133,8 +162,9 @@ export class LocalProvisioner implements KernelProvisioner {
       throw err;
     } finally {
       closeSync(log);
+      if (sandboxed) closeSync(sandboxed.seccompFd);
     }
-    this.ctx.logger.info({ pid: this.pid, limits: this.limits.mechanism }, 'local kernel process started');
+    this.ctx.logger.info({ pid: this.pid, limits: this.limits.mechanism, sandbox: placement ? { uid: placement.uid, network: spec.environment.network ?? 'egress' } : 'off' }, 'local kernel process started');
     return this.connection;
   }
 
@@ -175,7 +205,8 @@ export class LocalProvisioner implements KernelProvisioner {
       const { exitCode, signalCode } = this.child;
       if (exitCode === null && signalCode === null) return null;
       exit = { exitCode, signal: signalCode, reason: exitCode === 0 ? 'exited' : 'crashed' };
-      if (signalCode === 'SIGKILL' && (await this.kernelLimits?.oomKilled())) exit.reason = 'oom-killed';
+      // A sandboxed kernel's OOM kill reaches the gateway as its launcher's exit status, not a signal.
+      if ((signalCode === 'SIGKILL' || exitCode !== 0) && (await this.kernelLimits?.oomKilled())) exit.reason = 'oom-killed';
     } else {
       // Reattached after a gateway restart: not our child, so its exit status is unknown.
       if (await this.isAlive(this.pid)) return null;
@@ -248,6 +279,7 @@ export class LocalProvisioner implements KernelProvisioner {
     if (restart) return;
     this.connection = null;
     await rm(this.connectionFile, { force: true });
+    await this.sandbox?.release(this.ctx.kernelId);
   }
 
   toInfo(): Record<string, unknown> {
@@ -263,9 +295,9 @@ export class LocalProvisioner implements KernelProvisioner {
   }
 
   /** Rebuilds a provisioner for a kernel launched by an earlier gateway process. */
-  static fromInfo(config: TLocalConfig, info: unknown, ctx: TProvisionerContext, limits?: TLocalLimits): LocalProvisioner {
+  static fromInfo(config: TLocalConfig, info: unknown, ctx: TProvisionerContext, limits?: TLocalLimits, sandbox?: KernelSandbox | null): LocalProvisioner {
     const parsed = ZLocalInfo.parse(info);
-    const p = new LocalProvisioner(config, ctx, limits);
+    const p = new LocalProvisioner(config, ctx, limits, sandbox ?? null);
     p.pid = parsed.pid;
     p.connection = parsed.connection;
     p.startTicks = parsed.startTicks ?? null;
@@ -277,12 +309,12 @@ export class LocalProvisioner implements KernelProvisioner {
 }
 
 /** The `local` registry entry; throws at start-up if its config is invalid. */
-export function localProvisionerFactory(config: unknown, limits?: TLocalLimits): TProvisionerFactory {
+export function localProvisionerFactory(config: unknown, limits?: TLocalLimits, sandbox: KernelSandbox | null = null): TProvisionerFactory {
   const valid = ZLocalConfig.parse(config);
   return {
     name: 'local',
     interruptMode: 'signal',
-    create: (ctx) => new LocalProvisioner(valid, ctx, limits),
-    fromInfo: (info, ctx) => LocalProvisioner.fromInfo(valid, info, ctx, limits),
+    create: (ctx) => new LocalProvisioner(valid, ctx, limits, sandbox),
+    fromInfo: (info, ctx) => LocalProvisioner.fromInfo(valid, info, ctx, limits, sandbox),
   };
 }

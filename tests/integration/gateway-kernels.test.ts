@@ -160,7 +160,8 @@ describe('a kernel from start to stop', () => {
 
   test('DELETE stops it: process group gone, connection file removed, stopped in Postgres', async () => {
     const pid = await pidOf(kernelId);
-    const connectionFile = path.join(gw.dataDir, 'kernels', kernelId, 'connection.json');
+    // Sandboxed kernels read their connection file from their private dir (mounted at /run/lattice).
+    const connectionFile = path.join(gw.dataDir, 'sandbox', kernelId, 'connection.json');
     assert.ok(existsSync(connectionFile));
     const ch = await openChannels(gw, kernelId, { token });
     const closed = new Promise<number>((resolve) => ch.ws.once('close', (code) => resolve(code)));

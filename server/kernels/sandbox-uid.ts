@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import type { TDb } from '../../db/client';
+
+/**
+ * The OS uid a user's local kernels run as: allocated on the user's first launch (the next
+ * free one after `uidMin`, which the warm pool keeps) and then kept in `users.sandbox_uid`,
+ * so the user's homes stay theirs across kernels, restarts and gateways.
+ */
+export function sandboxUidAllocator(db: TDb, uidMin: number, uidMax: number): (userId: string) => Promise<number> {
+  return async (userId) => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const rows = await db.execute<{ sandbox_uid: number | null }>(sql`
+          update users set sandbox_uid = coalesce(sandbox_uid, (select greatest(coalesce(max(sandbox_uid), 0), ${uidMin}) + 1 from users))
+          where id = ${userId} returning sandbox_uid`);
+        const uid = rows.rows[0]?.sandbox_uid;
+        if (uid == null) throw new Error(`no user ${userId} to give a sandbox uid`);
+        if (uid > uidMax) throw new Error(`the kernel uid range ${uidMin}-${uidMax} is used up; raise LATTICE_SANDBOX_UID_MAX`);
+        return uid;
+      } catch (err) {
+        // Two first launches of different users at once may pick the same uid: the unique index refuses one, which retries.
+        if ((err as { code?: string }).code !== '23505') throw err;
+      }
+    }
+    throw new Error('could not allocate a kernel uid (concurrent allocations kept colliding)');
+  };
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Starts one sandboxed kernel. Run by the gateway as root, already inside the kernel's cgroups;
+# everything it starts stays in its process group, so the gateway's signals reach all of it.
+#   kernel-launcher.sh <uid> <none|egress> <private dir> -- <bwrap arguments...>
+# The kernel runs as <uid> with no capabilities and no_new_privs (setpriv), inside bwrap's
+# namespaces (the caller passes --unshare-all, plus --share-net for egress).
+# With `egress` the network namespace is made first, by `unshare` as <uid>, so that
+# slirp4netns (as the same uid) can join it and give it a route out. slirp4netns cannot reach
+# the host's own addresses (--disable-host-loopback here, the gateway's firewall rule for the
+# others) and exits when the last kernel process does (--exit-fd: the sandbox holds the only
+# writers of that fifo). bwrap waits (--block-fd) until the route is up.
+set -eu
+uid=$1 net=$2 dir=$3
+shift 4
+as_kernel() { exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"; }
+if [ "$net" = none ]; then
+  as_kernel bwrap "$@"
+fi
+
+rm -f "$dir/unblock" "$dir/ready" "$dir/exit"
+mkfifo -m 600 "$dir/unblock" "$dir/ready"
+mkfifo -m 600 "$dir/exit"
+chown "$uid:$uid" "$dir/exit"
+# A read-write open of a fifo never blocks; the other ends are held only by who needs them.
+exec 5<>"$dir/unblock"
+as_kernel unshare --user --map-current-user --net -- bwrap --block-fd 5 "$@" 7<>"$dir/exit" &
+sandbox=$!
+host_net=$(readlink /proc/self/ns/net)
+while [ "$(readlink "/proc/$sandbox/ns/net" 2>/dev/null || echo "$host_net")" = "$host_net" ]; do
+  kill -0 "$sandbox" 2>/dev/null || { wait "$sandbox" && exit 0 || exit $?; }
+  sleep 0.001
+done
+as_kernel slirp4netns --configure --mtu=65520 --disable-host-loopback --enable-seccomp \
+  --ready-fd=6 --exit-fd=7 --userns-path="/proc/$sandbox/ns/user" --netns-type=path "/proc/$sandbox/ns/net" tap0 \
+  6>"$dir/ready" 7<"$dir/exit" 5>&- >/dev/null &
+exec 6<"$dir/ready"
+# One byte on ready-fd says the route is up; EOF means slirp4netns died (the kernel then stops).
+if [ "$(dd bs=1 count=1 <&6 2>/dev/null)" = "" ]; then
+  echo "lattice: the kernel's network (slirp4netns) did not start" >&2
+  kill -KILL "$sandbox" 2>/dev/null || true
+  exit 120
+fi
+exec 6<&-
+echo go >&5
+exec 5>&-
+rm -f "$dir/unblock" "$dir/ready"
+# SIGINT (interrupt) is for the kernel; the launcher only waits for it and passes its status on.
+trap : INT
+status=0
+while :; do
+  wait "$sandbox" && status=0 || status=$?
+  kill -0 "$sandbox" 2>/dev/null || break
+done
+exit "$status"

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import type { TEnvironmentSpec } from '../../../common/environment';
+
+/** Where the kernel finds its own things inside the sandbox. */
+export const SANDBOX_HOME = '/home/lattice';
+export const SANDBOX_RUN_DIR = '/run/lattice';
+export const SANDBOX_CONNECTION_FILE = `${SANDBOX_RUN_DIR}/connection.json`;
+/** ZeroMQ `ipc` endpoints are `<ip>-<port>`: the kernel binds `/run/lattice/kernel-1` … `-5`. */
+export const SANDBOX_IPC_PREFIX = `${SANDBOX_RUN_DIR}/kernel`;
+/** The launcher hands the seccomp program to bwrap on this descriptor. */
+export const SECCOMP_FD = 3;
+
+export interface TSandboxedLaunch {
+  /** The launcher script (kernel-launcher.sh). */
+  launcher: string;
+  uid: number;
+  network: TEnvironmentSpec['network'];
+  /** Host directory, private to this kernel: its connection file and sockets (→ /run/lattice). */
+  privateDir: string;
+  /** Host directory of the user's persistent home for this project (→ /home/lattice, the working directory). */
+  homeDir: string;
+  /** Host directories mounted read-only at the same path: the environment's Python outside /usr. */
+  readOnly: readonly string[];
+  /** The kernel's argv, as it sees it (paths inside the sandbox). */
+  argv: readonly string[];
+}
+
+/**
+ * The argv that starts a kernel in its sandbox: the launcher (uid, network, private dir),
+ * then bwrap's view of the filesystem. The kernel sees a read-only system (/usr, /etc), its
+ * Python, a private /tmp, /proc of its own PID namespace, a minimal /dev, its home and its own
+ * /run/lattice: nothing of the platform's data directory besides those two.
+ */
+export function sandboxArgv(launch: TSandboxedLaunch): string[] {
+  const bwrap = [
+    '--unshare-all',
+    ...(launch.network === 'egress' ? ['--share-net'] : []),
+    '--hostname', 'lattice-kernel',
+    '--ro-bind', '/usr', '/usr',
+    '--ro-bind', '/etc', '/etc',
+    '--symlink', 'usr/bin', '/bin',
+    '--symlink', 'usr/sbin', '/sbin',
+    '--symlink', 'usr/lib', '/lib',
+    '--symlink', 'usr/lib64', '/lib64',
+    ...launch.readOnly.filter((dir) => !isUnder(dir, '/usr')).flatMap((dir) => ['--ro-bind', dir, dir]),
+    '--proc', '/proc',
+    '--dev', '/dev',
+    '--tmpfs', '/tmp',
+    '--dir', '/run',
+    '--bind', launch.privateDir, SANDBOX_RUN_DIR,
+    '--bind', launch.homeDir, SANDBOX_HOME,
+    '--chdir', SANDBOX_HOME,
+    '--setenv', 'HOME', SANDBOX_HOME,
+    '--setenv', 'TMPDIR', '/tmp',
+    '--cap-drop', 'ALL',
+    '--seccomp', String(SECCOMP_FD),
+    '--',
+    ...launch.argv,
+  ];
+  return ['/bin/sh', launch.launcher, String(launch.uid), launch.network, launch.privateDir, '--', ...bwrap];
+}
+
+function isUnder(dir: string, root: string): boolean {
+  const rel = path.relative(root, dir);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
