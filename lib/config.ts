@@ -15,6 +15,12 @@ export const ZWebConfig = z.object({
   LATTICE_GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(8888),
   /** Lifetime of the gateway tokens minted for a signed-in browser, in seconds. */
   LATTICE_BROWSER_TOKEN_TTL_S: z.coerce.number().int().positive().default(3600),
+  /**
+   * The gateway's kernel sandbox (`on`); `off` only on purpose, on a single-person machine —
+   * every signed-in page then says that kernels are not isolated. `npm start` gives the web
+   * and the gateway the same value.
+   */
+  LATTICE_LOCAL_SANDBOX: z.enum(['on', 'off'], { error: 'LATTICE_LOCAL_SANDBOX must be on or off' }).default('on'),
 });
 export type TWebConfig = Readonly<z.infer<typeof ZWebConfig>>;
 

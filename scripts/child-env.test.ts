@@ -36,3 +36,9 @@ test('after the launcher read its settings, its own environment holds none of th
   assert.deepEqual(env, { PATH: '/usr/bin:/bin', LATTICE_LOG_LEVEL: 'debug' });
   assert.deepEqual(helperChildEnv(launcherEnv()), { PATH: '/usr/bin:/bin', LATTICE_LOG_LEVEL: 'debug' });
 });
+
+test('LATTICE_LOCAL_SANDBOX from the launcher reaches the gateway (which obeys it) and the web (which then shows its banner) alike', () => {
+  const shell = { ...launcherEnv(), LATTICE_LOCAL_SANDBOX: 'off' };
+  assert.equal(gatewayChildEnv(shell, { DATABASE_URL: 'postgres://app' }).LATTICE_LOCAL_SANDBOX, 'off');
+  assert.equal(webChildEnv(shell, { NEXTAUTH_SECRET: 'from-the-data-dir', DATABASE_URL: 'postgres://app' }).LATTICE_LOCAL_SANDBOX, 'off');
+});
