@@ -124,7 +124,7 @@ export class LocalProvisioner implements KernelProvisioner {
       ? spec.environment.argv.map((a) => a.replaceAll('{connection_file}', connectionFile))
       : [this.config.python, '-m', 'ipykernel_launcher', '-f', connectionFile];
     const spark = await this.sparkLaunch(spec);
-    const sandboxed = placement && this.sandbox ? await this.sandbox.command(placement, spec.environment.network ?? 'egress', [...kernelArgv, ...spark.args]) : null;
+    const sandboxed = placement && this.sandbox ? await this.sandbox.command(placement, spec.environment.network ?? 'egress', [...kernelArgv, ...spark.args], spec.environment.spark ? [SPARK_STARTUP_SCRIPT] : []) : null;
     this.kernelLimits = await this.limits.prepare(spec.kernelId, ++this.launches, spec.environment);
     const argv = this.kernelLimits.wrap(sandboxed ? sandboxed.argv : [...kernelArgv, ...spark.args]);
     const env: Record<string, string> = {

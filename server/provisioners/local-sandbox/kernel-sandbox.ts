@@ -108,9 +108,15 @@ export class KernelSandbox {
   }
 
   /** The argv of a sandboxed launch and the seccomp program's descriptor (to pass as fd 3). */
-  async command(placement: TSandboxPlacement, network: TEnvironmentSpec['network'], argv: readonly string[]): Promise<{ argv: string[]; seccompFd: number }> {
+  async command(
+    placement: TSandboxPlacement,
+    network: TEnvironmentSpec['network'],
+    argv: readonly string[],
+    /** Platform files the kernel runs (e.g. the Spark startup script), mounted read-only. */
+    platformFiles: readonly string[] = [],
+  ): Promise<{ argv: string[]; seccompFd: number }> {
     return {
-      argv: sandboxArgv({ launcher: LAUNCHER, uid: placement.uid, network, privateDir: placement.privateDir, homeDir: placement.homeDir, readOnly: this.pythonRoots, argv }),
+      argv: sandboxArgv({ launcher: LAUNCHER, uid: placement.uid, network, privateDir: placement.privateDir, homeDir: placement.homeDir, readOnly: [...this.pythonRoots, ...platformFiles], argv }),
       // The provisioner closes it once the child has it.
       seccompFd: openSync(this.seccompFile, 'r'),
     };
