@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { constants } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -52,6 +53,12 @@ const ZLocalInfo = z.object({
 });
 
 const MIB = 1024 * 1024;
+
+function signalOfStatus(status: number): NodeJS.Signals | null {
+  if (status <= 128) return null;
+  const entry = Object.entries(constants.signals).find(([, n]) => n === status - 128);
+  return entry ? (entry[0] as NodeJS.Signals) : null;
+}
 
 /** A sandboxed kernel's channels as the gateway reaches them: unix sockets in its private dir. */
 function sandboxConnection(placement: TSandboxPlacement, kernelName: string): TConnectionInfo {
@@ -124,7 +131,10 @@ export class LocalProvisioner implements KernelProvisioner {
       ? spec.environment.argv.map((a) => a.replaceAll('{connection_file}', connectionFile))
       : [this.config.python, '-m', 'ipykernel_launcher', '-f', connectionFile];
     const spark = await this.sparkLaunch(spec);
-    const sandboxed = placement && this.sandbox ? await this.sandbox.command(placement, spec.environment.network ?? 'egress', [...kernelArgv, ...spark.args], spec.environment.spark ? [SPARK_STARTUP_SCRIPT] : []) : null;
+    // A Spark driver on a standalone master is reached by its executors: it keeps the host's
+    // network (still its own uid, filesystem, processes and seccomp; kernels have no TCP ports).
+    const network = spec.environment.spark && this.config.sparkMaster ? 'host' : (spec.environment.network ?? 'egress');
+    const sandboxed = placement && this.sandbox ? await this.sandbox.command(placement, network, [...kernelArgv, ...spark.args], spec.environment.spark ? [SPARK_STARTUP_SCRIPT] : []) : null;
     this.kernelLimits = await this.limits.prepare(spec.kernelId, ++this.launches, spec.environment);
     const argv = this.kernelLimits.wrap(sandboxed ? sandboxed.argv : [...kernelArgv, ...spark.args]);
     const env: Record<string, string> = {
@@ -164,7 +174,7 @@ export class LocalProvisioner implements KernelProvisioner {
       closeSync(log);
       if (sandboxed) closeSync(sandboxed.seccompFd);
     }
-    this.ctx.logger.info({ pid: this.pid, limits: this.limits.mechanism, sandbox: placement ? { uid: placement.uid, network: spec.environment.network ?? 'egress' } : 'off' }, 'local kernel process started');
+    this.ctx.logger.info({ pid: this.pid, limits: this.limits.mechanism, sandbox: placement ? { uid: placement.uid, network } : 'off' }, 'local kernel process started');
     return this.connection;
   }
 
@@ -204,9 +214,10 @@ export class LocalProvisioner implements KernelProvisioner {
     if (this.child) {
       const { exitCode, signalCode } = this.child;
       if (exitCode === null && signalCode === null) return null;
-      exit = { exitCode, signal: signalCode, reason: exitCode === 0 ? 'exited' : 'crashed' };
-      // A sandboxed kernel's OOM kill reaches the gateway as its launcher's exit status, not a signal.
-      if ((signalCode === 'SIGKILL' || exitCode !== 0) && (await this.kernelLimits?.oomKilled())) exit.reason = 'oom-killed';
+      // bwrap reports a kernel killed by a signal as exit status 128 + the signal's number.
+      const signal = signalCode ?? (this.sandbox && exitCode !== null ? signalOfStatus(exitCode) : null);
+      exit = signal ? { exitCode: null, signal, reason: 'crashed' } : { exitCode, signal: null, reason: exitCode === 0 ? 'exited' : 'crashed' };
+      if (signal === 'SIGKILL' && (await this.kernelLimits?.oomKilled())) exit.reason = 'oom-killed';
     } else {
       // Reattached after a gateway restart: not our child, so its exit status is unknown.
       if (await this.isAlive(this.pid)) return null;

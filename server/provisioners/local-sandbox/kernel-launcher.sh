@@ -1,9 +1,10 @@
 #!/bin/sh
 # Starts one sandboxed kernel. Run by the gateway as root, already inside the kernel's cgroups;
 # everything it starts stays in its process group, so the gateway's signals reach all of it.
-#   kernel-launcher.sh <uid> <none|egress> <private dir> -- <bwrap arguments...>
+#   kernel-launcher.sh <uid> <none|egress|host> <private dir> -- <bwrap arguments...>
 # The kernel runs as <uid> with no capabilities and no_new_privs (setpriv), inside bwrap's
-# namespaces (the caller passes --unshare-all, plus --share-net for egress).
+# namespaces (the caller passes --unshare-all, plus --share-net for egress and host: `host`
+# keeps the host's network namespace, for Spark drivers whose executors connect back).
 # With `egress` the network namespace is made first, by `unshare` as <uid>, so that
 # slirp4netns (as the same uid) can join it and give it a route out. slirp4netns cannot reach
 # the host's own addresses (--disable-host-loopback here, the gateway's firewall rule for the
@@ -13,7 +14,7 @@ set -eu
 uid=$1 net=$2 dir=$3
 shift 4
 as_kernel() { exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"; }
-if [ "$net" = none ]; then
+if [ "$net" != egress ]; then
   as_kernel bwrap "$@"
 fi
 

@@ -5,8 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
-import type { TEnvironmentSpec } from '../../../common/environment';
-import { SANDBOX_CONNECTION_FILE, sandboxArgv, SECCOMP_FD } from './sandbox-argv';
+import { SANDBOX_CONNECTION_FILE, sandboxArgv, SECCOMP_FD, type TSandboxNetwork } from './sandbox-argv';
 import { seccompProgram } from './seccomp-filter';
 
 const run = promisify(execFile);
@@ -110,7 +109,7 @@ export class KernelSandbox {
   /** The argv of a sandboxed launch and the seccomp program's descriptor (to pass as fd 3). */
   async command(
     placement: TSandboxPlacement,
-    network: TEnvironmentSpec['network'],
+    network: TSandboxNetwork,
     argv: readonly string[],
     /** Platform files the kernel runs (e.g. the Spark startup script), mounted read-only. */
     platformFiles: readonly string[] = [],

@@ -10,11 +10,14 @@ export const SANDBOX_IPC_PREFIX = `${SANDBOX_RUN_DIR}/kernel`;
 /** The launcher hands the seccomp program to bwrap on this descriptor. */
 export const SECCOMP_FD = 3;
 
+export type TSandboxNetwork = TEnvironmentSpec['network'] | 'host';
+
 export interface TSandboxedLaunch {
   /** The launcher script (kernel-launcher.sh). */
   launcher: string;
   uid: number;
-  network: TEnvironmentSpec['network'];
+  /** The environment's setting, or `host` (the host's network namespace: Spark drivers on a standalone master, whose executors connect back to them). */
+  network: TSandboxNetwork;
   /** Host directory, private to this kernel: its connection file and sockets (→ /run/lattice). */
   privateDir: string;
   /** Host directory of the user's persistent home for this project (→ /home/lattice, the working directory). */
@@ -34,7 +37,7 @@ export interface TSandboxedLaunch {
 export function sandboxArgv(launch: TSandboxedLaunch): string[] {
   const bwrap = [
     '--unshare-all',
-    ...(launch.network === 'egress' ? ['--share-net'] : []),
+    ...(launch.network === 'none' ? [] : ['--share-net']),
     '--hostname', 'lattice-kernel',
     '--ro-bind', '/usr', '/usr',
     '--ro-bind', '/etc', '/etc',
