@@ -1,9 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 /** ipykernel 7 stops answering shell requests once a client vanishes (a crashed gateway): keep 6.x. */
 const IPYKERNEL_REQUIREMENT = 'ipykernel>=6.29,<7';
+
+/**
+ * Sandboxed kernels run as other uids, so the Python a kernel venv is made from must be
+ * readable by them: Debian's, not whatever `python3` comes first on PATH (a pyenv build
+ * under /root is 0700). Elsewhere (no /usr/bin/python3) the first python3 on PATH.
+ */
+const SYSTEM_PYTHON = '/usr/bin/python3';
 
 export type TPythonCheck =
   | { ok: true; python: string; note?: string }
@@ -13,11 +20,21 @@ function importsIpykernel(python: string): boolean {
   return spawnSync(python, ['-c', 'import ipykernel'], { stdio: 'ignore' }).status === 0;
 }
 
+/** The `home` of a virtualenv's pyvenv.cfg: the directory of the Python it was made from. */
+export function venvHome(venv: string): string | null {
+  try {
+    return /^home\s*=\s*(.+)$/m.exec(readFileSync(path.join(venv, 'pyvenv.cfg'), 'utf8'))?.[1]?.trim() ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Finds a Python that can run kernels: LATTICE_PYTHON, else the project virtualenv, else
- * python3 if it has ipykernel, else a virtualenv created under the data directory with
- * ipykernel installed from PyPI. Never throws: a missing Python is reported, and the web
- * comes up without kernels.
+ * the system Python if it has ipykernel, else a virtualenv created under the data directory
+ * from the system Python with ipykernel installed from PyPI. A project virtualenv made from
+ * another Python (one kernel uids may not read) is made again. Never throws: a missing
+ * Python is reported, and the web comes up without kernels.
  */
 export function ensurePython(opts: { configured?: string; dataDir: string; log: (line: string) => void }): TPythonCheck {
   if (opts.configured) {
@@ -27,17 +44,22 @@ export function ensurePython(opts: { configured?: string; dataDir: string; log: 
   }
   const venv = path.join(opts.dataDir, 'venv');
   const venvPython = path.join(venv, 'bin', 'python');
+  const debian = existsSync(SYSTEM_PYTHON);
+  if (debian && existsSync(venv) && venvHome(venv) !== path.dirname(SYSTEM_PYTHON)) {
+    opts.log(`${venv} was made from ${venvHome(venv) ?? 'an unknown Python'}, which kernel uids may not read: making it again from ${SYSTEM_PYTHON}…`);
+    rmSync(venv, { recursive: true, force: true });
+  }
   if (existsSync(venvPython) && importsIpykernel(venvPython)) return { ok: true, python: venvPython };
-  const system = spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0 ? 'python3' : null;
+  const system = debian ? SYSTEM_PYTHON : spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0 ? 'python3' : null;
   if (!system) {
     return { ok: false, python: null, message: 'Python 3 was not found, so kernels cannot start. Install Python 3 (e.g. `apt-get install python3 python3-venv`) and run `npm start` again.' };
   }
   if (importsIpykernel(system)) return { ok: true, python: system };
 
-  opts.log(`ipykernel is missing: creating a virtualenv in ${venv} and installing it (once)…`);
+  opts.log(`ipykernel is missing: creating a virtualenv in ${venv} from ${system} and installing it (once)…`);
   const created = existsSync(venvPython) || spawnSync(system, ['-m', 'venv', venv], { stdio: 'inherit' }).status === 0;
   if (!created) {
-    return { ok: false, python: system, message: 'Could not create a virtualenv. Install the venv module (`apt-get install python3-venv`) or ipykernel (`python3 -m pip install ipykernel`), then run `npm start` again.' };
+    return { ok: false, python: system, message: `Could not create a virtualenv. Install the venv module (\`apt-get install python3-venv\`) or ipykernel (\`${system} -m pip install ipykernel\`), then run \`npm start\` again.` };
   }
   const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', IPYKERNEL_REQUIREMENT], { stdio: 'inherit' });
   if (pip.status !== 0 || !importsIpykernel(venvPython)) {

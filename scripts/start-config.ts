@@ -26,7 +26,7 @@ const ZStartConfig = z.object({
   LATTICE_ADMIN_EMAIL: z.string().email().default('admin@lattice.local'),
   /** Password of the first administrator; when unset one is generated and printed once. */
   LATTICE_ADMIN_PASSWORD: z.string().min(8, 'LATTICE_ADMIN_PASSWORD must have at least 8 characters').optional(),
-  /** Python that runs kernels; when unset, .data/venv (created with ipykernel if needed) or python3. */
+  /** Python that runs kernels; when unset, .data/venv (made from /usr/bin/python3 with ipykernel if needed). */
   LATTICE_PYTHON: z.string().optional(),
   /** Session-signing secret of the web; when unset one is generated into .data/ and kept. */
   NEXTAUTH_SECRET: z.string().optional(),
