@@ -28,6 +28,8 @@ const ZStartConfig = z.object({
   LATTICE_ADMIN_PASSWORD: z.string().min(8, 'LATTICE_ADMIN_PASSWORD must have at least 8 characters').optional(),
   /** Python that runs kernels; when unset, .data/venv (made from /usr/bin/python3 with ipykernel if needed). */
   LATTICE_PYTHON: z.string().optional(),
+  /** `off`: local kernels run unsandboxed (a single-person machine); the launcher then skips its check of the sandbox's tools. Read by the gateway and the web too. */
+  LATTICE_LOCAL_SANDBOX: z.enum(['on', 'off'], { error: 'LATTICE_LOCAL_SANDBOX must be on or off' }).default('on'),
   /** Session-signing secret of the web; when unset one is generated into .data/ and kept. */
   NEXTAUTH_SECRET: z.string().optional(),
 });

@@ -5,6 +5,7 @@
  */
 import { secureDataDir } from '../db/secret-file';
 import { dropLauncherSecrets } from './child-env';
+import { missingSandboxTools } from './check-sandbox-tools';
 import { ensurePython } from './ensure-python';
 import { resolveDatabaseUrl, startPlatform } from './platform';
 import { readStartConfig } from './start-config';
@@ -19,6 +20,9 @@ secureDataDir(config.LATTICE_DATA_DIR);
 const python = ensurePython({ configured: config.LATTICE_PYTHON, dataDir: config.LATTICE_DATA_DIR, log });
 if (!python.ok) log(`WARNING: ${python.message}`);
 else if (python.note) log(python.note);
+const sandboxTools = config.LATTICE_LOCAL_SANDBOX === 'on' ? missingSandboxTools(process.env.PATH ?? '') : null;
+if (sandboxTools) log(`WARNING: ${sandboxTools.message}`);
+else if (config.LATTICE_LOCAL_SANDBOX === 'off') log('WARNING: LATTICE_LOCAL_SANDBOX=off: kernels are not isolated from the platform or from each other.');
 
 const database = await resolveDatabaseUrl(log, config);
 let platform: Awaited<ReturnType<typeof startPlatform>> | null = null;
