@@ -42,10 +42,16 @@ describe('validateEnvironment', () => {
       idleTimeoutS: 3600,
       provisioner: 'local',
       poolSize: 0,
+      network: 'egress',
       spark: null,
       placement: { nodeSelector: {}, tolerations: [] },
       baseEnvironmentId: null,
     });
+  });
+
+  it('takes network none or egress and names the choices for anything else', () => {
+    assert.equal(validateEnvironment({ ...base, network: 'none' }, MAX, 'project').network, 'none');
+    assert.equal(fieldsOf({ ...base, network: 'host' }).network, 'Choose the network: none (no network) or egress (internet, never this host’s services)');
   });
 
   it('names the field when a limit is below its request', () => {
