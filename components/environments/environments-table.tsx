@@ -53,6 +53,11 @@ export function EnvironmentsTable({ environments, actions, showScope = false }: 
               <span className="font-mono text-xs">{env.provisioner}</span>
               {/* A project template's own image and pool are never used (the gateway runs its global kernel's). */}
               {env.image && !env.projectId && <div className="truncate font-mono text-[11px] text-slate-500" title={env.image}>{env.image}</div>}
+              {env.network === 'none' && (
+                <div className="text-[11px] text-slate-500" data-testid="template-network">
+                  no network
+                </div>
+              )}
               {placementLabel(env.placement) && (
                 <div className="truncate text-[11px] text-slate-500" title={placementLabel(env.placement)} data-testid="template-placement">
                   {placementLabel(env.placement)}
