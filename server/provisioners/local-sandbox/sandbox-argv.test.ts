@@ -13,12 +13,13 @@ const base = {
 
 /** The bwrap options after the launcher's own arguments, as (option, args) for lookups. */
 function bwrapOf(argv: string[]): string[] {
-  return argv.slice(argv.indexOf('--') + 1);
+  return argv.slice(argv.indexOf('--', argv.indexOf(base.privateDir)) + 1);
 }
 
 test('the launcher gets uid, network and private dir; the kernel argv comes last, after --', () => {
   const argv = sandboxArgv({ ...base, network: 'none' });
-  assert.deepEqual(argv.slice(0, 6), ['/bin/sh', base.launcher, '200007', 'none', base.privateDir, '--']);
+  assert.deepEqual(argv.slice(0, 6), ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--']);
+  assert.deepEqual(argv.slice(6, 12), ['/bin/sh', base.launcher, '200007', 'none', base.privateDir, '--']);
   const bwrap = bwrapOf(argv);
   assert.deepEqual(bwrap.slice(bwrap.lastIndexOf('--') + 1), base.argv);
 });

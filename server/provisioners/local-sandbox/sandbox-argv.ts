@@ -60,7 +60,9 @@ export function sandboxArgv(launch: TSandboxedLaunch): string[] {
     '--',
     ...launch.argv,
   ];
-  return ['/bin/sh', launch.launcher, String(launch.uid), launch.network, launch.privateDir, '--', ...bwrap];
+  // The launcher is pid 1 of a PID namespace of its own: whatever it started (bwrap, slirp4netns)
+  // dies and is reaped with it, instead of lingering as zombies of a host init that may not reap.
+  return ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--', '/bin/sh', launch.launcher, String(launch.uid), launch.network, launch.privateDir, '--', ...bwrap];
 }
 
 function isUnder(dir: string, root: string): boolean {
