@@ -208,6 +208,14 @@ describe("C's kernel against A's kernel and the platform's files", () => {
     for (const other of [kernels.a, users.a, projects.a]) assert.ok(!out.includes(other), `mountinfo mentions ${other}`);
     ctx.diagnostic(`${out.trim().split('\n').length} mounts, none of A's`);
   });
+  test("read its own environment for the platform's secrets (DATABASE_URL, NEXTAUTH_SECRET, tokens, keys) → none there", async (ctx) => {
+    const env = JSON.parse(await run(c, 'print(json.dumps(dict(os.environ)))')) as Record<string, string>;
+    ctx.diagnostic(`variables: ${Object.keys(env).sort().join(' ')}`);
+    for (const [name, value] of Object.entries(env)) {
+      assert.doesNotMatch(name, /DATABASE|SECRET|PASSWORD|TOKEN|_KEY|^PG|NEXTAUTH|LATTICE_(?!.*KERNEL)/i, name);
+      assert.doesNotMatch(value, /postgres(ql)?:\/\//, `${name} holds a database URL`);
+    }
+  });
 });
 
 describe("C's kernel against other processes", () => {
@@ -266,7 +274,8 @@ describe("C's kernel against the network", () => {
 found = []
 for port in range(1, 65536):
     s = socket.socket(); s.settimeout(0.05)
-    if s.connect_ex(('127.0.0.1', port)) == 0: found.append(port)
+    # A connect to a port that is also the chosen source port connects to itself (TCP simultaneous open).
+    if s.connect_ex(('127.0.0.1', port)) == 0 and s.getsockname()[1] != port: found.append(port)
     s.close()
 print(json.dumps({'found': found, 'own': listeners()}))`, 120_000);
     const { found, own } = JSON.parse(out) as { found: number[]; own: number[] };
