@@ -467,6 +467,7 @@ export class ManagedKernel {
    */
   adoptFromPool(): void {
     this.record.pooled = false;
+    this.provisioner.adopt?.({ projectId: this.record.projectId, userId: this.record.userId });
     this.setState('idle', { startedAt: new Date() });
   }
 

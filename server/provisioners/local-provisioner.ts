@@ -100,6 +100,8 @@ export class LocalProvisioner implements KernelProvisioner {
   private lastCpu: { ns: number; at: number } | null = null;
   /** A Spark kernel on a standalone master: its driver's UI port (picked per launch), where its executors are read. */
   private standaloneDriver: { uiPort: number; executorMemoryMib: number } | null = null;
+  /** Whose kernel it is (its sandbox uid and home); none for a pooled kernel until `adopt`. */
+  private owner: TProvisionerContext['owner'];
 
   constructor(
     private readonly config: TLocalConfig,
@@ -107,7 +109,13 @@ export class LocalProvisioner implements KernelProvisioner {
     private readonly limits: TLocalLimits = NO_LIMITS,
     /** Null only with LATTICE_LOCAL_SANDBOX=off (a single-person machine). */
     private readonly sandbox: KernelSandbox | null = null,
-  ) {}
+  ) {
+    this.owner = ctx.owner;
+  }
+
+  adopt(owner: { projectId: string; userId: string }): void {
+    this.owner = owner;
+  }
 
   private get kernelDir(): string {
     return path.join(this.config.dataDir, 'kernels', this.ctx.kernelId);
@@ -120,7 +128,7 @@ export class LocalProvisioner implements KernelProvisioner {
   async launch(spec: TLaunchSpec, onProgress: (step: TLaunchProgress) => void): Promise<TConnectionInfo> {
     onProgress('scheduled');
     await mkdir(this.kernelDir, { recursive: true, mode: 0o700 });
-    const placement = this.sandbox ? await this.sandbox.place(spec.kernelId, this.ctx.owner) : null;
+    const placement = this.sandbox ? await this.sandbox.place(spec.kernelId, this.owner) : null;
     // A relaunch (restart) keeps ports and key so connected clients reconnect transparently.
     this.connection ??= placement ? sandboxConnection(placement, spec.environment.slug) : await newLocalConnection(spec.environment.slug);
     const connectionFile = placement ? SANDBOX_CONNECTION_FILE : this.connectionFile;

@@ -69,6 +69,13 @@ export interface KernelProvisioner {
    * executors or they cannot be read right now.
    */
   executors?(): Promise<TExecutor[] | null>;
+
+  /**
+   * Called by the warm pool when it hands a pooled kernel (started with no owner) to its
+   * owner: the running process stays as it is, and every relaunch from now on is the owner's
+   * (the local sandbox: the owner's uid and home).
+   */
+  adopt?(owner: { projectId: string; userId: string }): void;
 }
 
 /**

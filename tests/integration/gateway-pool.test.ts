@@ -5,11 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { loadQuotaState } from '../../db/quota-usage';
-import { environments, kernels } from '../../db/schema';
+import { environments, kernels, users } from '../../db/schema';
 import { createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TTestGateway } from '../helpers/gateway';
 import { alive } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
@@ -111,6 +111,36 @@ test('pooled kernels count against no quota until claimed', async () => {
   const state = await loadQuotaState(t.db, { userId: user.id, projectId: personal.body.lattice.projectId });
   assert.equal(state.scopes.user.usage.kernels, 1, 'only the claimed kernel counts');
   assert.equal((await gatewayFetch(gw, `/api/kernels/${personal.body.id}`, { token, method: 'DELETE' })).status, 204);
+});
+
+test('a claimed pool kernel runs as the pool uid in a scratch home; from its first restart on, as its owner, in the owner\'s home', async () => {
+  await until('one ready pool kernel', () => pool().ready === 1);
+  const { user, token } = await createUserWithToken(t.db);
+  const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: {} });
+  assert.equal(res.status, 201);
+  const id = res.body.id as string;
+  // Files the user made (IPython's own ~/.ipython aside).
+  const whoAmI = 'import os\nf"{os.getuid()}|{os.getcwd()}|{\',\'.join(sorted(f for f in os.listdir() if not f.startswith(\'.\')))}"';
+  const run = async (code: string) => {
+    const ch = await openChannels(gw, id, { token });
+    try {
+      const { iopub } = await ch.execute(code);
+      return (iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data as Record<string, string>)['text/plain'];
+    } finally {
+      await ch.close();
+    }
+  };
+  assert.equal(await run(whoAmI), `'200000|/home/lattice|'`, 'the pool uid, a scratch home');
+  await run('open("notes.txt", "w").write("scratch")');
+  assert.equal((await gatewayFetch(gw, `/api/kernels/${id}/restart`, { token, method: 'POST' })).status, 200);
+  const [owner] = await t.db.select().from(users).where(eq(users.id, user.id));
+  assert.ok(owner.sandboxUid && owner.sandboxUid > 200000, 'the owner got a uid of their own');
+  assert.equal(await run(whoAmI), `'${owner.sandboxUid}|/home/lattice|'`, "the owner's uid and home (the scratch file stayed behind)");
+  await run('open("notes.txt", "w").write("mine")');
+  const home = path.join(gw.dataDir, 'homes', user.id, res.body.lattice.projectId);
+  assert.equal(await readFile(path.join(home, 'notes.txt'), 'utf8'), 'mine');
+  assert.equal((await stat(home)).uid, owner.sandboxUid);
+  assert.equal((await gatewayFetch(gw, `/api/kernels/${id}`, { token, method: 'DELETE' })).status, 204);
 });
 
 test('pool size 0 stops the pool kernels', async () => {
