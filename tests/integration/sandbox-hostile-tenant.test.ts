@@ -18,7 +18,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -329,6 +329,25 @@ report({k: attempt(lambda a=a: escalate(a)) for k, a in ${py(commands)}.items()}
     const setuid = ['/usr/bin/su', '/usr/bin/passwd', '/usr/bin/mount'].filter((f) => (statSync(f, { throwIfNoEntry: false })?.mode ?? 0) & 0o4000);
     ctx.diagnostic(`setuid on this host: ${setuid.join(', ') || 'none'}`);
   });
+
+  // Not run for real: a fork or thread bomb would take this shared machine's PIDs from everyone.
+  // The kernel's bound is read instead, from inside (RLIMIT_NPROC) and from the host (pids cgroup).
+  test(
+    'fork/thread bomb (exhaust the host\'s PIDs) → bounded by a per-kernel process limit',
+    { todo: 'no pids limit yet: the sandbox sets neither pids.max nor RLIMIT_NPROC (issue 10 §1, cgroup limits)' },
+    async (ctx) => {
+      const nproc = Number((await run(c, 'import resource; print(resource.getrlimit(resource.RLIMIT_NPROC)[1])')).trim());
+      const pid = (await localState(t.db, kernels.c)).pid;
+      const pidsLine = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /:pids:/.test(l)) ?? '';
+      const pidsDir = path.join('/sys/fs/cgroup/pids', pidsLine.split(':')[2] ?? '/');
+      const pidsMaxFile = path.join(pidsDir, 'pids.max');
+      const pidsMax = existsSync(pidsMaxFile) ? readFileSync(pidsMaxFile, 'utf8').trim() : 'max (no pids.max: the root pids cgroup)';
+      const hostPids = readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim();
+      ctx.diagnostic(`RLIMIT_NPROC ${nproc === -1 ? 'unlimited' : nproc}; pids cgroup ${pidsDir}: pids.max ${pidsMax}; host pid_max ${hostPids}`);
+      const bounded = (nproc !== -1 && nproc <= 4096) || (/^\d+$/.test(pidsMax) && Number(pidsMax) <= 4096);
+      assert.ok(bounded, 'a kernel can start at most a few thousand processes');
+    },
+  );
 
   test('unshare, mount, ptrace, keyctl, setns and bpf through ctypes syscall() → EPERM (seccomp)', async (ctx) => {
     // x86_64 numbers; arguments that would succeed for root outside the filter.
