@@ -26,6 +26,7 @@ import { superuserPasswordFile } from '../../db/embedded-postgres';
 import { writeSecret } from '../../db/secret-file';
 import { appPasswordFile } from '../../scripts/platform';
 import { loadConfig } from '../../server/config';
+import { KERNEL_MAX_PIDS } from '../../server/provisioners/local-limits/limits';
 import { createProject, createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TChannelsClient, type TTestGateway } from '../helpers/gateway';
 import { createEnvironment, kernelRow, killGroup, localState, until } from '../helpers/kernels';
 import { captureLog, type TCapturedLog } from '../helpers/log-capture';
@@ -330,24 +331,32 @@ report({k: attempt(lambda a=a: escalate(a)) for k, a in ${py(commands)}.items()}
     ctx.diagnostic(`setuid on this host: ${setuid.join(', ') || 'none'}`);
   });
 
-  // Not run for real: a fork or thread bomb would take this shared machine's PIDs from everyone.
-  // The kernel's bound is read instead, from inside (RLIMIT_NPROC) and from the host (pids cgroup).
-  test(
-    'fork/thread bomb (exhaust the host\'s PIDs) → bounded by a per-kernel process limit',
-    { todo: 'no pids limit yet: the sandbox sets neither pids.max nor RLIMIT_NPROC (issue 10 §1, cgroup limits)' },
-    async (ctx) => {
-      const nproc = Number((await run(c, 'import resource; print(resource.getrlimit(resource.RLIMIT_NPROC)[1])')).trim());
-      const pid = (await localState(t.db, kernels.c)).pid;
-      const pidsLine = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /:pids:/.test(l)) ?? '';
-      const pidsDir = path.join('/sys/fs/cgroup/pids', pidsLine.split(':')[2] ?? '/');
-      const pidsMaxFile = path.join(pidsDir, 'pids.max');
-      const pidsMax = existsSync(pidsMaxFile) ? readFileSync(pidsMaxFile, 'utf8').trim() : 'max (no pids.max: the root pids cgroup)';
-      const hostPids = readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim();
-      ctx.diagnostic(`RLIMIT_NPROC ${nproc === -1 ? 'unlimited' : nproc}; pids cgroup ${pidsDir}: pids.max ${pidsMax}; host pid_max ${hostPids}`);
-      const bounded = (nproc !== -1 && nproc <= 4096) || (/^\d+$/.test(pidsMax) && Number(pidsMax) <= 4096);
-      assert.ok(bounded, 'a kernel can start at most a few thousand processes');
-    },
-  );
+  // A bounded bomb: 2,000 threads would not hurt this machine, but the kernel's pids.max stops it near 1,024.
+  test('thread bomb (exhaust the host\'s PIDs) → stopped at the kernel\'s pids.max, the kernel survives', async (ctx) => {
+    const pid = (await localState(t.db, kernels.c)).pid;
+    const pidsLine = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /:pids:/.test(l)) ?? '';
+    const pidsMaxFile = path.join('/sys/fs/cgroup/pids', pidsLine.split(':')[2] ?? '/', 'pids.max');
+    assert.ok(existsSync(pidsMaxFile), `the kernel is in a pids cgroup of its own (${pidsLine})`);
+    assert.equal(readFileSync(pidsMaxFile, 'utf8').trim(), String(KERNEL_MAX_PIDS));
+    const out = await run(c, `
+import threading
+stop = threading.Event()
+started, error = 0, None
+for _ in range(2000):
+    try:
+        threading.Thread(target=stop.wait, daemon=True).start()
+        started += 1
+    except RuntimeError as e:
+        error = str(e)
+        break
+stop.set()
+print(started, error)`);
+    ctx.diagnostic(`threads started before the limit: ${out.trim()}`);
+    const started = Number(out.trim().split(' ')[0]);
+    assert.ok(started < KERNEL_MAX_PIDS, `stopped below pids.max (${started})`);
+    assert.match(out, /can't start new thread/);
+    assert.equal((await run(c, 'print(6 * 7)')).trim(), '42', 'the kernel still computes');
+  });
 
   test('unshare, mount, ptrace, keyctl, setns and bpf through ctypes syscall() → EPERM (seccomp)', async (ctx) => {
     // x86_64 numbers; arguments that would succeed for root outside the filter.

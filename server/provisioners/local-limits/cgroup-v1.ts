@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { TEnvironmentSpec } from '../../../common/environment';
 import { makeCgroup, readKeyed, readNumber, removeCgroup, writeIfPresent, writeValue } from './cgroup-fs';
-import { cfsQuotaUs, CFS_PERIOD_US, joinCgroupsArgv, MIB, type TKernelLimits, type TLocalLimits } from './limits';
+import { cfsQuotaUs, CFS_PERIOD_US, joinCgroupsArgv, KERNEL_MAX_PIDS, MIB, type TKernelLimits, type TLocalLimits } from './limits';
 
 /**
  * Where this gateway's kernel cgroups go on a cgroup v1 machine: `<memory parent>/<id>` and
@@ -13,9 +13,11 @@ import { cfsQuotaUs, CFS_PERIOD_US, joinCgroupsArgv, MIB, type TKernelLimits, ty
 export interface TCgroupV1Roots {
   memory: string;
   cpu: string | null;
+  /** The pids hierarchy, when mounted and writable: the kernel's process count is capped there. */
+  pids?: string | null;
 }
 
-const ZV1Info = z.object({ mechanism: z.literal('cgroup-v1'), memory: z.string(), cpu: z.string().nullable(), limitBytes: z.number() });
+const ZV1Info = z.object({ mechanism: z.literal('cgroup-v1'), memory: z.string(), cpu: z.string().nullable(), pids: z.string().nullable().optional(), limitBytes: z.number() });
 
 /**
  * cgroup v1: `memory.limit_in_bytes` (+ `memory.memsw.limit_in_bytes` when swap accounting
@@ -32,6 +34,7 @@ export class CgroupV1Limits implements TLocalLimits {
     const name = `${kernelId}.${launch}`;
     const memory = path.join(this.roots.memory, name);
     const cpu = this.roots.cpu ? path.join(this.roots.cpu, name) : null;
+    const pids = this.roots.pids ? path.join(this.roots.pids, name) : null;
     const limitBytes = environment.memoryLimitMib * MIB;
     await makeCgroup(memory);
     try {
@@ -43,22 +46,28 @@ export class CgroupV1Limits implements TLocalLimits {
         await writeValue(path.join(cpu, 'cpu.cfs_period_us'), CFS_PERIOD_US);
         await writeValue(path.join(cpu, 'cpu.cfs_quota_us'), cfsQuotaUs(environment.cpuLimitM));
       }
+      if (pids) {
+        await makeCgroup(pids);
+        await writeValue(path.join(pids, 'pids.max'), KERNEL_MAX_PIDS);
+      }
     } catch (err) {
       await removeCgroup(memory, 1);
       if (cpu) await removeCgroup(cpu, 1);
+      if (pids) await removeCgroup(pids, 1);
       throw err;
     }
-    return new KernelCgroupV1(memory, cpu, limitBytes);
+    return new KernelCgroupV1(memory, cpu, pids, limitBytes);
   }
 
   restore(info: unknown): TKernelLimits | null {
     const parsed = ZV1Info.safeParse(info);
-    return parsed.success ? new KernelCgroupV1(parsed.data.memory, parsed.data.cpu, parsed.data.limitBytes) : null;
+    return parsed.success ? new KernelCgroupV1(parsed.data.memory, parsed.data.cpu, parsed.data.pids ?? null, parsed.data.limitBytes) : null;
   }
 
   async close(): Promise<void> {
     await removeCgroup(this.roots.memory, 1);
     if (this.roots.cpu) await removeCgroup(this.roots.cpu, 1);
+    if (this.roots.pids) await removeCgroup(this.roots.pids, 1);
   }
 }
 
@@ -66,12 +75,14 @@ class KernelCgroupV1 implements TKernelLimits {
   constructor(
     private readonly memory: string,
     private readonly cpu: string | null,
+    private readonly pids: string | null,
     private readonly limitBytes: number,
   ) {}
 
   wrap(argv: readonly string[]): string[] {
     const procs = [path.join(this.memory, 'cgroup.procs')];
     if (this.cpu) procs.push(path.join(this.cpu, 'cgroup.procs'));
+    if (this.pids) procs.push(path.join(this.pids, 'cgroup.procs'));
     return joinCgroupsArgv(procs, argv);
   }
 
@@ -95,10 +106,11 @@ class KernelCgroupV1 implements TKernelLimits {
   async release(): Promise<void> {
     await removeCgroup(this.memory);
     if (this.cpu) await removeCgroup(this.cpu);
+    if (this.pids) await removeCgroup(this.pids);
   }
 
   toInfo(): Record<string, unknown> {
-    return { mechanism: 'cgroup-v1', memory: this.memory, cpu: this.cpu, limitBytes: this.limitBytes };
+    return { mechanism: 'cgroup-v1', memory: this.memory, cpu: this.cpu, pids: this.pids, limitBytes: this.limitBytes };
   }
 }
 

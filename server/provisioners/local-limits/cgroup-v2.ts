@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { TEnvironmentSpec } from '../../../common/environment';
 import { makeCgroup, readKeyed, readNumber, removeCgroup, writeIfPresent, writeValue } from './cgroup-fs';
-import { cfsQuotaUs, CFS_PERIOD_US, joinCgroupsArgv, MIB, type TKernelLimits, type TLocalLimits } from './limits';
+import { cfsQuotaUs, CFS_PERIOD_US, KERNEL_MAX_PIDS, joinCgroupsArgv, MIB, type TKernelLimits, type TLocalLimits } from './limits';
 
 const ZV2Info = z.object({ mechanism: z.literal('cgroup-v2'), dir: z.string() });
 
@@ -28,6 +28,8 @@ export class CgroupV2Limits implements TLocalLimits {
       await writeValue(path.join(dir, 'memory.max'), environment.memoryLimitMib * MIB);
       await writeIfPresent(path.join(dir, 'memory.swap.max'), 0);
       await writeIfPresent(path.join(dir, 'memory.oom.group'), 1);
+      // Present when the detector could enable the pids controller.
+      await writeIfPresent(path.join(dir, 'pids.max'), KERNEL_MAX_PIDS);
       if (this.cpu) await writeValue(path.join(dir, 'cpu.max'), `${cfsQuotaUs(environment.cpuLimitM)} ${CFS_PERIOD_US}`);
     } catch (err) {
       await removeCgroup(dir, 1);

@@ -104,6 +104,7 @@ async function tryV2(opts: TDetectOptions, why: string[]): Promise<TLocalLimits 
     return (why.push(`cgroup v2: cannot enable the memory controller for ${parent}`), null);
   }
   const cpu = available.includes('cpu') && (await enable('cpu')) && (await probe(parent, 'cpu.max', '100000 100000'));
+  if (available.includes('pids')) await enable('pids');
   return new CgroupV2Limits(parent, cpu);
 }
 
@@ -129,7 +130,12 @@ async function tryV1(opts: TDetectOptions, why: string[]): Promise<TLocalLimits 
     await removeCgroup(cpu, 1);
     cpu = null;
   }
-  return new CgroupV1Limits({ memory, cpu });
+  let pids = hierarchy('pids');
+  if (pids && !(await probe(pids, 'pids.max', 64))) {
+    await removeCgroup(pids, 1);
+    pids = null;
+  }
+  return new CgroupV1Limits({ memory, cpu, pids });
 }
 
 /**
@@ -154,7 +160,7 @@ export async function detectLocalLimits(opts: TDetectOptions): Promise<TLocalLim
 function describe(limits: TLocalLimits): Record<string, unknown> {
   if (limits instanceof CgroupV2Limits) return { memory: 'memory.max', cpu: limits.cpu ? 'cpu.max' : 'not enforced', parent: limits.parent };
   if (limits instanceof CgroupV1Limits) {
-    return { memory: 'memory.limit_in_bytes', cpu: limits.roots.cpu ? 'cpu.cfs_quota_us' : 'not enforced', parent: limits.roots.memory };
+    return { memory: 'memory.limit_in_bytes', cpu: limits.roots.cpu ? 'cpu.cfs_quota_us' : 'not enforced', pids: limits.roots.pids ? 'pids.max' : 'not enforced', parent: limits.roots.memory };
   }
   if (limits instanceof RlimitLimits) return { memory: 'RLIMIT_DATA (ulimit -d)', cpu: 'not enforced' };
   return { memory: 'not enforced', cpu: 'not enforced' };

@@ -81,3 +81,10 @@ export function cfsQuotaUs(cpuLimitM: number): number {
 }
 
 export const MIB = 1024 * 1024;
+
+/**
+ * Processes and threads one kernel may hold (cgroup `pids.max`): a Spark driver's JVM runs
+ * ~150 threads, BLAS a few per core; a fork or thread bomb stops here instead of exhausting
+ * the host's pid_max (32,768 here) for everyone.
+ */
+export const KERNEL_MAX_PIDS = 1024;

@@ -9,7 +9,7 @@
 # slirp4netns (as the same uid) can join it and give it a route out. slirp4netns cannot reach
 # the host's own addresses (--disable-host-loopback here, the gateway's firewall rule for the
 # others) and exits when the last kernel process does (--exit-fd: the sandbox holds the only
-# writers of that fifo). bwrap waits (--block-fd) until the route is up.
+# writers of that fifo).
 set -eu
 uid=$1 net=$2 dir=$3
 shift 4
@@ -18,13 +18,14 @@ if [ "$net" != egress ]; then
   as_kernel bwrap "$@"
 fi
 
-rm -f "$dir/unblock" "$dir/ready" "$dir/exit"
-mkfifo -m 600 "$dir/unblock" "$dir/ready"
+rm -f "$dir/ready" "$dir/exit"
+mkfifo -m 600 "$dir/ready"
 mkfifo -m 600 "$dir/exit"
 chown "$uid:$uid" "$dir/exit"
-# A read-write open of a fifo never blocks; the other ends are held only by who needs them.
-exec 5<>"$dir/unblock"
-as_kernel unshare --user --map-current-user --net -- bwrap --block-fd 5 "$@" 7<>"$dir/exit" &
+# SIGINT (interrupt) is for the kernel; the launcher only starts it and passes its status on.
+trap : INT
+# A read-write open of a fifo never blocks; its reading end is slirp4netns's alone.
+as_kernel unshare --user --map-current-user --net -- bwrap "$@" 7<>"$dir/exit" &
 sandbox=$!
 host_net=$(readlink /proc/self/ns/net)
 while [ "$(readlink "/proc/$sandbox/ns/net" 2>/dev/null || echo "$host_net")" = "$host_net" ]; do
@@ -33,20 +34,20 @@ while [ "$(readlink "/proc/$sandbox/ns/net" 2>/dev/null || echo "$host_net")" = 
 done
 as_kernel slirp4netns --configure --mtu=65520 --disable-host-loopback --enable-seccomp \
   --ready-fd=6 --exit-fd=7 --userns-path="/proc/$sandbox/ns/user" --netns-type=path "/proc/$sandbox/ns/net" tap0 \
-  6>"$dir/ready" 7<"$dir/exit" 5>&- >/dev/null &
+  6>"$dir/ready" 7<"$dir/exit" >/dev/null &
+# The kernel starts meanwhile: its Python takes a second to answer, slirp4netns ~20 ms to be up,
+# so no cell can run before the route exists. Waiting for it before starting the kernel cost
+# ~100 ms of cold start (bench/README.md). One byte on ready-fd says it is up; EOF without it
+# means slirp4netns died, and then the kernel stops rather than run without its network.
 exec 6<"$dir/ready"
-# One byte on ready-fd says the route is up; EOF means slirp4netns died (the kernel then stops).
-if [ "$(dd bs=1 count=1 <&6 2>/dev/null)" = "" ]; then
+up=
+read -r up <&6 || true
+exec 6<&-
+rm -f "$dir/ready"
+if [ -z "$up" ]; then
   echo "lattice: the kernel's network (slirp4netns) did not start" >&2
   kill -KILL "$sandbox" 2>/dev/null || true
-  exit 120
 fi
-exec 6<&-
-echo go >&5
-exec 5>&-
-rm -f "$dir/unblock" "$dir/ready"
-# SIGINT (interrupt) is for the kernel; the launcher only waits for it and passes its status on.
-trap : INT
 status=0
 while :; do
   wait "$sandbox" && status=0 || status=$?

@@ -102,7 +102,8 @@ export class KernelSandbox {
   /** Writes the kernel's view of its connection file (inside its private dir, readable by it only). */
   async writeConnectionFile(placement: TSandboxPlacement, content: Record<string, unknown>): Promise<void> {
     const file = path.join(placement.privateDir, path.basename(SANDBOX_CONNECTION_FILE));
-    await writeFile(file, JSON.stringify(content), { mode: 0o600 });
+    // The dir was just made afresh (place); `wx` refuses to follow anything planted in it.
+    await writeFile(file, JSON.stringify(content), { mode: 0o600, flag: 'wx' });
     await chown(file, placement.uid, placement.uid);
   }
 
