@@ -1,18 +1,18 @@
 #!/bin/sh
 # Starts one sandboxed kernel. Run by the gateway as root, already inside the kernel's cgroups;
 # everything it starts stays in its process group, so the gateway's signals reach all of it.
-#   kernel-launcher.sh <uid> <none|egress|host> <private dir> -- <bwrap arguments...>
+#   kernel-launcher.sh <uid> <none|egress|host> <private dir> <network gid> -- <bwrap arguments...>
 # The kernel runs as <uid> with no capabilities and no_new_privs (setpriv), inside bwrap's
 # namespaces (the caller passes --unshare-all, plus --share-net for egress and host: `host`
 # keeps the host's network namespace, for Spark drivers whose executors connect back).
 # With `egress` the network namespace is made first, by `unshare` as <uid>, so that
 # slirp4netns (as the same uid) can join it and give it a route out. slirp4netns cannot reach
-# the host's own addresses (--disable-host-loopback here, the gateway's firewall rule for the
-# others) and exits when the last kernel process does (--exit-fd: the sandbox holds the only
+# the host's own addresses (--disable-host-loopback here; for the others the gateway's firewall
+# rule on <network gid>, slirp4netns's group, which the kernel's own processes never have) and exits when the last kernel process does (--exit-fd: the sandbox holds the only
 # writers of that fifo).
 set -eu
-uid=$1 net=$2 dir=$3
-shift 4
+uid=$1 net=$2 dir=$3 netgid=$4
+shift 5
 as_kernel() { exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"; }
 if [ "$net" != egress ]; then
   as_kernel bwrap "$@"
@@ -32,7 +32,7 @@ while [ "$(readlink "/proc/$sandbox/ns/net" 2>/dev/null || echo "$host_net")" = 
   kill -0 "$sandbox" 2>/dev/null || { wait "$sandbox" && exit 0 || exit $?; }
   sleep 0.001
 done
-as_kernel slirp4netns --configure --mtu=65520 --disable-host-loopback --enable-seccomp \
+setpriv --reuid="$uid" --regid="$netgid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- slirp4netns --configure --mtu=65520 --disable-host-loopback --enable-seccomp \
   --ready-fd=6 --exit-fd=7 --userns-path="/proc/$sandbox/ns/user" --netns-type=path "/proc/$sandbox/ns/net" tap0 \
   6>"$dir/ready" 7<"$dir/exit" >/dev/null &
 # The kernel starts meanwhile: its Python takes a second to answer, slirp4netns ~20 ms to be up,

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
-import { SANDBOX_CONNECTION_FILE, sandboxArgv, SECCOMP_FD, type TSandboxNetwork } from './sandbox-argv';
+import { etcFiles, SANDBOX_CONNECTION_FILE, sandboxArgv, SECCOMP_FD, type TSandboxNetwork } from './sandbox-argv';
 import { seccompProgram } from './seccomp-filter';
 
 const run = promisify(execFile);
@@ -18,10 +18,10 @@ export interface TSandboxSettings {
   dataDir: string;
   /** The Python that runs kernels by default (its environment is mounted read-only). */
   python: string;
-  /** Kernel uids: the first is the warm pool's (kernels with no owner yet), the rest are users'. */
+  /** Kernel uids: the first is the warm pool's (kernels with no owner yet), the last the group of kernels' network helper, the rest are users'. */
   uidMin: number;
   uidMax: number;
-  /** Allocates (once) and returns the uid of a user's kernels, from uidMin + 1 … uidMax. */
+  /** Allocates (once) and returns the uid of a user's kernels, from uidMin + 1 … uidMax - 1. */
   uidOfUser(userId: string): Promise<number>;
   logger: Logger;
 }
@@ -31,6 +31,8 @@ export interface TSandboxPlacement {
   uid: number;
   privateDir: string;
   homeDir: string;
+  /** Root's, beside the private dir: the kernel's own /etc/hosts, passwd and group. */
+  etcDir: string;
 }
 
 /**
@@ -84,6 +86,10 @@ export class KernelSandbox {
     await rm(privateDir, { recursive: true, force: true });
     await mkdir(privateDir, { mode: 0o700 });
     await chown(privateDir, uid, uid);
+    const etcDir = `${privateDir}.etc`;
+    await rm(etcDir, { recursive: true, force: true });
+    await mkdir(etcDir, { mode: 0o755 });
+    for (const [name, content] of Object.entries(etcFiles(uid))) await writeFile(path.join(etcDir, name), content, { mode: 0o644 });
     let homeDir: string;
     if (owner) {
       const userDir = path.join(this.settings.dataDir, 'homes', owner.userId);
@@ -96,7 +102,7 @@ export class KernelSandbox {
       await mkdir(homeDir, { mode: 0o700 });
     }
     await chown(homeDir, uid, uid);
-    return { uid, privateDir, homeDir };
+    return { uid, privateDir, homeDir, etcDir };
   }
 
   /** Writes the kernel's view of its connection file (inside its private dir, readable by it only). */
@@ -116,7 +122,7 @@ export class KernelSandbox {
     platformFiles: readonly string[] = [],
   ): Promise<{ argv: string[]; seccompFd: number }> {
     return {
-      argv: sandboxArgv({ launcher: LAUNCHER, uid: placement.uid, network, privateDir: placement.privateDir, homeDir: placement.homeDir, readOnly: [...this.pythonRoots, ...platformFiles], argv }),
+      argv: sandboxArgv({ launcher: LAUNCHER, etcDir: placement.etcDir, uid: placement.uid, networkGid: this.settings.uidMax, network, privateDir: placement.privateDir, homeDir: placement.homeDir, readOnly: [...this.pythonRoots, ...platformFiles], argv }),
       // The provisioner closes it once the child has it.
       seccompFd: openSync(this.seccompFile, 'r'),
     };
@@ -124,16 +130,19 @@ export class KernelSandbox {
 
   /** Removes a kernel's private dir (never its home). */
   async release(kernelId: string): Promise<void> {
-    await rm(path.join(this.settings.dataDir, 'sandbox', kernelId), { recursive: true, force: true });
+    const privateDir = path.join(this.settings.dataDir, 'sandbox', kernelId);
+    await rm(privateDir, { recursive: true, force: true });
+    await rm(`${privateDir}.etc`, { recursive: true, force: true });
   }
 
   /**
-   * slirp4netns runs as the kernel's uid, so one rule on that uid range keeps every egress
-   * kernel off this host's own addresses (its loopback is already refused by slirp4netns).
+   * Every egress kernel's slirp4netns runs with group `uidMax`, which no kernel process has, so
+   * one rule on that group keeps egress kernels off this host's own addresses (their loopback is
+   * already refused by slirp4netns) while a kernel's own loopback (Spark's JVM) is untouched.
    */
   private async guardHostAddresses(): Promise<void> {
     const chain = 'LATTICE-KERNELS';
-    const owner = ['-m', 'owner', '--uid-owner', `${this.settings.uidMin}-${this.settings.uidMax}`];
+    const owner = ['-m', 'owner', '--gid-owner', String(this.settings.uidMax)];
     const reject = ['-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'REJECT'];
     await run('iptables', ['-w', '-N', chain]).catch(() => undefined);
     if (!(await succeeds('iptables', ['-w', '-C', chain, ...reject]))) await run('iptables', ['-w', '-A', chain, ...reject]);
@@ -160,6 +169,7 @@ export class KernelSandbox {
       }
     } finally {
       await rm(placement.privateDir, { recursive: true, force: true });
+      await rm(placement.etcDir, { recursive: true, force: true });
     }
   }
 }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SANDBOX_HOME, SANDBOX_RUN_DIR, sandboxArgv } from './sandbox-argv';
+import { etcFiles, SANDBOX_HOME, SANDBOX_RUN_DIR, sandboxArgv } from './sandbox-argv';
 
 const base = {
   launcher: '/srv/lattice/kernel-launcher.sh',
+  etcDir: '/srv/data/sandbox/k1.etc',
   uid: 200007,
+  networkGid: 299999,
   privateDir: '/srv/data/sandbox/k1',
   homeDir: '/srv/data/homes/u1/p1',
   readOnly: ['/srv/data/venv', '/usr'],
@@ -19,7 +21,7 @@ function bwrapOf(argv: string[]): string[] {
 test('the launcher gets uid, network and private dir; the kernel argv comes last, after --', () => {
   const argv = sandboxArgv({ ...base, network: 'none' });
   assert.deepEqual(argv.slice(0, 6), ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--']);
-  assert.deepEqual(argv.slice(6, 12), ['/bin/sh', base.launcher, '200007', 'none', base.privateDir, '--']);
+  assert.deepEqual(argv.slice(6, 13), ['/bin/sh', base.launcher, '200007', 'none', base.privateDir, '299999', '--']);
   const bwrap = bwrapOf(argv);
   assert.deepEqual(bwrap.slice(bwrap.lastIndexOf('--') + 1), base.argv);
 });
@@ -35,7 +37,7 @@ test('the kernel sees the system read-only, its Python, its private dir and home
   const bwrap = bwrapOf(sandboxArgv({ ...base, network: 'none' })).join(' ');
   for (const part of [
     '--ro-bind /usr /usr',
-    '--ro-bind /etc /etc',
+    '--ro-bind /etc /etc --ro-bind /srv/data/sandbox/k1.etc/hosts /etc/hosts --ro-bind /srv/data/sandbox/k1.etc/passwd /etc/passwd --ro-bind /srv/data/sandbox/k1.etc/group /etc/group',
     '--ro-bind /srv/data/venv /srv/data/venv',
     `--bind ${base.privateDir} ${SANDBOX_RUN_DIR}`,
     `--bind ${base.homeDir} ${SANDBOX_HOME}`,
@@ -50,6 +52,14 @@ test('the kernel sees the system read-only, its Python, its private dir and home
   }
   // /usr is already mounted whole; nothing of the data directory but the two binds above.
   assert.equal(bwrap.match(/--ro-bind \/usr /g)?.length, 1);
-  // venv (source and target), private dir, home, and the kernel argv's Python.
-  assert.equal(bwrap.match(/\/srv\/data\//g)?.length, 5);
+  // its /etc files, venv (source and target), private dir, home, and the kernel argv's Python.
+  assert.equal(bwrap.match(/\/srv\/data\//g)?.length, 3 + 5);
+});
+
+test("the kernel's passwd and group name only root, itself and nobody; its hostname resolves to loopback", () => {
+  const files = etcFiles(200007);
+  assert.match(files.passwd, /^lattice:x:200007:200007:[^:]*:\/home\/lattice:/m);
+  assert.equal(files.passwd.trim().split('\n').length, 3);
+  assert.match(files.group, /^lattice:x:200007:$/m);
+  assert.match(files.hosts, /^127\.0\.0\.1 localhost lattice-kernel$/m);
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { TEnvironmentSpec } from '../../../common/environment';
 
 /** Where the kernel finds its own things inside the sandbox. */
+export const SANDBOX_HOSTNAME = 'lattice-kernel';
 export const SANDBOX_HOME = '/home/lattice';
 export const SANDBOX_RUN_DIR = '/run/lattice';
 export const SANDBOX_CONNECTION_FILE = `${SANDBOX_RUN_DIR}/connection.json`;
@@ -12,16 +13,36 @@ export const SECCOMP_FD = 3;
 
 export type TSandboxNetwork = TEnvironmentSpec['network'] | 'host';
 
+/** The files of /etc a kernel gets of its own (see `etcDir`). */
+export const ETC_FILES = ['hosts', 'passwd', 'group'] as const;
+
+/** Their content for a kernel running as `uid`. */
+export function etcFiles(uid: number): Record<(typeof ETC_FILES)[number], string> {
+  return {
+    hosts: `127.0.0.1 localhost ${SANDBOX_HOSTNAME}\n::1 localhost ${SANDBOX_HOSTNAME}\n`,
+    passwd: `root:x:0:0:root:/root:/usr/sbin/nologin\nlattice:x:${uid}:${uid}:Lattice kernel:${SANDBOX_HOME}:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n`,
+    group: `root:x:0:\nlattice:x:${uid}:\nnogroup:x:65534:\n`,
+  };
+}
+
 export interface TSandboxedLaunch {
   /** The launcher script (kernel-launcher.sh). */
   launcher: string;
   uid: number;
+  /** The group slirp4netns runs as (an egress kernel's route out): the firewall refuses it the host's addresses. */
+  networkGid: number;
   /** The environment's setting, or `host` (the host's network namespace: Spark drivers on a standalone master, whose executors connect back to them). */
   network: TSandboxNetwork;
   /** Host directory, private to this kernel: its connection file and sockets (→ /run/lattice). */
   privateDir: string;
   /** Host directory of the user's persistent home for this project (→ /home/lattice, the working directory). */
   homeDir: string;
+  /**
+   * Host directory (root's, read-only to the kernel) with the kernel's own `hosts`, `passwd` and
+   * `group`: its hostname and uid resolve (Java takes user.home from passwd; Spark's driver looks
+   * itself up), and the host's accounts stay unlisted.
+   */
+  etcDir: string;
   /** Host directories mounted read-only at the same path: the environment's Python outside /usr. */
   readOnly: readonly string[];
   /** The kernel's argv, as it sees it (paths inside the sandbox). */
@@ -38,9 +59,10 @@ export function sandboxArgv(launch: TSandboxedLaunch): string[] {
   const bwrap = [
     '--unshare-all',
     ...(launch.network === 'none' ? [] : ['--share-net']),
-    '--hostname', 'lattice-kernel',
+    '--hostname', SANDBOX_HOSTNAME,
     '--ro-bind', '/usr', '/usr',
     '--ro-bind', '/etc', '/etc',
+    ...ETC_FILES.flatMap((name) => ['--ro-bind', path.join(launch.etcDir, name), `/etc/${name}`]),
     '--symlink', 'usr/bin', '/bin',
     '--symlink', 'usr/sbin', '/sbin',
     '--symlink', 'usr/lib', '/lib',
@@ -62,7 +84,7 @@ export function sandboxArgv(launch: TSandboxedLaunch): string[] {
   ];
   // The launcher is pid 1 of a PID namespace of its own: whatever it started (bwrap, slirp4netns)
   // dies and is reaped with it, instead of lingering as zombies of a host init that may not reap.
-  return ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--', '/bin/sh', launch.launcher, String(launch.uid), launch.network, launch.privateDir, '--', ...bwrap];
+  return ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--', '/bin/sh', launch.launcher, String(launch.uid), launch.network, launch.privateDir, String(launch.networkGid), '--', ...bwrap];
 }
 
 function isUnder(dir: string, root: string): boolean {
