@@ -63,3 +63,10 @@ test("the kernel's passwd and group name only root, itself and nobody; its hostn
   assert.match(files.group, /^lattice:x:200007:$/m);
   assert.match(files.hosts, /^127\.0\.0\.1 localhost lattice-kernel$/m);
 });
+
+test('a Python under /tmp stays visible: the private /tmp is mounted before the read-only binds', () => {
+  const bwrap = bwrapOf(sandboxArgv({ ...base, network: 'none', readOnly: ['/tmp/ci/lattice/.data/venv'] }));
+  const tmpfs = bwrap.indexOf('--tmpfs');
+  assert.equal(bwrap[tmpfs + 1], '/tmp');
+  assert.ok(tmpfs < bwrap.indexOf('/tmp/ci/lattice/.data/venv'));
+});

@@ -67,10 +67,11 @@ export function sandboxArgv(launch: TSandboxedLaunch): string[] {
     '--symlink', 'usr/sbin', '/sbin',
     '--symlink', 'usr/lib', '/lib',
     '--symlink', 'usr/lib64', '/lib64',
+    // Before the binds below: a tmpfs on /tmp would hide a Python that lives under /tmp.
+    '--tmpfs', '/tmp',
     ...launch.readOnly.filter((dir) => !isUnder(dir, '/usr')).flatMap((dir) => ['--ro-bind', dir, dir]),
     '--proc', '/proc',
     '--dev', '/dev',
-    '--tmpfs', '/tmp',
     '--dir', '/run',
     '--bind', launch.privateDir, SANDBOX_RUN_DIR,
     '--bind', launch.homeDir, SANDBOX_HOME,
