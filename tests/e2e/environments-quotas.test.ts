@@ -173,7 +173,10 @@ test('admin sets up Small/Large and a one-kernel quota; the user runs A, is refu
   await page.getByRole('button', { name: 'Stop kernel', exact: true }).click();
   await waitUntil(async () => {
     if ((await rowA.count()) === 0) return true;
-    return ['stopped', 'dead'].includes((await rowA.first().getAttribute('data-state')) ?? '');
+    // The row may leave between count() and here: a short read, and a row gone counts as stopped
+    // (getAttribute would otherwise wait its full 30 s for a row that never comes back).
+    const state = await rowA.first().getAttribute('data-state', { timeout: 1_000 }).catch(() => null);
+    return state === null ? (await rowA.count()) === 0 : ['stopped', 'dead'].includes(state);
   }, "A's kernel to stop");
 
   await page.goto(`${projectUrl}/notebooks/${notebookB.id}`);
