@@ -34,7 +34,7 @@ import {
 import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { forwardApiServer } from './api-forward';
-import { BRIDGE_IP, binPath } from './config';
+import { BRIDGE_IP, binPath, REPO_ROOT } from './config';
 import { testImage } from './images';
 import { CoreV1, KubeClient } from './kube';
 import {
@@ -750,7 +750,17 @@ export class PodAgent {
         }
       }
       const ro = m.readOnly || (p.pod.spec?.volumes ?? []).some((v) => v.name === m.name && (v.secret || v.configMap || v.projected || v.downwardAPI));
-      lines.push(`mount --bind ${shq(src)} ${shq(m.mountPath)} || exit 126`);
+      // The "image" is this host's filesystem: a volume over a directory holding this checkout
+      // (an emptyDir at /tmp, with the checkout under /tmp as in a CI clone) would hide the
+      // kernel's Python. Like software baked into an image, the checkout shows through, read-only.
+      if (REPO_ROOT.startsWith(`${m.mountPath}/`) && !isFile) {
+        const inVolume = path.join(src, path.relative(m.mountPath, REPO_ROOT));
+        mkdirSync(inVolume, { recursive: true });
+        lines.push(`mount --bind ${shq(REPO_ROOT)} ${shq(inVolume)} && mount -o remount,bind,ro ${shq(inVolume)} || exit 126`);
+        lines.push(`mount --rbind ${shq(src)} ${shq(m.mountPath)} || exit 126`);
+      } else {
+        lines.push(`mount --bind ${shq(src)} ${shq(m.mountPath)} || exit 126`);
+      }
       if (ro) lines.push(`mount -o remount,bind,ro ${shq(m.mountPath)} || exit 126`);
     }
     // After the volumes, which are mounts of their own and stay writable: only this namespace's
