@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { KernelSocket } from '../server/bridge/kernel-socket';
+import { KernelSocket } from '../server/zmq/kernel-socket';
 import { loadConfig } from '../server/config';
 import { newLocalConnection } from '../server/provisioners/local-connection';
-import type { TConnectionInfo } from '../server/provisioners/provisioner';
+import type { TConnectionInfo } from '../server/zmq/connection-info';
 import { toBenchMessage, type TBenchMessage, type TKernelTransport } from './kernel-client';
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { TChannel } from '../server/bridge/messages';
-import type { TMessageParts } from '../server/bridge/wire';
+import type { TChannel } from '../server/zmq/messages';
+import type { TMessageParts } from '../server/zmq/wire';
 
 /** A kernel message as both benchmark clients hand it on: header, parent id and content parsed. */
 export interface TBenchMessage {

@@ -26,7 +26,7 @@ import { loadConfig } from '../server/config';
 import { localProvisionerFactory } from '../server/provisioners/local-provisioner';
 import { KernelSandbox } from '../server/provisioners/local-sandbox/kernel-sandbox';
 import { SECCOMP_FD } from '../server/provisioners/local-sandbox/sandbox-argv';
-import type { TConnectionInfo } from '../server/provisioners/provisioner';
+import type { TConnectionInfo } from '../server/zmq/connection-info';
 import { testPython } from '../tests/helpers/python';
 import { connectFloor } from './floor-client';
 import { KernelConversation } from './kernel-client';

@@ -3,7 +3,7 @@
  * client must (DEALER shell + control, SUB iopub, one answered kernel_info) and nothing
  * else. Started by `processes.ts` with `--expose-gc`; never run by hand.
  */
-import type { TConnectionInfo } from '../server/provisioners/provisioner';
+import type { TConnectionInfo } from '../server/zmq/connection-info';
 import { connectFloor } from './floor-client';
 import { KernelConversation } from './kernel-client';
 import { settledMemory } from './process-memory';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { inArray } from 'drizzle-orm';
 import { kernels } from '../../db/schema';
-import { ZConnectionInfo } from '../../server/provisioners/provisioner';
+import { ZConnectionInfo } from '../../server/zmq/connection-info';
 import { startBenchGateway } from '../bench-gateway';
 import { connectGateway, startGatewayKernel, stopGatewayKernel } from '../gateway-client';
 import { KernelConversation } from '../kernel-client';

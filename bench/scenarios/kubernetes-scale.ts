@@ -5,7 +5,7 @@ import type { TEnvironmentSpec } from '../../common/environment';
 import type { TDb } from '../../db/client';
 import { kernelEvents, kernels } from '../../db/schema';
 import type { TKubernetesConfig } from '../../server/config';
-import type { TConnectionInfo } from '../../server/provisioners/provisioner';
+import type { TConnectionInfo } from '../../server/zmq/connection-info';
 import { KERNEL_PORTS, connectionSecretManifest, kernelPodManifest } from '../../server/provisioners/kubernetes/pod-manifest';
 import type { TBenchGateway } from '../bench-gateway';
 import { driveLaunches, type TLaunch } from '../launch-driver';

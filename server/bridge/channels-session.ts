@@ -4,9 +4,10 @@ import { WebSocket, type RawData } from 'ws';
 import { isTerminal } from '../../common/kernel-states';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ManagedKernel, TKernelEnd, TKernelListener } from '../kernels/managed-kernel';
-import { KernelSocket } from './kernel-socket';
-import { CLIENT_CHANNELS, MalformedFrameError, parseHeader, type TChannel, type TRelayMessage } from './messages';
-import type { TWireMessage } from './wire';
+import { KernelSocket } from '../zmq/kernel-socket';
+import { MalformedFrameError, parseHeader, type TChannel } from '../zmq/messages';
+import { CLIENT_CHANNELS, type TRelayMessage } from './relay-message';
+import type { TWireMessage } from '../zmq/wire';
 import { decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from './ws-serializers';
 
 export type TWsProtocol = 'v1' | 'legacy';

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize, deserialize } from '@jupyterlab/services/lib/kernel/serialize.js';
 import type { KernelMessage } from '@jupyterlab/services';
-import { MalformedFrameError, type TRelayMessage } from './messages';
+import { MalformedFrameError } from '../zmq/messages';
+import type { TRelayMessage } from './relay-message';
 import { V1_PROTOCOL, decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from './ws-serializers';
 
 const header = { msg_id: 'm1', msg_type: 'comm_msg', session: 's1', username: 'u', date: '2024-01-01T00:00:00.000Z', version: '5.3' };

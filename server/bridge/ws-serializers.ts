@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { MalformedFrameError, parseHeader, toChannel, type TRelayMessage } from './messages';
-import type { TMessageParts } from './wire';
+import { MalformedFrameError, parseHeader } from '../zmq/messages';
+import { toChannel, type TRelayMessage } from './relay-message';
+import type { TMessageParts } from '../zmq/wire';
 
 /**
  * The two websocket framings jupyter_server speaks (docs: "Websocket protocols"):

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { TKernelReason, TKernelState } from '../../common/kernel-states';
-import { IopubReplayBuffer, type TReplayLimits } from '../bridge/iopub-replay';
-import { KernelSocket } from '../bridge/kernel-socket';
-import { buildMessage, parentMsgId, parseHeader } from '../bridge/messages';
-import type { TWireMessage } from '../bridge/wire';
-import { KernelStartError, type KernelProvisioner, type TConnectionInfo, type TExitInfo, type TLaunchProgress, type TLaunchSpec } from '../provisioners/provisioner';
+import { IopubReplayBuffer, type TReplayLimits } from './iopub-replay';
+import { KernelSocket } from '../zmq/kernel-socket';
+import { buildMessage, parentMsgId, parseHeader } from '../zmq/messages';
+import type { TWireMessage } from '../zmq/wire';
+import type { TConnectionInfo } from '../zmq/connection-info';
+import { KernelStartError, type KernelProvisioner, type TExitInfo, type TLaunchProgress, type TLaunchSpec } from '../provisioners/provisioner';
 import type { ActivityTracker } from './activity';
 import { toExecutorsEvent, toProgressEvent, toStateEvent, type KernelEventBus } from './kernel-event-bus';
 import type { TKernelRecord } from './kernel-record';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findFreePorts } from './free-ports';
-import type { TConnectionInfo } from './provisioner';
+import type { TConnectionInfo } from '../zmq/connection-info';
 
 /**
  * Connection info for a kernel on this host: five free TCP ports on 127.0.0.1 and a fresh

@@ -1,3 +1,4 @@
+import { ZConnectionInfo, type TConnectionInfo } from '../zmq/connection-info';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -17,9 +18,7 @@ import type { KernelSandbox, TSandboxPlacement } from './local-sandbox/kernel-sa
 import { SANDBOX_CONNECTION_FILE, SANDBOX_IPC_PREFIX, SECCOMP_FD } from './local-sandbox/sandbox-argv';
 import {
   KernelStartError,
-  ZConnectionInfo,
   type KernelProvisioner,
-  type TConnectionInfo,
   type TExitInfo,
   type TLaunchProgress,
   type TLaunchSpec,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import type { TEnvironmentSpec } from '../../common/environment';
 import type { KernelProvisioner, TLaunchProgress, TProvisionerContext, TProvisionerFactory } from './provisioner';
-import { ZConnectionInfo } from './provisioner';
+import { ZConnectionInfo } from '../zmq/connection-info';
 
 /**
  * The behaviour every provisioner owes the kernel manager (STYLE: one shared contract

@@ -1,3 +1,4 @@
+import { ZConnectionInfo, type TConnectionInfo } from '../../zmq/connection-info';
 import { randomUUID } from 'node:crypto';
 import type { CoreV1Api, NetworkingV1Api, V1Pod } from '@kubernetes/client-node';
 import { eq } from 'drizzle-orm';
@@ -9,9 +10,7 @@ import { projects } from '../../../db/schema';
 import type { TKubernetesConfig } from '../../config';
 import {
   KernelStartError,
-  ZConnectionInfo,
   type KernelProvisioner,
-  type TConnectionInfo,
   type TExitInfo,
   type TLaunchProgress,
   type TLaunchSpec,

@@ -3,7 +3,7 @@ import type { V1Pod, V1ResourceRequirements, V1Secret, V1SecurityContext } from 
 import type { TEnvironmentSpec } from '../../../common/environment';
 import type { TKubernetesConfig } from '../../config';
 import { SPARK_STARTUP_SCRIPT_IN_IMAGE, sparkKernelArgs, sparkPodEnv, type TSparkConf } from '../../spark/spark-conf';
-import type { TConnectionInfo } from '../provisioner';
+import type { TConnectionInfo } from '../../zmq/connection-info';
 import { connectionSecretName, LABELS, labelValue } from './names';
 
 /** Where the connection Secret is mounted in the kernel container. */

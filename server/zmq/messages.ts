@@ -4,16 +4,6 @@ import type { TMessageParts } from './wire';
 /** Kernel channels a websocket multiplexes (heartbeat stays inside the gateway). */
 export const CHANNELS = ['shell', 'control', 'stdin', 'iopub'] as const;
 export type TChannel = (typeof CHANNELS)[number];
-/** Channels a client may send on; iopub only flows from the kernel. */
-export const CLIENT_CHANNELS: ReadonlySet<TChannel> = new Set(['shell', 'control', 'stdin']);
-
-/** A message as relayed between websocket and ZeroMQ: JSON parts stay as bytes. */
-export interface TRelayMessage {
-  channel: TChannel;
-  parts: TMessageParts;
-  buffers: Buffer[];
-}
-
 /** The header fields the gateway reads; everything else passes through untouched. */
 export const ZMessageHeader = z.looseObject({
   msg_id: z.string().min(1),
@@ -41,11 +31,6 @@ export function parseHeader(part: Buffer): TMessageHeader {
   const parsed = ZMessageHeader.safeParse(json);
   if (!parsed.success) throw new MalformedFrameError('header lacks msg_id or msg_type');
   return parsed.data;
-}
-
-export function toChannel(name: unknown): TChannel {
-  if (typeof name === 'string' && (CHANNELS as readonly string[]).includes(name)) return name as TChannel;
-  throw new MalformedFrameError('unknown channel');
 }
 
 /** The `username` of messages the gateway sends itself (ready nudges, shutdown, pool set-up). */

@@ -1,4 +1,4 @@
-import type { TWireMessage } from './wire';
+import type { TWireMessage } from '../zmq/wire';
 
 export interface TReplayLimits {
   /** Messages kept per kernel at most. */

@@ -1,5 +1,5 @@
 import * as zmq from 'zeromq';
-import { channelEndpoint, type TConnectionInfo } from '../provisioners/provisioner';
+import { channelEndpoint, type TConnectionInfo } from './connection-info';
 import type { TChannel } from './messages';
 import { decodeWire, encodeWire, type TWireMessage } from './wire';
 
