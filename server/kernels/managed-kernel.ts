@@ -367,8 +367,10 @@ export class ManagedKernel {
   /** restarting → idle: same id, same connection info, a fresh process (state is gone). */
   restart(): Promise<void> {
     return this.run(async () => {
+      // No iopub `status: restarting` here: jupyter_server sends it only for automatic
+      // restarts after a death, and JupyterLab reads it as "the kernel died" (a false dialog
+      // on every requested restart). The requesting client knows; the state event tells others.
       this.setState('restarting');
-      this.publishStatus('restarting');
       try {
         await this.releaseProcess(true);
         await this.launchAndAwaitReady();
@@ -453,9 +455,9 @@ export class ManagedKernel {
 
   /**
    * A `status` message the gateway itself publishes on iopub (jupyter_server does the same),
-   * so clients learn of a restart or a death that the kernel cannot announce.
+   * so clients learn of a death that the kernel cannot announce.
    */
-  private publishStatus(executionState: 'restarting' | 'dead'): void {
+  private publishStatus(executionState: 'dead'): void {
     const { parts } = buildMessage('status', { execution_state: executionState }, this.session);
     const msg: TWireMessage = { parts, buffers: [] };
     this.iopubReplay.record(msg);
