@@ -1,7 +1,8 @@
 /**
  * `GET /metrics`: valid Prometheus text exposition whose numbers follow what the gateway
  * does (kernels by state, launch latency by phase and pool hit/miss, pool counters,
- * websocket connections, messages and bytes relayed), with no ids, emails or tokens in it.
+ * websocket connections, messages and bytes relayed), with no ids, emails or tokens in it,
+ * beside prom-client's process metrics under their standard names.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,13 +36,15 @@ function parseExposition(text: string): { samples: TSample[]; types: Map<string,
   const samples: TSample[] = [];
   assert.ok(text.endsWith('\n'));
   for (const line of text.trimEnd().split('\n')) {
-    if (line.startsWith('# HELP ')) continue;
+    // The format ignores empty lines; prom-client puts one between metric families.
+    if (line === '' || line.startsWith('# HELP ')) continue;
     const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/.exec(line);
     if (type) {
       types.set(type[1], type[2]);
       continue;
     }
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+]+|\+Inf|NaN)$/.exec(line);
+    // Values as Prometheus reads them (Go's ParseFloat): prom-client writes NaN as `Nan`.
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.]+(?:e[+-]?[0-9]+)?|[+-]Inf|[Nn]a[Nn])$/.exec(line);
     assert.ok(m, `not a sample line: ${line}`);
     const labels: Record<string, string> = {};
     for (const pair of (m[2] ?? '').match(/[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"/g) ?? []) {
@@ -55,15 +58,15 @@ function parseExposition(text: string): { samples: TSample[]; types: Map<string,
   return { samples, types };
 }
 
-async function scrape(): Promise<{ text: string; value: (name: string, labels?: Record<string, string>) => number }> {
+async function scrape(): Promise<{ text: string; value: (name: string, labels?: Record<string, string>) => number; types: Map<string, string> }> {
   const res = await fetch(`${gw.url}/metrics`);
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   const text = await res.text();
-  const { samples } = parseExposition(text);
+  const { samples, types } = parseExposition(text);
   const value = (name: string, labels: Record<string, string> = {}) =>
     samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
-  return { text, value };
+  return { text, value, types };
 }
 
 async function until(what: string, f: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
@@ -124,4 +127,39 @@ test('metrics parse, need no token, and move with launches, websockets and the p
   assert.equal(m.value('lattice_kernel_transitions_total', { state: 'stopped' }), 3);
   for (const secret of [kernelId, hit.body.id, user.id, user.email, token]) assert.equal(m.text.includes(secret), false, 'aggregates only');
   await t.db.update(environments).set({ poolSize: 0 }).where(eq(environments.slug, 'default'));
+});
+
+test('the process metrics an operator watches memory and latency by are there and plausible', async () => {
+  // The GC histogram hears of collections asynchronously (a PerformanceObserver): make garbage until it has.
+  await until('a garbage collection observed', async () => {
+    JSON.parse(JSON.stringify(Array.from({ length: 100_000 }, (_, j) => ({ j }))));
+    return (await scrape()).value('nodejs_gc_duration_seconds_count') > 0;
+  });
+  const m = await scrape();
+  const expected: Record<string, string> = {
+    process_resident_memory_bytes: 'gauge',
+    process_cpu_seconds_total: 'counter',
+    process_start_time_seconds: 'gauge',
+    process_open_fds: 'gauge',
+    nodejs_heap_size_used_bytes: 'gauge',
+    nodejs_heap_size_total_bytes: 'gauge',
+    nodejs_eventloop_lag_seconds: 'gauge',
+    nodejs_eventloop_lag_p99_seconds: 'gauge',
+    nodejs_gc_duration_seconds: 'histogram',
+    nodejs_version_info: 'gauge',
+  };
+  for (const [name, type] of Object.entries(expected)) assert.equal(m.types.get(name), type, name);
+
+  const rss = m.value('process_resident_memory_bytes');
+  assert.ok(rss > 10 * 1024 * 1024 && rss < 64 * 1024 ** 3, `RSS ${rss} bytes`);
+  const heapUsed = m.value('nodejs_heap_size_used_bytes');
+  assert.ok(heapUsed > 0 && heapUsed <= m.value('nodejs_heap_size_total_bytes'), `heap used ${heapUsed}`);
+  assert.ok(heapUsed < rss, 'the heap is part of the resident set');
+  assert.ok(m.value('process_cpu_seconds_total') > 0);
+  const startedAt = m.value('process_start_time_seconds');
+  assert.ok(startedAt > 0 && startedAt <= Date.now() / 1000, `start time ${startedAt}`);
+  assert.ok(m.value('process_open_fds') > 0);
+  const lag = m.value('nodejs_eventloop_lag_seconds');
+  assert.ok(lag >= 0 && lag < 60, `event-loop lag ${lag} s`);
+  assert.equal(m.value('nodejs_version_info', { version: process.version }), 1);
 });
