@@ -22,14 +22,14 @@ import { KernelSandbox } from './provisioners/local-sandbox/kernel-sandbox';
 import { sandboxUidAllocator } from './kernels/sandbox-uid';
 import type { TProvisionerFactory } from './provisioners/provisioner';
 import { startKubernetesProvisioning, type TKubernetesProvisioning } from './provisioners/kubernetes/kubernetes-provisioning';
-import { ProvisionerRegistry } from './provisioners/registry';
+import type { TProvisionerRegistry } from './provisioners/registry';
 
 export interface TGatewayDeps {
   db: TDb;
   config: Readonly<TGatewayConfig>;
   logger?: Logger;
   /** Replaces the registry built from `config.provisioners`; tests inject fakes here. */
-  provisioners?: readonly TProvisionerFactory[];
+  provisioners?: TProvisionerRegistry;
 }
 
 export interface TGatewayApp {
@@ -50,9 +50,10 @@ async function startProvisioners(
   config: Readonly<TGatewayConfig>,
   db: TDb,
   logger: Logger,
-): Promise<{ factories: TProvisionerFactory[]; limits: TLocalLimits | null; kubernetes: TKubernetesProvisioning | null }> {
-  const started: { factories: TProvisionerFactory[]; limits: TLocalLimits | null; kubernetes: TKubernetesProvisioning | null } = {
-    factories: [],
+): Promise<{ registry: TProvisionerRegistry; limits: TLocalLimits | null; kubernetes: TKubernetesProvisioning | null }> {
+  const registry = new Map<string, TProvisionerFactory>();
+  const started: { registry: TProvisionerRegistry; limits: TLocalLimits | null; kubernetes: TKubernetesProvisioning | null } = {
+    registry,
     limits: null,
     kubernetes: null,
   };
@@ -66,10 +67,10 @@ async function startProvisioners(
           ? await KernelSandbox.start({ dataDir: config.dataDir, python: config.python, uidMin, uidMax, uidOfUser: sandboxUidAllocator(db, uidMin, uidMax), logger })
           : null;
         if (!sandbox) logger.warn('LATTICE_LOCAL_SANDBOX=off: local kernels are NOT isolated (they run as the gateway user, beside its data)');
-        started.factories.push(localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, started.limits, sandbox));
+        registry.set(name, localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, started.limits, sandbox));
       } else if (name === 'kubernetes') {
         started.kubernetes = await startKubernetesProvisioning({ config: config.kubernetes, db, logger });
-        started.factories.push(started.kubernetes.factory);
+        registry.set(name, started.kubernetes.factory);
       } else {
         throw new Error(`Unknown provisioner "${name}" in LATTICE_PROVISIONERS; known: local, kubernetes.`);
       }
@@ -89,10 +90,9 @@ async function startProvisioners(
 export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   const { config, db } = deps;
   const logger = deps.logger ?? pino({ level: config.logLevel, base: { service: 'gateway' } });
-  const { factories, limits, kubernetes } = deps.provisioners
-    ? { factories: deps.provisioners, limits: null, kubernetes: null }
+  const { registry, limits, kubernetes } = deps.provisioners
+    ? { registry: deps.provisioners, limits: null, kubernetes: null }
     : await startProvisioners(config, db, logger);
-  const registry = new ProvisionerRegistry(factories);
   const events = new KernelEventBus();
   const metrics = new GatewayMetrics();
   events.subscribe((event) => {

@@ -4,14 +4,14 @@ import { AppError } from '../../common/errors';
 import type { TDb } from '../../db/client';
 import { kernelspecsFor, visibleEnvironments } from '../kernels/kernelspecs';
 import { visibleProjectIds } from '../kernels/visibility';
-import type { ProvisionerRegistry } from '../provisioners/registry';
+import type { TProvisionerRegistry } from '../provisioners/registry';
 import { callerOf } from './caller-hook';
 
 const ZSpecParams = z.object({ name: z.string().min(1).max(200) });
 
 /** `GET /api/kernelspecs[/name]`: one kernelspec per environment the caller can see. */
-export function registerKernelspecRoutes(app: FastifyInstance, db: TDb, registry: ProvisionerRegistry): void {
-  const interruptMode = (row: { provisioner: string }) => (registry.has(row.provisioner) ? registry.get(row.provisioner).interruptMode : 'message');
+export function registerKernelspecRoutes(app: FastifyInstance, db: TDb, registry: TProvisionerRegistry): void {
+  const interruptMode = (row: { provisioner: string }) => registry.get(row.provisioner)?.interruptMode ?? 'message';
   const load = async (caller: ReturnType<typeof callerOf>) =>
     kernelspecsFor(await visibleEnvironments(db, await visibleProjectIds(db, caller)), interruptMode);
 

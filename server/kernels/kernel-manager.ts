@@ -9,7 +9,7 @@ import { authorizeKernel, kernelNotFound } from '../auth/access';
 import type { TCaller } from '../auth/caller';
 import { KernelStartError, type KernelProvisioner } from '../provisioners/provisioner';
 import { ZConnectionInfo } from '../zmq/connection-info';
-import type { ProvisionerRegistry } from '../provisioners/registry';
+import { provisionerFactory, type TProvisionerRegistry } from '../provisioners/registry';
 import type { TReplayLimits } from './iopub-replay';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { TKernelState } from '../../common/kernel-states';
@@ -28,7 +28,7 @@ import { visibleProjectIds } from './visibility';
 
 export interface TKernelManagerOptions {
   db: TDb;
-  registry: ProvisionerRegistry;
+  registry: TProvisionerRegistry;
   logger: Logger;
   startTimeoutMs: number;
   shutdownWaitMs: number;
@@ -119,7 +119,7 @@ export class KernelManager {
     const requested = Date.now();
     const target = await resolveLaunchTarget(this.opts.db, caller, body);
     const environment = toEnvironmentSpec(target.environment);
-    const factory = this.opts.registry.get(environment.provisioner);
+    const factory = provisionerFactory(this.opts.registry, environment.provisioner);
     // Taken before admission so that exactly this launch owns it; its id becomes the kernel's.
     const pooled = this.pool?.take(environment) ?? null;
     const now = new Date();
@@ -131,7 +131,7 @@ export class KernelManager {
       environmentId: environment.id,
       environment,
       kernelspecName: target.kernelspecName,
-      provisioner: factory.name,
+      provisioner: environment.provisioner,
       state: 'queued',
       reason: null,
       detail: null,
@@ -327,7 +327,7 @@ export class KernelManager {
       }
       let provisioner: KernelProvisioner | null = null;
       try {
-        provisioner = this.opts.registry.get(record.provisioner).fromInfo(provisionerState, {
+        provisioner = provisionerFactory(this.opts.registry, record.provisioner).fromInfo(provisionerState, {
           kernelId: record.id,
           logger,
           owner: { projectId: record.projectId, userId: record.userId },

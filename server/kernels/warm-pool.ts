@@ -8,7 +8,7 @@ import { environments, kernels, platformSettings, poolKernels } from '../../db/s
 import { KernelSocket } from '../zmq/kernel-socket';
 import { buildMessage, parentMsgId } from '../zmq/messages';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import type { ProvisionerRegistry } from '../provisioners/registry';
+import { provisionerFactory, type TProvisionerRegistry } from '../provisioners/registry';
 import type { TKernelRecord } from './kernel-record';
 import { approvedKernels, toEnvironmentSpec, withApprovedKernel } from './kernelspecs';
 import { ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
@@ -16,7 +16,7 @@ import { PoolKernelStore, PoolLedger } from './pool-kernel-store';
 
 export interface TWarmPoolOptions {
   db: TDb;
-  registry: ProvisionerRegistry;
+  registry: TProvisionerRegistry;
   logger: Logger;
   /** The gateway's data dir; the ledger lives in `<dataDir>/pool/`. */
   dataDir: string;
@@ -235,7 +235,7 @@ export class WarmPool {
 
   private startOne(entry: TPoolEntry): void {
     const spec = entry.spec;
-    const factory = this.opts.registry.get(spec.provisioner);
+    const factory = provisionerFactory(this.opts.registry, spec.provisioner);
     const id = randomUUID();
     const logger = this.opts.logger.child({ kernelId: id, pool: spec.slug });
     const now = new Date();
@@ -248,7 +248,7 @@ export class WarmPool {
       environmentId: spec.id,
       environment: spec,
       kernelspecName: spec.slug,
-      provisioner: factory.name,
+      provisioner: spec.provisioner,
       state: 'queued',
       reason: null,
       detail: null,
@@ -260,7 +260,7 @@ export class WarmPool {
       executors: null,
       pooled: true,
     };
-    const store = new PoolKernelStore(this.opts.db, this.ledger, factory.name);
+    const store = new PoolKernelStore(this.opts.db, this.ledger, spec.provisioner);
     const kernel = new ManagedKernel(record, factory.create({ kernelId: id, logger }), { kernelId: id, environment: spec, env: {} }, this.opts.kernelDeps(store));
     const began = Date.now();
     // The row is written before the kernel starts, so it is never left behind by a later delete.
@@ -360,7 +360,7 @@ export class WarmPool {
       if (!row && this.opts.registry.has(left.provisioner)) {
         const logger = this.opts.logger.child({ kernelId: left.kernelId });
         try {
-          const provisioner = this.opts.registry.get(left.provisioner).fromInfo(left.info, { kernelId: left.kernelId, logger });
+          const provisioner = provisionerFactory(this.opts.registry, left.provisioner).fromInfo(left.info, { kernelId: left.kernelId, logger });
           if ((await provisioner.poll()) === null) await provisioner.kill({ restart: false });
           await provisioner.cleanup({ restart: false });
           logger.info('reaped a warm-pool kernel left by an earlier gateway');

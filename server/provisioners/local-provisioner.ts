@@ -330,7 +330,6 @@ export class LocalProvisioner implements KernelProvisioner {
 export function localProvisionerFactory(config: unknown, limits?: TLocalLimits, sandbox: KernelSandbox | null = null): TProvisionerFactory {
   const valid = ZLocalConfig.parse(config);
   return {
-    name: 'local',
     interruptMode: 'signal',
     create: (ctx) => new LocalProvisioner(valid, ctx, limits, sandbox),
     fromInfo: (info, ctx) => LocalProvisioner.fromInfo(valid, info, ctx, limits, sandbox),

@@ -128,11 +128,11 @@ export interface TProvisionerContext {
 }
 
 /**
- * A registry entry. `create` makes a provisioner for a new kernel; `fromInfo` rebuilds one
- * from `toInfo()` output after a gateway restart (throws if the info is unusable).
+ * A registry entry (registry.ts holds them under their names). `create` makes a provisioner for
+ * a new kernel; `fromInfo` rebuilds one from `toInfo()` output after a gateway restart (throws
+ * if the info is unusable).
  */
 export interface TProvisionerFactory {
-  readonly name: string;
   /** Published as the kernelspec's `interrupt_mode` for environments using this provisioner. */
   readonly interruptMode: 'signal' | 'message';
   create(ctx: TProvisionerContext): KernelProvisioner;

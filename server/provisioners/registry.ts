@@ -1,24 +1,18 @@
 import { AppError } from '../../common/errors';
 import type { TProvisionerFactory } from './provisioner';
 
-/** Maps a provisioner name (an environment's `provisioner`) to its factory. */
-export class ProvisionerRegistry {
-  private readonly factories: ReadonlyMap<string, TProvisionerFactory>;
+/**
+ * Provisioner name (an environment's `provisioner`) → its factory. Built once at start-up
+ * (app.ts) from factories that have validated their own config, so an unknown or misconfigured
+ * provisioner stops the gateway there instead of failing a user's launch.
+ */
+export type TProvisionerRegistry = ReadonlyMap<string, TProvisionerFactory>;
 
-  /** Factories have validated their own config before they get here (at start-up). */
-  constructor(factories: readonly TProvisionerFactory[]) {
-    this.factories = new Map(factories.map((f) => [f.name, f]));
+/** The factory a launch needs; a name this gateway has not enabled is the administrator's to fix. */
+export function provisionerFactory(registry: TProvisionerRegistry, name: string): TProvisionerFactory {
+  const factory = registry.get(name);
+  if (!factory) {
+    throw new AppError('KERNEL_UNAVAILABLE', `This gateway has no "${name}" provisioner enabled; ask an administrator.`);
   }
-
-  get(name: string): TProvisionerFactory {
-    const factory = this.factories.get(name);
-    if (!factory) {
-      throw new AppError('KERNEL_UNAVAILABLE', `This gateway has no "${name}" provisioner enabled; ask an administrator.`);
-    }
-    return factory;
-  }
-
-  has(name: string): boolean {
-    return this.factories.has(name);
-  }
+  return factory;
 }

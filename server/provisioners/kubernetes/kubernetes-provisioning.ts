@@ -86,7 +86,6 @@ export async function startKubernetesProvisioning(opts: {
   const sweeper = new PodSweeper({ db: opts.db, core, watch, logger, intervalMs: config.sweepIntervalMs, namespacePrefix: config.namespacePrefix });
   return {
     factory: {
-      name: 'kubernetes',
       interruptMode: 'message',
       create: (ctx) => new KubernetesProvisioner(shared, ctx),
       fromInfo: (info, ctx) => KubernetesProvisioner.fromInfo(shared, info, ctx),
