@@ -1,8 +1,10 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { TDb } from '../db/client';
 import { attachChannels } from './bridge/upgrade';
 import type { TGatewayConfig } from './config';
+import { createGatewayLogger } from './logging/gateway-logger';
+import { RequestLogController, requestSerializers } from './logging/request-logging';
 import { registerApiRoutes } from './http/api-routes';
 import { requireCaller } from './http/caller-hook';
 import { registerCors } from './http/cors';
@@ -38,11 +40,6 @@ export interface TGatewayApp {
   metrics: GatewayMetrics;
   /** Closes websockets, stops or detaches kernels (LATTICE_KERNELS_ON_EXIT), closes the server. */
   close(): Promise<void>;
-}
-
-/** The URL without its query: `?token=` must never reach a log line. */
-function redactUrl(url: string): string {
-  return url.split('?')[0];
 }
 
 /** The provisioners `config.provisioners` names, each having checked its own settings; throws for an unknown name. */
@@ -89,7 +86,7 @@ async function startProvisioners(
  */
 export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   const { config, db } = deps;
-  const logger = deps.logger ?? pino({ level: config.logLevel, base: { service: 'gateway' } });
+  const logger = deps.logger ?? createGatewayLogger({ level: config.logLevel, format: config.logFormat });
   const { registry, limits, kubernetes } = deps.provisioners
     ? { registry: deps.provisioners, limits: null, kubernetes: null }
     : await startProvisioners(config, db, logger);
@@ -117,10 +114,8 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   });
 
   const fastify = Fastify({
-    loggerInstance: logger.child(
-      {},
-      { serializers: { req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: redactUrl(req.url), id: req.id }) } },
-    ) as FastifyBaseLogger,
+    loggerInstance: logger.child({}, { serializers: requestSerializers }) as FastifyBaseLogger,
+    logController: new RequestLogController(),
     bodyLimit: 1024 * 1024,
   });
   registerJsonBodies(fastify);

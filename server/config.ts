@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { TLogFormatSetting } from './logging/gateway-logger';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const VENV_PYTHON = path.join(ROOT, '.data/venv/bin/python');
@@ -32,6 +33,8 @@ export const ZGatewayEnv = z.object({
   LATTICE_WEB_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   /** pino log level. */
   LATTICE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Log lines: `auto` (readable on a terminal, JSON when stdout is not a TTY), `pretty`, or `json` (for log collectors). */
+  LATTICE_LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** Seconds a kernel may take from launch to answering kernel_info before it is `failed: timeout`. */
   LATTICE_KERNEL_START_TIMEOUT_S: seconds(60),
   /** Seconds a kernel gets to exit after shutdown_request before it is signalled. */
@@ -135,6 +138,7 @@ export interface TGatewayConfig {
   dataDir: string;
   webOrigins: readonly string[];
   logLevel: string;
+  logFormat: TLogFormatSetting;
   kernelStartTimeoutMs: number;
   kernelShutdownWaitMs: number;
   activityWriteIntervalMs: number;
@@ -176,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.LATTICE_DATA_DIR),
     webOrigins: Object.freeze(e.LATTICE_WEB_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)),
     logLevel: e.LATTICE_LOG_LEVEL,
+    logFormat: e.LATTICE_LOG_FORMAT,
     kernelStartTimeoutMs: e.LATTICE_KERNEL_START_TIMEOUT_S * 1000,
     kernelShutdownWaitMs: e.LATTICE_KERNEL_SHUTDOWN_WAIT_S * 1000,
     activityWriteIntervalMs: e.LATTICE_ACTIVITY_WRITE_INTERVAL_S * 1000,

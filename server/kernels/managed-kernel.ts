@@ -138,7 +138,9 @@ export class ManagedKernel {
     if (to !== 'provisioning' && to !== 'starting' && to !== 'restarting') this.record.progress = null;
     if (extra.startedAt) this.record.startedAt = extra.startedAt;
     if (extra.stoppedAt) this.record.stoppedAt = extra.stoppedAt;
-    this.logger.info({ from, to, reason: extra.reason }, 'kernel state');
+    // idle ⇄ busy happens twice per executed cell: lifecycle only at info, so a terminal stays readable.
+    const executing = (from === 'idle' && to === 'busy') || (from === 'busy' && to === 'idle');
+    this.logger[executing ? 'debug' : 'info']({ from, to, reason: extra.reason }, 'kernel state');
     const event = this.record.pooled ? null : toStateEvent(this.record);
     this.writes = this.writes
       .then(() => this.deps.store.transition(this.record.id, { from, to, ...extra }))

@@ -1,0 +1,81 @@
+/**
+ * The operator's terminal (issue 13 §5): the gateway process writes readable lines when
+ * told to (`pretty`, what `auto` picks on a TTY) — kernel lifecycle at info, no line per
+ * HTTP request — and one JSON object per line in `json` mode, where requests show at debug
+ * with their query (and its token) cut off.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createUserWithToken, gatewayFetch } from '../helpers/gateway';
+import { cleanUpGatewayProcesses, makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
+import { localState, until } from '../helpers/kernels';
+import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
+
+let t: TTestDatabase;
+let data: Awaited<ReturnType<typeof makeDataDir>>;
+let token: string;
+const gateways: TGatewayProcess[] = [];
+const pids: number[] = [];
+
+before(async () => {
+  t = await createTestDatabase();
+  data = await makeDataDir();
+  ({ token } = await createUserWithToken(t.db));
+});
+
+after(async () => {
+  await cleanUpGatewayProcesses({ gateways, pids, databaseUrl: t.url, data });
+  await t?.drop();
+});
+
+async function start(env: Record<string, string>): Promise<TGatewayProcess> {
+  const gw = await startGatewayProcess({ databaseUrl: t.url, dataDir: data.dir, env });
+  gateways.push(gw);
+  return gw;
+}
+
+/** Starts a kernel, lists kernels twice (token in the header and in the query), stops it. */
+async function kernelSession(gw: TGatewayProcess): Promise<string> {
+  const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: {} });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  pids.push((await localState(t.db, res.body.id)).pid);
+  assert.equal((await gatewayFetch(gw, '/api/kernels', { token })).status, 200);
+  assert.equal((await gatewayFetch(gw, `/api/kernels?token=${encodeURIComponent(token)}`)).status, 200);
+  assert.equal((await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token, method: 'DELETE' })).status, 204);
+  return res.body.id as string;
+}
+
+const rawLines = (gw: TGatewayProcess) => gw.logs.map((l) => (typeof l.msg === 'string' && Object.keys(l).length === 1 ? l.msg : JSON.stringify(l)));
+
+test('pretty: start-up and the kernel lifecycle read as text; requests are not logged at info', async () => {
+  const gw = await start({ LATTICE_LOG_FORMAT: 'pretty' });
+  const kernelId = await kernelSession(gw);
+  await until('the stopped line', () => rawLines(gw).some((l) => l.includes('"to":"stopped"')));
+  await gw.stop();
+
+  const lines = rawLines(gw);
+  for (const line of lines) assert.throws(() => JSON.parse(line), `not JSON: ${line}`);
+  assert.ok(lines.some((l) => /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: Server listening at http:\/\/127\.0\.0\.1:\d+/.test(l)), 'start-up');
+  const lifecycle = lines.filter((l) => l.includes(`"kernelId":"${kernelId}"`) && /INFO: kernel state /.test(l));
+  for (const to of ['provisioning', 'starting', 'idle', 'stopping', 'stopped']) {
+    assert.ok(lifecycle.some((l) => l.includes(`"to":"${to}"`)), `a line says the kernel became ${to}:\n${lines.join('\n')}`);
+  }
+  assert.equal(lines.some((l) => /request completed|incoming request/.test(l)), false, 'no request lines at info');
+  assert.equal(lines.join('\n').includes(token), false);
+});
+
+test('json: every line is a JSON object; at debug requests are logged without their query', async () => {
+  const gw = await start({ LATTICE_LOG_FORMAT: 'json', LATTICE_LOG_LEVEL: 'debug' });
+  const kernelId = await kernelSession(gw);
+  await until('the stopped line', () => gw.logs.some((l) => l.kernelId === kernelId && l.to === 'stopped'));
+  await gw.stop();
+
+  for (const line of gw.logs) assert.equal(typeof line.level, 'number', `not a pino JSON line: ${JSON.stringify(line)}`);
+  const completed = gw.logs.filter((l) => l.msg === 'request completed');
+  assert.ok(completed.length >= 4, 'each request is logged at debug');
+  for (const l of completed) assert.equal(l.level, 20);
+  const incoming = gw.logs.filter((l) => l.msg === 'incoming request').map((l) => (l.req as { url: string }).url);
+  assert.ok(incoming.includes('/api/kernels'));
+  assert.equal(incoming.some((url) => url.includes('?')), false, 'URLs are logged without their query');
+  assert.equal(JSON.stringify(gw.logs).includes(token), false);
+});
