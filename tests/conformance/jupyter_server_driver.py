@@ -126,10 +126,19 @@ def buffers(lattice_url, token, kernel_id):
                 return {**deserialize_binary_message(frame), "binary": True}
             return {**json.loads(frame), "binary": False}
 
+        # Messages received while waiting for another one, kept for the next wait: channels are
+        # not ordered against each other, and under CPU load a request's execute_reply (shell)
+        # often arrives before its iopub output, even before its `status: busy`. Dropping
+        # them here was the "lost execute_reply" of issue 13: the reply had been relayed.
+        backlog = []
+
         def until(what, match, timeout=90):
+            for msg in backlog:
+                if match(msg):
+                    backlog.remove(msg)
+                    return msg
             # Pings reset the socket timeout, so the overall wait needs its own deadline.
             deadline = time.monotonic() + timeout
-            seen = []
             while time.monotonic() < deadline:
                 msg = receive()
                 if msg is None:
@@ -137,16 +146,13 @@ def buffers(lattice_url, token, kernel_id):
                 if match(msg):
                     print(f"{protocol}: got {what}", file=sys.stderr, flush=True)
                     return msg
-                seen.append(f"{msg['channel']}:{msg['header']['msg_type']}")
+                backlog.append(msg)
+            seen = [f"{m['channel']}:{m['header']['msg_type']}" for m in backlog]
             raise TimeoutError(f"{protocol}: no {what} within {timeout} s; got {seen}")
 
         run = send("shell", "execute_request", {"code": ECHO_COMM, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False})
         opened = until("comm_open", lambda m: m["header"]["msg_type"] == "comm_open" and m["parent_header"].get("msg_id") == run)
-        # The kernel's idle status, not its execute_reply: under CPU load an execute_reply is
-        # occasionally never relayed (an open bug, see the closing note of issue 6); this check
-        # is about buffers, and idle also proves the echo target is registered.
-        until("idle", lambda m: m["channel"] == "iopub" and m["header"]["msg_type"] == "status"
-              and m["content"].get("execution_state") == "idle" and m["parent_header"].get("msg_id") == run)
+        until("execute_reply", lambda m: m["channel"] == "shell" and m["parent_header"].get("msg_id") == run)
         comm_id = str(uuid.uuid4())
         send("shell", "comm_open", {"comm_id": comm_id, "target_name": "echo", "data": {}})
         sent = send("shell", "comm_msg", {"comm_id": comm_id, "data": {"ping": 1}}, bufs=[b"\x07\x00\x80", b"\xff" * 5])
