@@ -2,13 +2,18 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input } from '@/components/ui/input';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 import { Select } from '@/components/ui/select';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
+
+/** What this form reads of `POST /api/users`: the generated password is shown once. */
+const ZCreatedUser = z.looseObject({ user: z.looseObject({ email: z.string() }), generatedPassword: z.string().nullable() });
 
 const EMPTY = { email: '', name: '', role: 'member', password: '' };
 
@@ -18,7 +23,7 @@ export function CreateUserButton() {
   const [open, setOpen] = useState(false);
   const [form, setForm] = useState(EMPTY);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiRequestError | null>(null);
+  const [error, setError] = useState<RequestError | null>(null);
   const [created, setCreated] = useState<{ email: string; password: string | null } | null>(null);
 
   const set = (key: keyof typeof EMPTY) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
@@ -35,11 +40,11 @@ export function CreateUserButton() {
     setBusy(true);
     setError(null);
     try {
-      const res = await apiRequest<{ user: { email: string }; generatedPassword: string | null }>('POST', '/api/users', form);
+      const res = await webClient.send('POST', '/api/users', ZCreatedUser, form);
       setCreated({ email: res.user.email, password: res.generatedPassword });
       router.refresh();
     } catch (err) {
-      setError(err instanceof ApiRequestError ? err : new ApiRequestError(0, {}));
+      setError(err instanceof RequestError ? err : RequestError.unexpected('web'));
     } finally {
       setBusy(false);
     }

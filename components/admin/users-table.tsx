@@ -3,13 +3,14 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { DateTime } from '@/components/ui/date-time';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { Select } from '@/components/ui/select';
 import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TUserSummary } from '@/lib/users/user-summary';
 
 /** All users with inline role change and disable/enable (disabling asks first). */
@@ -25,11 +26,11 @@ export function UsersTable({ users, currentUserId }: { users: TUserSummary[]; cu
     setError(null);
     setDialogError(null);
     try {
-      await apiRequest('PATCH', `/api/users/${user.id}`, body);
+      await webClient.send('PATCH', `/api/users/${user.id}`, ZUnread, body);
       setDisabling(null);
       router.refresh();
     } catch (err) {
-      const message = err instanceof ApiRequestError ? err.message : 'Could not update the user.';
+      const message = err instanceof RequestError ? err.message : 'Could not update the user.';
       if (inDialog) setDialogError(message);
       else setError(message);
     } finally {

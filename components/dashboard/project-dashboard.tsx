@@ -2,15 +2,15 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import { isTerminal } from '@/common/kernel-states';
-import { gatewayClient } from '@/components/notebook/gateway-client';
 import { announceNotebooksChanged } from '@/components/notebook/notebooks-changed';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
-import type { TLargerEnvironment } from '@/lib/dashboard/attach-larger-environment';
+import { ZLargerEnvironment } from '@/lib/client/dashboard-responses';
+import { gatewayClient } from '@/lib/client/gateway-client';
+import { webClient } from '@/lib/client/web-client';
 import type { TActiveEnvironment } from '@/lib/dashboard/get-active-environments';
 import type { TProjectDashboard } from '@/lib/dashboard/get-project-dashboard';
 import { ActiveEnvironmentsTable } from './active-environments-table';
@@ -23,6 +23,11 @@ const LIVE_LOOK: Record<TLiveState, { label: string; dot: string; title: string 
   live: { label: 'Live', dot: 'bg-emerald-500', title: 'State changes arrive from the kernel gateway as they happen; usage is re-read every 5 s.' },
   connecting: { label: 'Connecting', dot: 'bg-amber-400 animate-pulse', title: 'Connecting to the kernel gateway’s event stream…' },
   polling: { label: 'Refreshing every 5 s', dot: 'bg-slate-400', title: 'The kernel gateway’s event stream is not reachable; the dashboard re-reads its data every 5 s.' },
+  'gateway-restarting': {
+    label: 'Gateway restarting…',
+    dot: 'bg-amber-400 animate-pulse',
+    title: 'The kernel gateway does not answer; its kernels keep running and the dashboard reconnects as soon as it is back. Meanwhile it re-reads its data every 5 s.',
+  },
 };
 
 /** Ticks once a second (uptime, "last activity"); starts from the server's instant so hydration matches. */
@@ -93,12 +98,12 @@ export function ProjectDashboard({ initial }: { initial: TProjectDashboard }) {
     setNotice(null);
     mark([row.kernelId], true);
     try {
-      const result = await apiRequest<TLargerEnvironment>('POST', `/api/projects/${data.projectId}/dashboard/kernels/${row.kernelId}/larger-environment`);
+      const result = await webClient.send('POST', `/api/projects/${data.projectId}/dashboard/kernels/${row.kernelId}/larger-environment`, ZLargerEnvironment);
       announceNotebooksChanged();
       await gatewayClient().startKernel({ name: result.environment.slug, projectId: data.projectId, notebookId: result.notebookId });
       setNotice(`${row.notebook?.name ?? 'The notebook'} now runs on ${result.environment.hardwareLabel} (more ${result.dimension === 'memory' ? 'memory' : 'CPU'}); a new kernel is starting there.`);
     } catch (err) {
-      setActionError(err instanceof ApiRequestError || err instanceof Error ? err.message : 'Could not restart the kernel.');
+      setActionError(err instanceof Error ? err.message : 'Could not restart the kernel.');
     } finally {
       mark([row.kernelId], false);
       await refresh();

@@ -1,7 +1,10 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { gatewayClient } from '@/components/notebook/gateway-client';
+import { gatewayClient } from '@/lib/client/gateway-client';
+import { ZProjectDashboard } from '@/lib/client/dashboard-responses';
+import { errorMessage } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
 import type { TProjectDashboard } from '@/lib/dashboard/get-project-dashboard';
 import { applyKernelChange } from './apply-kernel-change';
 import { parseKernelEvent, type TKernelChange } from './kernel-events';
@@ -12,13 +15,16 @@ const REFRESH_MS = 5_000;
 const RETRY_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
 
-export type TLiveState = 'connecting' | 'live' | 'polling';
+/** `gateway-restarting`: the gateway does not answer at all (killed, restarting); its kernels are presumed alive. */
+export type TLiveState = 'connecting' | 'live' | 'polling' | 'gateway-restarting';
 
 /**
  * The dashboard's data, kept current: kernel events from the gateway's `GET /api/events`
  * (server-sent, this project only) change rows at once and trigger a re-read; the data is
- * also re-read every 5 s for usage samples and compute units. Without the event stream
- * (gateway down, older gateway) it keeps polling and retries the stream with backoff.
+ * also re-read every 5 s for usage samples and compute units (from the web, which works
+ * without the gateway). Without the event stream it keeps polling: while the gateway cannot
+ * be reached it says the gateway is restarting and reconnects as soon as it answers; a
+ * gateway that answers but refuses the stream is retried with backoff.
  */
 export function useDashboardData(initial: TProjectDashboard) {
   const projectId = initial.projectId;
@@ -32,14 +38,10 @@ export function useDashboardData(initial: TProjectDashboard) {
     if (inFlight.current) return;
     inFlight.current = true;
     try {
-      const res = await fetch(`/api/projects/${projectId}/dashboard`, { cache: 'no-store' });
-      const body = await res.json().catch(() => ({}));
-      if (res.status === 401) window.location.assign(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
-      if (!res.ok) throw new Error(body.message ?? `The dashboard could not be refreshed (${res.status}).`);
-      setData(body as TProjectDashboard);
+      setData(await webClient.get(`/api/projects/${encodeURIComponent(projectId)}/dashboard`, ZProjectDashboard));
       setError(null);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorMessage(err, 'The dashboard could not be refreshed.'));
     } finally {
       inFlight.current = false;
     }
@@ -76,27 +78,44 @@ export function useDashboardData(initial: TProjectDashboard) {
     };
     const connect = async () => {
       if (stopped) return;
-      setLive((l) => (l === 'live' ? l : 'connecting'));
+      setLive((l) => (l === 'live' || l === 'gateway-restarting' ? l : 'connecting'));
+      let url: string;
       try {
-        source = new EventSource(await gatewayClient().eventsUrl(projectId));
+        url = await gatewayClient().eventsUrl(projectId);
       } catch {
         schedule();
         return;
       }
-      if (stopped) return source.close();
-      source.onopen = () => {
+      if (stopped) return;
+      const opened = new EventSource(url);
+      source = opened;
+      opened.onopen = () => {
         wait = RETRY_MS;
         setLive('live');
         refreshSoon();
       };
-      source.onmessage = onEvent;
-      source.onerror = () => {
-        // CONNECTING: the browser reconnects by itself. CLOSED: refused (e.g. expired token) — start over.
-        if (source?.readyState === EventSource.CLOSED) {
-          source.close();
-          schedule();
-        } else setLive('polling');
+      opened.onmessage = onEvent;
+      // The browser's own reconnection would retry every few seconds, silently; the stream is
+      // closed instead and the gateway asked whether it is there at all.
+      opened.onerror = () => {
+        opened.close();
+        if (source === opened) source = null;
+        void reconnectWhenReachable();
       };
+    };
+    const reconnectWhenReachable = async () => {
+      const client = gatewayClient();
+      if (stopped) return;
+      if (await client.isReachable()) return schedule();
+      setLive('gateway-restarting');
+      try {
+        await client.waitUntilReachable(() => stopped);
+      } catch {
+        return;
+      }
+      wait = RETRY_MS;
+      refreshSoon();
+      void connect();
     };
     const schedule = () => {
       setLive('polling');

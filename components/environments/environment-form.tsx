@@ -7,7 +7,9 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field, Input, Textarea } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
+import { ZEnvironmentSummary } from '@/lib/client/environment-responses';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
 import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
 import { bodyOf, checkDraft, draftOf, type DYNAMIC_FIELDS, type NUMBER_FIELDS, type SPARK_FIELDS, type TEnvironmentDraft } from './environment-draft';
 import { formatRate } from './format-rate';
@@ -57,10 +59,10 @@ export function EnvironmentForm({ env, scope, kernels, endpoint, maximums, onSav
     setErrors({});
     setBusy(true);
     try {
-      const saved = await apiRequest<TEnvironmentSummary>(env ? 'PUT' : 'POST', env ? `${endpoint}/${env.id}` : endpoint, body);
+      const saved = await webClient.send(env ? 'PUT' : 'POST', env ? `${endpoint}/${env.id}` : endpoint, ZEnvironmentSummary, body);
       onSaved(saved);
     } catch (err) {
-      if (err instanceof ApiRequestError) {
+      if (err instanceof RequestError) {
         setErrors(err.fields);
         setMessage(Object.keys(err.fields).length ? 'Check the highlighted fields.' : err.message);
       } else setMessage('Could not save the template.');

@@ -2,8 +2,10 @@
 
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
-import { apiRequest, ApiRequestError } from '@/components/ui/api-request';
 import { cn } from '@/components/ui/cn';
+import { ZEnvironmentFits } from '@/lib/client/environment-responses';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
 import type { TEnvironmentFit } from '@/lib/quotas/check-environment-fit';
 import { formatRate } from './format-rate';
 import { hardwareSummary } from './template-labels';
@@ -61,12 +63,12 @@ export function EnvironmentPicker({
   const load = useCallback(async () => {
     setError(null);
     try {
-      const data = await apiRequest<TEnvironmentFit[]>('GET', `/api/projects/${projectId}/environments/fit`);
+      const data = await webClient.get(`/api/projects/${projectId}/environments/fit`, ZEnvironmentFits);
       const offered = data.filter((f) => !f.environment.archivedAt);
       setFits(offered);
       setActive(Math.max(0, offered.findIndex((f) => f.environment.id === current.id)));
     } catch (err) {
-      setError(err instanceof ApiRequestError ? err.message : 'Could not load the environments.');
+      setError(err instanceof RequestError ? err.message : 'Could not load the environments.');
     }
   }, [projectId, current.id]);
 

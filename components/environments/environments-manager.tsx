@@ -8,7 +8,8 @@ import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
 import { EnvironmentForm } from './environment-form';
 import { EnvironmentsTable } from './environments-table';
@@ -40,12 +41,12 @@ export function EnvironmentsManager({ title, description, environments, readOnly
     setBusy(true);
     setError(null);
     try {
-      await apiRequest(archived ? 'POST' : 'DELETE', `${endpoint}/${env.id}/archive`);
+      await webClient.send(archived ? 'POST' : 'DELETE', `${endpoint}/${env.id}/archive`, ZUnread);
       setArchiving(null);
       setNotice(archived ? `${env.name} is archived: hidden from pickers, running kernels unaffected.` : `${env.name} is available again.`);
       router.refresh();
     } catch (err) {
-      setError(err instanceof ApiRequestError ? err.message : 'Could not change the template.');
+      setError(err instanceof RequestError ? err.message : 'Could not change the template.');
     } finally {
       setBusy(false);
     }

@@ -7,7 +7,8 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Field, Input } from '@/components/ui/input';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient, ZUnread } from '@/lib/client/web-client';
 
 const FIELDS = [
   { key: 'maxCpu', label: 'CPU per template (vCPU)', step: '0.5' },
@@ -39,13 +40,13 @@ export function PlatformMaximumsForm({ maximums }: { maximums: TPlatformMaximums
     setStatus(null);
     try {
       const body = Object.fromEntries(FIELDS.map((f) => [f.key, values[f.key].trim() === '' ? null : Number(values[f.key])]));
-      await apiRequest('PUT', '/api/admin/platform', body);
+      await webClient.send('PUT', '/api/admin/platform', ZUnread, body);
       setErrors({});
       setStatus({ tone: 'success', text: 'Saved. New and edited templates must fit these maximums.' });
       router.refresh();
     } catch (err) {
-      setErrors(err instanceof ApiRequestError ? err.fields : {});
-      setStatus({ tone: 'error', text: err instanceof ApiRequestError && !Object.keys(err.fields).length ? err.message : 'Check the highlighted fields.' });
+      setErrors(err instanceof RequestError ? err.fields : {});
+      setStatus({ tone: 'error', text: err instanceof RequestError && !Object.keys(err.fields).length ? err.message : 'Check the highlighted fields.' });
     } finally {
       setBusy(false);
     }

@@ -1,21 +1,22 @@
-import type { Kernel, KernelManager, ServerConnection } from '@jupyterlab/services';
+import type { Kernel, KernelManager } from '@jupyterlab/services';
 import { KERNELSPEC_ALIASES } from '@/common/environment';
-import { describeReason, isTerminal, type TKernelState } from '@/common/kernel-states';
+import { describeReason, isTerminal } from '@/common/kernel-states';
 import { ZKernelEvent, type TKernelModel, type TLaunchProgressInfo } from '@/common/kernel-model';
-import { resolveGatewayUrl, type TGatewayToken } from '@/common/gateway-url';
 import { isLaunching } from '@/components/kernels/launch-progress';
-import { fetchGatewayToken } from './gateway-client';
+import { gatewayClient, type GatewayClient } from '@/lib/client/gateway-client';
+import { RequestError } from '@/lib/client/request-error';
 
-/** What the badge shows: the kernel's execution state, or where we are in getting one. */
-export type TKernelStatus = 'no-kernel' | 'connecting' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected';
+/**
+ * What the badge shows: the kernel's execution state, or where we are in getting one.
+ * `gateway-restarting`: the gateway cannot be reached (killed, restarting); the kernel is
+ * presumed alive and is reconnected to once the gateway is back.
+ */
+export type TKernelStatus = 'no-kernel' | 'connecting' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead' | 'disconnected' | 'gateway-restarting';
 
 export interface TExecuteReply {
   status: 'ok' | 'error' | 'aborted';
   executionCount: number | null;
 }
-
-/** A new token is fetched this long before the current one expires. */
-const REFRESH_MARGIN_MS = 60_000;
 
 /** How long a launch waits for the event stream to open (its first steps come at once); without it the launch goes ahead unwatched. */
 const EVENTS_OPEN_WAIT_MS = 2_000;
@@ -61,11 +62,12 @@ function toStatus(s: Kernel.Status): TKernelStatus {
 export class KernelSession {
   private kernel: Kernel.IKernelConnection | null = null;
   private manager: KernelManager | null = null;
-  private settings: ServerConnection.ISettings | null = null;
-  private token: TGatewayToken | null = null;
-  private base = '';
+  private readonly gateway: GatewayClient = gatewayClient();
+  /** Stops the gateway client renewing the token for this session. */
+  private releaseToken: (() => void) | null = null;
   private pending: Promise<Kernel.IKernelConnection> | null = null;
-  private refreshTimer: number | null = null;
+  /** Set while the gateway is unreachable and the session waits to reconnect to its kernel. */
+  private recovery: Promise<void> | null = null;
   private launchEvents: EventSource | null = null;
   private disposed = false;
 
@@ -82,7 +84,7 @@ export class KernelSession {
   dispose(): void {
     this.disposed = true;
     this.endLaunch();
-    if (this.refreshTimer) window.clearTimeout(this.refreshTimer);
+    this.releaseToken?.();
     this.kernel?.dispose();
     this.kernel = null;
     this.manager?.dispose();
@@ -90,7 +92,9 @@ export class KernelSession {
   }
 
   /** The live kernel, connecting or starting one first if needed (one attempt at a time). */
-  ensureKernel(): Promise<Kernel.IKernelConnection> {
+  async ensureKernel(): Promise<Kernel.IKernelConnection> {
+    // A cell run while the gateway restarts goes to the same kernel once it is back, not to a new one.
+    if (this.recovery) await this.recovery;
     const k = this.kernel;
     if (k && !k.isDisposed && k.status !== 'dead') return Promise.resolve(k);
     this.pending ??= (async () => {
@@ -161,68 +165,43 @@ export class KernelSession {
     this.kernel = null;
     k?.dispose();
     for (const model of await this.listMine()) {
-      const res = await fetch(`${this.base}/api/kernels/${model.id}`, { method: 'DELETE', headers: this.authHeaders(), cache: 'no-store' });
-      if (!res.ok && res.status !== 404) {
-        const body = await res.json().catch(() => ({}));
-        throw new Error(body.message ?? `the kernel gateway answered ${res.status}`);
+      try {
+        await this.gateway.stopKernel(model.id);
+      } catch (err) {
+        // Gone in the meantime: stopped is what we wanted.
+        if (!(err instanceof RequestError && err.status === 404)) throw err;
       }
     }
     this.report.status('no-kernel');
   }
 
-  private authHeaders(): Record<string, string> {
-    return { Authorization: `token ${this.token?.token ?? ''}` };
-  }
-
   private async setUp(): Promise<KernelManager> {
     if (this.manager) return this.manager;
     const services = await import('@jupyterlab/services');
-    this.token = await fetchGatewayToken();
-    this.scheduleRefresh();
-    this.base = resolveGatewayUrl(this.token, window.location);
+    const base = await this.gateway.baseUrl();
+    this.releaseToken ??= this.gateway.retain();
     const settings = services.ServerConnection.makeSettings({
-      baseUrl: this.base,
-      wsUrl: this.base.replace(/^http/, 'ws'),
-      token: this.token.token,
+      baseUrl: base,
+      wsUrl: base.replace(/^http/, 'ws'),
+      token: this.gateway.tokenNow(),
       appendToken: true,
       // @jupyterlab/services posts JSON as a string body, which fetch labels text/plain; say what it is.
       init: { cache: 'no-store', headers: { 'Content-Type': 'application/json' } },
     });
-    // Every request and websocket (re)connection reads the current token.
-    Object.defineProperty(settings, 'token', { get: () => this.token?.token ?? '', enumerable: true });
-    this.settings = settings;
+    // Every request and websocket (re)connection reads the current token, which the gateway client renews.
+    Object.defineProperty(settings, 'token', { get: () => this.gateway.tokenNow(), enumerable: true });
     this.manager = new services.KernelManager({ serverSettings: settings });
     return this.manager;
   }
 
-  private scheduleRefresh(): void {
-    if (!this.token || this.disposed) return;
-    const wait = Math.max(10_000, new Date(this.token.expiresAt).getTime() - Date.now() - REFRESH_MARGIN_MS);
-    this.refreshTimer = window.setTimeout(async () => {
-      if (this.disposed) return;
-      try {
-        this.token = await fetchGatewayToken();
-      } catch {
-        // Try again shortly; the current token may still be valid.
-      }
-      this.scheduleRefresh();
-    }, wait);
-  }
-
   /** This user's live kernels of this notebook, on any environment. */
   private async listMine(): Promise<TKernelModel[]> {
-    const query = new URLSearchParams({ project: this.opts.projectId });
-    const res = await fetch(`${this.base}/api/kernels?${query}`, { headers: this.authHeaders(), cache: 'no-store' });
-    if (!res.ok) {
-      const body = await res.json().catch(() => ({}));
-      throw new Error(body.message ?? `the kernel gateway answered ${res.status}`);
-    }
-    const models = (await res.json()) as TKernelModel[];
+    const models = await this.gateway.listKernels(this.opts.projectId);
     return models.filter(
       (m) =>
         m.lattice?.notebookId === this.opts.notebookId &&
         m.lattice.userId === this.opts.userId &&
-        !isTerminal(m.lattice.state as TKernelState) &&
+        !isTerminal(m.lattice.state) &&
         m.lattice.state !== 'stopping',
     );
   }
@@ -272,9 +251,9 @@ export class KernelSession {
     return this.openLaunchEvents();
   }
 
-  private openLaunchEvents(): Promise<void> {
-    const query = new URLSearchParams({ token: this.token?.token ?? '', project: this.opts.projectId });
-    const source = new EventSource(`${this.base}/api/events?${query}`);
+  private async openLaunchEvents(): Promise<void> {
+    const source = new EventSource(await this.gateway.eventsUrl(this.opts.projectId));
+    if (this.disposed) return source.close();
     this.launchEvents = source;
     source.onmessage = (e: MessageEvent) => {
       let raw: unknown;
@@ -316,6 +295,7 @@ export class KernelSession {
     this.kernel = kernel;
     this.report.status(toStatus(kernel.status));
     if (kernel.status === 'idle' || kernel.status === 'busy') this.endLaunch();
+    let wasConnected = kernel.connectionStatus === 'connected';
     kernel.statusChanged.connect((_k, s) => {
       if (this.kernel !== kernel) return;
       this.report.status(toStatus(s));
@@ -324,8 +304,14 @@ export class KernelSession {
     });
     kernel.connectionStatusChanged.connect((_k, c) => {
       if (this.kernel !== kernel) return;
+      if (c === 'connected') {
+        wasConnected = true;
+        this.report.status(toStatus(kernel.status));
+        return;
+      }
       if (c === 'disconnected' && kernel.status !== 'dead') this.report.status('disconnected');
-      else if (c === 'connected') this.report.status(toStatus(kernel.status));
+      // An open connection was lost (1001, or abnormally): find out whether the gateway itself went away.
+      if (wasConnected && kernel.status !== 'dead') void this.checkGateway(kernel);
     });
     kernel.disposed.connect(() => {
       if (this.kernel === kernel && !this.disposed) {
@@ -335,13 +321,56 @@ export class KernelSession {
     });
   }
 
+  /**
+   * The websocket to `kernel` closed. A gateway that still answers means a blip that
+   * `@jupyterlab/services` retries by itself (a restart requested by the user reconnects this
+   * way too). One that does not answer was killed or is restarting: the session takes over.
+   */
+  private async checkGateway(kernel: Kernel.IKernelConnection): Promise<void> {
+    if (this.recovery || this.disposed || (await this.gateway.isReachable())) return;
+    if (this.kernel !== kernel || this.disposed || this.recovery) return;
+    this.recovery = this.reconnectAfterGateway(kernel).finally(() => (this.recovery = null));
+  }
+
+  /**
+   * Shows "gateway restarting" while the gateway is down and reconnects to the same kernel
+   * (same id, variables intact) once it is back, as a restarted gateway reattaches its kernels.
+   * `@jupyterlab/services` would mark the kernel dead on some failed probes and gives up after
+   * 7 attempts (about two minutes), and waits 10–30 s between probes of its own; so its
+   * connection is disposed (the kernel keeps running) and a new one is opened when the
+   * gateway answers again.
+   */
+  private async reconnectAfterGateway(lost: Kernel.IKernelConnection): Promise<void> {
+    this.kernel = null;
+    lost.dispose();
+    this.report.status('gateway-restarting');
+    this.report.message(null);
+    try {
+      await this.gateway.waitUntilReachable(() => this.disposed);
+      const model = await this.gateway.getKernel(lost.id);
+      if (this.disposed) return;
+      if (isTerminal(model.lattice.state)) {
+        this.report.status('dead');
+        await this.explain(model.id);
+        return;
+      }
+      this.attach((await this.setUp()).connectTo({ model }));
+    } catch (err) {
+      if (this.disposed) return;
+      this.report.status('no-kernel');
+      this.report.message(
+        err instanceof RequestError && err.status === 404
+          ? 'The kernel did not survive the gateway restart; its variables are lost. Run a cell to start a new kernel.'
+          : `Could not reconnect to the kernel after the gateway restarted: ${(err as Error).message}`,
+      );
+    }
+  }
+
   /** Explains a dead or failed kernel with the gateway's reason (e.g. out of memory). */
   private async explain(kernelId: string): Promise<void> {
     try {
-      const res = await fetch(`${this.base}/api/kernels/${kernelId}`, { headers: this.authHeaders(), cache: 'no-store' });
-      if (!res.ok) return;
-      const l = ((await res.json()) as Partial<TKernelModel>).lattice;
-      if (l && (l.state === 'dead' || l.state === 'failed')) {
+      const l = (await this.gateway.getKernel(kernelId)).lattice;
+      if (l.state === 'dead' || l.state === 'failed') {
         this.report.message(`The kernel is ${l.state}${l.reason ? `: ${describeReason(l.reason)}` : ''}${l.detail ? ` (${l.detail})` : ''}. Restart to get a new one.`);
       }
     } catch {

@@ -11,6 +11,7 @@ const LOOK: Record<TKernelStatus, { label: string; dot: string; text: string }> 
   restarting: { label: 'Restarting', dot: 'bg-amber-400 animate-pulse', text: 'text-amber-700' },
   dead: { label: 'Dead', dot: 'bg-red-500', text: 'text-red-700' },
   disconnected: { label: 'Disconnected', dot: 'bg-slate-400', text: 'text-slate-600' },
+  'gateway-restarting': { label: 'Gateway restarting…', dot: 'bg-amber-400 animate-pulse', text: 'text-amber-700' },
 };
 
 /** The kernel's state, always visible in the notebook header; while it launches, the step it is at. */

@@ -8,8 +8,10 @@ import { EnvironmentPicker } from '@/components/environments/environment-picker'
 import { EnvironmentSwitchDialog, type TPendingSwitch } from '@/components/environments/environment-switch-dialog';
 import { LaunchSteps, WaitingForCapacity } from '@/components/kernels/launch-steps';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button } from '@/components/ui/button';
+import { ZAttachResult } from '@/lib/client/environment-responses';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
 import type { TAttachResult } from '@/lib/notebooks/attach-environment';
 import type { TNotebookDetail } from '@/lib/notebooks/get-notebook';
 import type { TCellKeys } from './cell-editor';
@@ -72,7 +74,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
     try {
       let attached: TAttachResult | null = null;
       await save.runVersioned(async (baseVersion) => {
-        attached = await apiRequest<TAttachResult>('PUT', `${notebookUrl}/environment`, { environmentId: p.fit.environment.id, baseVersion });
+        attached = await webClient.send('PUT', `${notebookUrl}/environment`, ZAttachResult, { environmentId: p.fit.environment.id, baseVersion });
         return attached;
       });
       const result = attached as TAttachResult | null;
@@ -85,7 +87,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
       }
       setPendingSwitch(null);
     } catch (err) {
-      setSwitchError(err instanceof ApiRequestError ? err.message : `Could not switch the environment: ${(err as Error).message}`);
+      setSwitchError(err instanceof RequestError ? err.message : `Could not switch the environment: ${(err as Error).message}`);
     } finally {
       setSwitchBusy(false);
     }

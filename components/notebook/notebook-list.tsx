@@ -6,7 +6,6 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { EnvironmentPicker } from '@/components/environments/environment-picker';
 import { EnvironmentSwitchDialog, type TPendingSwitch } from '@/components/environments/environment-switch-dialog';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button, buttonClasses } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import { DateTime } from '@/components/ui/date-time';
@@ -14,14 +13,15 @@ import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Field, Input } from '@/components/ui/input';
 import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
+import { gatewayClient } from '@/lib/client/gateway-client';
+import { ZImportedNotebook, ZNotebookList, ZNotebookSummary } from '@/lib/client/notebook-responses';
+import { errorMessage } from '@/lib/client/request-error';
+import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TNotebookListItem } from '@/lib/notebooks/list-notebooks';
-import { gatewayClient } from './gateway-client';
 import { onNotebooksChanged } from './notebooks-changed';
 
 type TNotebookSummary = TNotebookListItem;
 type TNameDialog = { mode: 'create' } | { mode: 'rename'; notebook: TNotebookSummary } | null;
-
-const errorText = (err: unknown, fallback: string) => (err instanceof ApiRequestError ? err.message : fallback);
 
 /**
  * A project's notebooks: open, create, import (.ipynb), download, rename, delete, and choose
@@ -42,10 +42,10 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
 
   const load = useCallback(async () => {
     try {
-      const data = await apiRequest<{ notebooks: TNotebookSummary[] }>('GET', base);
+      const data = await webClient.get(base, ZNotebookList);
       setNotebooks(data.notebooks);
     } catch (err) {
-      setError(errorText(err, 'Could not load the notebooks.'));
+      setError(errorMessage(err, 'Could not load the notebooks.'));
     }
   }, [base]);
   useEffect(() => void load(), [load]);
@@ -64,15 +64,15 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
     setDialogError(null);
     try {
       if (nameDialog.mode === 'create') {
-        const created = await apiRequest<TNotebookSummary>('POST', base, { name });
+        const created = await webClient.send('POST', base, ZNotebookSummary, { name });
         router.push(`/projects/${projectId}/notebooks/${created.id}`);
       } else {
-        await apiRequest('PATCH', `${base}/${nameDialog.notebook.id}`, { name });
+        await webClient.send('PATCH', `${base}/${nameDialog.notebook.id}`, ZUnread, { name });
         await load();
       }
       setNameDialog(null);
     } catch (err) {
-      setDialogError(errorText(err, 'Could not save the name.'));
+      setDialogError(errorMessage(err, 'Could not save the name.'));
     } finally {
       setBusy(false);
     }
@@ -85,14 +85,11 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
     const form = new FormData();
     form.set('file', file);
     try {
-      const res = await fetch(base, { method: 'POST', body: form });
-      const data = await res.json().catch(() => ({}));
-      if (!res.ok) throw new ApiRequestError(res.status, data);
-      const warnings = (data.warnings as string[] | undefined) ?? [];
-      setNotice(`Imported "${data.name}".${warnings.length ? ` ${warnings.join(' ')}` : ''}`);
+      const imported = await webClient.send('POST', base, ZImportedNotebook, form);
+      setNotice(`Imported "${imported.name}".${imported.warnings.length ? ` ${imported.warnings.join(' ')}` : ''}`);
       await load();
     } catch (err) {
-      setError(`Could not import ${file.name}: ${errorText(err, 'the upload failed.')}`);
+      setError(`Could not import ${file.name}: ${errorMessage(err, 'the upload failed.')}`);
     } finally {
       setBusy(false);
       if (fileInput.current) fileInput.current.value = '';
@@ -104,11 +101,11 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
     setBusy(true);
     setDialogError(null);
     try {
-      await apiRequest('DELETE', `${base}/${deleting.id}`);
+      await webClient.send('DELETE', `${base}/${deleting.id}`, ZUnread);
       setDeleting(null);
       await load();
     } catch (err) {
-      setDialogError(errorText(err, 'Could not delete the notebook.'));
+      setDialogError(errorMessage(err, 'Could not delete the notebook.'));
     } finally {
       setBusy(false);
     }
@@ -141,7 +138,7 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
     setDialogError(null);
     const env = p.fit.environment;
     try {
-      await apiRequest('PUT', `${base}/${p.notebook.id}/environment`, { environmentId: env.id });
+      await webClient.send('PUT', `${base}/${p.notebook.id}/environment`, ZUnread, { environmentId: env.id });
       if (p.running) {
         const gateway = gatewayClient();
         for (const id of p.kernelIds) await gateway.stopKernel(id);

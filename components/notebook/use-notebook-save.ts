@@ -2,6 +2,9 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TNotebook } from '@/common/nbformat/schema';
+import { ZSaveResult } from '@/lib/client/notebook-responses';
+import { errorMessage, RequestError } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
 
 export type TSaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'error';
 
@@ -48,35 +51,23 @@ export function useNotebookSave(opts: {
     setState('saving');
     inFlight.current = (async () => {
       try {
-        const res = await fetch(url, {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ content: snapshot.current(), baseVersion: version.current }),
-        });
-        const body = await res.json().catch(() => ({}));
-        if (res.status === 409 && body.code === 'VERSION_CONFLICT') {
-          conflicted.current = true;
-          setState('conflict');
-          setMessage(body.message);
-          return;
-        }
-        if (res.status === 401) {
-          window.location.assign(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
-          return;
-        }
-        if (!res.ok) {
-          setState('error');
-          setMessage(body.message ?? `Saving failed (${res.status}).`);
-          return;
-        }
-        version.current = body.version;
+        const saved = await webClient.send('PUT', url, ZSaveResult, { content: snapshot.current(), baseVersion: version.current });
+        version.current = saved.version;
         savedRevision.current = rev;
-        setSavedAt(new Date(body.updatedAt));
+        setSavedAt(new Date(saved.updatedAt));
         setMessage(null);
         setState(latestRevision.current === rev ? 'saved' : 'unsaved');
-      } catch {
+      } catch (err) {
+        // Signed out: the client is already on its way to the sign-in page.
+        if (err instanceof RequestError && err.status === 401) return;
+        if (err instanceof RequestError && err.code === 'VERSION_CONFLICT') {
+          conflicted.current = true;
+          setState('conflict');
+          setMessage(err.message);
+          return;
+        }
         setState('error');
-        setMessage('Could not reach the server; your changes are not saved yet.');
+        setMessage(err instanceof RequestError && err.unreachable ? 'Could not reach the server; your changes are not saved yet.' : errorMessage(err, 'Saving failed.'));
       } finally {
         inFlight.current = null;
       }

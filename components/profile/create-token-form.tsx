@@ -2,12 +2,17 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { SecretReveal } from '@/components/ui/secret-reveal';
 import { Select } from '@/components/ui/select';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
+
+/** What this form reads of `POST /api/tokens`: the secret, shown once, and its name. */
+const ZCreatedToken = z.looseObject({ token: z.string().min(1), summary: z.looseObject({ name: z.string() }) });
 
 /** Creates a personal token and shows it once, with a copy button. */
 export function CreateTokenForm() {
@@ -25,12 +30,12 @@ export function CreateTokenForm() {
     setCreated(null);
     try {
       const body = { name: name || undefined, expiresInDays: expiresInDays ? Number(expiresInDays) : undefined };
-      const res = await apiRequest<{ token: string; summary: { name: string } }>('POST', '/api/tokens', body);
+      const res = await webClient.send('POST', '/api/tokens', ZCreatedToken, body);
       setCreated({ token: res.token, name: res.summary.name });
       setName('');
       router.refresh();
     } catch (err) {
-      setError(err instanceof ApiRequestError ? err.message : 'Could not create the token.');
+      setError(err instanceof RequestError ? err.message : 'Could not create the token.');
     } finally {
       setBusy(false);
     }

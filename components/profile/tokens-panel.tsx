@@ -2,7 +2,6 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
@@ -10,6 +9,8 @@ import { DateTime } from '@/components/ui/date-time';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TApiTokenSummary } from '@/lib/tokens/token-summary';
 import { CreateTokenForm } from './create-token-form';
 
@@ -25,11 +26,11 @@ export function TokensPanel({ tokens, now }: { tokens: TApiTokenSummary[]; now: 
     setBusy(true);
     setError(null);
     try {
-      await apiRequest('DELETE', `/api/tokens/${revoking.id}`);
+      await webClient.send('DELETE', `/api/tokens/${revoking.id}`, ZUnread);
       setRevoking(null);
       router.refresh();
     } catch (err) {
-      setError(err instanceof ApiRequestError ? err.message : 'Could not revoke the token.');
+      setError(err instanceof RequestError ? err.message : 'Could not revoke the token.');
     } finally {
       setBusy(false);
     }

@@ -2,11 +2,16 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
+
+/** What this form reads of `POST /api/projects/{id}/members`: whom it added. */
+const ZAddedMember = z.looseObject({ email: z.string() });
 
 /** Inline "add member by email" row; keeps what was typed when the server refuses it. */
 export function AddMemberForm({ projectId }: { projectId: string }) {
@@ -23,12 +28,12 @@ export function AddMemberForm({ projectId }: { projectId: string }) {
     setError(null);
     setAdded(null);
     try {
-      const member = await apiRequest<{ email: string }>('POST', `/api/projects/${projectId}/members`, { email, role });
+      const member = await webClient.send('POST', `/api/projects/${projectId}/members`, ZAddedMember, { email, role });
       setAdded(`${member.email} was added as ${role}.`);
       setEmail('');
       router.refresh();
     } catch (err) {
-      setError(err instanceof ApiRequestError ? err.message : 'Could not add the member.');
+      setError(err instanceof RequestError ? err.message : 'Could not add the member.');
     } finally {
       setBusy(false);
     }

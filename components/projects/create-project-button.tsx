@@ -2,11 +2,16 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Button } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { Field, Input, Textarea } from '@/components/ui/input';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient } from '@/lib/client/web-client';
+
+/** What this form reads of `POST /api/projects`: where to go next. */
+const ZCreatedProject = z.looseObject({ id: z.string() });
 
 /** "New project" button + dialog; on success opens the new project. */
 export function CreateProjectButton() {
@@ -15,19 +20,19 @@ export function CreateProjectButton() {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiRequestError | null>(null);
+  const [error, setError] = useState<RequestError | null>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const project = await apiRequest<{ id: string }>('POST', '/api/projects', { name, description });
+      const project = await webClient.send('POST', '/api/projects', ZCreatedProject, { name, description });
       setOpen(false);
       router.push(`/projects/${project.id}`);
       router.refresh();
     } catch (err) {
-      setError(err instanceof ApiRequestError ? err : new ApiRequestError(0, {}));
+      setError(err instanceof RequestError ? err : RequestError.unexpected('web'));
     } finally {
       setBusy(false);
     }

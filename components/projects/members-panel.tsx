@@ -3,13 +3,14 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { Select } from '@/components/ui/select';
 import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TProjectMember } from '@/lib/projects/project-summary';
 import { AddMemberForm } from './add-member-form';
 import { RoleBadge } from './role-badge';
@@ -33,10 +34,10 @@ export function MembersPanel({ projectId, members, canManage, currentUserId }: {
     setPending(member.userId);
     setError(null);
     try {
-      await apiRequest('PATCH', `/api/projects/${projectId}/members/${member.userId}`, { role });
+      await webClient.send('PATCH', `/api/projects/${projectId}/members/${member.userId}`, ZUnread, { role });
       router.refresh();
     } catch (err) {
-      setError(err instanceof ApiRequestError ? err.message : 'Could not change the role.');
+      setError(err instanceof RequestError ? err.message : 'Could not change the role.');
     } finally {
       setPending(null);
     }
@@ -47,13 +48,13 @@ export function MembersPanel({ projectId, members, canManage, currentUserId }: {
     setPending(removing.userId);
     setRemoveError(null);
     try {
-      await apiRequest('DELETE', `/api/projects/${projectId}/members/${removing.userId}`);
+      await webClient.send('DELETE', `/api/projects/${projectId}/members/${removing.userId}`, ZUnread);
       const self = removing.userId === currentUserId;
       setRemoving(null);
       if (self) router.push('/projects');
       router.refresh();
     } catch (err) {
-      setRemoveError(err instanceof ApiRequestError ? err.message : 'Could not remove the member.');
+      setRemoveError(err instanceof RequestError ? err.message : 'Could not remove the member.');
     } finally {
       setPending(null);
     }

@@ -6,7 +6,8 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient, ZUnread } from '@/lib/client/web-client';
 import { LIMIT_COLUMNS } from './format';
 import { LimitInput } from './limit-input';
 import { DRAFT_KEYS, EMPTY_DRAFT, parseDraft, type TLimitsDraft } from './limits-draft';
@@ -39,12 +40,12 @@ export function AddProjectUserLimit({ users, projects, onDone }: {
     if (Object.keys(local).length || 'errors' in parsed) return;
     setBusy(true);
     try {
-      await apiRequest('PUT', '/api/admin/quotas', { scope: 'project_user', userId, projectId, limits: parsed.limits });
+      await webClient.send('PUT', '/api/admin/quotas', ZUnread, { scope: 'project_user', userId, projectId, limits: parsed.limits });
       router.refresh();
       onDone();
     } catch (err) {
-      setErrors(err instanceof ApiRequestError ? err.fields : {});
-      setMessage(err instanceof ApiRequestError ? err.message : 'Could not save the limit.');
+      setErrors(err instanceof RequestError ? err.fields : {});
+      setMessage(err instanceof RequestError ? err.message : 'Could not save the limit.');
     } finally {
       setBusy(false);
     }

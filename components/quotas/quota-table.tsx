@@ -9,7 +9,8 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { Table, TBody, Td, Th, Tr } from '@/components/ui/table';
-import { ApiRequestError, apiRequest } from '@/components/ui/api-request';
+import { RequestError } from '@/lib/client/request-error';
+import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TQuotaTable, TQuotaTableRow } from '@/lib/quotas/list-quota-table';
 import type { TSetQuotaInput } from '@/lib/quotas/set-quota';
 import { formatLimitValue, LIMIT_COLUMNS } from './format';
@@ -80,13 +81,13 @@ export function QuotaTable({ table }: { table: TQuotaTable }) {
     }
     setBusy(true);
     try {
-      await apiRequest('PUT', '/api/admin/quotas', { ...editing.subject, limits });
+      await webClient.send('PUT', '/api/admin/quotas', ZUnread, { ...editing.subject, limits });
       setStatus({ tone: 'success', text: limits === null ? 'Limit removed; the default applies.' : 'Limits saved. They apply from the next launch.' });
       setEditing(null);
       router.refresh();
     } catch (err) {
-      setErrors(err instanceof ApiRequestError ? err.fields : {});
-      setStatus({ tone: 'error', text: err instanceof ApiRequestError ? err.message : 'Could not save the limits.' });
+      setErrors(err instanceof RequestError ? err.fields : {});
+      setStatus({ tone: 'error', text: err instanceof RequestError ? err.message : 'Could not save the limits.' });
     } finally {
       setBusy(false);
     }
