@@ -47,8 +47,8 @@ export async function cleanUpGatewayProcesses(opts: {
   await opts.data.remove();
 }
 
-export async function startGatewayProcess(opts: { databaseUrl: string; dataDir: string; env?: Record<string, string> }): Promise<TGatewayProcess> {
-  const [port] = await findFreePorts(1);
+export async function startGatewayProcess(opts: { databaseUrl: string; dataDir: string; env?: Record<string, string>; port?: number }): Promise<TGatewayProcess> {
+  const port = opts.port ?? (await findFreePorts(1))[0];
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
