@@ -166,7 +166,7 @@ export class KernelManager {
       return toKernelModel(pooled.kernel.record, pooled.kernel.connections);
     }
     const logger = this.opts.logger.child({ kernelId: record.id });
-    const provisioner = factory.create({ kernelId: record.id, logger, owner: { projectId: record.projectId, userId: record.userId } });
+    const provisioner = factory.create({ kernelId: record.id, logger, owner: { projectId: record.projectId, userId: record.userId }, projectSlug: target.projectSlug });
     const kernel = new ManagedKernel(record, provisioner, { kernelId: record.id, environment, env: target.env }, this.kernelDeps);
     this.track(kernel);
     try {

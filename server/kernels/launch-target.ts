@@ -12,6 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TLaunchTarget {
   projectId: string;
+  /** The project's slug: provisioners that place kernels by project name from it (the `kubernetes` namespace). */
+  projectSlug: string;
   notebookId: string | null;
   /** The template with the kernel it may run (`withApprovedKernel`): what the launch uses. */
   environment: typeof environments.$inferSelect;
@@ -42,7 +44,8 @@ export async function resolveLaunchTarget(db: TDb, caller: TCaller, body: TStart
     projectId = await ensurePersonalProject(db, caller);
   }
 
-  const access = await projectAccess(db, caller, projectId);
+  // The slug is read beside the access check, not after it: a launch waits for one round trip, not two.
+  const [access, projectSlug] = await Promise.all([projectAccess(db, caller, projectId), slugOf(db, projectId)]);
   if (!can(access, 'view')) throw projectNotFound(requestedProject ?? projectId);
   if (!can(access, 'run')) {
     throw new AppError('FORBIDDEN', 'Viewers cannot start kernels in this project; ask an owner for editor access.');
@@ -80,7 +83,14 @@ export async function resolveLaunchTarget(db: TDb, caller: TCaller, body: TStart
   for (const [k, v] of Object.entries(body.env ?? {})) if (k.startsWith('KERNEL_')) env[k] = v;
   env.KERNEL_USERNAME = caller.email;
   env.KERNEL_PROJECT = projectId;
-  return { projectId, notebookId, environment: approved, kernelspecName: body.name ?? slug, env };
+  return { projectId, projectSlug, notebookId, environment: approved, kernelspecName: body.name ?? slug, env };
+}
+
+/** The project's slug; a project deleted since the request named it is not found. */
+async function slugOf(db: TDb, projectId: string): Promise<string> {
+  const [row] = await db.select({ slug: projects.slug }).from(projects).where(eq(projects.id, projectId));
+  if (!row) throw projectNotFound(projectId);
+  return row.slug;
 }
 
 /** The global template a project template takes its kernel from, if it names one. */

@@ -14,10 +14,10 @@ export function provisionerContract(opts: {
   factory: () => TProvisionerFactory;
   environment: TEnvironmentSpec;
   timeoutMs?: number;
-  /** Whose kernels these are, for provisioners that need an owner (the `kubernetes` namespace). */
-  owner?: TProvisionerContext['owner'];
+  /** Whose kernels these are, for provisioners that place them by owner (the `kubernetes` namespace). */
+  context?: Pick<TProvisionerContext, 'owner' | 'projectSlug'>;
 }): void {
-  const ctx = (kernelId: string): TProvisionerContext => ({ kernelId, logger: pino({ level: 'silent' }), owner: opts.owner });
+  const ctx = (kernelId: string): TProvisionerContext => ({ kernelId, logger: pino({ level: 'silent' }), ...opts.context });
   const waitForExit = async (p: KernelProvisioner, ms = opts.timeoutMs ?? 10_000) => {
     const deadline = Date.now() + ms;
     while (Date.now() < deadline) {

@@ -125,6 +125,12 @@ export interface TProvisionerContext {
    * namespace and labels). Absent for warm-pool kernels, which have no owner yet.
    */
   owner?: { projectId: string; userId: string };
+  /**
+   * The owning project's slug, resolved with the launch target, for provisioners that name what
+   * they create after the project (the `kubernetes` namespace), so none has to look it up. Set
+   * for a new kernel; a rebuilt one (`fromInfo`) has what it derived from it in its info.
+   */
+  projectSlug?: string;
 }
 
 /**

@@ -18,7 +18,7 @@ let cluster: Cluster;
 let database: TTestDatabase;
 let provisioning: TKubernetesProvisioning;
 let dir: string;
-const owner = { projectId: '', userId: '' };
+const context = { owner: { projectId: '', userId: '' }, projectSlug: '' };
 
 before(async () => {
   cluster = await startCluster({ nodes: 1 });
@@ -27,7 +27,8 @@ before(async () => {
   database = await createTestDatabase();
   const { user } = await createUserWithToken(database.db);
   const project = await createProject(database.db, { ownerId: user.id, slug: `contract-${Date.now()}` });
-  Object.assign(owner, { projectId: project.id, userId: user.id });
+  Object.assign(context.owner, { projectId: project.id, userId: user.id });
+  context.projectSlug = project.slug;
   const { kubernetes } = loadConfig({ DATABASE_URL: 'postgres://unused', LATTICE_K8S_KERNEL_PYTHON: KERNEL_PYTHON });
   provisioning = await startKubernetesProvisioning({ config: kubernetes, db: database.db, logger: pino({ level: 'silent' }) });
 }, { timeout: 1_200_000 }); // the cluster lock may be held by another run for up to 15 min
@@ -60,5 +61,5 @@ provisionerContract({
     network: 'egress',
   },
   timeoutMs: 30_000,
-  owner,
+  context,
 });

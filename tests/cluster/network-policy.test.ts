@@ -176,7 +176,7 @@ test('the policies the provisioner wrote select the pods it launched: ingress fr
   const launched: KernelProvisioner[] = [];
   const launch = async (env: TEnvironmentSpec) => {
     const kernelId = crypto.randomUUID();
-    const p = provisioning.factory.create({ kernelId, logger: pino({ level: 'silent' }), owner });
+    const p = provisioning.factory.create({ kernelId, logger: pino({ level: 'silent' }), owner, projectSlug: project.slug });
     launched.push(p);
     const connection = await p.launch({ kernelId, environment: env, env: {} }, () => undefined);
     const { namespace, podName } = p.toInfo() as { namespace: string; podName: string };

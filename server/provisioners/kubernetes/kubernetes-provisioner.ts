@@ -1,12 +1,10 @@
 import { ZConnectionInfo, type TConnectionInfo } from '../../zmq/connection-info';
 import { randomUUID } from 'node:crypto';
 import type { CoreV1Api, NetworkingV1Api, V1Pod } from '@kubernetes/client-node';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { TEnvironmentSpec } from '../../../common/environment';
 import type { TExecutor } from '../../../common/kernel-model';
 import type { TDb } from '../../../db/client';
-import { projects } from '../../../db/schema';
 import type { TKubernetesConfig } from '../../config';
 import {
   KernelStartError,
@@ -98,9 +96,8 @@ export class KubernetesProvisioner implements KernelProvisioner {
       throw new KernelStartError('error', 'A Kubernetes kernel needs an owning project; warm pools are not available for kubernetes environments.');
     }
     if (!this.namespace) {
-      const [project] = await db.select({ slug: projects.slug }).from(projects).where(eq(projects.id, owner.projectId));
-      if (!project) throw new KernelStartError('error', `Project ${owner.projectId} no longer exists.`);
-      this.namespace = namespaceFor(config.namespacePrefix, project.slug);
+      if (!this.ctx.projectSlug) throw new KernelStartError('error', 'A Kubernetes kernel needs its project\'s slug to find its namespace; the launch did not give one.');
+      this.namespace = namespaceFor(config.namespacePrefix, this.ctx.projectSlug);
     }
     const namespace = this.namespace;
     const podName = (this.podName = podNameFor(config.podNamePrefix, spec.kernelId));
