@@ -47,9 +47,17 @@ export async function cleanUpGatewayProcesses(opts: {
   await opts.data.remove();
 }
 
-export async function startGatewayProcess(opts: { databaseUrl: string; dataDir: string; env?: Record<string, string>; port?: number }): Promise<TGatewayProcess> {
+export async function startGatewayProcess(opts: {
+  databaseUrl: string;
+  dataDir: string;
+  env?: Record<string, string>;
+  /** A fixed port (a replacement on the port its predecessor had, which browsers keep using); default a free one. */
+  port?: number;
+  /** node's arguments; default the sources under tsx (`npm run gateway`), e.g. `['.build/gateway.mjs']` for the bundle. */
+  nodeArgs?: string[];
+}): Promise<TGatewayProcess> {
   const port = opts.port ?? (await findFreePorts(1))[0];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, opts.nodeArgs ?? ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
