@@ -1,7 +1,8 @@
 /**
  * `npm start`: embedded Postgres (unless DATABASE_URL), migrations, the gateway on 8888 and
  * the web on 3000. Prints the URL and, on the first start only, the admin's password.
- * Ctrl-C stops everything it started.
+ * The gateway runs bundled (.build/gateway.mjs, rebuilt when its sources change) and is
+ * started again whenever it exits (scripts/supervisor.ts). Ctrl-C stops everything it started.
  */
 import { secureDataDir } from '../db/secret-file';
 import { dropLauncherSecrets } from './child-env';
