@@ -98,21 +98,6 @@ export function totalRequest(env: Pick<TEnvironmentSpec, 'cpuLimitM' | 'memoryLi
   };
 }
 
-/**
- * Compute units per hour — the one formula used everywhere a cost is shown or metered:
- *   1 CU/h per vCPU + 0.25 CU/h per GiB of memory + 10 CU/h per GPU,
- * counted on limits (what the kernel may use, hence what it holds), Spark executors included.
- */
-export const CU_PER_CORE_HOUR = 1;
-export const CU_PER_GIB_HOUR = 0.25;
-export const CU_PER_GPU_HOUR = 10;
-
-export function computeUnitsPerHour(env: Pick<TEnvironmentSpec, 'cpuLimitM' | 'memoryLimitMib' | 'gpus' | 'spark'>): number {
-  const r = totalRequest(env);
-  const cu = (r.cpuM / 1000) * CU_PER_CORE_HOUR + (r.memoryMib / 1024) * CU_PER_GIB_HOUR + r.gpus * CU_PER_GPU_HOUR;
-  return Math.round(cu * 1000) / 1000;
-}
-
 function formatCores(m: number): string {
   const cores = m / 1000;
   return `${Number.isInteger(cores) ? cores : cores.toFixed(2).replace(/0$/, '')} vCPU`;

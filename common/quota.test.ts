@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeBlock, quotaBlocks, UNLIMITED, unitsFor } from './quota';
+import { checkLaunch, describeBlock, effectiveLimits, headroomOf, quotaBlocks, sumUsage, UNLIMITED, type TQuotaState } from './quota';
 
 const idle = { cpuM: 0, memoryMib: 0, gpus: 0, kernels: 0, monthlyUnits: 0 };
 
@@ -30,11 +30,64 @@ describe('quotaBlocks', () => {
   });
 });
 
-describe('unitsFor', () => {
-  it('integrates to the whole second', () => {
-    const start = new Date('2026-01-01T00:00:00.000Z');
-    assert.equal(unitsFor(3.6, start, new Date('2026-01-01T00:00:10.999Z')), 0.01);
-    assert.equal(unitsFor(1, start, new Date('2026-01-01T01:00:00Z')), 1);
-    assert.equal(unitsFor(1, start, new Date('2025-12-31T00:00:00Z')), 0);
+describe('effectiveLimits', () => {
+  it('takes the explicit row, else the default, else unlimited, and says which', () => {
+    const own = { ...UNLIMITED, cpuM: 1000 };
+    const fallback = { ...UNLIMITED, cpuM: 4000 };
+    assert.deepEqual(effectiveLimits(own, fallback), { limits: own, source: 'explicit' });
+    assert.deepEqual(effectiveLimits(undefined, fallback), { limits: fallback, source: 'default' });
+    assert.deepEqual(effectiveLimits(undefined, undefined), { limits: UNLIMITED, source: 'unlimited' });
+  });
+
+  it('keeps only the limits of a row', () => {
+    const row = { ...UNLIMITED, kernels: 2, id: 'q1', scope: 'user', updatedAt: new Date() };
+    assert.deepEqual(effectiveLimits(row, undefined).limits, { ...UNLIMITED, kernels: 2 });
+  });
+});
+
+describe('sumUsage', () => {
+  const request = { cpuM: 1000, memoryMib: 2048, gpus: 1 };
+  const active = [
+    { userId: 'u1', projectId: 'p1', request },
+    { userId: 'u1', projectId: 'p2', request },
+    { userId: 'u2', projectId: 'p1', request },
+  ];
+  const metered = [
+    { userId: 'u1', projectId: 'p1', units: 1.5 },
+    { userId: 'u2', projectId: 'p2', units: 2 },
+  ];
+
+  it('adds what each kernel holds and the units metered, per key', () => {
+    const byUser = sumUsage(active, metered, (o) => o.userId);
+    assert.deepEqual(byUser.get('u1'), { cpuM: 2000, memoryMib: 4096, gpus: 2, kernels: 2, monthlyUnits: 1.5 });
+    assert.deepEqual(byUser.get('u2'), { cpuM: 1000, memoryMib: 2048, gpus: 1, kernels: 1, monthlyUnits: 2 });
+  });
+
+  it('leaves out what the key function skips', () => {
+    const pair = sumUsage(active, metered, (o) => (o.userId === 'u2' && o.projectId === 'p2' ? 'k' : null));
+    assert.deepEqual([...pair.entries()], [['k', { cpuM: 0, memoryMib: 0, gpus: 0, kernels: 0, monthlyUnits: 2 }]]);
+  });
+});
+
+describe('checkLaunch', () => {
+  it('reports the blocks of every scope, user first', () => {
+    const scope = (s: 'user' | 'project' | 'project_user', kernels: number | null) => ({ scope: s, limits: { ...UNLIMITED, kernels }, source: 'explicit' as const, usage: { ...idle, kernels: 1 } });
+    const state: TQuotaState = { userId: 'u', projectId: 'p', at: new Date(), scopes: { user: scope('user', 1), project: scope('project', 5), project_user: scope('project_user', 1) } };
+    assert.deepEqual(
+      checkLaunch(state, { cpuM: 100, memoryMib: 100, gpus: 0 }).map((b) => b.scope),
+      ['user', 'project_user'],
+    );
+  });
+});
+
+describe('headroomOf', () => {
+  it('is what is left under each limit, never negative, null when unlimited', () => {
+    assert.deepEqual(headroomOf({ ...UNLIMITED, cpuM: 2000, kernels: 1 }, { ...idle, cpuM: 500, kernels: 3 }), {
+      cpuM: 1500,
+      memoryMib: null,
+      gpus: null,
+      kernels: 0,
+      monthlyUnits: null,
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import { formatMemory, type TResourceRequest } from './environment';
+import type { TOwner } from './metering';
+
+/*
+ * Quota arithmetic, shared by the gateway's admission and the web's quota pages and
+ * environment picker: limits, usage against them, and which limits a launch would break.
+ * The queries that measure usage and read limits are `db/quotas.ts`.
+ */
 
 /** Limits of one quota row; null = unlimited. CPU in millicores, memory in MiB. */
 export const ZQuotaLimits = z.object({
@@ -13,6 +20,21 @@ export type TQuotaLimits = z.infer<typeof ZQuotaLimits>;
 
 export const UNLIMITED: TQuotaLimits = { cpuM: null, memoryMib: null, gpus: null, kernels: null, monthlyUnits: null };
 
+/** The five limits of anything that carries them (a `quotas` row), and nothing else. */
+export function limitsOf(row: TQuotaLimits): TQuotaLimits {
+  return { cpuM: row.cpuM, memoryMib: row.memoryMib, gpus: row.gpus, kernels: row.kernels, monthlyUnits: row.monthlyUnits };
+}
+
+/** Where a subject's effective limits come from. */
+export type TLimitSource = 'explicit' | 'default' | 'unlimited';
+
+/** The explicit limits if there are any, else the default ones (user/project only), else unlimited. */
+export function effectiveLimits(explicit: TQuotaLimits | undefined, fallback: TQuotaLimits | undefined): { limits: TQuotaLimits; source: TLimitSource } {
+  if (explicit) return { limits: limitsOf(explicit), source: 'explicit' };
+  if (fallback) return { limits: limitsOf(fallback), source: 'default' };
+  return { limits: { ...UNLIMITED }, source: 'unlimited' };
+}
+
 /** What a subject holds right now (active kernels) and has spent this month. */
 export interface TUsage {
   cpuM: number;
@@ -22,10 +44,73 @@ export interface TUsage {
   monthlyUnits: number;
 }
 
+export const ZERO_USAGE: Readonly<TUsage> = Object.freeze({ cpuM: 0, memoryMib: 0, gpus: 0, kernels: 0, monthlyUnits: 0 });
+
+/**
+ * Adds active kernels (what each holds) and metered units into per-key usage totals; the
+ * caller's `keyOf` says which subject each counts for (null: none).
+ */
+export function sumUsage(
+  active: ReadonlyArray<TOwner & { request: TResourceRequest }>,
+  metered: ReadonlyArray<TOwner & { units: number }>,
+  keyOf: (o: TOwner) => string | null,
+): Map<string, TUsage> {
+  const totals = new Map<string, TUsage>();
+  const get = (key: string) => {
+    let u = totals.get(key);
+    if (!u) totals.set(key, (u = { ...ZERO_USAGE }));
+    return u;
+  };
+  for (const k of active) {
+    const key = keyOf(k);
+    if (key === null) continue;
+    const u = get(key);
+    u.cpuM += k.request.cpuM;
+    u.memoryMib += k.request.memoryMib;
+    u.gpus += k.request.gpus;
+    u.kernels += 1;
+  }
+  for (const i of metered) {
+    const key = keyOf(i);
+    if (key !== null) get(key).monthlyUnits += i.units;
+  }
+  return totals;
+}
+
+/** What is left under each limit; null = unlimited. Never negative. */
+export type THeadroom = { [K in keyof TQuotaLimits]: number | null };
+
+export function headroomOf(limits: TQuotaLimits, usage: TUsage): THeadroom {
+  const left = (max: number | null, used: number) => (max === null ? null : Math.max(0, max - used));
+  return {
+    cpuM: left(limits.cpuM, usage.cpuM),
+    memoryMib: left(limits.memoryMib, usage.memoryMib),
+    gpus: left(limits.gpus, usage.gpus),
+    kernels: left(limits.kernels, usage.kernels),
+    monthlyUnits: left(limits.monthlyUnits, usage.monthlyUnits),
+  };
+}
+
 export const ZQuotaScope = z.enum(['user', 'project', 'project_user']);
 export type TQuotaScope = z.infer<typeof ZQuotaScope>;
 
 export type TQuotaLimitName = keyof TQuotaLimits;
+
+export interface TScopeQuota {
+  scope: TQuotaScope;
+  limits: TQuotaLimits;
+  source: TLimitSource;
+  usage: TUsage;
+}
+
+/** The three subjects a launch by `userId` in `projectId` counts against, measured at `at`. */
+export interface TQuotaState {
+  userId: string;
+  projectId: string;
+  /** The instant usage was measured at (open intervals are counted up to it). */
+  at: Date;
+  scopes: Record<TQuotaScope, TScopeQuota>;
+}
 
 /** One limit a launch would break, with the numbers a person needs to act on it. */
 export interface TQuotaBlock {
@@ -97,8 +182,10 @@ export function quotaBlocks(scope: TQuotaScope, limits: TQuotaLimits, usage: TUs
   return blocks;
 }
 
-/** Compute units for a running interval, to the second. */
-export function unitsFor(unitsPerHour: number, startedAt: Date, endedAt: Date): number {
-  const seconds = Math.max(0, Math.floor((endedAt.getTime() - startedAt.getTime()) / 1000));
-  return (unitsPerHour * seconds) / 3600;
+/** Every limit a launch of `request` would break, over the user, project and in-project scopes. */
+export function checkLaunch(state: TQuotaState, request: TResourceRequest): TQuotaBlock[] {
+  return (['user', 'project', 'project_user'] as const).flatMap((scope) => {
+    const s = state.scopes[scope];
+    return quotaBlocks(scope, s.limits, s.usage, request);
+  });
 }

@@ -3,6 +3,8 @@ import pg from 'pg';
 import * as schema from './schema';
 
 export type TDb = NodePgDatabase<typeof schema>;
+/** A database or a transaction handle: functions that may run inside a caller's transaction take this. */
+export type TDbOrTx = TDb | Parameters<Parameters<TDb['transaction']>[0]>[0];
 
 export interface TDbHandle {
   db: TDb;

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo, useState, type FormEvent, type ReactElement } from 'react';
-import { computeUnitsPerHour } from '@/common/environment';
+import { computeUnitsPerHour } from '@/common/metering';
 import type { TEnvironmentScope, TPlatformMaximums } from '@/common/environment-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

@@ -1,4 +1,4 @@
-import { CU_PER_CORE_HOUR, CU_PER_GIB_HOUR, CU_PER_GPU_HOUR } from '@/common/environment';
+import { CU_PER_CORE_HOUR, CU_PER_GIB_HOUR, CU_PER_GPU_HOUR } from '@/common/metering';
 
 /** "1.5 CU/h" — the compute-unit rate shown wherever a template is. */
 export function formatRate(cuPerHour: number): string {

@@ -1,19 +1,13 @@
-import { eq } from 'drizzle-orm';
-import { users } from '@/db/schema';
 import { Card, CardHeader } from '@/components/ui/card';
-import { getDb } from '@/lib/db';
-import { getMyQuota } from '@/lib/quotas/get-my-quota';
+import type { TMyQuota } from '@/lib/quotas/get-my-quota';
 import { QuotaSummary } from './quota-summary';
 
 /**
- * Server component: a user's limits, usage and headroom (the profile page renders it with
- * the signed-in user's id). With `projectId`, also the project's and the in-project limits.
+ * A user's limits, usage and headroom as a card (the profile page and a project's
+ * environments page load it with `getMyQuota`). With a project, also the project's and the
+ * in-project limits.
  */
-export async function MyQuota({ userId, projectId }: { userId: string; projectId?: string }) {
-  const db = getDb();
-  const [user] = await db.select().from(users).where(eq(users.id, userId));
-  if (!user) return null;
-  const quota = await getMyQuota(db, { id: user.id, email: user.email, name: user.name, role: user.role }, { projectId });
+export function MyQuota({ quota }: { quota: TMyQuota }) {
   return (
     <Card>
       <CardHeader

@@ -1,12 +1,13 @@
 import { and, desc, eq, gt, inArray, isNotNull, max, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { computeUnitsPerHour, hardwareLabel, totalRequest, type TEnvironmentSpec, type TSparkSpec } from '@/common/environment';
+import { hardwareLabel, totalRequest, type TEnvironmentSpec, type TSparkSpec } from '@/common/environment';
 import { ZExecutor, ZLaunchProgress, type TExecutor, type TLaunchProgressInfo } from '@/common/kernel-model';
 import { ACTIVE_STATES, describeReason, isTerminal, ZKernelState, type TKernelState } from '@/common/kernel-states';
-import { unitsFor } from '@/common/quota';
+import { computeUnitsPerHour } from '@/common/metering';
 import { can } from '@/common/roles';
 import type { TDb } from '@/db/client';
-import { kernels, notebooks, usageIntervals, users } from '@/db/schema';
+import { unitsByKernel } from '@/db/metering';
+import { kernels, notebooks, users } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
@@ -109,15 +110,7 @@ export async function getActiveEnvironments(
     )
     .orderBy(desc(kernels.requestedAt));
 
-  const ids = rows.map((r) => r.kernel.id);
-  const intervals = ids.length
-    ? await db
-        .select({ kernelId: usageIntervals.kernelId, unitsPerHour: usageIntervals.unitsPerHour, startedAt: usageIntervals.startedAt, endedAt: usageIntervals.endedAt })
-        .from(usageIntervals)
-        .where(inArray(usageIntervals.kernelId, ids))
-    : [];
-  const units = new Map<string, number>();
-  for (const i of intervals) units.set(i.kernelId, (units.get(i.kernelId) ?? 0) + unitsFor(i.unitsPerHour, i.startedAt, i.endedAt ?? now));
+  const units = await unitsByKernel(db, rows.map((r) => r.kernel.id), now);
 
   // The newest kernel of each notebook: an ended one that has been followed is not offered a restart.
   const latest = new Map(

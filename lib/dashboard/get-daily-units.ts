@@ -1,11 +1,12 @@
-import { and, eq, gt, inArray, isNull, lt, or } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { lastUtcDays } from '@/common/metering';
 import type { TDb } from '@/db/client';
-import { usageIntervals, users } from '@/db/schema';
+import { projectUnitsByDay } from '@/db/metering';
+import { users } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
-import { splitUnitsByDay, utcDayKey, utcDayStart } from './split-units-by-day';
 
 export const ZDailyUnitsInput = z.object({
   projectId: z.string().uuid('Not a project id'),
@@ -20,8 +21,6 @@ export interface TDailyUnits {
   total: number;
 }
 
-const DAY_MS = 24 * 3600 * 1000;
-
 /**
  * Compute units a project used per UTC day over the last `days` days (today included), by
  * user: metered intervals split at midnight, open ones counted up to now.
@@ -35,22 +34,15 @@ export async function getDailyUnits(
   const { projectId, days } = parseInput(ZDailyUnitsInput, input, 'usage request');
   await getProjectAccess(db, actor, projectId, 'view');
   const now = opts.now ?? new Date();
-  const from = new Date(utcDayStart(now).getTime() - (days - 1) * DAY_MS);
-  const rows = await db
-    .select({ userId: usageIntervals.userId, unitsPerHour: usageIntervals.unitsPerHour, startedAt: usageIntervals.startedAt, endedAt: usageIntervals.endedAt })
-    .from(usageIntervals)
-    .where(and(eq(usageIntervals.projectId, projectId), lt(usageIntervals.startedAt, now), or(isNull(usageIntervals.endedAt), gt(usageIntervals.endedAt, from))));
-
-  const series = Array.from({ length: days }, (_, i) => ({ day: utcDayKey(new Date(from.getTime() + i * DAY_MS)), total: 0, byUser: {} as Record<string, number> }));
+  const { from, keys } = lastUtcDays(now, days);
+  const series = keys.map((day) => ({ day, total: 0, byUser: {} as Record<string, number> }));
   const index = new Map(series.map((d, i) => [d.day, i]));
   const perUser = new Map<string, number>();
-  for (const r of rows) {
-    for (const { day, units } of splitUnitsByDay(r, from, now)) {
-      const d = series[index.get(day)!];
-      d.byUser[r.userId] = (d.byUser[r.userId] ?? 0) + units;
-      d.total += units;
-      perUser.set(r.userId, (perUser.get(r.userId) ?? 0) + units);
-    }
+  for (const { userId, day, units } of await projectUnitsByDay(db, projectId, from, now)) {
+    const d = series[index.get(day)!];
+    d.byUser[userId] = (d.byUser[userId] ?? 0) + units;
+    d.total += units;
+    perUser.set(userId, (perUser.get(userId) ?? 0) + units);
   }
   const names = perUser.size
     ? new Map((await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...perUser.keys()]))).map((u) => [u.id, u.name]))

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import { computeUnitsPerHour, totalRequest, type TEnvironmentSpec } from '@/common/environment';
+import { totalRequest, type TEnvironmentSpec } from '@/common/environment';
+import { computeUnitsPerHour } from '@/common/metering';
 import type { TDb } from '@/db/client';
 import { kernels, users } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { AppError } from '@/common/errors';
-import type { TDbOrTx } from '@/db/quota-usage';
+import type { TDbOrTx } from '@/db/client';
 import { environments } from '@/db/schema';
 
 /**

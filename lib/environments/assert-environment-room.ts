@@ -1,6 +1,6 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { AppError } from '@/common/errors';
-import type { TDbOrTx } from '@/db/quota-usage';
+import type { TDbOrTx } from '@/db/client';
 import { environments, projects } from '@/db/schema';
 import { loadPlatformMaximums } from '../platform/get-platform-maximums';
 

@@ -1,4 +1,5 @@
-import { computeUnitsPerHour, DEFAULT_ENVIRONMENT_SLUG, hardwareLabel, type TEnvironmentSpec, type TPlacement } from '@/common/environment';
+import { DEFAULT_ENVIRONMENT_SLUG, hardwareLabel, type TEnvironmentSpec, type TPlacement } from '@/common/environment';
+import { computeUnitsPerHour } from '@/common/metering';
 import type { TEnvironmentValues } from '@/common/environment-input';
 import type { environments } from '@/db/schema';
 

@@ -1,6 +1,5 @@
 import type { TPlatformMaximums } from '@/common/environment-input';
-import type { TDb } from '@/db/client';
-import type { TDbOrTx } from '@/db/quota-usage';
+import type { TDb, TDbOrTx } from '@/db/client';
 import { platformSettings } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { totalRequest } from '@/common/environment';
-import { describeBlock, type TQuotaLimitName, type TQuotaScope } from '@/common/quota';
+import { checkLaunch, describeBlock, type TQuotaLimitName, type TQuotaScope } from '@/common/quota';
 import type { TDb } from '@/db/client';
-import { checkLaunch, loadQuotaState } from '@/db/quota-usage';
+import { loadQuotaState } from '@/db/quotas';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import type { TEnvironmentSummary } from '../environments/environment-summary';
 import { listEnvironments } from '../environments/list-environments';

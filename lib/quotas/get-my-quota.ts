@@ -1,15 +1,20 @@
 import { z } from 'zod';
+import { headroomOf, type THeadroom, type TScopeQuota } from '@/common/quota';
 import type { TDb } from '@/db/client';
-import { loadQuotaState } from '@/db/quota-usage';
+import { loadQuotaState } from '@/db/quotas';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
-import { headroomOf, type TQuotaView } from './quota-views';
 
 export const ZGetMyQuotaInput = z.object({ projectId: z.string().uuid('Not a project id').nullish() });
 
 /** Matches no project: the user scope alone is wanted. */
 const NO_PROJECT = '00000000-0000-0000-0000-000000000000';
+
+/** One subject's limits, where they come from, what it uses now / this month, and what is left. */
+export interface TQuotaView extends TScopeQuota {
+  headroom: THeadroom;
+}
 
 export interface TMyQuota {
   /** Always the user's own limit (across all projects); with a project, also the project's and the in-project one. */

@@ -1,8 +1,8 @@
 import { asc } from 'drizzle-orm';
-import type { TQuotaLimits, TUsage } from '@/common/quota';
+import { effectiveLimits, limitsOf, ZERO_USAGE, type TLimitSource, type TQuotaLimits, type TUsage } from '@/common/quota';
 import type { TDb } from '@/db/client';
-import { activeRequests, effectiveLimits, limitsOf, monthlyIntervals, sumUsage, ZERO_USAGE, type TLimitSource } from '@/db/quota-usage';
-import { projects, quotas, users } from '@/db/schema';
+import { listQuotaRows, loadAllUsage } from '@/db/quotas';
+import { projects, users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 
@@ -42,13 +42,8 @@ export async function listQuotaTable(db: TDb, actor: TSignedInUser, opts: { now?
   const now = opts.now ?? new Date();
   const allUsers = await db.select().from(users).orderBy(asc(users.name));
   const allProjects = await db.select().from(projects).orderBy(asc(projects.name));
-  const rows = await db.select().from(quotas);
-  const active = await activeRequests(db);
-  const intervals = await monthlyIntervals(db, now);
-
-  const byUser = sumUsage(active, intervals, (o) => o.userId);
-  const byProject = sumUsage(active, intervals, (o) => o.projectId);
-  const byPair = sumUsage(active, intervals, (o) => `${o.projectId}:${o.userId}`);
+  const rows = await listQuotaRows(db);
+  const { byUser, byProject, byPair } = await loadAllUsage(db, now);
   const explicit = new Map(rows.map((r) => [`${r.scope}:${r.projectId ?? ''}:${r.userId ?? ''}`, r]));
   const defaultUser = explicit.get('default_user::');
   const defaultProject = explicit.get('default_project::');

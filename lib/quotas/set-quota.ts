@@ -1,9 +1,10 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '@/common/errors';
 import type { TQuotaLimits } from '@/common/quota';
 import type { TDb } from '@/db/client';
-import { projects, quotas, users } from '@/db/schema';
+import { writeQuota } from '@/db/quotas';
+import { projects, users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { parseInput } from '../validation/parse-input';
@@ -42,19 +43,7 @@ export async function setQuota(db: TDb, actor: TSignedInUser, input: TSetQuotaIn
   if (projectId && !(await db.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId))).length) {
     throw new AppError('NOT_FOUND', 'Project not found.', { projectId: 'No such project' });
   }
-  const subject = and(
-    eq(quotas.scope, data.scope),
-    userId ? eq(quotas.userId, userId) : isNull(quotas.userId),
-    projectId ? eq(quotas.projectId, projectId) : isNull(quotas.projectId),
-  );
-  if (data.limits === null) {
-    await db.delete(quotas).where(subject);
-    return null;
-  }
-  const limits = toQuotaLimits(data.limits);
-  await db
-    .insert(quotas)
-    .values({ scope: data.scope, userId, projectId, ...limits })
-    .onConflictDoUpdate({ target: [quotas.scope, quotas.userId, quotas.projectId], set: { ...limits, updatedAt: new Date() } });
+  const limits = data.limits === null ? null : toQuotaLimits(data.limits);
+  await writeQuota(db, { scope: data.scope, userId, projectId }, limits);
   return limits;
 }

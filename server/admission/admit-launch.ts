@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { totalRequest } from '../../common/environment';
 import { AppError } from '../../common/errors';
-import { describeBlock, type TQuotaBlock } from '../../common/quota';
-import type { TDb } from '../../db/client';
-import { checkLaunch, loadQuotaState, type TDbOrTx } from '../../db/quota-usage';
+import { checkLaunch, describeBlock, type TQuotaBlock } from '../../common/quota';
+import type { TDb, TDbOrTx } from '../../db/client';
+import { loadQuotaState } from '../../db/quotas';
 import { kernelEvents, kernels } from '../../db/schema';
 import type { TKernelRecord } from '../kernels/kernel-record';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { describeBlock } from '../../common/quota';
+import { checkLaunch, describeBlock } from '../../common/quota';
 import type { TDb } from '../../db/client';
-import { checkLaunch, loadQuotaState } from '../../db/quota-usage';
+import { loadQuotaState } from '../../db/quotas';
 import type { ManagedKernel } from '../kernels/managed-kernel';
 
 /**

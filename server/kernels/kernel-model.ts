@@ -1,4 +1,4 @@
-import { computeUnitsPerHour } from '../../common/environment';
+import { computeUnitsPerHour } from '../../common/metering';
 import type { TKernelModel } from '../../common/kernel-model';
 import { toExecutionState } from '../../common/kernel-states';
 import type { TKernelRecord } from './kernel-record';

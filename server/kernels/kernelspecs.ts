@@ -3,10 +3,10 @@ import {
   DEFAULT_ENVIRONMENT_SLUG,
   KERNELSPEC_ALIASES,
   ZEnvironmentSpec,
-  computeUnitsPerHour,
   hardwareLabel,
   type TEnvironmentSpec,
 } from '../../common/environment';
+import { computeUnitsPerHour } from '../../common/metering';
 import type { TDb } from '../../db/client';
 import { environments } from '../../db/schema';
 

@@ -5,7 +5,7 @@ import type { TExecutor, TLaunchProgressInfo } from '../../common/kernel-model';
 import type { TDb } from '../../db/client';
 import { kernelEvents, kernels } from '../../db/schema';
 import type { TKernelRecord } from './kernel-record';
-import { closeIntervals, openInterval } from './metering';
+import { closeIntervals, openInterval } from '../../db/metering';
 
 type TKernelRow = typeof kernels.$inferSelect;
 

@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { TDb } from '../../db/client';
-import { kernels } from '../../db/schema';
+import { recordKernelSeen } from '../../db/metering';
 import type { ManagedKernel } from './managed-kernel';
 
 /**
@@ -18,10 +17,6 @@ export async function sampleKernels(db: TDb, running: readonly ManagedKernel[], 
     // A kernel that ended since the list was taken is the liveness loop's business.
     if (!kernel.isRunning && kernel.record.state !== 'restarting') continue;
     await kernel.refreshExecutors().catch((err) => logger.debug({ err, kernelId: kernel.record.id }, 'executor read failed'));
-    await db
-      .update(kernels)
-      .set({ lastSeenAt: new Date(), ...(sample ? { usage: sample } : {}) })
-      .where(eq(kernels.id, kernel.record.id))
-      .catch((err) => logger.warn({ err, kernelId: kernel.record.id }, 'usage write failed'));
+    await recordKernelSeen(db, kernel.record.id, new Date(), sample ?? null).catch((err) => logger.warn({ err, kernelId: kernel.record.id }, 'usage write failed'));
   }
 }

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq } from 'drizzle-orm';
-import { computeUnitsPerHour } from '../../common/environment';
+import { computeUnitsPerHour } from '../../common/metering';
 import { kernelEvents, kernels, quotas, usageIntervals } from '../../db/schema';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createProject, createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TTestGateway } from '../helpers/gateway';

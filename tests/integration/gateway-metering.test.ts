@@ -8,9 +8,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
-import { computeUnitsPerHour } from '../../common/environment';
-import { unitsFor } from '../../common/quota';
-import { loadQuotaState } from '../../db/quota-usage';
+import { computeUnitsPerHour, unitsFor } from '../../common/metering';
+import { loadQuotaState } from '../../db/quotas';
 import { usageIntervals } from '../../db/schema';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createUserWithToken, gatewayFetch } from '../helpers/gateway';

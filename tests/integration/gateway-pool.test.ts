@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import { loadQuotaState } from '../../db/quota-usage';
+import { loadQuotaState } from '../../db/quotas';
 import { environments, kernels, users } from '../../db/schema';
 import { createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TTestGateway } from '../helpers/gateway';
 import { alive } from '../helpers/kernels';

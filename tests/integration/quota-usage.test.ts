@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { describeBlock } from '../../common/quota';
+import { checkLaunch, describeBlock } from '../../common/quota';
 import type { TEnvironmentSpec } from '../../common/environment';
-import { checkLaunch, loadQuotaState } from '../../db/quota-usage';
+import { loadQuotaState } from '../../db/quotas';
 import { kernels, projects, quotas, usageIntervals, users } from '../../db/schema';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 

@@ -7,13 +7,14 @@ import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/require-page-user';
 import { getDb } from '@/lib/db';
+import { getMyQuota } from '@/lib/quotas/get-my-quota';
 import { listApiTokens } from '@/lib/tokens/list-api-tokens';
 
 export const metadata: Metadata = { title: 'Profile · Lattice' };
 
 export default async function ProfilePage() {
   const user = await requirePageUser();
-  const tokens = await listApiTokens(getDb(), user);
+  const [tokens, quota] = await Promise.all([listApiTokens(getDb(), user), getMyQuota(getDb(), user)]);
   return (
     <PageContainer>
       <PageHeader title="Profile" description="Your account and personal API tokens." />
@@ -37,7 +38,7 @@ export default async function ProfilePage() {
             </div>
           </dl>
         </Card>
-        <MyQuota userId={user.id} />
+        <MyQuota quota={quota} />
         <TokensPanel tokens={tokens} now={new Date().toISOString()} />
       </div>
     </PageContainer>

@@ -1,11 +1,10 @@
-import type { CoreV1Api, V1ResourceQuota } from '@kubernetes/client-node';
-import { and, eq, inArray, or } from 'drizzle-orm';
+import type { V1ResourceQuota } from '@kubernetes/client-node';
 import type { TQuotaLimits } from '../../../common/quota';
 import type { TDb } from '../../../db/client';
-import { effectiveLimits } from '../../../db/quota-usage';
-import { quotas } from '../../../db/schema';
+import { loadProjectLimits } from '../../../db/quotas';
 import { apiStatus } from './api-errors';
 import { LABELS, labelValue, PROJECT_QUOTA_NAME } from './names';
+import type { PodApi } from './pod-api';
 
 /**
  * The ResourceQuota `hard` for a project's limits: CPU and memory as both requests and
@@ -21,38 +20,26 @@ export function resourceQuotaHard(limits: Pick<TQuotaLimits, 'cpuM' | 'memoryMib
   return hard;
 }
 
-/** The project's effective limits: its own quota row, else the default project row, else unlimited. */
-async function projectLimits(db: TDb, projectId: string): Promise<TQuotaLimits> {
-  const rows = await db
-    .select()
-    .from(quotas)
-    .where(or(and(eq(quotas.scope, 'project'), eq(quotas.projectId, projectId)), inArray(quotas.scope, ['default_project'])));
-  return effectiveLimits(
-    rows.find((r) => r.scope === 'project'),
-    rows.find((r) => r.scope === 'default_project'),
-  ).limits;
-}
-
 /**
  * Writes the project's quota into `lattice-project-quota` in its namespace, before each
  * launch there: a second line of defence behind the gateway's admission (which stays
  * authoritative), for pods created by other means such as Spark executors.
  */
-export async function mirrorProjectQuota(opts: { db: TDb; core: CoreV1Api; namespace: string; projectId: string }): Promise<void> {
-  const { core, namespace } = opts;
-  const hard = resourceQuotaHard(await projectLimits(opts.db, opts.projectId));
+export async function mirrorProjectQuota(opts: { db: TDb; api: PodApi; namespace: string; projectId: string }): Promise<void> {
+  const { api, namespace } = opts;
+  const hard = resourceQuotaHard(await loadProjectLimits(opts.db, opts.projectId));
   let existing: V1ResourceQuota | null = null;
   try {
-    existing = await core.readNamespacedResourceQuota({ name: PROJECT_QUOTA_NAME, namespace });
+    existing = await api.readResourceQuota(namespace, PROJECT_QUOTA_NAME);
   } catch (err) {
     if (apiStatus(err) !== 404) throw err;
   }
   if (!existing) {
     if (Object.keys(hard).length === 0) return;
     const labels = { [LABELS.managedBy]: 'lattice', [LABELS.project]: labelValue(opts.projectId) };
-    await core.createNamespacedResourceQuota({ namespace, body: { metadata: { name: PROJECT_QUOTA_NAME, namespace, labels }, spec: { hard } } });
+    await api.createResourceQuota(namespace, { metadata: { name: PROJECT_QUOTA_NAME, namespace, labels }, spec: { hard } });
     return;
   }
   if (JSON.stringify(existing.spec?.hard ?? {}) === JSON.stringify(hard)) return;
-  await core.replaceNamespacedResourceQuota({ name: PROJECT_QUOTA_NAME, namespace, body: { ...existing, spec: { ...existing.spec, hard } } });
+  await api.replaceResourceQuota(namespace, PROJECT_QUOTA_NAME, { ...existing, spec: { ...existing.spec, hard } });
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { ProjectDashboardSection } from '@/components/dashboard/project-dashboard-section';
+import { ProjectDashboard } from '@/components/dashboard/project-dashboard';
 import { NotebookList } from '@/components/notebook/notebook-list';
 import { MembersPanel } from '@/components/projects/members-panel';
 import { RoleBadge } from '@/components/projects/role-badge';
@@ -10,6 +10,7 @@ import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
 import { pageOrNotFound } from '@/lib/auth/page-or-not-found';
 import { requirePageUser } from '@/lib/auth/require-page-user';
+import { getProjectDashboard } from '@/lib/dashboard/get-project-dashboard';
 import { getDb } from '@/lib/db';
 import { getProjectOverview } from '@/lib/projects/get-project-overview';
 
@@ -19,6 +20,8 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
   const { projectId } = await params;
   const user = await requirePageUser();
   const { project, access, canEdit, canManage, members } = await pageOrNotFound(getProjectOverview(getDb(), user, projectId));
+  // Loaded here so the first paint already shows every kernel; the dashboard then keeps itself live.
+  const dashboard = await getProjectDashboard(getDb(), user, { projectId: project.id });
   return (
     <PageContainer>
       <PageHeader
@@ -41,7 +44,7 @@ export default async function ProjectPage({ params }: { params: Promise<{ projec
         }
       />
       <div className="space-y-6">
-        <ProjectDashboardSection user={user} projectId={project.id} />
+        <ProjectDashboard initial={dashboard} />
         <NotebookList projectId={project.id} canEdit={canEdit} userId={user.id} />
         <MembersPanel projectId={project.id} members={members} canManage={canManage} currentUserId={user.id} />
       </div>

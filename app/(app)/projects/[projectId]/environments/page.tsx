@@ -12,6 +12,7 @@ import { getDb } from '@/lib/db';
 import { listEnvironments } from '@/lib/environments/list-environments';
 import { getPlatformMaximums } from '@/lib/platform/get-platform-maximums';
 import { getProjectAccess } from '@/lib/projects/get-project-access';
+import { getMyQuota } from '@/lib/quotas/get-my-quota';
 
 export const metadata: Metadata = { title: 'Environments · Lattice' };
 
@@ -20,9 +21,10 @@ export default async function ProjectEnvironmentsPage({ params }: { params: Prom
   const user = await requirePageUser();
   const { project, access } = await pageOrNotFound(getProjectAccess(getDb(), user, projectId, 'view'));
   const canManage = can(access, 'manage');
-  const [environments, maximums] = await Promise.all([
+  const [environments, maximums, quota] = await Promise.all([
     listEnvironments(getDb(), user, { projectId, includeArchived: canManage }),
     getPlatformMaximums(getDb(), user),
+    getMyQuota(getDb(), user, { projectId: project.id }),
   ]);
   const own = environments.filter((e) => e.projectId === project.id);
   return (
@@ -53,7 +55,7 @@ export default async function ProjectEnvironmentsPage({ params }: { params: Prom
           maximums={maximums}
           canManage={canManage}
         />
-        <MyQuota userId={user.id} projectId={project.id} />
+        <MyQuota quota={quota} />
       </div>
     </PageContainer>
   );
