@@ -1,6 +1,6 @@
 import { ZConnectionInfo, type TConnectionInfo } from '../../zmq/connection-info';
 import { randomUUID } from 'node:crypto';
-import type { CoreV1Api, NetworkingV1Api, V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import { z } from 'zod';
 import type { TEnvironmentSpec } from '../../../common/environment';
 import type { TExecutor } from '../../../common/kernel-model';
@@ -20,6 +20,7 @@ import { kubernetesSparkConf, type TSparkConf } from '../../spark/spark-conf';
 import { sparkNetworkPolicies } from './network-policy';
 import { connectionSecretManifest, executorPodTemplate, KERNEL_PORTS, kernelImage, kernelLabels, kernelPodManifest } from './pod-manifest';
 import { executorFromPod, exitInfo, launchView, unschedulableMessage } from './pod-status';
+import type { PodApi } from './pod-api';
 import type { PodWatch } from './pod-watch';
 import type { ProjectNamespaces } from './project-namespace';
 import { mirrorProjectQuota } from './quota-mirror';
@@ -28,8 +29,7 @@ import { mirrorProjectQuota } from './quota-mirror';
 export interface TKubernetesShared {
   config: Readonly<TKubernetesConfig>;
   db: TDb;
-  core: CoreV1Api;
-  networking: NetworkingV1Api;
+  api: PodApi;
   watch: PodWatch;
   namespaces: ProjectNamespaces;
 }
@@ -90,7 +90,7 @@ export class KubernetesProvisioner implements KernelProvisioner {
   ) {}
 
   async launch(spec: TLaunchSpec, onProgress: (step: TLaunchProgress, message?: string) => void): Promise<TConnectionInfo> {
-    const { config, core, db } = this.shared;
+    const { config, api, db } = this.shared;
     const owner = this.ctx.owner;
     if (!owner) {
       throw new KernelStartError('error', 'A Kubernetes kernel needs an owning project; warm pools are not available for kubernetes environments.');
@@ -104,7 +104,7 @@ export class KubernetesProvisioner implements KernelProvisioner {
     await this.shared.namespaces.ensure(namespace, owner.projectId);
     if (config.mirrorQuotas) {
       // The gateway's admission is authoritative: a mirror that cannot be written is logged, not fatal.
-      await mirrorProjectQuota({ db, core, namespace, projectId: owner.projectId }).catch((err) =>
+      await mirrorProjectQuota({ db, api, namespace, projectId: owner.projectId }).catch((err) =>
         this.ctx.logger.warn({ namespace, err: apiMessage(err) }, 'could not mirror the project quota into its namespace'),
       );
     }
@@ -140,7 +140,7 @@ export class KubernetesProvisioner implements KernelProvisioner {
 
     let pod: V1Pod;
     try {
-      pod = await core.createNamespacedPod({ namespace, body: manifest });
+      pod = await api.createPod(namespace, manifest);
     } catch (err) {
       const refusal = quotaRefusal(err);
       if (refusal) throw new KernelStartError('quota', `The project's Kubernetes namespace quota refused the kernel: ${refusal}`);
@@ -158,15 +158,15 @@ export class KubernetesProvisioner implements KernelProvisioner {
     if (sparkConf) {
       for (const body of sparkNetworkPolicies({ namespace, name: podName, uid: this.uid, kernelId: spec.kernelId }, config)) {
         await createReplacingLeftover(
-          () => this.shared.networking.createNamespacedNetworkPolicy({ namespace, body }),
-          () => this.shared.networking.deleteNamespacedNetworkPolicy({ name: body.metadata!.name!, namespace }),
+          () => api.createNetworkPolicy(namespace, body),
+          () => api.deleteNetworkPolicy(namespace, body.metadata!.name!),
         );
       }
     }
     const secret = connectionSecretManifest({ namespace, name: podName, uid: this.uid, labels }, base, sparkConf ? executorPodTemplate(config) : null);
     await createReplacingLeftover(
-      () => core.createNamespacedSecret({ namespace, body: secret }),
-      () => core.deleteNamespacedSecret({ name: secret.metadata!.name!, namespace }),
+      () => api.createSecret(namespace, secret),
+      () => api.deleteSecret(namespace, secret.metadata!.name!),
     );
 
     const podIP = await this.awaitRunning(onProgress);
@@ -288,14 +288,14 @@ export class KubernetesProvisioner implements KernelProvisioner {
     this.deleting = true;
     const { namespace, podName: name, uid } = this;
     // The precondition keeps us from deleting a newer pod of the same name.
-    await tolerate([404, 409], () => this.shared.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds, body: { preconditions: { uid } } }));
+    await tolerate([404, 409], () => this.shared.api.deletePod(namespace, name, { gracePeriodSeconds, uid }));
   }
 
   async cleanup({ restart }: { restart: boolean }): Promise<void> {
     if (this.uid && this.namespace && this.podName) {
       const { namespace, podName } = this;
       await this.deletePod(1);
-      await tolerate([404], () => this.shared.core.deleteNamespacedSecret({ name: connectionSecretName(podName), namespace }));
+      await tolerate([404], () => this.shared.api.deleteSecret(namespace, connectionSecretName(podName)));
       await this.podGone();
     }
     this.unfollow?.();

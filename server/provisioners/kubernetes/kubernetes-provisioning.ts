@@ -1,12 +1,12 @@
-import { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import { KeepAliveKubeConfig } from './keep-alive-kube-config';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { TDb } from '../../../db/client';
 import type { TKubernetesConfig } from '../../config';
 import type { TProvisionerFactory } from '../provisioner';
 import { apiMessage } from './api-errors';
+import { ClientNodePodApi } from './client-node-pod-api';
 import { KubernetesProvisioner } from './kubernetes-provisioner';
+import type { PodApi } from './pod-api';
 import { PodSweeper } from './pod-sweeper';
 import { PodWatch } from './pod-watch';
 import { ProjectNamespaces } from './project-namespace';
@@ -52,6 +52,8 @@ export async function startKubernetesProvisioning(opts: {
   config: Readonly<TKubernetesConfig>;
   db: TDb;
   logger: Logger;
+  /** Replaces the cluster connection; the provisioner's unit test passes an in-memory API. */
+  api?: PodApi;
 }): Promise<TKubernetesProvisioning> {
   const checked = ZKubernetesConfig.safeParse(opts.config);
   if (!checked.success) {
@@ -59,17 +61,14 @@ export async function startKubernetesProvisioning(opts: {
   }
   const config = Object.freeze(checked.data);
   const logger = opts.logger.child({ provisioner: 'kubernetes' });
-  const kubeConfig = new KeepAliveKubeConfig();
-  kubeConfig.loadFromDefault();
-  const server = kubeConfig.getCurrentCluster()?.server ?? '(no cluster configured)';
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
-  const networking = kubeConfig.makeApiClient(NetworkingV1Api);
-  const watch = new PodWatch(kubeConfig, core, logger);
+  const api = opts.api ?? new ClientNodePodApi();
+  const server = api.server;
+  const watch = new PodWatch(api, logger);
   try {
     await watch.start();
   } catch (err) {
     await watch.stop();
+    await api.close();
     throw new Error(
       `The kubernetes provisioner cannot list kernel pods at ${server} (set KUBECONFIG, or run in a pod with the gateway's service account): ${apiMessage(err)}`,
     );
@@ -78,12 +77,11 @@ export async function startKubernetesProvisioning(opts: {
   const shared = {
     config,
     db: opts.db,
-    core,
-    networking,
+    api,
     watch,
-    namespaces: new ProjectNamespaces({ core, rbac, networking, createNamespaces: config.createNamespaces, serviceAccount: config.serviceAccount, network: config }),
+    namespaces: new ProjectNamespaces({ api, createNamespaces: config.createNamespaces, serviceAccount: config.serviceAccount, network: config }),
   };
-  const sweeper = new PodSweeper({ db: opts.db, core, watch, logger, intervalMs: config.sweepIntervalMs, namespacePrefix: config.namespacePrefix });
+  const sweeper = new PodSweeper({ db: opts.db, api, watch, logger, intervalMs: config.sweepIntervalMs, namespacePrefix: config.namespacePrefix });
   return {
     factory: {
       interruptMode: 'message',
@@ -95,7 +93,7 @@ export async function startKubernetesProvisioning(opts: {
     async close() {
       await sweeper.stop();
       await watch.stop();
-      kubeConfig.close();
+      await api.close();
     },
   };
 }

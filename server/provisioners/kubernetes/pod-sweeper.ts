@@ -1,4 +1,3 @@
-import type { CoreV1Api } from '@kubernetes/client-node';
 import { inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { isTerminal, ZKernelState } from '../../../common/kernel-states';
@@ -6,6 +5,7 @@ import type { TDb } from '../../../db/client';
 import { kernels } from '../../../db/schema';
 import { tolerate } from './api-errors';
 import { LABELS } from './names';
+import type { PodApi } from './pod-api';
 import type { PodWatch } from './pod-watch';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,7 +23,7 @@ export class PodSweeper {
   constructor(
     private readonly deps: {
       db: TDb;
-      core: CoreV1Api;
+      api: PodApi;
       watch: PodWatch;
       logger: Logger;
       intervalMs: number;
@@ -50,7 +50,7 @@ export class PodSweeper {
   }
 
   private async pass(): Promise<number> {
-    const { db, core, watch, logger } = this.deps;
+    const { db, api, watch, logger } = this.deps;
     const pods = watch.allKernelPods().filter((p) => !p.metadata?.deletionTimestamp && p.metadata?.namespace?.startsWith(this.deps.namespacePrefix));
     const ids = [...new Set(pods.map((p) => p.metadata?.labels?.[LABELS.kernelId] ?? '').filter((id) => UUID.test(id)))];
     const rows = ids.length ? await db.select({ id: kernels.id, state: kernels.state }).from(kernels).where(inArray(kernels.id, ids)) : [];
@@ -62,7 +62,7 @@ export class PodSweeper {
       if (state !== undefined && !isTerminal(state)) continue;
       const { name, namespace } = pod.metadata as { name: string; namespace: string };
       logger.info({ kernelId, namespace, pod: name, state: state ?? 'no kernel record' }, 'sweeping orphan kernel pod');
-      await tolerate([404], () => core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }));
+      await tolerate([404], () => api.deletePod(namespace, name, { gracePeriodSeconds: 0 }));
       deleted++;
     }
     return deleted;

@@ -1,6 +1,7 @@
-import { makeInformer, type CoreV1Api, type Informer, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { KERNEL_POD_SELECTOR, SPARK_EXECUTOR_SELECTOR } from './names';
+import type { PodApi, TPodInformer } from './pod-api';
 
 /** A pod was added or changed, or (`deleted`) is gone; `pod` is its last known state. */
 export type TPodListener = (pod: V1Pod, deleted: boolean) => void;
@@ -17,19 +18,18 @@ const key = (namespace: string, name: string) => `${namespace}/${name}`;
  * nothing polls the API server.
  */
 export class PodWatch {
-  private readonly kernelPods: Informer<V1Pod> & { get(name: string, namespace?: string): V1Pod | undefined; list(namespace?: string): readonly V1Pod[] };
-  private readonly executorPods: Informer<V1Pod> & { list(namespace?: string): readonly V1Pod[] };
+  private readonly kernelPods: TPodInformer;
+  private readonly executorPods: TPodInformer;
   private readonly listeners = new Map<string, Set<TPodListener>>();
   private stopped = false;
   private readonly restarts = new Set<NodeJS.Timeout>();
 
   constructor(
-    kubeConfig: KubeConfig,
-    private readonly core: CoreV1Api,
+    private readonly api: PodApi,
     private readonly logger: Logger,
   ) {
-    this.kernelPods = makeInformer(kubeConfig, '/api/v1/pods', () => core.listPodForAllNamespaces({ labelSelector: KERNEL_POD_SELECTOR }), KERNEL_POD_SELECTOR) as PodWatch['kernelPods'];
-    this.executorPods = makeInformer(kubeConfig, '/api/v1/pods', () => core.listPodForAllNamespaces({ labelSelector: SPARK_EXECUTOR_SELECTOR }), SPARK_EXECUTOR_SELECTOR) as PodWatch['executorPods'];
+    this.kernelPods = api.podInformer(KERNEL_POD_SELECTOR);
+    this.executorPods = api.podInformer(SPARK_EXECUTOR_SELECTOR);
     const notify = (deleted: boolean) => (pod: V1Pod) => {
       const listeners = this.listeners.get(key(pod.metadata?.namespace ?? '', pod.metadata?.name ?? ''));
       for (const listener of [...(listeners ?? [])]) listener(pod, deleted);
@@ -55,7 +55,7 @@ export class PodWatch {
   async start(): Promise<void> {
     // An informer swallows a failed first list (it only reports it to 'error'); an empty cache
     // would make reattach think every pod is gone, so fail here instead.
-    await this.core.listPodForAllNamespaces({ labelSelector: KERNEL_POD_SELECTOR, limit: 1 });
+    await this.api.listPods(KERNEL_POD_SELECTOR, 1);
     await Promise.all([this.kernelPods.start(), this.executorPods.start()]);
   }
 

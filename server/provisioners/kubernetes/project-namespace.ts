@@ -1,13 +1,12 @@
-import type { CoreV1Api, NetworkingV1Api, RbacAuthorizationV1Api, V1Namespace } from '@kubernetes/client-node';
+import type { V1Namespace } from '@kubernetes/client-node';
 import type { TKubernetesConfig } from '../../config';
 import { apiMessage, apiStatus, tolerate } from './api-errors';
 import { LABELS, labelValue, SPARK_DRIVER_CLUSTER_ROLE } from './names';
 import { projectNetworkPolicies } from './network-policy';
+import type { PodApi } from './pod-api';
 
 export interface TProjectNamespaceDeps {
-  core: CoreV1Api;
-  rbac: RbacAuthorizationV1Api;
-  networking: NetworkingV1Api;
+  api: PodApi;
   createNamespaces: boolean;
   serviceAccount: string;
   network: Pick<TKubernetesConfig, 'platformNamespace' | 'internalCidrs'>;
@@ -53,35 +52,32 @@ export class ProjectNamespaces {
   }
 
   private async setUp(namespace: string, projectId: string): Promise<void> {
-    const { core, rbac, serviceAccount } = this.deps;
+    const { api, serviceAccount } = this.deps;
     await this.ensureNamespace(namespace, projectId);
     for (const body of projectNetworkPolicies(namespace, this.deps.network)) {
       const name = body.metadata!.name!;
       try {
-        await this.deps.networking.createNamespacedNetworkPolicy({ namespace, body });
+        await api.createNetworkPolicy(namespace, body);
       } catch (err) {
         if (apiStatus(err) !== 409) throw new Error(`could not create NetworkPolicy ${name} in ${namespace}: ${apiMessage(err)}`);
-        await this.deps.networking.replaceNamespacedNetworkPolicy({ name, namespace, body });
+        await api.replaceNetworkPolicy(namespace, name, body);
       }
     }
     const labels = { [LABELS.managedBy]: 'lattice', [LABELS.project]: labelValue(projectId) };
-    await tolerate([409], () => core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: serviceAccount, labels } } }));
+    await tolerate([409], () => api.createServiceAccount(namespace, { metadata: { name: serviceAccount, labels } }));
     await tolerate([409], () =>
-      rbac.createNamespacedRoleBinding({
-        namespace,
-        body: {
-          metadata: { name: SPARK_DRIVER_CLUSTER_ROLE, labels },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: SPARK_DRIVER_CLUSTER_ROLE },
-          subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
-        },
+      api.createRoleBinding(namespace, {
+        metadata: { name: SPARK_DRIVER_CLUSTER_ROLE, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: SPARK_DRIVER_CLUSTER_ROLE },
+        subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
       }),
     );
   }
 
   private async ensureNamespace(namespace: string, projectId: string): Promise<void> {
-    const { core, createNamespaces } = this.deps;
+    const { api, createNamespaces } = this.deps;
     try {
-      await core.readNamespace({ name: namespace });
+      await api.readNamespace(namespace);
       return;
     } catch (err) {
       // Without namespace rights (createNamespaces=false) a 403 here is expected: try to use it.
@@ -92,7 +88,7 @@ export class ProjectNamespaces {
       throw new Error(`namespace ${namespace} does not exist and LATTICE_K8S_CREATE_NAMESPACES=false; ask an administrator to create it`);
     }
     try {
-      await core.createNamespace({ body: projectNamespaceManifest(namespace, projectId) });
+      await api.createNamespace(projectNamespaceManifest(namespace, projectId));
     } catch (err) {
       if (apiStatus(err) !== 409) throw new Error(`could not create namespace ${namespace}: ${apiMessage(err)}`);
     }
