@@ -3,10 +3,11 @@ import { AppError } from '../../common/errors';
 import type { TStartKernelBody } from '../../common/kernel-model';
 import { can } from '../../common/roles';
 import type { TDb } from '../../db/client';
-import { environments, notebooks, projectMembers, projects } from '../../db/schema';
+import { environments, notebooks, projects } from '../../db/schema';
 import { projectAccess } from '../auth/access';
 import type { TCaller } from '../auth/caller';
 import { approvedKernels, resolveKernelspecName, withApprovedKernel } from './kernelspecs';
+import { projectNotFound, targetProject } from './target-project';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,19 +31,7 @@ export interface TLaunchTarget {
  */
 export async function resolveLaunchTarget(db: TDb, caller: TCaller, body: TStartKernelBody): Promise<TLaunchTarget> {
   const requestedProject = body.env?.KERNEL_PROJECT;
-  let projectId: string;
-  if (caller.tokenProjectId) {
-    projectId = caller.tokenProjectId;
-    if (requestedProject && requestedProject !== projectId && (await findProjectId(db, requestedProject)) !== projectId) {
-      throw new AppError('FORBIDDEN', 'This token may only start kernels in the project it was issued for.');
-    }
-  } else if (requestedProject) {
-    const found = await findProjectId(db, requestedProject);
-    if (!found) throw projectNotFound(requestedProject);
-    projectId = found;
-  } else {
-    projectId = await ensurePersonalProject(db, caller);
-  }
+  const projectId = await targetProject(db, caller, requestedProject, 'create');
 
   // The slug is read beside the access check, not after it: a launch waits for one round trip, not two.
   const [access, projectSlug] = await Promise.all([projectAccess(db, caller, projectId), slugOf(db, projectId)]);
@@ -97,33 +86,4 @@ async function slugOf(db: TDb, projectId: string): Promise<string> {
 async function kernelSources(db: TDb, environment: typeof environments.$inferSelect): Promise<Array<typeof environments.$inferSelect>> {
   if (environment.projectId === null || !environment.baseEnvironmentId) return [];
   return db.select().from(environments).where(eq(environments.id, environment.baseEnvironmentId));
-}
-
-function projectNotFound(ref: string): AppError {
-  return new AppError('NOT_FOUND', `No project "${ref}" that you are a member of.`);
-}
-
-async function findProjectId(db: TDb, ref: string): Promise<string | null> {
-  const [row] = await db
-    .select({ id: projects.id })
-    .from(projects)
-    .where(UUID.test(ref) ? eq(projects.id, ref) : eq(projects.slug, ref));
-  return row?.id ?? null;
-}
-
-/**
- * The caller's personal project, created on first use with them as owner. Concurrent first
- * launches race on the unique `personal_owner_id`; the loser reads the winner's row.
- */
-export async function ensurePersonalProject(db: TDb, caller: TCaller): Promise<string> {
-  return db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(projects)
-      .values({ name: 'Personal', slug: `personal-${caller.userId}`, personalOwnerId: caller.userId, createdBy: caller.userId })
-      .onConflictDoNothing({ target: projects.personalOwnerId })
-      .returning({ id: projects.id });
-    const projectId = created?.id ?? (await tx.select({ id: projects.id }).from(projects).where(eq(projects.personalOwnerId, caller.userId)))[0].id;
-    await tx.insert(projectMembers).values({ projectId, userId: caller.userId, role: 'owner' }).onConflictDoNothing();
-    return projectId;
-  });
 }
