@@ -1,28 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AppError } from '../../common/errors';
+import { AppError, fromZodIssues } from '../../common/errors';
 import type { TDb } from '../../db/client';
-import { kernelspecsFor, visibleEnvironments } from '../kernels/kernelspecs';
-import { visibleProjectIds } from '../kernels/visibility';
+import { findKernelspec, listKernelspecs } from '../kernels/kernelspecs';
 import type { TProvisionerRegistry } from '../provisioners/registry';
 import { callerOf } from './caller-hook';
 
 const ZSpecParams = z.object({ name: z.string().min(1).max(200) });
+/** `project`: id or slug, as `KERNEL_PROJECT` takes it. */
+const ZListQuery = z.looseObject({ project: z.string().min(1).max(200).optional() });
 
-/** `GET /api/kernelspecs[/name]`: one kernelspec per environment the caller can see. */
+/** `GET /api/kernelspecs[/name]`: environments as kernelspecs (DESIGN 4.1). */
 export function registerKernelspecRoutes(app: FastifyInstance, db: TDb, registry: TProvisionerRegistry): void {
   const interruptMode = (row: { provisioner: string }) => registry.get(row.provisioner)?.interruptMode ?? 'message';
-  const load = async (caller: ReturnType<typeof callerOf>) =>
-    kernelspecsFor(await visibleEnvironments(db, await visibleProjectIds(db, caller)), interruptMode);
 
-  app.get('/api/kernelspecs', async (request) => load(callerOf(request)));
-
-  app.get('/api/kernelspecs/:name', async (request) => {
-    const { name } = ZSpecParams.parse(request.params);
-    const spec = (await load(callerOf(request))).kernelspecs[name];
-    if (!spec) throw new AppError('NOT_FOUND', `No kernelspec "${name}" is available to you.`);
-    return spec;
+  app.get('/api/kernelspecs', async (request) => {
+    const query = ZListQuery.safeParse(request.query ?? {});
+    if (!query.success) throw fromZodIssues(query.error.issues, 'query');
+    return listKernelspecs(db, callerOf(request), query.data.project, interruptMode);
   });
+
+  app.get('/api/kernelspecs/:name', async (request) => findKernelspec(db, callerOf(request), ZSpecParams.parse(request.params).name, interruptMode));
 
   // Kernelspec resources (logos): environments have none.
   app.get('/kernelspecs/:name/*', async () => {

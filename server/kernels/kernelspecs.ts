@@ -1,4 +1,4 @@
-import { and, inArray, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import {
   DEFAULT_ENVIRONMENT_SLUG,
   KERNELSPEC_ALIASES,
@@ -7,10 +7,24 @@ import {
   type TEnvironmentSpec,
 } from '../../common/environment';
 import { computeUnitsPerHour } from '../../common/metering';
+import { AppError } from '../../common/errors';
+import { can } from '../../common/roles';
 import type { TDb } from '../../db/client';
-import { environments } from '../../db/schema';
+import { environments, projects } from '../../db/schema';
+import { projectAccess } from '../auth/access';
+import type { TCaller } from '../auth/caller';
+import { projectNotFound, targetProject } from './target-project';
+import { visibleProjectIds } from './visibility';
 
 type TEnvironmentRow = typeof environments.$inferSelect;
+
+/** The project a kernelspec belongs to, as `metadata.lattice.project` names it (null: a global template). */
+export interface TKernelspecProject {
+  id: string;
+  name: string;
+}
+
+type TInterruptMode = (row: TEnvironmentRow) => 'signal' | 'message';
 
 /** A kernelspec as jupyter_server's `/api/kernelspecs` returns it. */
 export interface TKernelspecModel {
@@ -66,7 +80,7 @@ export async function visibleEnvironments(db: TDb, projectIds: readonly string[]
 }
 
 /** The kernelspec for an environment; `interruptMode` comes from its provisioner. */
-export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptMode: 'signal' | 'message'): TKernelspecModel {
+export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptMode: 'signal' | 'message', project: TKernelspecProject | null): TKernelspecModel {
   const env = toEnvironmentSpec(row);
   return {
     name,
@@ -79,6 +93,8 @@ export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptM
       metadata: {
         lattice: {
           environmentId: env.id,
+          /** Where this template can be launched: a global one anywhere, a project's only there. */
+          project,
           provisioner: env.provisioner,
           cpuRequestM: env.cpuRequestM,
           cpuLimitM: env.cpuLimitM,
@@ -100,19 +116,58 @@ export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptM
 }
 
 /**
- * Every visible environment as a kernelspec (project ones with their approved kernel; none
- * whose kernel was withdrawn), plus the aliases of the default one.
+ * Environments as kernelspecs (project ones with their approved kernel; none whose kernel was
+ * withdrawn), plus the aliases of the default one. The default comes first: clients that
+ * preselect the first kernelspec (JupyterLab's new notebook) get the one `default` names.
+ * `projects` names the project of each non-global row.
  */
-export function kernelspecsFor(visible: readonly TEnvironmentRow[], interruptMode: (row: TEnvironmentRow) => 'signal' | 'message') {
-  const globals = approvedKernels(visible);
-  const rows = visible.map((row) => withApprovedKernel(row, globals)).filter((row) => row !== null);
-  const specs: Record<string, TKernelspecModel> = {};
-  for (const row of rows) specs[row.slug] = toKernelspecModel(row.slug, row, interruptMode(row));
+export function kernelspecsFor(rows: readonly TEnvironmentRow[], interruptMode: TInterruptMode, projects: ReadonlyMap<string, TKernelspecProject>) {
+  const globals = approvedKernels(rows);
+  const runnable = rows.map((row) => withApprovedKernel(row, globals)).filter((row) => row !== null);
+  const model = (name: string, row: TEnvironmentRow) => toKernelspecModel(name, row, interruptMode(row), row.projectId === null ? null : (projects.get(row.projectId) ?? null));
+  const named = new Map<string, TEnvironmentRow>(runnable.map((row) => [row.slug, row]));
   for (const [alias, slug] of Object.entries(KERNELSPEC_ALIASES)) {
-    const row = rows.find((r) => r.slug === slug);
-    if (row && !specs[alias]) specs[alias] = toKernelspecModel(alias, row, interruptMode(row));
+    const row = named.get(slug);
+    if (row && !named.has(alias)) named.set(alias, row);
   }
-  const defaultName = specs.python3 ? 'python3' : specs[DEFAULT_ENVIRONMENT_SLUG] ? DEFAULT_ENVIRONMENT_SLUG : (rows[0]?.slug ?? DEFAULT_ENVIRONMENT_SLUG);
-  return { default: defaultName, kernelspecs: specs };
+  const defaultName = named.has('python3') ? 'python3' : named.has(DEFAULT_ENVIRONMENT_SLUG) ? DEFAULT_ENVIRONMENT_SLUG : (runnable[0]?.slug ?? DEFAULT_ENVIRONMENT_SLUG);
+  const names = [...named.keys()].sort((a, b) => (a === defaultName ? -1 : b === defaultName ? 1 : a.localeCompare(b)));
+  const kernelspecs: Record<string, TKernelspecModel> = {};
+  for (const name of names) kernelspecs[name] = model(name, named.get(name) as TEnvironmentRow);
+  return { default: defaultName, kernelspecs };
 }
 
+/**
+ * `GET /api/kernelspecs`: what a launch can use where it would go (`targetProject`: the token's
+ * project, else `?project=`, else the caller's personal project), so that any kernelspec a
+ * client picks from the list starts without naming a project. Global templates and that
+ * project's; none from the caller's other projects.
+ */
+export async function listKernelspecs(db: TDb, caller: TCaller, requestedProject: string | undefined, interruptMode: TInterruptMode) {
+  const projectId = await targetProject(db, caller, requestedProject, 'find');
+  if (projectId !== null && !can(await projectAccess(db, caller, projectId), 'view')) throw projectNotFound(requestedProject ?? projectId);
+  const rows = await db
+    .select()
+    .from(environments)
+    .where(and(isNull(environments.archivedAt), projectId === null ? isNull(environments.projectId) : or(isNull(environments.projectId), eq(environments.projectId, projectId))))
+    .orderBy(environments.slug);
+  return kernelspecsFor(rows, interruptMode, await projectsById(db, projectId === null ? [] : [projectId]));
+}
+
+/**
+ * `GET /api/kernelspecs/{name}`: any template the caller may see, by its name (slugs are
+ * unique); `metadata.lattice.project` says where it can be launched.
+ */
+export async function findKernelspec(db: TDb, caller: TCaller, name: string, interruptMode: TInterruptMode): Promise<TKernelspecModel> {
+  const rows = await visibleEnvironments(db, await visibleProjectIds(db, caller));
+  const ids = [...new Set(rows.flatMap((row) => (row.projectId === null ? [] : [row.projectId])))];
+  const spec = kernelspecsFor(rows, interruptMode, await projectsById(db, ids)).kernelspecs[name];
+  if (!spec) throw new AppError('NOT_FOUND', `No kernelspec "${name}" is available to you.`);
+  return spec;
+}
+
+async function projectsById(db: TDb, ids: readonly string[]): Promise<Map<string, TKernelspecProject>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: projects.id, name: projects.name }).from(projects).where(inArray(projects.id, [...ids]));
+  return new Map(rows.map((row) => [row.id, row]));
+}
