@@ -39,7 +39,7 @@ test('an empty body is an empty object; no body at all reaches the route as none
 });
 
 test('a body that is not JSON is a 400 {code, message} that says what to send', async () => {
-  for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }]) {
+  for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }] as Array<Record<string, string>>) {
     const res = await post('name=python3', headers);
     assert.equal(res.statusCode, 400, res.body);
     const body = res.json();
