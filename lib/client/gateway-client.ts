@@ -88,9 +88,13 @@ export class GatewayClient {
     return this.request('GET', `/api/kernels?${new URLSearchParams({ project: projectId })}`, z.array(ZKernelModel));
   }
 
-  /** One kernel; a kernel that is gone (or that the caller may not see) is a 404 `RequestError`. */
+  /**
+   * One kernel, ended ones included with why they ended (Lattice's route: the Jupyter one is a
+   * 404 once a kernel has ended); one that does not exist (or that the caller may not see) is
+   * a 404 `RequestError`.
+   */
   getKernel(id: string): Promise<TKernelModel> {
-    return this.request('GET', `/api/kernels/${encodeURIComponent(id)}`, ZKernelModel);
+    return this.request('GET', `/api/lattice/kernels/${encodeURIComponent(id)}`, ZKernelModel);
   }
 
   /** `DELETE /api/kernels/{id}`: owners stop any kernel of their project, editors their own. */

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { fromZodIssues } from '../../common/errors';
-import { ZStartKernelBody } from '../../common/kernel-model';
+import { AppError, fromZodIssues } from '../../common/errors';
+import { ZStartKernelBody, type TKernelModel } from '../../common/kernel-model';
+import { isTerminal } from '../../common/kernel-states';
 import { kernelNotFound } from '../auth/access';
 import type { KernelManager } from '../kernels/kernel-manager';
 import { callerOf } from './caller-hook';
@@ -23,6 +24,17 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return parsed.data;
 }
 
+/**
+ * A kernel that has ended is gone for Jupyter clients, which decide "gone" by a 404 (as
+ * jupyter_server forgets a kernel once it is shut down, culled or dead); its record stays
+ * on `GET /api/lattice/kernels/{id}` and in the events.
+ */
+function runningOnly(model: TKernelModel): TKernelModel {
+  if (!isTerminal(model.lattice.state)) return model;
+  const why = model.lattice.reason ? `${model.lattice.state}: ${model.lattice.reason}` : model.lattice.state;
+  throw new AppError('NOT_FOUND', `Kernel ${model.id} is gone (${why}); GET /api/lattice/kernels/${model.id} tells why it ended.`);
+}
+
 /** The kernel REST API (DESIGN 4.1); every handler is parse → one manager call → reply. */
 export function registerKernelRoutes(app: FastifyInstance, kernels: KernelManager): void {
   app.get('/api/kernels', async (request) => {
@@ -36,7 +48,10 @@ export function registerKernelRoutes(app: FastifyInstance, kernels: KernelManage
     return reply.status(201).header('Location', `/api/kernels/${model.id}`).send(model);
   });
 
-  app.get('/api/kernels/:id', async (request) => kernels.get(callerOf(request), kernelId(request)));
+  app.get('/api/kernels/:id', async (request) => runningOnly(await kernels.get(callerOf(request), kernelId(request))));
+
+  // Lattice's own view of one kernel, ended ones included: why it died (the notebook's explanation).
+  app.get('/api/lattice/kernels/:id', async (request) => kernels.get(callerOf(request), kernelId(request)));
 
   app.delete('/api/kernels/:id', async (request, reply) => {
     await kernels.shutdown(callerOf(request), kernelId(request));

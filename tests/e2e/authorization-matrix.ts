@@ -245,7 +245,13 @@ export const MATRIX: readonly TMatrixRow[] = [
   gw('GET /metrics', PUBLIC, () => ({ path: '/metrics' })),
   // Server-sent events: open to every signed-in caller, filtered to the projects they may view.
   gw('GET /api/events', SIGNED_IN, (fx) => ({ path: `/api/events?project=${fx.projectId}`, stream: true })),
+  // Unnamed, the listing is what launches where a launch naming no project goes: the caller's personal project.
   gw('GET /api/kernelspecs', SIGNED_IN, () => ({ path: '/api/kernelspecs' }), {
+    variant: 'no project named',
+    sees: { what: "the project's kernelspec", roles: [], in: (fx, body) => fx.kernelEnvironment.slug in (body?.kernelspecs ?? {}) },
+  }),
+  gw('GET /api/kernelspecs', PROJECT_VIEW, (fx) => ({ path: `/api/kernelspecs?project=${fx.projectId}` }), {
+    variant: '?project=',
     sees: { what: "the project's kernelspec", roles: PROJECT_SEERS, in: (fx, body) => fx.kernelEnvironment.slug in (body?.kernelspecs ?? {}) },
   }),
   gw('GET /api/kernelspecs/{name}', PROJECT_VIEW, (fx) => ({ path: `/api/kernelspecs/${fx.kernelEnvironment.slug}` }), { variant: "a project's kernelspec" }),
@@ -260,6 +266,7 @@ export const MATRIX: readonly TMatrixRow[] = [
     { cleanup: (fx, body) => fx.stopKernel(body.id) },
   ),
   gw('GET /api/kernels/{id}', PROJECT_VIEW, (fx) => ({ path: `/api/kernels/${fx.kernels.editor}` })),
+  gw('GET /api/lattice/kernels/{id}', PROJECT_VIEW, (fx) => ({ path: `/api/lattice/kernels/${fx.kernels.editor}` })),
   gw('DELETE /api/kernels/{id}', STOP_OWN_KERNEL, async (fx, _role, allowed) => ({ path: `/api/kernels/${allowed ? await fx.freshKernel('editor') : fx.kernels.editor}` }), {
     variant: "the editor's kernel",
   }),

@@ -63,6 +63,7 @@ after(async () => {
 /** Every route that acts on one kernel; restart last since it is the slowest when allowed. */
 const kernelRoutes = () => [
   { method: 'GET', path: `/api/kernels/${kernelId}` },
+  { method: 'GET', path: `/api/lattice/kernels/${kernelId}` },
   { method: 'POST', path: `/api/kernels/${kernelId}/interrupt` },
   { method: 'POST', path: `/api/kernels/${kernelId}/restart` },
   { method: 'DELETE', path: `/api/kernels/${kernelId}` },
@@ -123,6 +124,7 @@ describe('a non-member', () => {
 describe('a viewer', () => {
   test('sees the kernel', async () => {
     assert.equal((await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token: tokens.viewer })).status, 200);
+    assert.equal((await gatewayFetch(gw, `/api/lattice/kernels/${kernelId}`, { token: tokens.viewer })).status, 200);
     const list = await gatewayFetch(gw, '/api/kernels', { token: tokens.viewer });
     assert.deepEqual(list.body.map((k: { id: string }) => k.id), [kernelId]);
   });
@@ -175,7 +177,7 @@ describe('origins', () => {
 });
 
 describe('kernelspecs', () => {
-  test('global environments and those of your projects, with python3 as an alias of default', async () => {
+  test('global environments and those of the project named, with python3 as an alias of default', async () => {
     await t.db.insert(environments).values({
       projectId,
       slug: 'project-gpu',
@@ -186,7 +188,9 @@ describe('kernelspecs', () => {
       memoryLimitMib: 8192,
       gpus: 1,
     });
-    const mine = await gatewayFetch(gw, '/api/kernelspecs', { token: tokens.viewer });
+    // Unnamed, the listing is the personal project's: a project template is listed where it can be launched.
+    assert.equal((await gatewayFetch(gw, '/api/kernelspecs', { token: tokens.viewer })).body.kernelspecs['project-gpu'], undefined);
+    const mine = await gatewayFetch(gw, `/api/kernelspecs?project=${projectId}`, { token: tokens.viewer });
     assert.equal(mine.body.default, 'python3');
     assert.deepEqual(Object.keys(mine.body.kernelspecs).sort(), ['default', 'project-gpu', 'python3']);
     const gpu = mine.body.kernelspecs['project-gpu'];
@@ -195,6 +199,7 @@ describe('kernelspecs', () => {
     assert.equal(mine.body.kernelspecs.python3.spec.interrupt_mode, 'signal');
     const theirs = await gatewayFetch(gw, '/api/kernelspecs', { token: tokens.stranger });
     assert.deepEqual(Object.keys(theirs.body.kernelspecs).sort(), ['default', 'python3']);
+    assert.equal((await gatewayFetch(gw, `/api/kernelspecs?project=${projectId}`, { token: tokens.stranger })).status, 404);
     assert.equal((await gatewayFetch(gw, '/api/kernelspecs/project-gpu', { token: tokens.stranger })).status, 404);
     assert.equal((await gatewayFetch(gw, '/api/kernelspecs/python3', { token: tokens.stranger })).body.name, 'python3');
   });

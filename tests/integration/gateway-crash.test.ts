@@ -37,7 +37,7 @@ async function crashWith(code: string): Promise<{ elapsedMs: number; close: { co
   const sent = Date.now();
   ch.send('shell', 'execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false });
   const close = await closed;
-  await until('dead in the API', async () => (await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token })).body.execution_state === 'dead', 5000);
+  await until('dead in the API', async () => (await gatewayFetch(gw, `/api/lattice/kernels/${kernelId}`, { token })).body.execution_state === 'dead', 5000);
   await until('dead in Postgres', async () => (await kernelRow(t.db, kernelId)).state === 'dead', 5000);
   return { elapsedMs: Date.now() - sent, close, kernelId };
 }
@@ -59,8 +59,9 @@ describe('a kernel that dies on its own', () => {
     const row = await kernelRow(t.db, kernelId);
     assert.deepEqual([row.state, row.reason], ['dead', 'crashed']);
     assert.match(row.detail ?? '', /SIGSEGV/);
-    const model = await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token });
+    const model = await gatewayFetch(gw, `/api/lattice/kernels/${kernelId}`, { token });
     assert.equal(model.body.reason, 'crashed');
+    assert.equal((await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token })).status, 404, 'gone for Jupyter clients');
     assert.deepEqual((await gatewayFetch(gw, '/api/kernels', { token })).body, [], 'no longer listed as running');
   });
 });

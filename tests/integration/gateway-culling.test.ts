@@ -68,8 +68,9 @@ describe('idle culling', () => {
     assert.match(row.detail ?? '', /2 s without activity/);
     assert.deepEqual((await kernelStates(t.db, kernelId)).slice(-2), ['stopping', 'dead']);
     await until('the process is gone', () => !alive(pid));
-    const model = await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token });
+    const model = await gatewayFetch(gw, `/api/lattice/kernels/${kernelId}`, { token });
     assert.deepEqual([model.body.execution_state, model.body.reason], ['dead', 'culled']);
+    assert.equal((await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token })).status, 404, 'gone for Jupyter clients');
 
     const [after] = await t.db.select().from(notebooks).where(eq(notebooks.id, nb.id));
     assert.deepEqual([after.content, after.version], [content, nb.version], 'the notebook is as saved');

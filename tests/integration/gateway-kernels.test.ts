@@ -177,7 +177,18 @@ describe('a kernel from start to stop', () => {
     const history = await events(kernelId);
     assert.deepEqual(history.slice(-2), ['stopping', 'stopped']);
     assert.deepEqual((await gatewayFetch(gw, '/api/kernels', { token })).body, []);
-    assert.equal((await gatewayFetch(gw, `/api/kernels/${kernelId}/interrupt`, { token, method: 'POST' })).status, 404);
+  });
+
+  test('a stopped kernel is gone for Jupyter clients (404 everywhere, as jupyter_server) and its end stays on Lattice’s route', async () => {
+    for (const [method, route] of [['GET', ''], ['POST', '/interrupt'], ['POST', '/restart'], ['DELETE', '']]) {
+      const res = await gatewayFetch(gw, `/api/kernels/${kernelId}${route}`, { token, method });
+      assert.equal(res.status, 404, `${method} /api/kernels/{id}${route}`);
+      assert.equal(res.body.code, 'NOT_FOUND');
+    }
+    await assert.rejects(openChannels(gw, kernelId, { token }), { status: 404 });
+    const ended = await gatewayFetch(gw, `/api/lattice/kernels/${kernelId}`, { token });
+    assert.equal(ended.status, 200);
+    assert.deepEqual([ended.body.id, ended.body.execution_state, ended.body.lattice.state, ended.body.lattice.reason], [kernelId, 'dead', 'stopped', 'user-request']);
   });
 });
 
@@ -208,6 +219,21 @@ describe('launch options and failures', () => {
     assert.equal((await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token, method: 'DELETE' })).status, 204);
   });
 
+  test('a JSON body without Content-Type starts a kernel (Enterprise Gateway’s client); one that is not JSON is a 400 saying so', async () => {
+    // A byte body: fetch adds no Content-Type for it (a string would get text/plain).
+    const post = (body: string) => fetch(`${gw.url}/api/kernels`, { method: 'POST', headers: { authorization: `token ${token}` }, body: Buffer.from(body) });
+    const started = await post(JSON.stringify({ name: 'python3', env: { KERNEL_USERNAME: 'bob' } }));
+    const model = await started.json();
+    assert.equal(started.status, 201, JSON.stringify(model));
+    assert.equal(model.lattice.userId, userId);
+    assert.equal((await gatewayFetch(gw, `/api/kernels/${model.id}`, { token, method: 'DELETE' })).status, 204);
+    const refused = await post('name=python3');
+    assert.equal(refused.status, 400);
+    const error = await refused.json();
+    assert.equal(error.code, 'BAD_REQUEST');
+    assert.match(error.message, /^The request body is not valid JSON/);
+  });
+
   test('bad requests get a JSON error with a code, never a stack', async () => {
     const unknown = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: { name: 'nope' } });
     assert.equal(unknown.status, 404);
@@ -232,8 +258,11 @@ describe('launch options and failures', () => {
     });
     const [row] = await t.db.select().from(kernels).where(eq(kernels.id, res.body.id));
     assert.equal(row.reason, 'crashed');
-    const model = await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token });
+    const model = await gatewayFetch(gw, `/api/lattice/kernels/${res.body.id}`, { token });
     assert.deepEqual([model.body.execution_state, model.body.reason], ['dead', 'crashed']);
+    const gone = await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token });
+    assert.equal(gone.status, 404, 'gone for Jupyter clients, as in jupyter_server');
+    assert.match(gone.body.message, /is gone \(dead: crashed\); GET \/api\/lattice\/kernels\/.+ tells why it ended\./);
   });
 
   test('a kernel that never answers fails with reason timeout and leaves no process', async () => {

@@ -78,8 +78,9 @@ describe('memory and CPU limits', () => {
     await until('dead in Postgres', async () => (await kernelRow(t.db, small)).state === 'dead');
     const row = await kernelRow(t.db, small);
     assert.deepEqual([row.state, row.reason], ['dead', 'oom-killed']);
-    const model = await gatewayFetch(gw, `/api/kernels/${small}`, { token });
+    const model = await gatewayFetch(gw, `/api/lattice/kernels/${small}`, { token });
     assert.deepEqual([model.body.execution_state, model.body.reason], ['dead', 'oom-killed']);
+    assert.equal((await gatewayFetch(gw, `/api/kernels/${small}`, { token })).status, 404, 'gone for Jupyter clients');
     await until('the cgroup is removed', () => !existsSync(cgroupDir));
 
     assert.equal((await gatewayFetch(gw, '/api')).status, 200, 'the gateway still serves');

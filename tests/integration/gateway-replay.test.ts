@@ -114,8 +114,10 @@ test('death: clients get status dead, then the socket closes', async () => {
   process.kill((row.state as { pid: number }).pid, 'SIGKILL');
   await ch.waitFor(isStatus('dead'));
   assert.equal(await closed, 1000);
-  await until('dead in the model', async () => (await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token })).body.execution_state === 'dead');
-  assert.equal((await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token })).body.reason, 'crashed');
+  // Gone for Jupyter clients (404, as jupyter_server answers); why it died stays on Lattice's route.
+  await until('gone from the Jupyter API', async () => (await gatewayFetch(gw, `/api/kernels/${kernelId}`, { token })).status === 404);
+  const ended = (await gatewayFetch(gw, `/api/lattice/kernels/${kernelId}`, { token })).body;
+  assert.deepEqual([ended.execution_state, ended.reason, ended.lattice.state], ['dead', 'crashed', 'dead']);
 });
 
 test('ping/pong: a peer that stops answering pings is dropped and no longer counted', async () => {

@@ -86,8 +86,9 @@ describe('kill -9 the gateway while kernels run', () => {
     const row = await kernelRow(t.db, lost.id);
     assert.deepEqual([row.state, row.reason], ['dead', 'gateway-lost']);
     assert.match(row.detail ?? '', /ended while the gateway was down/);
-    const model = await gatewayFetch(second, `/api/kernels/${lost.id}`, { token });
+    const model = await gatewayFetch(second, `/api/lattice/kernels/${lost.id}`, { token });
     assert.deepEqual([model.body.execution_state, model.body.reason], ['dead', 'gateway-lost']);
+    assert.equal((await gatewayFetch(second, `/api/kernels/${lost.id}`, { token })).status, 404, 'gone for Jupyter clients');
     const listed = (await gatewayFetch(second, '/api/kernels', { token })).body.map((k: { id: string }) => k.id);
     assert.deepEqual(listed, [kept.id]);
   });
@@ -97,7 +98,7 @@ describe('kill -9 the gateway while kernels run', () => {
     const closed = new Promise<string>((resolve) => ch.ws.once('close', (_code, reason) => resolve(reason.toString())));
     const killedAt = Date.now();
     killGroup(kept.pid);
-    await until('dead in the API', async () => (await gatewayFetch(second, `/api/kernels/${kept.id}`, { token })).body.execution_state === 'dead', 5000);
+    await until('dead in the API', async () => (await gatewayFetch(second, `/api/lattice/kernels/${kept.id}`, { token })).body.execution_state === 'dead', 5000);
     const elapsed = Date.now() - killedAt;
     assert.ok(elapsed < 2000, `reported after ${elapsed} ms`);
     assert.equal(await closed, 'kernel dead: crashed');
