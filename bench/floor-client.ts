@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { KernelSocket } from '../server/zmq/kernel-socket';
 import { loadConfig } from '../server/config';
@@ -28,8 +30,11 @@ export async function stopAllFloorKernels(): Promise<void> {
   await Promise.all([...running].map((k) => k.stop()));
 }
 
-/** The variables kernels inherit from the gateway (PATH, HOME, locale), read as the gateway reads them. */
-const KERNEL_BASE_ENV = loadConfig({ ...process.env, DATABASE_URL: 'postgres://unused' }).kernelBaseEnv;
+/**
+ * The variables kernels inherit from the gateway (PATH, HOME, locale), read as the gateway
+ * reads them; the floor's kernels and the peer servers (hence their kernels) get the same.
+ */
+export const KERNEL_BASE_ENV = loadConfig({ ...process.env, DATABASE_URL: 'postgres://unused' }).kernelBaseEnv;
 
 /** Spawns `python -m ipykernel_launcher -f <connection file>` under `dir`; returns once the process exists. */
 export async function launchFloorKernel(python: string, dir: string): Promise<TFloorKernel> {
@@ -65,6 +70,31 @@ export async function launchFloorKernel(python: string, dir: string): Promise<TF
   };
   running.add(kernel);
   return kernel;
+}
+
+/**
+ * Resolves once the kernel accepts connections on each of `channels` (polled every 2 ms). A
+ * floor client connects only then, so the reconnect back-off of its ZeroMQ sockets (100 ms
+ * growing to 1 s in KernelSocket) cannot delay it past the kernel's own start: the floor is
+ * the least any client could take.
+ */
+export async function kernelListening(connection: TConnectionInfo, channels: readonly ('shell' | 'iopub')[] = ['shell'], deadlineMs = 60_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (const channel of channels) {
+    const port = connection[`${channel}_port`];
+    const socketPath = connection.transport === 'ipc' ? `${connection.ip}-${port}` : null;
+    for (;;) {
+      const ok = await new Promise<boolean>((resolve) => {
+        if (socketPath && !existsSync(socketPath)) return resolve(false);
+        const sock = socketPath ? connect({ path: socketPath }) : connect({ host: connection.ip, port });
+        sock.once('connect', () => (sock.destroy(), resolve(true)));
+        sock.once('error', () => resolve(false));
+      });
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`the kernel never listened on its ${channel} port`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
 }
 
 /** DEALER shell + control (one routing id) and SUB iopub to a kernel, as a direct client holds them. */

@@ -26,9 +26,13 @@ async function call(gw: TGatewayEndpoint, method: string, path: string, body?: u
   return text ? JSON.parse(text) : null;
 }
 
-/** `POST /api/kernels`; resolves with the kernel id once the gateway answers (the kernel is idle). */
+/**
+ * `POST /api/kernels`; resolves with the kernel id once the server answers. `KERNEL_USERNAME`
+ * is what Enterprise Gateway's clients send (it refuses kernels for its own user, root here);
+ * Lattice and jupyter_server pass it to the kernel and take identity from the token.
+ */
 export async function startGatewayKernel(gw: TGatewayEndpoint, kernelspec = 'python3'): Promise<string> {
-  const model = (await call(gw, 'POST', '/api/kernels', { name: kernelspec })) as { id: string };
+  const model = (await call(gw, 'POST', '/api/kernels', { name: kernelspec, env: { KERNEL_USERNAME: 'bench' } })) as { id: string };
   return model.id;
 }
 

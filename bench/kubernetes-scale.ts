@@ -189,7 +189,7 @@ try {
 
   const rows = scaleRows(ctx, floors, gateways);
   const seconds = (performance.now() - began) / 1000;
-  const table = formatTable(rows, 'floor (API server directly)');
+  const table = formatTable(rows, { floorLabel: 'floor (API server directly)' });
   console.log(`\n${table}\n`);
   machine.load.end = os.loadavg()[0];
   const file = path.join(import.meta.dirname, 'results', full ? 'kubernetes-scale.json' : 'kubernetes-scale-partial.json');

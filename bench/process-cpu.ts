@@ -29,23 +29,36 @@ function allStats(): TProcStat[] {
     .filter((s): s is TProcStat => s !== null);
 }
 
+/** A live process and all its live descendants (root first); empty if the root is gone. */
+function processTree(rootPid: number): TProcStat[] {
+  const stats = allStats();
+  const children = new Map<number, TProcStat[]>();
+  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
+  const root = stats.find((s) => s.pid === rootPid);
+  const tree: TProcStat[] = [];
+  const walk = (s: TProcStat) => {
+    tree.push(s);
+    for (const c of children.get(s.pid) ?? []) walk(c);
+  };
+  if (root) walk(root);
+  return tree;
+}
+
 /**
  * CPU time (µs) used so far by a process and all its descendants, live or exited and reaped
  * (Postgres: the postmaster, its backends and background workers).
  */
 export function treeCpuMicros(rootPid: number): number {
-  const stats = allStats();
-  const children = new Map<number, TProcStat[]>();
-  for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
-  const root = stats.find((s) => s.pid === rootPid);
-  if (!root) return 0;
-  let ticks = root.reaped;
-  const walk = (s: TProcStat) => {
-    ticks += s.own;
-    for (const c of children.get(s.pid) ?? []) walk(c);
-  };
-  walk(root);
-  return ticks * TICK_MICROS;
+  const tree = processTree(rootPid);
+  if (tree.length === 0) return 0;
+  return (tree[0].reaped + tree.reduce((sum, s) => sum + s.own, 0)) * TICK_MICROS;
+}
+
+/** PIDs of a process's live descendants (a server's kernels, which may sit in other process groups). */
+export function descendantPids(rootPid: number): number[] {
+  return processTree(rootPid)
+    .slice(1)
+    .map((s) => s.pid);
 }
 
 /** The postmaster listening on `port` (found by its `-p <port>` argument), or null. */

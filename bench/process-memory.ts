@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** A child's memory as the benchmark reads it, after collecting garbage. */
 export interface TMemoryReading {
   rss: number;
@@ -18,4 +20,14 @@ export async function settledMemory(): Promise<TMemoryReading> {
   }
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+}
+
+/** Resident set size of any process as `ps` shows it (VmRSS), in bytes; null if it is gone. */
+export function processRss(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
 }

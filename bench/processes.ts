@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TMemoryReading } from './process-memory';
 
@@ -44,7 +44,9 @@ export async function startChild(
       };
       const onExit = () => {
         cleanup();
-        reject(new Error(`${entry} exited before answering ${String(request.type)}; see ${opts.logFile}`));
+        // The log is in the benchmark's scratch dir, removed at the end: its tail goes into the error.
+        const tail = readFileSync(opts.logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+        reject(new Error(`${entry} exited before answering ${String(request.type)}; the end of ${opts.logFile}:\n${tail}`));
       };
       const timer = setTimeout(() => {
         cleanup();

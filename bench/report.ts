@@ -4,7 +4,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TScenarioRow } from './scenario';
-import { formatTable } from './table';
+import { formatTable, type TTableColumns } from './table';
 
 const HERE = import.meta.dirname;
 const START = '<!-- results:start -->';
@@ -77,6 +77,7 @@ export async function writeResults(
   machine: TMachine,
   kind: 'full' | 'quick' | 'partial',
   seconds: number,
+  columns: TTableColumns,
 ): Promise<string> {
   const quick = kind === 'quick';
   machine.load.end = os.loadavg()[0];
@@ -85,7 +86,7 @@ export async function writeResults(
   await writeFile(file, `${JSON.stringify({ machine, kind, seconds: Math.round(seconds), rows }, rounded, 2)}\n`);
   if (kind !== 'full') return file;
   const verdict = targetsVerdict(rows);
-  await replaceReadmeSection(START, END, `${describeRun(machine, quick, seconds)}\n\n${formatTable(rows)}\n\n${verdict}`);
+  await replaceReadmeSection(START, END, `${describeRun(machine, quick, seconds)}\n\n${formatTable(rows, columns)}\n\n${verdict}`);
   return file;
 }
 

@@ -13,9 +13,8 @@
  * the result. Needs root, bwrap, slirp4netns (what the gateway's sandbox needs).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,11 +25,11 @@ import { loadConfig } from '../server/config';
 import { localProvisionerFactory } from '../server/provisioners/local-provisioner';
 import { KernelSandbox } from '../server/provisioners/local-sandbox/kernel-sandbox';
 import { SECCOMP_FD } from '../server/provisioners/local-sandbox/sandbox-argv';
-import type { TConnectionInfo } from '../server/zmq/connection-info';
 import { testPython } from '../tests/helpers/python';
-import { connectFloor } from './floor-client';
+import { connectFloor, kernelListening } from './floor-client';
 import { KernelConversation } from './kernel-client';
 import { describeMachine, replaceReadmeSection } from './report';
+import { alternate } from './scenario';
 import { median, percentile, since } from './stats';
 
 const { values: args } = parseArgs({ options: { reps: { type: 'string', default: '12' }, 'wrapper-reps': { type: 'string', default: '30' } } });
@@ -59,23 +58,6 @@ function environment(network: TEnvironmentSpec['network']): TEnvironmentSpec {
   };
 }
 
-/** Resolves once the kernel's shell endpoint accepts a connection (polled every 2 ms). */
-async function shellAccepts(connection: TConnectionInfo, deadlineMs = 60_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  const socketPath = connection.transport === 'ipc' ? `${connection.ip}-${connection.shell_port}` : null;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      if (socketPath && !existsSync(socketPath)) return resolve(false);
-      const sock = socketPath ? connect({ path: socketPath }) : connect({ host: connection.ip, port: connection.shell_port });
-      sock.once('connect', () => (sock.destroy(), resolve(true)));
-      sock.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error('the kernel never listened');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 type TSide = 'off' | 'none' | 'egress';
 
 /** One cold start: provisioner launch → shell accepts → first kernel_info_reply; then kill and clean up. */
@@ -85,7 +67,7 @@ async function coldStart(side: TSide): Promise<number> {
   const t0 = performance.now();
   const connection = await provisioner.launch({ kernelId, environment: environment(side === 'egress' ? 'egress' : 'none'), env: {} }, () => undefined);
   try {
-    await shellAccepts(connection);
+    await kernelListening(connection);
     const client = new KernelConversation(connectFloor(connection));
     await client.kernelInfo(60_000);
     const ms = since(t0);
@@ -121,19 +103,6 @@ async function wrapped(network: 'none' | 'egress'): Promise<number> {
   }
 }
 
-/** Runs every side `n` times, rotating which side goes first each round. */
-async function rotate<K extends string>(n: number, sides: Record<K, () => Promise<number>>): Promise<Record<K, number[]>> {
-  const names = Object.keys(sides) as K[];
-  const out = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < names.length; j++) {
-      const name = names[(i + j) % names.length];
-      out[name].push(await sides[name]());
-    }
-  }
-  return out;
-}
-
 const began = performance.now();
 let cold: Record<TSide, number[]>;
 /** The wrapper's layers one at a time, each around /bin/true (where its milliseconds go). */
@@ -151,8 +120,8 @@ let wrapper: Record<string, number[]>;
 try {
   // One unmeasured start per side warms the page cache (Python's modules, bwrap, slirp4netns).
   for (const side of ['off', 'none', 'egress'] as const) await coldStart(side);
-  cold = await rotate(reps, { off: () => coldStart('off'), none: () => coldStart('none'), egress: () => coldStart('egress') });
-  wrapper = await rotate(wrapperReps, {
+  cold = await alternate(reps, { off: () => coldStart('off'), none: () => coldStart('none'), egress: () => coldStart('egress') });
+  wrapper = await alternate(wrapperReps, {
     direct: () => runToExit(['/bin/true']),
     none: () => wrapped('none'),
     egress: () => wrapped('egress'),

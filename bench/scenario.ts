@@ -1,5 +1,6 @@
 import type { TDb } from '../db/client';
 import type { TBenchGateway } from './bench-gateway';
+import type { TGatewayEndpoint } from './gateway-client';
 
 /** What every scenario gets: sizes, the Python kernels run with, the database. */
 export interface TBaseContext {
@@ -14,12 +15,29 @@ export interface TBaseContext {
   postgresPid: number | null;
   /** Where `--profile` writes gateway CPU profiles, if set. */
   cpuProfDir?: string;
+  /** The comparison targets, running and idle (empty with --no-peers). */
+  peers: readonly TPeer[];
   log(line: string): void;
 }
 
 /** …and the gateway most scenarios share (idle memory starts a fresh one of its own). */
 export interface TBenchContext extends TBaseContext {
   gateway: TBenchGateway;
+}
+
+/** The servers measured beside Lattice with the same client and the same kernelspec. */
+export const PEER_IDS = ['lattice-sandbox-off', 'enterprise-gateway', 'jupyter-server'] as const;
+export type TPeerId = (typeof PEER_IDS)[number];
+
+/** A comparison target: something serving the Jupyter kernel API (REST + websocket) on 127.0.0.1. */
+export interface TPeer extends TGatewayEndpoint {
+  id: TPeerId;
+  /** Column heading, with the version measured. */
+  label: string;
+  /** The server process (its RSS is the "gateway RSS" row). */
+  pid: number;
+  /** Stops its kernels and the process, removes its files. */
+  stop(): Promise<void>;
 }
 
 /** One row of the results table. `ratio` is gateway ÷ floor; `pass` null = no target or not measured. */
@@ -30,6 +48,8 @@ export interface TScenarioRow {
   floor: number | null;
   gateway: number | null;
   ratio: number | null;
+  /** The comparison targets' figures for the same measurement (absent: not measured on them). */
+  peers?: Partial<Record<TPeerId, number | null>>;
   target: string;
   pass: boolean | null;
   /** Correctness findings, "not measured: …" or why a target was missed. */
@@ -44,21 +64,29 @@ export interface TScenario {
 }
 
 /**
- * Runs floor and gateway `reps` times each, alternating which goes first, so slow drifts of
- * a noisy machine fall on both sides equally.
+ * Runs every side `reps` times, rotating which goes first, so slow drifts of a noisy machine
+ * fall on all sides equally.
  */
-export async function alternate<T>(reps: number, floor: () => Promise<T>, gateway: () => Promise<T>): Promise<{ floor: T[]; gateway: T[] }> {
-  const out = { floor: [] as T[], gateway: [] as T[] };
+export async function alternate<K extends string, T>(reps: number, sides: { [k in K]?: () => Promise<T> }): Promise<Record<K, T[]>> {
+  const entries = Object.entries(sides) as [K, () => Promise<T>][];
+  const out = Object.fromEntries(entries.map(([id]) => [id, [] as T[]])) as Record<K, T[]>;
   for (let i = 0; i < reps; i++) {
-    if (i % 2 === 0) {
-      out.floor.push(await floor());
-      out.gateway.push(await gateway());
-    } else {
-      out.gateway.push(await gateway());
-      out.floor.push(await floor());
+    for (let j = 0; j < entries.length; j++) {
+      const [id, run] = entries[(i + j) % entries.length];
+      out[id].push(await run());
     }
   }
   return out;
+}
+
+/** One side per peer, each running `f` against that peer. */
+export function peerSides<T>(peers: readonly TPeer[], f: (peer: TPeer) => () => Promise<T>): Partial<Record<TPeerId, () => Promise<T>>> {
+  return Object.fromEntries(peers.map((p) => [p.id, f(p)]));
+}
+
+/** Each peer's figure from its runs (null for a peer without runs). */
+export function peerFigures<T>(peers: readonly TPeer[], runs: Partial<Record<TPeerId, T[]>>, figure: (runs: T[]) => number): Partial<Record<TPeerId, number | null>> {
+  return Object.fromEntries(peers.map((p) => [p.id, runs[p.id]?.length ? figure(runs[p.id] as T[]) : null]));
 }
 
 export function ratioOf(gateway: number | null, floor: number | null): number | null {

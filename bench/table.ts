@@ -1,4 +1,4 @@
-import type { TScenarioRow } from './scenario';
+import type { TPeer, TScenarioRow } from './scenario';
 
 function formatValue(value: number | null, unit: string): string {
   if (value === null || Number.isNaN(value)) return '—';
@@ -9,6 +9,8 @@ function formatValue(value: number | null, unit: string): string {
   return `${Math.round(value).toLocaleString('en')} ${unit}`;
 }
 
+const formatRatio = (ratio: number | null) => (ratio === null ? '—' : `${ratio.toFixed(2)}×`);
+
 function verdict(row: TScenarioRow): string {
   if (row.note.startsWith('not measured')) return 'not measured';
   if (row.note.startsWith('error')) return 'ERROR';
@@ -16,14 +18,32 @@ function verdict(row: TScenarioRow): string {
   return row.pass ? 'pass' : 'MISS';
 }
 
-/** The results as a Markdown table (readable on a terminal and in bench/README.md). */
-export function formatTable(rows: readonly TScenarioRow[], floorLabel = 'floor (direct ZeroMQ)'): string {
-  const header = ['scenario', floorLabel, 'gateway', 'ratio', 'target', 'result', 'notes'];
+/** A peer's cell: its figure and, when there is a floor, its ratio to it. */
+function peerCell(row: TScenarioRow, id: TPeer['id']): string {
+  const value = row.peers?.[id] ?? null;
+  if (value === null || row.floor === null || row.floor === 0) return formatValue(value, row.unit);
+  return `${formatValue(value, row.unit)} (${formatRatio(value / row.floor)})`;
+}
+
+export interface TTableColumns {
+  floorLabel?: string;
+  gatewayLabel?: string;
+  /** Comparison targets, one column each after the gateway's ratio. */
+  peers?: readonly Pick<TPeer, 'id' | 'label'>[];
+}
+
+/**
+ * The results as a Markdown table (readable on a terminal and in bench/README.md). `result`
+ * is the gateway's verdict against `target`; peers are there for comparison.
+ */
+export function formatTable(rows: readonly TScenarioRow[], { floorLabel = 'floor (direct ZeroMQ)', gatewayLabel = 'gateway', peers = [] }: TTableColumns = {}): string {
+  const header = ['scenario', floorLabel, gatewayLabel, 'ratio', ...peers.map((p) => p.label), 'target', 'result', 'notes'];
   const lines = rows.map((r) => [
     r.scenario,
     formatValue(r.floor, r.unit),
     formatValue(r.gateway, r.unit),
-    r.ratio === null ? '—' : `${r.ratio.toFixed(2)}×`,
+    formatRatio(r.ratio),
+    ...peers.map((p) => peerCell(r, p.id)),
     r.target,
     verdict(r),
     r.note,

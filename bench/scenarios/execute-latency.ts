@@ -1,10 +1,10 @@
-import { alternate, ratioOf, type TBenchContext, type TScenario } from '../scenario';
+import { alternate, peerFigures, peerSides, ratioOf, type TBenchContext, type TScenario } from '../scenario';
 import { median, percentile, since } from '../stats';
 import type { KernelConversation } from '../kernel-client';
 import { treeCpuMicros } from '../process-cpu';
-import { openKernelPair } from './kernel-pair';
+import { openKernelSet } from './kernel-set';
 
-const TARGET_RATIO = 1.3;
+const TARGET_RATIO = 1.2;
 
 /** One run: `cells` tiny cells one after another; each timed from send to reply + idle. */
 async function runCells(client: KernelConversation, cells: number): Promise<number[]> {
@@ -23,33 +23,31 @@ export const executeLatency: TScenario = {
   async run(ctx: TBenchContext) {
     const cells = ctx.quick ? 30 : 300;
     const reps = ctx.quick ? 2 : 6;
-    const pair = await openKernelPair(ctx);
+    const set = await openKernelSet(ctx, true);
     const cpu: number[] = [];
     const pgCpu: number[] = [];
     const pg = () => (ctx.postgresPid ? treeCpuMicros(ctx.postgresPid) : 0);
     try {
-      const runs = await alternate(
-        reps,
-        () => runCells(pair.floor, cells),
-        async () => {
+      const runs = await alternate(reps, {
+        floor: () => runCells(set.floor, cells),
+        gateway: async () => {
           const [before, pgBefore] = [await ctx.gateway.cpuMicros(), pg()];
-          const times = await runCells(pair.gateway, cells);
+          const times = await runCells(set.gateway, cells);
           cpu.push((await ctx.gateway.cpuMicros()) - before);
           pgCpu.push(pg() - pgBefore);
           return times;
         },
-      );
-      const at = (p: number) => ({
-        floor: median(runs.floor.map((r) => percentile(r, p))),
-        gateway: median(runs.gateway.map((r) => percentile(r, p))),
+        ...peerSides(ctx.peers, (p) => () => runCells(set.peers[p.id] as KernelConversation, cells)),
       });
+      const atPercentile = (p: number) => (sideRuns: number[][]) => median(sideRuns.map((r) => percentile(r, p)));
       const cpuPerCell = median(cpu) / cells;
       const pgPerCell = median(pgCpu) / cells;
       const note =
-        `${cells} cells × ${reps} runs; median of per-run percentiles; per cell the gateway used ${Math.round(cpuPerCell)} µs CPU` +
+        `${cells} cells × ${reps} runs; median of per-run percentiles; per cell Lattice's gateway used ${Math.round(cpuPerCell)} µs CPU` +
         (ctx.postgresPid ? ` and Postgres ${Math.round(pgPerCell)} µs` : '');
       return [50, 95, 99].map((p) => {
-        const { floor, gateway } = at(p);
+        const floor = atPercentile(p)(runs.floor);
+        const gateway = atPercentile(p)(runs.gateway);
         const ratio = ratioOf(gateway, floor);
         return {
           id: `execute-p${p}`,
@@ -58,6 +56,7 @@ export const executeLatency: TScenario = {
           floor,
           gateway,
           ratio,
+          peers: peerFigures(ctx.peers, runs, atPercentile(p)),
           target: p === 50 ? `≤ ${TARGET_RATIO}× floor` : '—',
           pass: p === 50 ? ratio !== null && ratio <= TARGET_RATIO : null,
           note: p === 50 ? note : 'as p50',
@@ -65,7 +64,7 @@ export const executeLatency: TScenario = {
         };
       });
     } finally {
-      await pair.close();
+      await set.close();
     }
   },
 };

@@ -1,36 +1,49 @@
 import { connectFloor, launchFloorKernel } from '../floor-client';
-import { connectGateway, startGatewayKernel, stopGatewayKernel } from '../gateway-client';
+import { connectGateway, startGatewayKernel, stopGatewayKernel, type TGatewayEndpoint } from '../gateway-client';
 import { KernelConversation } from '../kernel-client';
-import type { TBenchContext } from '../scenario';
+import type { TBenchContext, TPeerId } from '../scenario';
 
-/** A ready kernel on each side: one straight over ZeroMQ, one through the gateway. */
-export interface TKernelPair {
+/** A ready kernel on each side: one straight over ZeroMQ, one through each server. */
+export interface TKernelSet {
   floor: KernelConversation;
   gateway: KernelConversation;
+  peers: Partial<Record<TPeerId, KernelConversation>>;
   close(): Promise<void>;
 }
 
 /**
- * Starts both kernels, waits until each client's iopub is live, and runs `warmup` cells on
- * each so neither side pays first-call costs (imports, JIT) inside a measurement.
+ * Starts the floor's kernel and one through the gateway (and through each peer, with
+ * `withPeers`), waits until each client's iopub is live, and runs `warmup` cells on each so
+ * no side pays first-call costs (imports, JIT) inside a measurement.
  */
-export async function openKernelPair(ctx: TBenchContext, warmup = 20): Promise<TKernelPair> {
-  const [floorKernel, gatewayKernelId] = await Promise.all([launchFloorKernel(ctx.python, ctx.workDir), startGatewayKernel(ctx.gateway)]);
+export async function openKernelSet(ctx: TBenchContext, withPeers: boolean, warmup = 20): Promise<TKernelSet> {
+  const servers: [string, TGatewayEndpoint][] = [['gateway', ctx.gateway], ...(withPeers ? ctx.peers.map((p) => [p.id, p] as [string, TGatewayEndpoint]) : [])];
+  const floorKernel = await launchFloorKernel(ctx.python, ctx.workDir);
+  const started: { id: string; kernelId: string; server: TGatewayEndpoint; client: KernelConversation }[] = [];
   const floor = new KernelConversation(connectFloor(floorKernel.connection));
-  const gateway = new KernelConversation(await connectGateway(ctx.gateway, gatewayKernelId));
-  await Promise.all([floor.awaitIopub(), gateway.awaitIopub()]);
-  for (let i = 0; i < warmup; i++) {
-    await floor.execute('1+1');
-    await gateway.execute('1+1');
-  }
-  return {
-    floor,
-    gateway,
-    async close() {
-      await floor.close();
-      await gateway.close();
-      await floorKernel.stop();
-      await stopGatewayKernel(ctx.gateway, gatewayKernelId);
-    },
+  const close = async () => {
+    await floor.close();
+    await floorKernel.stop();
+    for (const s of started) {
+      await s.client.close();
+      await stopGatewayKernel(s.server, s.kernelId);
+    }
   };
+  try {
+    await Promise.all(
+      servers.map(async ([id, server]) => {
+        const kernelId = await startGatewayKernel(server);
+        const client = new KernelConversation(await connectGateway(server, kernelId));
+        started.push({ id, kernelId, server, client });
+      }),
+    );
+    const all = [floor, ...started.map((s) => s.client)];
+    await Promise.all(all.map((c) => c.awaitIopub()));
+    for (let i = 0; i < warmup; i++) for (const c of all) await c.execute('1+1');
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const byId = Object.fromEntries(started.map((s) => [s.id, s.client]));
+  return { floor, gateway: byId.gateway, peers: Object.fromEntries(Object.entries(byId).filter(([id]) => id !== 'gateway')), close };
 }

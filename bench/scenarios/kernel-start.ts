@@ -1,8 +1,11 @@
-import { launchFloorKernel, connectFloor } from '../floor-client';
+import { connectFloor, kernelListening, launchFloorKernel } from '../floor-client';
 import { connectGateway, scrapeMetric, startGatewayKernel, stopGatewayKernel, type TGatewayEndpoint } from '../gateway-client';
 import { KernelConversation } from '../kernel-client';
-import { alternate, ratioOf, type TBenchContext, type TScenario } from '../scenario';
+import { alternate, peerFigures, peerSides, ratioOf, type TBenchContext, type TScenario } from '../scenario';
 import { median, since } from '../stats';
+
+/** The issue's target: a cold start costs at most this much over the direct-ZeroMQ floor. */
+const TARGET_OVER_FLOOR_MS = 30;
 
 /** Mean of the gateway's own launch-phase histogram (ms), or null if it has none. */
 async function meanPhaseMs(gw: TGatewayEndpoint, phase: string): Promise<number | null> {
@@ -12,9 +15,22 @@ async function meanPhaseMs(gw: TGatewayEndpoint, phase: string): Promise<number 
   return sum === null || !count ? null : (1000 * sum) / count;
 }
 
+/** POST /api/kernels → websocket → first kernel_info_reply; `post` gets the POST's own time. */
+const coldStart = (gw: TGatewayEndpoint, post?: number[]) => async () => {
+  const t0 = performance.now();
+  const id = await startGatewayKernel(gw);
+  post?.push(since(t0));
+  const client = new KernelConversation(await connectGateway(gw, id));
+  await client.kernelInfo(60_000);
+  const ms = since(t0);
+  await client.close();
+  await stopGatewayKernel(gw, id);
+  return ms;
+};
+
 /**
- * Cold kernel start. Gateway: `POST /api/kernels` → websocket → first kernel_info_reply.
- * Floor: spawn ipykernel → DEALER connect → first kernel_info_reply.
+ * Cold kernel start. Gateways: `POST /api/kernels` → websocket → first kernel_info_reply.
+ * Floor: spawn ipykernel → shell port accepts → DEALER connect → first kernel_info_reply.
  */
 export const kernelStart: TScenario = {
   id: 'kernel-start',
@@ -24,6 +40,7 @@ export const kernelStart: TScenario = {
     const floor = async () => {
       const t0 = performance.now();
       const kernel = await launchFloorKernel(ctx.python, ctx.workDir);
+      await kernelListening(kernel.connection);
       const client = new KernelConversation(connectFloor(kernel.connection));
       await client.kernelInfo(60_000);
       const ms = since(t0);
@@ -31,18 +48,7 @@ export const kernelStart: TScenario = {
       await kernel.stop();
       return ms;
     };
-    const gateway = async () => {
-      const t0 = performance.now();
-      const id = await startGatewayKernel(ctx.gateway);
-      post.push(since(t0));
-      const client = new KernelConversation(await connectGateway(ctx.gateway, id));
-      await client.kernelInfo(60_000);
-      const ms = since(t0);
-      await client.close();
-      await stopGatewayKernel(ctx.gateway, id);
-      return ms;
-    };
-    const runs = await alternate(reps, floor, gateway);
+    const runs = await alternate(reps, { floor, gateway: coldStart(ctx.gateway, post), ...peerSides(ctx.peers, (p) => coldStart(p)) });
     const [provision, ready] = [await meanPhaseMs(ctx.gateway, 'provision'), await meanPhaseMs(ctx.gateway, 'ready')];
     const phases = provision === null || ready === null ? '' : `; gateway's own phases (mean, all cold launches so far): request → process spawned ${provision.toFixed(0)} ms, spawned → idle ${ready.toFixed(0)} ms`;
     const f = median(runs.floor);
@@ -55,9 +61,10 @@ export const kernelStart: TScenario = {
         floor: f,
         gateway: g,
         ratio: ratioOf(g, f),
-        target: '—',
-        pass: null,
-        note: `median of ${reps}; POST alone ${median(post).toFixed(0)} ms${phases}`,
+        peers: peerFigures(ctx.peers, runs, median),
+        target: `≤ floor + ${TARGET_OVER_FLOOR_MS} ms`,
+        pass: g - f <= TARGET_OVER_FLOOR_MS,
+        note: `median of ${reps}; Lattice ${g - f >= 0 ? '+' : ''}${(g - f).toFixed(0)} ms over the floor; Lattice's POST alone ${median(post).toFixed(0)} ms${phases}`,
         samples: { ...runs, post },
       },
     ];

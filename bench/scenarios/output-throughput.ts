@@ -1,7 +1,7 @@
 import type { KernelConversation } from '../kernel-client';
 import { alternate, ratioOf, type TBenchContext, type TScenario } from '../scenario';
 import { median, since } from '../stats';
-import { openKernelPair } from './kernel-pair';
+import { openKernelSet } from './kernel-set';
 
 const TARGET_RATIO = 0.8;
 
@@ -49,19 +49,18 @@ export const outputThroughput: TScenario = {
   async run(ctx: TBenchContext) {
     const lines = ctx.quick ? 20_000 : 200_000;
     const reps = ctx.quick ? 1 : 5;
-    const pair = await openKernelPair(ctx);
+    const set = await openKernelSet(ctx, false);
     const cpu: number[] = [];
     try {
-      const runs = await alternate(
-        reps,
-        () => printLines(pair.floor, lines),
-        async () => {
+      const runs = await alternate(reps, {
+        floor: () => printLines(set.floor, lines),
+        gateway: async () => {
           const before = await ctx.gateway.cpuMicros();
-          const run = await printLines(pair.gateway, lines);
+          const run = await printLines(set.gateway, lines);
           cpu.push((await ctx.gateway.cpuMicros()) - before);
           return run;
         },
-      );
+      });
       const complete = (r: TThroughputRun) => r.finished && r.lines === lines && r.lastLine === String(lines - 1);
       const problems = (['floor', 'gateway'] as const).flatMap((side) =>
         runs[side].filter((r) => !complete(r)).map((r) => `${side}: ${r.lines}/${lines} lines, last "${r.lastLine}"${r.finished ? '' : ', no idle/reply'}`),
@@ -87,7 +86,7 @@ export const outputThroughput: TScenario = {
         },
       ];
     } finally {
-      await pair.close();
+      await set.close();
     }
   },
 };

@@ -71,7 +71,7 @@ export const pooledStart: TScenario = {
       return ms;
     };
     try {
-      const runs = await alternate(reps, floor, gateway);
+      const runs = await alternate(reps, { floor, gateway });
       const f = median(runs.floor);
       const g = median(runs.gateway);
       return [{ ...row, floor: f, gateway: g, ratio: ratioOf(g, f), pass: g < TARGET_MS, note: `median of ${reps}`, samples: runs }];
