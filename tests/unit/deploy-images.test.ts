@@ -13,6 +13,7 @@ import { describe, it } from 'node:test';
 import { ZGatewayEnv } from '../../server/config';
 import { CONNECTION_FILE } from '../../server/provisioners/kubernetes/pod-manifest';
 import { SPARK_STARTUP_SCRIPT_IN_IMAGE, sparkKernelArgs } from '../../server/spark/spark-conf';
+import { GATEWAY_BUNDLE } from '../../scripts/build-gateway';
 import { readStartConfig } from '../../scripts/start-config';
 import { testPython } from '../helpers/python';
 
@@ -150,7 +151,14 @@ describe('deploy/ Dockerfiles', () => {
     assert.deepEqual(stage.filter((s) => s.op === 'EXPOSE').map((s) => s.args), [String(parsed.LATTICE_GATEWAY_PORT)]);
     // Local kernels run with the venv that has ipykernel.
     assert.ok(stage.some((s) => s.op === 'RUN' && s.args.includes(`${path.dirname(path.dirname(parsed.LATTICE_PYTHON))} `)));
-    assert.deepEqual(execForm(stage, 'CMD'), ['node', '--import', 'tsx', 'server/main.ts']);
+    // The bundle of server/main.ts under plain node, built in an earlier stage by the script `npm start` uses.
+    const bundle = path.relative(ROOT, GATEWAY_BUNDLE);
+    assert.deepEqual(execForm(stage, 'CMD'), ['node', bundle]);
+    const all = parseDockerfile('gateway.Dockerfile');
+    const built = all.find((s) => s.op === 'RUN' && s.args === 'node --import tsx scripts/build-gateway.ts');
+    assert.ok(built, 'a stage runs scripts/build-gateway.ts');
+    const builder = all.slice(0, all.indexOf(built!)).filter((s) => s.op === 'FROM').at(-1)!.args.split(/\s+/).at(-1);
+    assert.ok(stage.some((s) => s.op === 'COPY' && s.flags.from === builder && s.args === `/app/${path.dirname(bundle)} ./${path.dirname(bundle)}`), 'the image takes the bundle from that stage');
   });
 
   it('gateway: everything its entry points import is copied into the image or a production dependency', () => {
