@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import type { TEnvironmentSpec } from '../../common/environment';
+import { environmentSpec } from '../../tests/helpers/environment-spec';
 import { testPython } from '../../tests/helpers/python';
 import { findFreePorts } from './free-ports';
 import { localProvisionerFactory } from './local-provisioner';
@@ -14,25 +14,14 @@ import { provisionerContract } from './provisioner-contract';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-local-prov-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-// A stand-in kernel: a process that just lives; readiness is the manager's concern, not this one's.
-const environment: TEnvironmentSpec = {
-  id: 'env',
-  slug: 'sleeper',
-  name: 'Sleeper',
-  language: 'python',
-  argv: [testPython(), '-c', 'import sys, time; time.sleep(60)', '{connection_file}'],
-  image: null,
-  cpuRequestM: 100,
-  cpuLimitM: 100,
-  memoryRequestMib: 64,
-  memoryLimitMib: 64,
-  gpus: 0,
-  spark: null,
-  idleTimeoutS: 60,
+// The contract talks to the kernel over ZeroMQ: a real ipykernel. The tests below that only
+// read what the process was given run a short script instead.
+const environment = environmentSpec({
+  argv: [testPython(), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+  cpuLimitM: 1000,
+  memoryLimitMib: 512,
   provisioner: 'local',
-  poolSize: 0,
-  network: 'egress',
-};
+});
 const config = { python: testPython(), dataDir, baseEnv: { PATH: '/usr/bin:/bin' } };
 
 provisionerContract({ factory: () => localProvisionerFactory(config), environment });
