@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../../server/config';
 import { provisionerContract } from '../../server/provisioners/provisioner-contract';
 import { startKubernetesProvisioning, type TKubernetesProvisioning } from '../../server/provisioners/kubernetes/kubernetes-provisioning';
+import { environmentSpec } from '../helpers/environment-spec';
 import { createProject, createUserWithToken } from '../helpers/gateway';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
@@ -42,24 +43,7 @@ after(async () => {
 
 provisionerContract({
   factory: () => provisioning.factory,
-  environment: {
-    id: 'contract',
-    slug: 'contract',
-    name: 'Contract',
-    language: 'python',
-    argv: null,
-    image: null,
-    cpuRequestM: 100,
-    cpuLimitM: 500,
-    memoryRequestMib: 128,
-    memoryLimitMib: 512,
-    gpus: 0,
-    spark: null,
-    idleTimeoutS: 3600,
-    provisioner: 'kubernetes',
-    poolSize: 0,
-    network: 'egress',
-  },
+  environment: environmentSpec({ id: 'contract', slug: 'contract', name: 'Contract' }),
   timeoutMs: 30_000,
   context,
 });

@@ -20,6 +20,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { parseAllDocuments } from 'yaml';
 import type { TEnvironmentSpec } from '../../common/environment';
+import { environmentSpec } from '../helpers/environment-spec';
 import { loadConfig, type TKubernetesConfig } from '../../server/config';
 import type { KernelProvisioner } from '../../server/provisioners/provisioner';
 import { startKubernetesProvisioning, type TKubernetesProvisioning } from '../../server/provisioners/kubernetes/kubernetes-provisioning';
@@ -45,24 +46,7 @@ let config: Readonly<TKubernetesConfig>;
 let dir: string;
 let userId: string;
 
-const environment: TEnvironmentSpec = {
-  id: 'net',
-  slug: 'net-egress',
-  name: 'Net',
-  language: 'python',
-  argv: null,
-  image: null,
-  cpuRequestM: 100,
-  cpuLimitM: 500,
-  memoryRequestMib: 128,
-  memoryLimitMib: 512,
-  gpus: 0,
-  spark: null,
-  idleTimeoutS: 3600,
-  provisioner: 'kubernetes',
-  poolSize: 0,
-  network: 'egress',
-};
+const environment = environmentSpec({ id: 'net', slug: 'net-egress', name: 'Net' });
 const spark = { driverCores: 1, driverMemoryMib: 512, executors: 2, executorCores: 1, executorMemoryMib: 1024 };
 
 /** A policy as the API server stores it (raw JSON: `from`, not client-node's `_from`). */

@@ -1,28 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TEnvironmentSpec } from '../../../common/environment';
+import { environmentSpec } from '../../../tests/helpers/environment-spec';
 import { connectionSecretManifest, CONNECTION_FILE, executorPodTemplate, KERNEL_PORTS, kernelPodManifest, type TKernelPodInput } from './pod-manifest';
 import { namespaceFor } from './names';
 import { resourceQuotaHard } from './quota-mirror';
 
-const environment: TEnvironmentSpec = {
-  id: 'env-1',
-  slug: 'python-small',
-  name: 'Python small',
-  language: 'python',
-  argv: null,
-  image: null,
-  cpuRequestM: 500,
-  cpuLimitM: 1000,
-  memoryRequestMib: 512,
-  memoryLimitMib: 1024,
-  gpus: 0,
-  spark: null,
-  idleTimeoutS: 3600,
-  provisioner: 'kubernetes',
-  poolSize: 0,
-  network: 'egress',
-};
+const environment = environmentSpec({ id: 'env-1', cpuRequestM: 500, cpuLimitM: 1000, memoryRequestMib: 512, memoryLimitMib: 1024 });
 
 /** Every kernel and executor container: exactly this, nothing looser. */
 const HARDENED = {
