@@ -84,7 +84,6 @@ function sandboxConnection(placement: TSandboxPlacement, kernelName: string): TC
  * launcher drops to the kernel's uid, so the kernel can never write them.
  */
 export class LocalProvisioner implements KernelProvisioner {
-  readonly name = 'local';
   readonly interruptMode = 'signal' as const;
   private child: ChildProcess | null = null;
   private pid: number | null = null;

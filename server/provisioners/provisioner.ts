@@ -14,7 +14,6 @@ import type { TConnectionInfo } from '../zmq/connection-info';
  * kernel id and connection info (ports and key), so whatever a relaunch needs is kept.
  */
 export interface KernelProvisioner {
-  readonly name: string;
   /** How `interrupt()` reaches the kernel; also published in the kernelspec. */
   readonly interruptMode: 'signal' | 'message';
 

@@ -68,7 +68,6 @@ export const ZKubernetesInfo = z.object({
  * A restart is a new pod with the same ports and key, hence a new IP.
  */
 export class KubernetesProvisioner implements KernelProvisioner {
-  readonly name = 'kubernetes';
   /** The gateway sends interrupt_request on control: there is no process to signal from here. */
   readonly interruptMode = 'message' as const;
   private namespace: string | null = null;
