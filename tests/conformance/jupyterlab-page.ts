@@ -37,6 +37,12 @@ export function dialogsSeen(page: Page): Promise<string[]> {
   return page.evaluate('window.__latticeDialogs');
 }
 
+/** Fails at once, naming it, when a dialog is open (it would swallow the next click). */
+export async function noOpenDialog(page: Page): Promise<void> {
+  const open = page.locator('.jp-Dialog');
+  if (await open.count()) throw new Error(`a JupyterLab dialog is open: ${(await open.first().innerText()).replace(/\s+/g, ' ')}`);
+}
+
 /** Opens JupyterLab with its token and waits for the menu bar. */
 export async function openLab(page: Page, lab: { url: string; token: string }): Promise<void> {
   await page.goto(`${lab.url}/lab?token=${lab.token}`);
@@ -45,6 +51,7 @@ export async function openLab(page: Page, lab: { url: string; token: string }): 
 
 /** Menu bar → submenus (by label) → the item that runs `command`. */
 export async function menu(page: Page, path: string[], command: string): Promise<void> {
+  await noOpenDialog(page);
   const [top, ...submenus] = path;
   await page.locator('.lm-MenuBar-item', { hasText: top }).click();
   for (const label of submenus) {
@@ -75,6 +82,7 @@ export async function kernelStatus(page: Page, status: string): Promise<void> {
  * appends the next empty cell). Returns that cell's output area.
  */
 export async function runInLastCell(page: Page, code: string): Promise<Locator> {
+  await noOpenDialog(page);
   const cells = page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell');
   const cell = cells.nth((await cells.count()) - 1);
   await cell.locator('.cm-content').click();
