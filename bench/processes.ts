@@ -5,7 +5,7 @@ import type { TMemoryReading } from './process-memory';
 
 const HERE = import.meta.dirname;
 
-/** A child the benchmark talks to over IPC: `gateway-child.ts` or `zmq-holder-child.ts`. */
+/** A child the benchmark talks to over IPC: the gateway (bundle + gateway-hooks) or `zmq-holder-child.ts`. */
 export interface TBenchChild {
   pid: number;
   /** The gateway's port (0 for the ZeroMQ holder). */
@@ -17,23 +17,36 @@ export interface TBenchChild {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** What a child's readiness check gets: a way to ask it, and whether it has exited (with its log's tail). */
+export interface TStartingChild {
+  ask: TBenchChild['ask'];
+  exitReport(): string | null;
+}
+
 /**
- * Forks a benchmark child under `node --expose-gc --import tsx` with its stdout/stderr in
- * `logFile`; resolves when it reports `ready`. `cpuProfDir` adds `--cpu-prof` there.
+ * Forks `module` with `execArgv` (plus `--expose-gc`, and `--cpu-prof` into `cpuProfDir`) and
+ * its stdout/stderr in `logFile`; resolves once `ready` resolves with the child's port.
  */
 export async function startChild(
-  entry: 'gateway-child.ts' | 'zmq-holder-child.ts',
-  opts: { env: NodeJS.ProcessEnv; logFile: string; cpuProfDir?: string },
+  module: string,
+  opts: { execArgv: readonly string[]; env: NodeJS.ProcessEnv; logFile: string; cpuProfDir?: string; ready(child: TStartingChild): Promise<number> },
 ): Promise<TBenchChild> {
   const log = openSync(opts.logFile, 'a');
-  const execArgv = ['--expose-gc', '--import', 'tsx', ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [])];
+  const execArgv = ['--expose-gc', ...opts.execArgv, ...(opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [])];
   let child: ChildProcess;
   try {
-    child = fork(path.join(HERE, entry), [], { env: opts.env, execArgv, stdio: ['ignore', log, log, 'ipc'] });
+    child = fork(module, [], { env: opts.env, execArgv, stdio: ['ignore', log, log, 'ipc'] });
   } finally {
     closeSync(log);
   }
+  const name = path.basename(module);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The log is in the benchmark's scratch dir, removed at the end: its tail goes into the error.
+  const exitReport = () => {
+    if (child.exitCode === null && child.signalCode === null) return null;
+    const tail = readFileSync(opts.logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
+    return `${name} exited (code ${child.exitCode}, signal ${child.signalCode}); the end of ${opts.logFile}:\n${tail}`;
+  };
 
   const ask = <T>(request: Record<string, unknown>, replyType: string, timeoutMs = 300_000) =>
     new Promise<T>((resolve, reject) => {
@@ -44,13 +57,11 @@ export async function startChild(
       };
       const onExit = () => {
         cleanup();
-        // The log is in the benchmark's scratch dir, removed at the end: its tail goes into the error.
-        const tail = readFileSync(opts.logFile, 'utf8').trimEnd().split('\n').slice(-15).join('\n');
-        reject(new Error(`${entry} exited before answering ${String(request.type)}; the end of ${opts.logFile}:\n${tail}`));
+        reject(new Error(`before answering ${String(request.type)}: ${exitReport()}`));
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`${entry} did not answer ${String(request.type)} in time`));
+        reject(new Error(`${name} did not answer ${String(request.type)} in time`));
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -62,10 +73,10 @@ export async function startChild(
       if (request.type !== 'wait') child.send(request);
     });
 
-  const ready = await ask<{ port: number }>({ type: 'wait' }, 'ready', 60_000);
+  const port = await opts.ready({ ask, exitReport });
   return {
     pid: child.pid as number,
-    port: ready.port,
+    port,
     ask,
     async memory() {
       return (await ask<{ memory: TMemoryReading }>({ type: 'memory' }, 'memory')).memory;
@@ -78,4 +89,13 @@ export async function startChild(
       clearTimeout(timer);
     },
   };
+}
+
+/** The memory floor's process (`zmq-holder-child.ts`, under tsx); ready when it says so. */
+export function startZmqHolder(opts: { env: NodeJS.ProcessEnv; logFile: string }): Promise<TBenchChild> {
+  return startChild(path.join(HERE, 'zmq-holder-child.ts'), {
+    ...opts,
+    execArgv: ['--import', 'tsx'],
+    ready: async ({ ask }) => (await ask<{ port: number }>({ type: 'wait' }, 'ready', 60_000)).port,
+  });
 }

@@ -50,7 +50,7 @@ export const gatewayRss: TScenario = {
           peers,
           target: `≤ ${TARGET_MB} MB`,
           pass: lattice === null ? null : lattice <= TARGET_MB,
-          note: `Lattice after full GCs: RSS ${(settled.rss / MB).toFixed(0)} MB, JS heap ${(settled.heapUsed / MB).toFixed(0)} MB, external ${(settled.external / MB).toFixed(0)} MB; Lattice's gateway runs under node --import tsx (see notes)`,
+          note: `Lattice after full GCs: RSS ${(settled.rss / MB).toFixed(0)} MB, JS heap ${(settled.heapUsed / MB).toFixed(0)} MB, external ${(settled.external / MB).toFixed(0)} MB; Lattice's gateway is the bundle under plain node, as npm start runs it`,
         },
       ];
     } finally {

@@ -6,7 +6,7 @@ import { startBenchGateway } from '../bench-gateway';
 import { connectGateway, startGatewayKernel, stopGatewayKernel } from '../gateway-client';
 import { KernelConversation } from '../kernel-client';
 import type { TMemoryReading } from '../process-memory';
-import { startChild } from '../processes';
+import { startZmqHolder } from '../processes';
 import { ratioOf, type TBaseContext, type TScenario } from '../scenario';
 
 const TARGET_MB = 2;
@@ -36,7 +36,7 @@ export const idleMemory: TScenario = {
   async run(ctx: TBaseContext) {
     const n = ctx.quick ? 3 : 20;
     const gw = await startBenchGateway({ databaseUrl: ctx.databaseUrl, token: ctx.token, python: ctx.python, workDir: ctx.workDir, cpuProfDir: ctx.cpuProfDir });
-    const holder = await startChild('zmq-holder-child.ts', { env: process.env, logFile: path.join(ctx.workDir, 'zmq-holder.log') });
+    const holder = await startZmqHolder({ env: process.env, logFile: path.join(ctx.workDir, 'zmq-holder.log') });
     const ids: string[] = [];
     try {
       const warm = await startGatewayKernel(gw);
