@@ -1,11 +1,17 @@
 /**
- * The operator's terminal (issue 13 §5): the gateway process writes readable lines when
- * told to (`pretty`, what `auto` picks on a TTY) — kernel lifecycle at info, no line per
- * HTTP request — and one JSON object per line in `json` mode, where requests show at debug
- * with their query (and its token) cut off.
+ * The operator's terminal (issue 13 §5): on a pseudo-terminal the gateway writes readable
+ * lines by default; forced `pretty` shows the kernel lifecycle at info and no line per HTTP
+ * request; `json` writes one JSON object per line, with requests at debug and their query
+ * (and its token) cut off.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort } from '../helpers/free-port';
+import { testPython } from '../helpers/python';
 import { createUserWithToken, gatewayFetch } from '../helpers/gateway';
 import { cleanUpGatewayProcesses, makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
 import { localState, until } from '../helpers/kernels';
@@ -44,6 +50,44 @@ async function kernelSession(gw: TGatewayProcess): Promise<string> {
   assert.equal((await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token, method: 'DELETE' })).status, 204);
   return res.body.id as string;
 }
+
+test('auto on a terminal: readable lines, no JSON', async () => {
+  const port = await freePort();
+  // util-linux `script` gives the gateway a pseudo-terminal as stdout, as `npm start` in a terminal does.
+  const command = `exec ${process.execPath} --import tsx server/main.ts`;
+  const terminal = spawn('script', ['--quiet', '--flush', '--return', '--command', command, '/dev/null'], {
+    cwd: path.resolve(import.meta.dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATABASE_URL: t.url,
+      LATTICE_DATA_DIR: data.dir,
+      LATTICE_GATEWAY_PORT: String(port),
+      LATTICE_PYTHON: testPython(),
+    },
+  });
+  let output = '';
+  terminal.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  // 'close', not 'exit': the last lines may still be in the pipe when the process has exited.
+  const exited = once(terminal, 'close');
+  try {
+    await until('the gateway listens', () => output.includes('Server listening'), 60_000);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/api`)).status, 200);
+  } finally {
+    // The gateway is the child of `script` (the shell exec'd it), which forwards no signal: stop it directly.
+    for (const pid of readFileSync(`/proc/${terminal.pid}/task/${terminal.pid}/children`, 'utf8').split(/\s+/).filter(Boolean)) {
+      process.kill(Number(pid), 'SIGTERM');
+    }
+    await exited;
+  }
+  const lines = output.replace(/\x1b\[[0-9;]*m/g, '').split(/\r?\n/).filter(Boolean);
+  assert.ok(output.includes('\x1b['), 'coloured, as a terminal shows it');
+  assert.ok(lines.some((l) => /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: Server listening at http:\/\/127\.0\.0\.1:\d+/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /INFO: gateway shutting down \{"signal":"SIGTERM"\}/.test(l)), 'the last line before exit is written:\n' + lines.join('\n'));
+  for (const line of lines) assert.throws(() => JSON.parse(line), `not JSON: ${line}`);
+  assert.equal(lines.some((l) => /request completed|incoming request/.test(l)), false);
+});
 
 const rawLines = (gw: TGatewayProcess) => gw.logs.map((l) => (typeof l.msg === 'string' && Object.keys(l).length === 1 ? l.msg : JSON.stringify(l)));
 
