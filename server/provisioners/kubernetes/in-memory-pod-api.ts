@@ -111,7 +111,7 @@ class InMemoryInformer implements TPodInformer {
 
 /** What the in-memory kubelet holds for one pod's container while it runs. */
 interface TContainerRun {
-  child: ChildProcess | null;
+  child: ChildProcess;
   startedAt: Date | null;
   killTimer: NodeJS.Timeout | null;
   exited: Promise<void>;
@@ -121,7 +121,8 @@ interface TContainerRun {
  * The Kubernetes API (objects, namespaces, 404/409 answers, watches, owner garbage collection)
  * and a kubelet for one node, in memory, as far as the provisioner contract needs them. Pods
  * are scheduled at once; a pod starts once the Secrets its volumes name exist (as a kubelet
- * waits for them); its container's command then runs as a real local process. Volumes are
+ * waits for them); its (first, for kernel pods the only) container's command then runs as a
+ * real local process. Volumes are
  * directories of their own, and every argument, variable or working directory under a
  * `mountPath` is pointed there (no mount namespace here). A pod's network is an address of
  * its own on the loopback (127.x.y.z): what it would bind as 0.0.0.0 inside its network
@@ -234,15 +235,15 @@ export class InMemoryPodApi implements PodApi {
       pod.metadata!.deletionGracePeriodSeconds = opts.gracePeriodSeconds;
       this.updatePod(pod);
     }
-    if (!run?.child || run.child.exitCode !== null || run.child.signalCode !== null || opts.gracePeriodSeconds === 0) {
+    if (!run || run.child.exitCode !== null || run.child.signalCode !== null || opts.gracePeriodSeconds === 0) {
       // Nothing runs (or a forced deletion): the object goes now; a process still running is killed.
-      if (run?.child) this.signal(run.child, 'SIGKILL');
+      if (run) this.signal(run.child, 'SIGKILL');
       this.finalize(namespace, name, uid);
       return;
     }
     this.signal(run.child, 'SIGTERM');
     if (run.killTimer) clearTimeout(run.killTimer);
-    run.killTimer = setTimeout(() => this.signal(run.child!, 'SIGKILL'), opts.gracePeriodSeconds * 1000);
+    run.killTimer = setTimeout(() => this.signal(run.child, 'SIGKILL'), opts.gracePeriodSeconds * 1000);
   }
 
   async createSecret(namespace: string, body: V1Secret): Promise<void> {
@@ -300,7 +301,7 @@ export class InMemoryPodApi implements PodApi {
     for (const informer of this.informers) await informer.stop();
     for (const run of this.runs.values()) {
       if (run.killTimer) clearTimeout(run.killTimer);
-      if (run.child) this.signal(run.child, 'SIGKILL');
+      this.signal(run.child, 'SIGKILL');
     }
     await Promise.all([...this.runs.values()].map((r) => r.exited));
     rmSync(this.root, { recursive: true, force: true });
@@ -434,7 +435,7 @@ export class InMemoryPodApi implements PodApi {
       }
     }
     const run = this.runs.get(uid);
-    if (!run?.child || run.child.exitCode !== null || run.child.signalCode !== null) this.forget(uid);
+    if (!run || run.child.exitCode !== null || run.child.signalCode !== null) this.forget(uid);
   }
 
   private forget(uid: string): void {
