@@ -1,8 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { gatewayClient } from '@/lib/client/gateway-client';
 import { ZProjectDashboard } from '@/lib/client/dashboard-responses';
+import { gatewayClient } from '@/lib/client/gateway-client';
 import { errorMessage } from '@/lib/client/request-error';
 import { webClient } from '@/lib/client/web-client';
 import type { TProjectDashboard } from '@/lib/dashboard/get-project-dashboard';

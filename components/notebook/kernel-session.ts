@@ -96,11 +96,11 @@ export class KernelSession {
     // A cell run while the gateway restarts goes to the same kernel once it is back, not to a new one.
     if (this.recovery) await this.recovery;
     const k = this.kernel;
-    if (k && !k.isDisposed && k.status !== 'dead') return Promise.resolve(k);
+    if (k && !k.isDisposed && k.status !== 'dead') return k;
     this.pending ??= (async () => {
       try {
         this.report.message(null);
-        const kernel = await this.connectOrStart();
+        const kernel = await this.connectOrStartOnceReachable();
         if (this.disposed) {
           kernel.dispose();
           throw new Error('the page was closed');
@@ -210,6 +210,19 @@ export class KernelSession {
   private async findMine(): Promise<TKernelModel | undefined> {
     const slug = KERNELSPEC_ALIASES[this.opts.kernelName] ?? this.opts.kernelName;
     return (await this.listMine()).find((m) => m.lattice.environment.slug === slug || m.name === this.opts.kernelName);
+  }
+
+  /** A page opened while the gateway is down says so and connects once it is back, instead of failing. */
+  private async connectOrStartOnceReachable(): Promise<Kernel.IKernelConnection> {
+    for (;;) {
+      try {
+        return await this.connectOrStart();
+      } catch (err) {
+        if (this.disposed || !(err instanceof RequestError && err.unreachable)) throw err;
+        this.report.status('gateway-restarting');
+        await this.gateway.waitUntilReachable(() => this.disposed);
+      }
+    }
   }
 
   private connectOrStart(): Promise<Kernel.IKernelConnection> {
