@@ -12,8 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createUserWithToken, gatewayFetch, startTestGateway, type TTestGateway } from '../helpers/gateway';
-import { until } from '../helpers/kernels';
+import { createProject, createUserWithToken, gatewayFetch, startTestGateway, type TTestGateway } from '../helpers/gateway';
+import { createEnvironment, until } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startJupyterLab, type TJupyterLab } from './jupyterlab-server';
 import { acceptDialog, dialog, dialogsSeen, kernelStatus, menu, noOpenDialog, openLab, outputWith, recordDialogs, runInLastCell, UI_TIMEOUT_MS } from './jupyterlab-page';
@@ -35,7 +35,14 @@ const pageErrors: string[] = [];
 before(async () => {
   t = await createTestDatabase();
   gw = await startTestGateway({ db: t.db });
-  ({ token } = await createUserWithToken(t.db));
+  const created = await createUserWithToken(t.db);
+  token = created.token;
+  // A user as Lattice has them: member of a team project with its own template. JupyterLab
+  // preselects the first kernelspec by display name ("analytics" before "Python 3"), and its
+  // launch goes to the user's personal project (no KERNEL_PROJECT), so Lattice must list only
+  // what can start there.
+  const team = await createProject(t.db, { ownerId: created.user.id });
+  await createEnvironment(t.db, { slug: 'analytics', name: 'analytics', projectId: team.id });
   lab = await startJupyterLab({ gatewayUrl: gw.url, gatewayToken: token });
   shotsDir = await mkdtemp(path.join(tmpdir(), 'lattice-jlab-shots-'));
   browser = await chromium.launch({
@@ -95,21 +102,24 @@ async function latticeKernelIds(): Promise<string[]> {
   return res.body.map((k: { id: string }) => k.id);
 }
 
-test('File → New → Notebook starts the preselected default kernel on Lattice', { timeout: 240_000 }, async () => {
+test('File → New → Notebook starts the preselected kernel, the default, on Lattice', { timeout: 240_000 }, async () => {
   await inLab('new-notebook', async () => {
     await openLab(page, lab);
     await menu(page, ['File', 'New'], 'notebook:create-new');
     // JupyterLab asks which kernel; a person accepts what it preselects.
     const select = await dialog(page, /Select Kernel/);
     const preselected = JSON.parse(await select.locator('select').inputValue()) as { name: string };
-    const specs = await gatewayFetch(gw, '/api/kernelspecs', { token });
-    assert.ok(specs.body.kernelspecs[preselected.name], `preselected ${preselected.name}, Lattice lists ${Object.keys(specs.body.kernelspecs)}`);
     await acceptDialog(select);
     // Either the kernel comes up or JupyterLab says why it did not ("Error Starting Kernel").
     const idle = page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]');
     const error = page.locator('.jp-Dialog');
     await idle.or(error).first().waitFor({ timeout: UI_TIMEOUT_MS });
-    if (await error.count()) assert.fail(`JupyterLab could not start the kernel: ${await error.innerText()}`);
+    if (await error.count()) assert.fail(`JupyterLab could not start the preselected ${preselected.name}: ${await error.innerText()}`);
+    const specs = await gatewayFetch(gw, '/api/kernelspecs', { token });
+    assert.ok(
+      ['default', specs.body.default].includes(preselected.name),
+      `JupyterLab preselected ${preselected.name}; Lattice lists ${Object.keys(specs.body.kernelspecs)} (default ${specs.body.default})`,
+    );
   });
   const ids = await latticeKernelIds();
   assert.equal(ids.length, 1, `Lattice runs ${ids.length} kernels`);
