@@ -24,7 +24,7 @@ import { KernelSandbox } from './provisioners/local-sandbox/kernel-sandbox';
 import { sandboxUidAllocator } from './kernels/sandbox-uid';
 import type { TProvisionerFactory } from './provisioners/provisioner';
 import { startKubernetesProvisioning, type TKubernetesProvisioning } from './provisioners/kubernetes/kubernetes-provisioning';
-import type { TProvisionerRegistry } from './provisioners/registry';
+import { enabledProvisioners, type TProvisionerRegistry } from './provisioners/registry';
 
 export interface TGatewayDeps {
   db: TDb;
@@ -55,7 +55,7 @@ async function startProvisioners(
     kubernetes: null,
   };
   try {
-    for (const name of config.provisioners) {
+    for (const name of enabledProvisioners(config.provisioners)) {
       if (name === 'local') {
         // Chosen (and logged) once: cgroup v2, v1 or rlimits, see provisioners/local-limits/.
         started.limits = await detectLocalLimits({ mode: config.kernelLimits, parent: config.cgroupParent, logger });
@@ -65,11 +65,9 @@ async function startProvisioners(
           : null;
         if (!sandbox) logger.warn('LATTICE_LOCAL_SANDBOX=off: local kernels are NOT isolated (they run as the gateway user, beside its data)');
         registry.set(name, localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, started.limits, sandbox));
-      } else if (name === 'kubernetes') {
+      } else {
         started.kubernetes = await startKubernetesProvisioning({ config: config.kubernetes, db, logger });
         registry.set(name, started.kubernetes.factory);
-      } else {
-        throw new Error(`Unknown provisioner "${name}" in LATTICE_PROVISIONERS; known: local, kubernetes.`);
       }
     }
   } catch (err) {

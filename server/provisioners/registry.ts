@@ -1,3 +1,4 @@
+import { ZProvisionerName, type TProvisionerName } from '../../common/environment';
 import { AppError } from '../../common/errors';
 import type { TProvisionerFactory } from './provisioner';
 
@@ -15,4 +16,17 @@ export function provisionerFactory(registry: TProvisionerRegistry, name: string)
     throw new AppError('KERNEL_UNAVAILABLE', `This gateway has no "${name}" provisioner enabled; ask an administrator.`);
   }
   return factory;
+}
+
+/**
+ * The names LATTICE_PROVISIONERS enables, checked before any provisioner starts: a name the
+ * gateway does not know (a typo) stops it at start-up, with the names it does know.
+ */
+export function enabledProvisioners(names: readonly string[]): TProvisionerName[] {
+  const unknown = names.filter((name) => !ZProvisionerName.safeParse(name).success);
+  if (unknown.length > 0) {
+    const listed = unknown.map((name) => `"${name}"`).join(', ');
+    throw new Error(`Unknown provisioner ${listed} in LATTICE_PROVISIONERS; known: ${ZProvisionerName.options.join(', ')}.`);
+  }
+  return names.map((name) => ZProvisionerName.parse(name));
 }
