@@ -85,7 +85,7 @@ export function peerSides<T>(peers: readonly TPeer[], f: (peer: TPeer) => () => 
 }
 
 /** Each peer's figure from its runs (null for a peer without runs). */
-export function peerFigures<T>(peers: readonly TPeer[], runs: Partial<Record<TPeerId, T[]>>, figure: (runs: T[]) => number): Partial<Record<TPeerId, number | null>> {
+export function peerFigures<T>(peers: readonly Pick<TPeer, 'id'>[], runs: Partial<Record<TPeerId, T[]>>, figure: (runs: T[]) => number): Partial<Record<TPeerId, number | null>> {
   return Object.fromEntries(peers.map((p) => [p.id, runs[p.id]?.length ? figure(runs[p.id] as T[]) : null]));
 }
 
