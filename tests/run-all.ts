@@ -27,7 +27,8 @@ function findTests(dir: string): string[] {
 
 const GROUPS: Record<string, () => string[]> = {
   unit: () => [...findTests('common'), ...findTests('db'), ...findTests('lib'), ...findTests('components'), ...findTests('server'), ...findTests('scripts'), ...findTests('tests/unit')],
-  integration: () => findTests('tests/integration'),
+  // bench/: the benchmark's own machinery (its table, the peer servers it starts), not its timings.
+  integration: () => [...findTests('tests/integration'), ...findTests('bench')],
   conformance: () => findTests('tests/conformance'),
   e2e: () => findTests('tests/e2e'),
   cluster: () => findTests('tests/cluster'),
