@@ -65,7 +65,7 @@ test('auto on a terminal: readable lines, no JSON', async () => {
       LATTICE_DATA_DIR: data.dir,
       LATTICE_GATEWAY_PORT: String(port),
       LATTICE_PYTHON: testPython(),
-    },
+    } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
   });
   let output = '';
   terminal.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
