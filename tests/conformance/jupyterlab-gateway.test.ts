@@ -16,7 +16,7 @@ import { createProject, createUserWithToken, gatewayFetch, startTestGateway, typ
 import { createEnvironment, until } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startJupyterLab, type TJupyterLab } from './jupyterlab-server';
-import { acceptDialog, dialog, dialogsSeen, kernelStatus, menu, noOpenDialog, openLab, outputWith, recordDialogs, runInLastCell, UI_TIMEOUT_MS } from './jupyterlab-page';
+import { acceptDialog, dialog, dialogsSeen, kernelIn, kernelStatus, menu, noOpenDialog, openLab, outputWith, recordDialogs, runInLastCell, UI_TIMEOUT_MS } from './jupyterlab-page';
 
 let t: TTestDatabase;
 let gw: TTestGateway;
@@ -50,6 +50,8 @@ before(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Clicks wait for their element as long as the explicit waits do (a loaded 2-core machine).
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
   page.on('request', (r) => requested.push(r.url()));
   page.on('requestfailed', (r) => failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
   page.on('response', (r) => {
@@ -59,7 +61,7 @@ before(async () => {
     if (m.type() === 'error') pageErrors.push(m.text());
   });
   await recordDialogs(page);
-});
+}, { timeout: 240_000 });
 
 after(async () => {
   await browser?.close();
@@ -103,27 +105,33 @@ async function latticeKernelIds(): Promise<string[]> {
 }
 
 test('File → New → Notebook starts the preselected kernel, the default, on Lattice', { timeout: 240_000 }, async () => {
+  let preselected = '(none: JupyterLab did not ask)';
   await inLab('new-notebook', async () => {
     await openLab(page, lab);
     await menu(page, ['File', 'New'], 'notebook:create-new');
-    // JupyterLab asks which kernel; a person accepts what it preselects.
-    const select = await dialog(page, /Select Kernel/);
-    const preselected = JSON.parse(await select.locator('select').inputValue()) as { name: string };
-    await acceptDialog(select);
+    const idle = kernelIn(page, 'idle');
+    const choose = page.locator('.jp-Dialog').filter({ has: page.locator('.jp-Dialog-header', { hasText: 'Select Kernel' }) });
+    // JupyterLab 4.6 asks which kernel (a setting makes it start its preferred one at once);
+    // a person accepts what it preselects.
+    await choose.or(idle).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    if (await choose.count()) {
+      preselected = (JSON.parse(await choose.locator('select').inputValue()) as { name: string }).name;
+      await acceptDialog(choose);
+    }
     // Either the kernel comes up or JupyterLab says why it did not ("Error Starting Kernel").
-    const idle = page.locator('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="idle"]');
     const error = page.locator('.jp-Dialog');
     await idle.or(error).first().waitFor({ timeout: UI_TIMEOUT_MS });
-    if (await error.count()) assert.fail(`JupyterLab could not start the preselected ${preselected.name}: ${await error.innerText()}`);
-    const specs = await gatewayFetch(gw, '/api/kernelspecs', { token });
-    assert.ok(
-      ['default', specs.body.default].includes(preselected.name),
-      `JupyterLab preselected ${preselected.name}; Lattice lists ${Object.keys(specs.body.kernelspecs)} (default ${specs.body.default})`,
-    );
+    if (await error.count()) assert.fail(`JupyterLab could not start the preselected kernelspec ${preselected}: ${await error.innerText()}`);
   });
-  const ids = await latticeKernelIds();
-  assert.equal(ids.length, 1, `Lattice runs ${ids.length} kernels`);
-  [kernelId] = ids;
+  const running = await gatewayFetch(gw, '/api/kernels', { token });
+  assert.equal(running.body.length, 1, JSON.stringify(running.body));
+  const [kernel] = running.body as Array<{ id: string; name: string }>;
+  kernelId = kernel.id;
+  const specs = await gatewayFetch(gw, '/api/kernelspecs', { token });
+  assert.ok(
+    ['default', specs.body.default].includes(kernel.name),
+    `JupyterLab started ${kernel.name} (preselected: ${preselected}); Lattice lists ${Object.keys(specs.body.kernelspecs)}, default ${specs.body.default}`,
+  );
   // jupyter_server knows the kernel by Lattice's id: it is Lattice's kernel, not a local one.
   const viaLab = await fetch(`${lab.url}/api/kernels`, { headers: { authorization: `token ${lab.token}` } }).then((r) => r.json());
   assert.deepEqual(viaLab.map((k: { id: string }) => k.id), [kernelId]);
@@ -178,7 +186,11 @@ test('Kernel → Restart Kernel… clears the variables and shows no "kernel die
   needKernel();
   await inLab('restart', async () => {
     await menu(page, ['Kernel'], 'kernelmenu:restart');
+    // jupyter_server answers the restart once Lattice has restarted the kernel; only then is
+    // the indicator's idle the new kernel's.
+    const restarted = page.waitForResponse((r) => /\/api\/kernels\/[^/]+\/restart$/.test(new URL(r.url()).pathname) && r.request().method() === 'POST');
     await acceptDialog(await dialog(page, /Restart Kernel/));
+    assert.equal((await restarted).status(), 200);
     await kernelStatus(page, 'idle');
     await noDeathDialog();
     // Runs after the restart on the same iopub stream, so any status the restart published has arrived.

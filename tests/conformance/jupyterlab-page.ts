@@ -72,9 +72,19 @@ export async function acceptDialog(d: Locator): Promise<void> {
   await d.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
 }
 
-/** The open notebook's kernel indicator reaches `status` (idle, busy, …). */
+/**
+ * The open notebook's toolbar once it has a kernel in `status` (idle, busy, …). The indicator
+ * alone is not enough: it also reads idle while the notebook has no kernel yet.
+ */
+export function kernelIn(page: Page, status: string): Locator {
+  return page
+    .locator('.jp-NotebookPanel-toolbar')
+    .filter({ has: page.locator(`.jp-Notebook-ExecutionIndicator[data-status="${status}"]`) })
+    .filter({ hasNot: page.locator('.jp-Toolbar-kernelName', { hasText: 'No Kernel' }) });
+}
+
 export async function kernelStatus(page: Page, status: string): Promise<void> {
-  await page.locator(`.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator[data-status="${status}"]`).waitFor({ timeout: UI_TIMEOUT_MS });
+  await kernelIn(page, status).waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
 /**
