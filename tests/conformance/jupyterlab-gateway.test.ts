@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createProject, createUserWithToken, gatewayFetch, startTestGateway, type TTestGateway } from '../helpers/gateway';
-import { createEnvironment, until } from '../helpers/kernels';
+import { createEnvironment, kernelRow, until } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startJupyterLab, type TJupyterLab } from './jupyterlab-server';
 import { acceptDialog, dialog, dialogsSeen, kernelIn, kernelStatus, menu, noOpenDialog, openLab, outputWith, recordDialogs, runInLastCell, UI_TIMEOUT_MS } from './jupyterlab-page';
@@ -209,6 +209,9 @@ test('Kernel → Shut Down Kernel removes the kernel from Lattice', { timeout: 1
     await page.locator('.jp-NotebookPanel-toolbar .jp-Toolbar-kernelName', { hasText: 'No Kernel' }).waitFor({ timeout: UI_TIMEOUT_MS });
   });
   await until('the kernel to leave GET /api/kernels on Lattice', async () => !(await latticeKernelIds()).includes(kernelId), UI_TIMEOUT_MS);
+  // A shutdown the user asked for, not a kill or a crash.
+  const row = await kernelRow(t.db, kernelId);
+  assert.deepEqual({ state: row.state, reason: row.reason }, { state: 'stopped', reason: 'user-request' });
 });
 
 test('JupyterLab loaded everything from its own server (no CDN; this machine is offline)', () => {
