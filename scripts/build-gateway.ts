@@ -87,6 +87,11 @@ export async function ensureGatewayBundle(log: (line: string) => void = () => un
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const file = await buildGateway();
-  console.log(`${path.relative(ROOT, file)} built`);
+  buildGateway().then(
+    (file) => console.log(`${path.relative(ROOT, file)} built`),
+    (err: Error) => {
+      console.error(`Could not bundle the gateway: ${err.message}`);
+      process.exitCode = 1;
+    },
+  );
 }

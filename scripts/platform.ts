@@ -149,6 +149,8 @@ export interface TPlatformOptions {
   log?: TLog;
   /** Where the children's output goes: 'inherit' (npm start) or 'ignore'/'pipe'. */
   stdio?: 'inherit' | 'ignore';
+  /** Aborted (Ctrl-C while still starting): what was started is stopped, nothing more starts, and the call rejects. */
+  signal?: AbortSignal;
 }
 
 export interface TPlatform {
@@ -187,6 +189,7 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
   const host = opts.host ?? '127.0.0.1';
   const admin = await prepareDatabase(opts.ownerDatabaseUrl ?? opts.databaseUrl, { email: opts.adminEmail, password: opts.adminPassword });
   if (!opts.dev) buildWebIfNeeded(log);
+  opts.signal?.throwIfAborted();
   const browserHost = host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host;
   const webOrigins = [`http://localhost:${opts.webPort}`, `http://127.0.0.1:${opts.webPort}`, `http://${browserHost}:${opts.webPort}`];
   const common = { DATABASE_URL: opts.databaseUrl, LATTICE_DATA_DIR: opts.dataDir, NEXT_TELEMETRY_DISABLED: '1' };
@@ -221,6 +224,8 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
   const stop = async () => {
     await Promise.all([stopChild(web), gateway.stop()]);
   };
+  // Without this, a gateway that exits on the terminal's SIGINT would be restarted while the web is still starting.
+  opts.signal?.addEventListener('abort', () => void stop(), { once: true });
   const localHost = host === '0.0.0.0' ? '127.0.0.1' : host;
   try {
     await Promise.all([

@@ -27,11 +27,16 @@ else if (config.LATTICE_LOCAL_SANDBOX === 'off') log('WARNING: LATTICE_LOCAL_SAN
 
 const database = await resolveDatabaseUrl(log, config);
 let platform: Awaited<ReturnType<typeof startPlatform>> | null = null;
+let starting: ReturnType<typeof startPlatform> | null = null;
+const aborting = new AbortController();
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   log('Stopping…');
+  // Ctrl-C before the platform is up: what it has started so far is stopped as it unwinds.
+  aborting.abort();
+  await starting?.catch(() => undefined);
   await platform?.stop();
   await database.stop();
   process.exit(code);
@@ -40,7 +45,7 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
-  platform = await startPlatform({
+  starting = startPlatform({
     databaseUrl: database.url,
     ownerDatabaseUrl: database.ownerUrl,
     dataDir: config.LATTICE_DATA_DIR,
@@ -54,10 +59,14 @@ try {
     dev,
     log,
     stdio: 'inherit',
+    signal: aborting.signal,
   });
+  platform = await starting;
 } catch (err) {
-  log(`Could not start: ${(err as Error).message}`);
-  await shutdown(1);
+  if (!stopping) {
+    log(`Could not start: ${(err as Error).message}`);
+    await shutdown(1);
+  }
 }
 
 if (platform) {
