@@ -26,3 +26,24 @@ export interface TKernelRecord {
   /** True while a pre-started kernel waits in a warm pool, owned by no one (see warm-pool.ts). */
   pooled?: boolean;
 }
+
+/** A kernel asked for just now, not yet launched: `queued`, no history. Launches and the warm pool build theirs here. */
+export function newKernelRecord(
+  fields: Pick<TKernelRecord, 'id' | 'projectId' | 'notebookId' | 'userId' | 'environment' | 'kernelspecName'> & { pooled?: boolean },
+): TKernelRecord {
+  const now = new Date();
+  return {
+    ...fields,
+    environmentId: fields.environment.id,
+    provisioner: fields.environment.provisioner,
+    state: 'queued',
+    reason: null,
+    detail: null,
+    requestedAt: now,
+    startedAt: null,
+    lastActivityAt: now,
+    stoppedAt: null,
+    progress: null,
+    executors: null,
+  };
+}
