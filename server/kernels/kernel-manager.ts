@@ -16,7 +16,7 @@ import type { TKernelState } from '../../common/kernel-states';
 import { ActivityTracker } from './activity';
 import { KernelEventBus, toStateEvent } from './kernel-event-bus';
 import { cullDetail, isCullable } from './culler';
-import type { TKernelRecord } from './kernel-record';
+import { newKernelRecord, type TKernelRecord } from './kernel-record';
 import { toEnvironmentSpec } from './kernelspecs';
 import { toKernelModel } from './kernel-model';
 import { resolveLaunchTarget } from './launch-target';
@@ -122,26 +122,14 @@ export class KernelManager {
     const factory = provisionerFactory(this.opts.registry, environment.provisioner);
     // Taken before admission so that exactly this launch owns it; its id becomes the kernel's.
     const pooled = this.pool?.take(environment) ?? null;
-    const now = new Date();
-    const record: TKernelRecord = {
+    const record = newKernelRecord({
       id: pooled?.kernel.record.id ?? randomUUID(),
       projectId: target.projectId,
       notebookId: target.notebookId,
       userId: caller.userId,
-      environmentId: environment.id,
       environment,
       kernelspecName: target.kernelspecName,
-      provisioner: environment.provisioner,
-      state: 'queued',
-      reason: null,
-      detail: null,
-      requestedAt: now,
-      startedAt: null,
-      lastActivityAt: now,
-      stoppedAt: null,
-      progress: null,
-      executors: null,
-    };
+    });
     try {
       await admitLaunch(this.opts.db, record, this.gatewayId);
     } catch (err) {
@@ -180,7 +168,7 @@ export class KernelManager {
     await kernel.flushWrites();
     const launched = kernel.launchedAt?.getTime() ?? null;
     this.opts.metrics?.observeLaunch('miss', {
-      provision: launched === null ? undefined : launched - now.getTime(),
+      provision: launched === null ? undefined : launched - record.requestedAt.getTime(),
       ready: launched === null ? undefined : Date.now() - launched,
       total: Date.now() - requested,
     });
@@ -373,6 +361,8 @@ export class KernelManager {
     for (const timer of this.timers) clearInterval(timer);
     await this.pool?.close();
     if (this.opts.kernelsOnExit === 'stop') await this.shutdownAll();
+    // Detached kernels keep running for the next gateway, which reads their state from Postgres.
+    await Promise.all([...this.kernels.values()].map((kernel) => kernel.flushWrites()));
     for (const kernel of this.kernels.values()) kernel.detach();
     this.kernels.clear();
     await this.activity.close();

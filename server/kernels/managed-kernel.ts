@@ -3,17 +3,19 @@ import type { Logger } from 'pino';
 import type { TKernelReason, TKernelState } from '../../common/kernel-states';
 import { IopubReplayBuffer, type TReplayLimits } from './iopub-replay';
 import { KernelSocket } from '../zmq/kernel-socket';
-import { buildMessage, parentMsgId, parseHeader } from '../zmq/messages';
+import { buildMessage, parentMsgId, parseHeader, type TChannel } from '../zmq/messages';
 import type { TWireMessage } from '../zmq/wire';
 import type { TConnectionInfo } from '../zmq/connection-info';
-import { KernelStartError, type KernelProvisioner, type TExitInfo, type TLaunchProgress, type TLaunchSpec } from '../provisioners/provisioner';
+import { describeExit, KernelStartError, type KernelProvisioner, type TExitInfo, type TLaunchProgress, type TLaunchSpec } from '../provisioners/provisioner';
 import type { ActivityTracker } from './activity';
+import { awaitReadiness } from './readiness-nudge';
+import type { TKernelEvent } from '../../common/kernel-model';
 import { toExecutorsEvent, toProgressEvent, toStateEvent, type KernelEventBus } from './kernel-event-bus';
 import type { TKernelRecord } from './kernel-record';
 import type { KernelStore, TTransition } from './state-store';
 
-/** How often the ready nudge re-sends kernel_info_request while iopub has stayed silent. */
-const NUDGE_INTERVAL_MS = 500;
+/** How long idle ⇄ busy changes gather before one write records them all. */
+const EXECUTING_WRITE_DELAY_MS = 200;
 /** Grace after SIGTERM (and after SIGKILL) before the gateway gives up waiting. */
 const SIGNAL_WAIT_MS = 2000;
 
@@ -53,10 +55,6 @@ function sameEndpoints(a: TConnectionInfo | null, b: TConnectionInfo): boolean {
   return a !== null && (['ip', 'shell_port', 'iopub_port', 'stdin_port', 'control_port', 'key'] as const).every((k) => a[k] === b[k]);
 }
 
-function describeExit(exit: TExitInfo): string {
-  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode ?? 'unknown'}`;
-}
-
 /**
  * One kernel this gateway runs: its provisioner, its own ZeroMQ sockets (iopub, shared by
  * every websocket session; shell and control for the gateway's own requests), its state
@@ -66,7 +64,8 @@ export class ManagedKernel {
   private conn: TConnectionInfo | null = null;
   private sockets: { iopub: KernelSocket; shell: KernelSocket; control: KernelSocket } | null = null;
   private readonly listeners = new Set<TKernelListener>();
-  private readonly replyWaiters = new Map<string, () => void>();
+  /** The gateway's own requests awaiting their reply, by msg_id. */
+  private readonly replyWaiters = new Map<string, { resolve(msg: TWireMessage): void; reject(err: Error): void }>();
   private readonly iopubWaiters = new Set<() => void>();
   /** The gateway's own Jupyter session id, for the requests it sends itself. */
   private readonly session = randomUUID();
@@ -76,6 +75,10 @@ export class ManagedKernel {
    */
   private readonly pendingNudges = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
+  private writesPending = 0;
+  /** idle ⇄ busy changes not yet handed to the write chain (see `setState`). */
+  private readonly executingChanges: TTransition[] = [];
+  private executingFlush: NodeJS.Timeout | null = null;
   /** Stopped, dead, failed or detached: no more listeners, no more sockets. */
   private gone = false;
   /** Set while a start, restart or stop runs: iopub status and the liveness loop leave the state alone. */
@@ -142,16 +145,49 @@ export class ManagedKernel {
     const executing = (from === 'idle' && to === 'busy') || (from === 'busy' && to === 'idle');
     this.logger[executing ? 'debug' : 'info']({ from, to, reason: extra.reason }, 'kernel state');
     const event = this.record.pooled ? null : toStateEvent(this.record);
+    if (executing && this.operation === null) {
+      // Off the hot path: published now (after any write still pending, to keep events in
+      // order), written with its neighbours in one transaction a moment later. A cell costs
+      // no Postgres round trip of its own; the row lags by at most EXECUTING_WRITE_DELAY_MS.
+      this.executingChanges.push({ from, to });
+      this.executingFlush ??= setTimeout(() => this.writeExecutingChanges(), EXECUTING_WRITE_DELAY_MS);
+      if (event) this.publish(event);
+      return;
+    }
+    this.writeExecutingChanges();
+    this.persist('state', () => this.deps.store.transition(this.record.id, { from, to, ...extra }), event);
+  }
+
+  /** Queues a Postgres write after every earlier one, then publishes its event. */
+  private persist(what: string, write: () => Promise<void>, event: TKernelEvent | null): void {
+    this.writesPending++;
     this.writes = this.writes
-      .then(() => this.deps.store.transition(this.record.id, { from, to, ...extra }))
+      .then(write)
       .then(() => {
         if (event) this.deps.events?.publish(event);
       })
-      .catch((err) => this.logger.error({ err }, 'kernel state write failed'));
+      .catch((err) => this.logger.error({ err }, `kernel ${what} write failed`))
+      .finally(() => this.writesPending--);
+  }
+
+  /** Publishes at once unless earlier events still wait for their writes (then after them). */
+  private publish(event: TKernelEvent): void {
+    if (this.writesPending === 0) this.deps.events?.publish(event);
+    else this.writes = this.writes.then(() => this.deps.events?.publish(event));
+  }
+
+  /** Hands the idle ⇄ busy changes gathered so far to the write chain, as one transaction. */
+  private writeExecutingChanges(): void {
+    if (this.executingFlush) clearTimeout(this.executingFlush);
+    this.executingFlush = null;
+    if (!this.executingChanges.length) return;
+    const batch = this.executingChanges.splice(0);
+    this.persist('state', () => this.deps.store.transition(this.record.id, ...batch), null);
   }
 
   /** Resolves when every state change so far is in Postgres. */
   flushWrites(): Promise<void> {
+    this.writeExecutingChanges();
     return this.writes;
   }
 
@@ -221,13 +257,7 @@ export class ManagedKernel {
     const progress = { step, message, at: new Date().toISOString() };
     this.record.progress = progress;
     if (message) this.record.detail = message;
-    const event = this.record.pooled ? null : toProgressEvent(this.record);
-    this.writes = this.writes
-      .then(() => this.deps.store.saveProgress(this.record.id, progress))
-      .then(() => {
-        if (event) this.deps.events?.publish(event);
-      })
-      .catch((err) => this.logger.error({ err }, 'kernel progress write failed'));
+    this.persist('progress', () => this.deps.store.saveProgress(this.record.id, progress), this.record.pooled ? null : toProgressEvent(this.record));
     // A restart stays `restarting` until ready; only a first launch shows `starting`.
     if (step === 'starting' && this.record.state === 'provisioning') this.setState('starting');
   }
@@ -251,7 +281,10 @@ export class ManagedKernel {
     const onRejected = (channel: string) => (err: Error) => this.logger.warn({ channel, err: err.message }, 'dropped kernel message');
     const onReply = (msg: TWireMessage) => {
       const parent = parentMsgId(msg.parts[1]);
-      if (parent) this.replyWaiters.get(parent)?.();
+      const waiter = parent === null ? undefined : this.replyWaiters.get(parent);
+      if (!waiter) return;
+      this.replyWaiters.delete(parent!);
+      waiter.resolve(msg);
     };
     this.sockets = {
       iopub: new KernelSocket(conn, 'iopub', { onMessage: (m) => this.onIopub(m), onRejected: onRejected('iopub') }),
@@ -264,6 +297,40 @@ export class ManagedKernel {
     if (!this.sockets) return;
     for (const s of Object.values(this.sockets)) s.close();
     this.sockets = null;
+    const waiters = [...this.replyWaiters.values()];
+    this.replyWaiters.clear();
+    for (const waiter of waiters) waiter.reject(new Error(`kernel ${this.record.id}: its sockets closed before the reply`));
+  }
+
+  /** Sends a message from the gateway's own session, expecting no reply (or not waiting for it). */
+  private tell(channel: Extract<TChannel, 'shell' | 'control'>, msgType: string, content: object): string | null {
+    if (!this.sockets) return null;
+    const { msgId, parts } = buildMessage(msgType, content, this.session);
+    this.sockets[channel].send({ parts, buffers: [] });
+    return msgId;
+  }
+
+  /**
+   * Sends a request from the gateway's own session and resolves with its reply: the one way
+   * the gateway itself talks to a kernel (the readiness nudge, the warm pool), over this
+   * kernel's sockets. Rejects when the sockets close first, or after `timeoutMs` if given.
+   */
+  request(channel: Extract<TChannel, 'shell' | 'control'>, msgType: string, content: object, timeoutMs?: number): Promise<TWireMessage> {
+    return this.ask(channel, msgType, content, timeoutMs).reply;
+  }
+
+  private ask(channel: Extract<TChannel, 'shell' | 'control'>, msgType: string, content: object, timeoutMs?: number): { msgId: string | null; reply: Promise<TWireMessage> } {
+    const msgId = this.tell(channel, msgType, content);
+    if (msgId === null) return { msgId, reply: Promise.reject(new Error(`kernel ${this.record.id} has no sockets`)) };
+    const reply = new Promise<TWireMessage>((resolve, reject) => {
+      const timer = timeoutMs === undefined ? null : setTimeout(() => {
+        this.replyWaiters.delete(msgId);
+        reject(new Error(`no ${msgType.replace(/_request$/, '_reply')} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const settle = () => timer && clearTimeout(timer);
+      this.replyWaiters.set(msgId, { resolve: (m) => (settle(), resolve(m)), reject: (e) => (settle(), reject(e)) });
+    });
+    return { msgId, reply };
   }
 
   private onIopub(msg: TWireMessage): void {
@@ -309,51 +376,24 @@ export class ManagedKernel {
     this.deps.activity.touch(this.record.id, now);
   }
 
-  /**
-   * jupyter_server's nudge: ready only once a kernel_info_reply AND an iopub message have
-   * arrived, which proves the shell answers and our iopub subscription is live.
-   */
+  /** Ready once the kernel answers on shell and our iopub subscription is live (`readiness-nudge.ts`). */
   private awaitReady(): Promise<void> {
-    const { shell } = this.sockets!;
-    return new Promise((resolve, reject) => {
-      let replied = false;
-      let iopubSeen = false;
-      const ids: string[] = [];
-      const finish = (err?: Error) => {
-        clearInterval(nudger);
-        clearTimeout(timer);
-        for (const id of ids) this.replyWaiters.delete(id);
-        this.iopubWaiters.delete(onIopub);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onIopub = () => {
-        iopubSeen = true;
-        if (replied) finish();
-      };
-      const onReply = () => {
-        replied = true;
-        if (iopubSeen) finish();
-      };
-      const nudge = async () => {
-        const exit = await this.provisioner.poll();
-        if (exit) return finish(new KernelStartError('error', `The kernel process ended (${describeExit(exit)}) before it was ready; see its log.`));
-        // Once iopub has spoken, the reply to a request already sent is all that is missing.
-        if (iopubSeen) return;
-        const { msgId, parts } = buildMessage('kernel_info_request', {}, this.session);
-        ids.push(msgId);
-        this.pendingNudges.add(msgId);
-        this.replyWaiters.set(msgId, onReply);
-        shell.send({ parts, buffers: [] });
-      };
-      this.iopubWaiters.add(onIopub);
-      const nudger = setInterval(() => void nudge(), NUDGE_INTERVAL_MS);
-      const timer = setTimeout(
-        () => finish(new KernelStartError('timeout', `The kernel did not answer within ${Math.round(this.deps.startTimeoutMs / 1000)} s.`)),
-        this.deps.startTimeoutMs,
-      );
-      void nudge();
-    });
+    return awaitReadiness(
+      {
+        requestKernelInfo: () => {
+          const { msgId, reply } = this.ask('shell', 'kernel_info_request', {});
+          // Its busy/idle on iopub is the gateway's own doing, not user activity.
+          if (msgId) this.pendingNudges.add(msgId);
+          return reply;
+        },
+        onIopub: (listener) => {
+          this.iopubWaiters.add(listener);
+          return () => this.iopubWaiters.delete(listener);
+        },
+        poll: () => this.provisioner.poll(),
+      },
+      this.deps.startTimeoutMs,
+    );
   }
 
   /** SIGINT to the process group for local kernels, interrupt_request on control otherwise. */
@@ -362,8 +402,7 @@ export class ManagedKernel {
       await this.provisioner.interrupt();
       return;
     }
-    const { parts } = buildMessage('interrupt_request', {}, this.session);
-    this.sockets?.control.send({ parts, buffers: [] });
+    this.tell('control', 'interrupt_request', {});
   }
 
   /** restarting → idle: same id, same connection info, a fresh process (state is gone). */
@@ -407,9 +446,7 @@ export class ManagedKernel {
   notice(reason: TKernelReason, detail: string): void {
     this.record.detail = detail;
     const state = this.record.state;
-    this.writes = this.writes
-      .then(() => this.deps.store.notice(this.record.id, state, reason, detail))
-      .catch((err) => this.logger.error({ err }, 'kernel notice write failed'));
+    this.persist('notice', () => this.deps.store.notice(this.record.id, state, reason, detail), null);
   }
 
   /** The liveness loop found the process gone: `dead` with the provisioner's reason. */
@@ -429,8 +466,7 @@ export class ManagedKernel {
   /** Asks the kernel to shut down, then escalates SIGTERM → SIGKILL; cleans up after. */
   private async releaseProcess(restart: boolean): Promise<void> {
     if (this.sockets && (await this.provisioner.poll()) === null) {
-      const { parts } = buildMessage('shutdown_request', { restart }, this.session);
-      this.sockets.control.send({ parts, buffers: [] });
+      this.tell('control', 'shutdown_request', { restart });
       if (!(await this.waitForExit(this.deps.shutdownWaitMs))) {
         await this.provisioner.terminate({ restart });
         if (!(await this.waitForExit(SIGNAL_WAIT_MS))) {

@@ -67,8 +67,8 @@ export class PoolKernelStore extends KernelStore {
     super(db);
   }
 
-  override async transition(kernelId: string, t: TTransition): Promise<void> {
-    if (this.claimed) await super.transition(kernelId, t);
+  override async transition(kernelId: string, ...changes: TTransition[]): Promise<void> {
+    if (this.claimed) await super.transition(kernelId, ...changes);
   }
 
   override async saveLaunch(kernelId: string, provisionerState: Record<string, unknown>, connection: Record<string, unknown>): Promise<void> {

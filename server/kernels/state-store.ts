@@ -56,10 +56,14 @@ export class KernelStore {
   }
 
   /**
-   * Writes a state change and its `kernel_events` row together, with the metering it implies:
-   * the first ready (`startedAt`) opens the kernel's usage interval, a terminal state closes it.
+   * Writes state changes (in order; the row ends in the last) and their `kernel_events` rows
+   * together, with the metering they imply: a first ready (`startedAt`) opens the kernel's
+   * usage interval, a terminal state closes it.
    */
-  async transition(kernelId: string, t: TTransition): Promise<void> {
+  async transition(kernelId: string, ...changes: TTransition[]): Promise<void> {
+    const t = changes.at(-1);
+    if (!t) return;
+    const startedAt = changes.find((c) => c.startedAt)?.startedAt;
     await this.db.transaction(async (tx) => {
       const now = new Date();
       await tx
@@ -70,14 +74,14 @@ export class KernelStore {
           detail: t.detail ?? null,
           lastActivityAt: now,
           ...(isTerminal(t.to) ? {} : { lastSeenAt: now }),
-          ...(t.startedAt ? { startedAt: t.startedAt } : {}),
+          ...(startedAt ? { startedAt } : {}),
           // Progress only means something while provisioning.
           ...(t.to === 'provisioning' || t.to === 'starting' || t.to === 'restarting' ? {} : { progress: null }),
           ...(t.stoppedAt ? { stoppedAt: t.stoppedAt, connection: null } : {}),
         })
         .where(eq(kernels.id, kernelId));
-      await tx.insert(kernelEvents).values({ kernelId, fromState: t.from, toState: t.to, reason: t.reason ?? null, detail: t.detail ?? null });
-      if (t.startedAt) await openInterval(tx, kernelId, t.startedAt);
+      await tx.insert(kernelEvents).values(changes.map((c) => ({ kernelId, fromState: c.from, toState: c.to, reason: c.reason ?? null, detail: c.detail ?? null })));
+      if (startedAt) await openInterval(tx, kernelId, startedAt);
       if (isTerminal(t.to)) await closeIntervals(tx, kernelId, t.stoppedAt ?? now);
     });
   }

@@ -5,11 +5,9 @@ import type { Logger } from 'pino';
 import type { TEnvironmentSpec } from '../../common/environment';
 import type { TDb } from '../../db/client';
 import { environments, kernels, platformSettings, poolKernels } from '../../db/schema';
-import { KernelSocket } from '../zmq/kernel-socket';
-import { buildMessage, parentMsgId } from '../zmq/messages';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { provisionerFactory, type TProvisionerRegistry } from '../provisioners/registry';
-import type { TKernelRecord } from './kernel-record';
+import { newKernelRecord, type TKernelRecord } from './kernel-record';
 import { approvedKernels, toEnvironmentSpec, withApprovedKernel } from './kernelspecs';
 import { ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
 import { PoolKernelStore, PoolLedger } from './pool-kernel-store';
@@ -238,28 +236,8 @@ export class WarmPool {
     const factory = provisionerFactory(this.opts.registry, spec.provisioner);
     const id = randomUUID();
     const logger = this.opts.logger.child({ kernelId: id, pool: spec.slug });
-    const now = new Date();
-    const record: TKernelRecord = {
-      id,
-      // Owner and project are set when a launch claims it; until then it is in no one's view.
-      projectId: '',
-      notebookId: null,
-      userId: '',
-      environmentId: spec.id,
-      environment: spec,
-      kernelspecName: spec.slug,
-      provisioner: spec.provisioner,
-      state: 'queued',
-      reason: null,
-      detail: null,
-      requestedAt: now,
-      startedAt: null,
-      lastActivityAt: now,
-      stoppedAt: null,
-      progress: null,
-      executors: null,
-      pooled: true,
-    };
+    // Owner and project are set when a launch claims it; until then it is in no one's view.
+    const record = newKernelRecord({ id, projectId: '', notebookId: null, userId: '', environment: spec, kernelspecName: spec.slug, pooled: true });
     const store = new PoolKernelStore(this.opts.db, this.ledger, spec.provisioner);
     const kernel = new ManagedKernel(record, factory.create({ kernelId: id, logger }), { kernelId: id, environment: spec, env: {} }, this.opts.kernelDeps(store));
     const began = Date.now();
@@ -325,29 +303,15 @@ export class WarmPool {
    */
   private async applyEnv(kernel: ManagedKernel, env: Record<string, string>): Promise<void> {
     const code = `import os as __lattice_os\n__lattice_os.environ.update(${JSON.stringify(env)})\ndel __lattice_os`;
-    const { msgId, parts } = buildMessage(
-      'execute_request',
-      { code, silent: true, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: false },
-      randomUUID(),
-    );
-    let shell: KernelSocket | null = null;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no execute_reply')), ENV_APPLY_TIMEOUT_MS);
-        shell = new KernelSocket(kernel.connection, 'shell', {
-          onMessage: (msg) => {
-            if (parentMsgId(msg.parts[1]) !== msgId) return;
-            clearTimeout(timer);
-            resolve();
-          },
-          onRejected: () => undefined,
-        });
-        shell.send({ parts, buffers: [] });
-      });
+      await kernel.request(
+        'shell',
+        'execute_request',
+        { code, silent: true, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: false },
+        ENV_APPLY_TIMEOUT_MS,
+      );
     } catch (err) {
       kernel.logger.warn({ err: (err as Error).message }, 'could not set the launch environment in a warm-pool kernel');
-    } finally {
-      (shell as KernelSocket | null)?.close();
     }
   }
 

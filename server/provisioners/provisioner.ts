@@ -82,6 +82,11 @@ export interface KernelProvisioner {
  * A launch that did not produce a ready kernel; `reason` becomes the `failed` reason.
  * Provisioners throw it for failures they can name (`unschedulable`, `image-pull`, …).
  */
+/** "killed by SIGKILL" / "exit code 1": how a kernel process ended, for messages people read. */
+export function describeExit(exit: TExitInfo): string {
+  return exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode ?? 'unknown'}`;
+}
+
 export class KernelStartError extends Error {
   constructor(
     readonly reason: TKernelReason,
