@@ -335,33 +335,41 @@ export class KernelSession {
   }
 
   /**
-   * The websocket to `kernel` closed. A gateway that still answers means a blip that
-   * `@jupyterlab/services` retries by itself (a restart requested by the user reconnects this
-   * way too). One that does not answer was killed or is restarting: the session takes over.
+   * The websocket to `kernel` closed. While `@jupyterlab/services` retries (`connecting`) and
+   * the gateway still answers, it is a blip it handles itself (a restart requested by the user
+   * reconnects this way too). A gateway that does not answer was killed or is restarting; and
+   * after a close it does not retry (1000/1001, `disconnected`) there is no one else to
+   * reconnect: in both cases the session takes over.
    */
   private async checkGateway(kernel: Kernel.IKernelConnection): Promise<void> {
-    if (this.recovery || this.disposed || (await this.gateway.isReachable())) return;
+    if (this.recovery || this.disposed) return;
+    const reachable = await this.gateway.isReachable();
     if (this.kernel !== kernel || this.disposed || this.recovery) return;
-    this.recovery = this.reconnectAfterGateway(kernel).finally(() => (this.recovery = null));
+    if (reachable && kernel.connectionStatus !== 'disconnected') return;
+    this.recovery = this.reconnectToSameKernel(kernel, reachable).finally(() => (this.recovery = null));
   }
 
   /**
    * Shows "gateway restarting" while the gateway is down and reconnects to the same kernel
-   * (same id, variables intact) once it is back, as a restarted gateway reattaches its kernels.
-   * `@jupyterlab/services` would mark the kernel dead on some failed probes and gives up after
-   * 7 attempts (about two minutes), and waits 10–30 s between probes of its own; so its
-   * connection is disposed (the kernel keeps running) and a new one is opened when the
-   * gateway answers again.
+   * (same id, variables intact) once it answers, as a restarted gateway reattaches its kernels.
+   * `@jupyterlab/services` would mark the kernel dead on some failed probes, gives up after 7
+   * attempts (about two minutes) and waits 10–30 s between probes of its own; so its
+   * connection is disposed (the kernel keeps running) and a new one is opened instead.
    */
-  private async reconnectAfterGateway(lost: Kernel.IKernelConnection): Promise<void> {
+  private async reconnectToSameKernel(lost: Kernel.IKernelConnection, reachable: boolean): Promise<void> {
     this.kernel = null;
     lost.dispose();
-    this.report.status('gateway-restarting');
+    this.report.status(reachable ? 'connecting' : 'gateway-restarting');
     this.report.message(null);
     try {
       await this.gateway.waitUntilReachable(() => this.disposed);
       const model = await this.gateway.getKernel(lost.id);
       if (this.disposed) return;
+      if (model.lattice.state === 'stopped') {
+        this.report.status('no-kernel');
+        this.report.message('The kernel was stopped meanwhile. Run a cell to start a new one.');
+        return;
+      }
       if (isTerminal(model.lattice.state)) {
         this.report.status('dead');
         await this.explain(model.id);
@@ -373,8 +381,8 @@ export class KernelSession {
       this.report.status('no-kernel');
       this.report.message(
         err instanceof RequestError && err.status === 404
-          ? 'The kernel did not survive the gateway restart; its variables are lost. Run a cell to start a new kernel.'
-          : `Could not reconnect to the kernel after the gateway restarted: ${(err as Error).message}`,
+          ? 'The kernel is gone (the gateway did not find it again); its variables are lost. Run a cell to start a new kernel.'
+          : `Could not reconnect to the kernel: ${(err as Error).message}`,
       );
     }
   }
