@@ -18,20 +18,23 @@ if [ "$net" != egress ]; then
   as_kernel bwrap "$@"
 fi
 
-rm -f "$dir/ready" "$dir/exit"
-mkfifo -m 600 "$dir/ready"
-mkfifo -m 600 "$dir/exit"
+rm -f "$dir/ready" "$dir/exit" "$dir/netns"
+mkfifo -m 600 "$dir/ready" "$dir/exit" "$dir/netns"
 chown "$uid:$uid" "$dir/exit"
 # SIGINT (interrupt) is for the kernel; the launcher only starts it and passes its status on.
 trap : INT
-# A read-write open of a fifo never blocks; its reading end is slirp4netns's alone.
-as_kernel unshare --user --map-current-user --net -- bwrap "$@" 7<>"$dir/exit" &
+# A read-write open of a fifo never blocks; its reading end is slirp4netns's alone. The
+# sandbox's first process says on fd 8 that its namespaces exist, then lets fd 8 go: a line
+# means slirp4netns can join them; EOF means the sandbox ended first (its status is ours).
+# fd 8 is opened here as root, before setpriv, and only the sandbox holds its writing end.
+as_kernel unshare --user --map-current-user --net -- /bin/sh -c 'echo >&8; exec 8>&-; exec "$@"' sh bwrap "$@" 7<>"$dir/exit" 8>"$dir/netns" &
 sandbox=$!
-host_net=$(readlink /proc/self/ns/net)
-while [ "$(readlink "/proc/$sandbox/ns/net" 2>/dev/null || echo "$host_net")" = "$host_net" ]; do
-  kill -0 "$sandbox" 2>/dev/null || { wait "$sandbox" && exit 0 || exit $?; }
-  sleep 0.001
-done
+exec 8<"$dir/netns"
+rm -f "$dir/netns"
+if ! read -r _ <&8; then
+  wait "$sandbox" && exit 0 || exit $?
+fi
+exec 8<&-
 setpriv --reuid="$uid" --regid="$netgid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- slirp4netns --configure --mtu=65520 --disable-host-loopback --enable-seccomp \
   --ready-fd=6 --exit-fd=7 --userns-path="/proc/$sandbox/ns/user" --netns-type=path "/proc/$sandbox/ns/net" tap0 \
   6>"$dir/ready" 7<"$dir/exit" >/dev/null &
