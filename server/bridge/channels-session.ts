@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { WebSocket, type RawData } from 'ws';
 import { isTerminal } from '../../common/kernel-states';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ManagedKernel, TKernelEnd, TKernelListener } from '../kernels/managed-kernel';
-import { KernelSocket } from '../zmq/kernel-socket';
+import type { ClientChannels, TClientChannel } from '../kernels/client-channels';
 import { MalformedFrameError, parseHeader, type TChannel } from '../zmq/messages';
 import { CLIENT_CHANNELS, type TRelayMessage } from './relay-message';
 import type { TWireMessage } from '../zmq/wire';
@@ -32,9 +31,8 @@ function toBuffer(data: RawData): Buffer {
  * nowhere else); iopub is the kernel's shared subscription, fanned out to every session.
  */
 export class ChannelsSession implements TKernelListener {
-  private sockets: Map<TChannel, KernelSocket>;
-  /** One routing id for the session's DEALERs, kept when they are reopened. */
-  private readonly routingId = randomUUID();
+  /** This session's own shell, control and stdin sockets, owned by the kernel. */
+  private readonly sockets: ClientChannels;
   private closed = false;
   /** The last iopub message (replay sequence number) handed to this websocket. */
   private sentSeq = 0;
@@ -46,7 +44,10 @@ export class ChannelsSession implements TKernelListener {
     private readonly logger: Logger,
     private readonly opts: TSessionOptions = {},
   ) {
-    this.sockets = this.openSockets();
+    this.sockets = kernel.openClientChannels({
+      onMessage: (channel, msg) => this.toClient(channel, msg),
+      onRejected: (channel, err) => this.logger.warn({ channel, err: err.message }, 'dropped kernel message'),
+    });
     opts.metrics?.wsConnections.inc();
     // A session back under the same session_id first gets what it missed, then the live feed.
     const missed = kernel.iopubReplay.join(opts.sessionId);
@@ -58,31 +59,6 @@ export class ChannelsSession implements TKernelListener {
     ws.on('close', () => this.dispose());
     ws.on('error', (err) => this.logger.warn({ err: err.message }, 'websocket error'));
     this.logger.info({ protocol }, 'websocket connected');
-  }
-
-  private openSockets(): Map<TChannel, KernelSocket> {
-    return new Map(
-      (['shell', 'control', 'stdin'] as const).map((channel) => [
-        channel,
-        new KernelSocket(
-          this.kernel.connection,
-          channel,
-          {
-            onMessage: (msg) => this.toClient(channel, msg),
-            onRejected: (err) => this.logger.warn({ channel, err: err.message }, 'dropped kernel message'),
-          },
-          this.routingId,
-        ),
-      ]),
-    );
-  }
-
-  /** The kernel moved (a restarted pod): the websocket stays, its sockets follow the kernel. */
-  onConnectionChanged(): void {
-    if (this.closed) return;
-    for (const socket of this.sockets.values()) socket.close();
-    this.sockets = this.openSockets();
-    this.logger.info('kernel address changed; sockets reopened');
   }
 
   private fromClient(data: RawData, isBinary: boolean): void {
@@ -102,7 +78,8 @@ export class ChannelsSession implements TKernelListener {
     }
     this.kernel.touch();
     this.opts.metrics?.relayed('to_kernel', msg.channel, toBuffer(data).length);
-    this.sockets.get(msg.channel)?.send({ parts: msg.parts, buffers: msg.buffers });
+    // A client channel: checked against CLIENT_CHANNELS above.
+    this.sockets.send(msg.channel as TClientChannel, { parts: msg.parts, buffers: msg.buffers });
   }
 
   /** True when the message was handed to the websocket. */
@@ -138,7 +115,7 @@ export class ChannelsSession implements TKernelListener {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const socket of this.sockets.values()) socket.close();
+    this.sockets.close();
     this.kernel.removeListener(this);
     this.kernel.iopubReplay.leave(this.opts.sessionId, this.sentSeq);
     this.opts.metrics?.wsConnections.dec();

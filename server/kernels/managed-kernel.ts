@@ -8,6 +8,7 @@ import type { TWireMessage } from '../zmq/wire';
 import type { TConnectionInfo } from '../zmq/connection-info';
 import { describeExit, KernelStartError, type KernelProvisioner, type TExitInfo, type TLaunchProgress, type TLaunchSpec } from '../provisioners/provisioner';
 import type { ActivityTracker } from './activity';
+import { ClientChannels, type TClientChannelHandlers } from './client-channels';
 import { awaitReadiness } from './readiness-nudge';
 import type { TKernelEvent } from '../../common/kernel-model';
 import { toExecutorsEvent, toProgressEvent, toStateEvent, type KernelEventBus } from './kernel-event-bus';
@@ -44,11 +45,6 @@ export interface TKernelListener {
   onIopub(msg: TWireMessage): void;
   /** The kernel stopped or died (or the gateway let go of it); the listener tells and lets go its client. */
   onKernelGone(end: TKernelEnd): void;
-  /**
-   * The kernel was relaunched at a different address (a restarted pod has a new IP): the
-   * listener reopens its own sockets to `kernel.connection`.
-   */
-  onConnectionChanged?(): void;
 }
 
 function sameEndpoints(a: TConnectionInfo | null, b: TConnectionInfo): boolean {
@@ -64,6 +60,8 @@ export class ManagedKernel {
   private conn: TConnectionInfo | null = null;
   private sockets: { iopub: KernelSocket; shell: KernelSocket; control: KernelSocket } | null = null;
   private readonly listeners = new Set<TKernelListener>();
+  /** Every websocket session's own sockets: made, moved and closed here (`openClientChannels`). */
+  private readonly clientChannels = new Set<ClientChannels>();
   /** The gateway's own requests awaiting their reply, by msg_id. */
   private readonly replyWaiters = new Map<string, { resolve(msg: TWireMessage): void; reject(err: Error): void }>();
   private readonly iopubWaiters = new Set<() => void>();
@@ -103,10 +101,16 @@ export class ManagedKernel {
     return this.listeners.size;
   }
 
-  /** Ports and key for a websocket session's sockets; only while the kernel has a process. */
-  get connection(): TConnectionInfo {
-    if (!this.conn) throw new Error(`kernel ${this.record.id} has no connection`);
-    return this.conn;
+  /**
+   * A client's own shell, control and stdin sockets (its replies and input requests come back
+   * to it alone); only while the kernel has a process. The kernel keeps them: it moves them
+   * when a relaunch changes the address and closes them when it goes.
+   */
+  openClientChannels(handlers: TClientChannelHandlers): ClientChannels {
+    if (!this.conn || this.gone) throw new Error(`kernel ${this.record.id} has no connection`);
+    const channels = new ClientChannels(this.conn, handlers, (c) => this.clientChannels.delete(c));
+    this.clientChannels.add(channels);
+    return channels;
   }
 
   /** Idle or busy with no lifecycle operation under way: it can take messages, interrupts, restarts. */
@@ -245,7 +249,7 @@ export class ManagedKernel {
       // Local restarts keep address and ports, and ZeroMQ reconnects by itself; a new pod does not.
       this.closeSockets();
       this.openSockets(conn);
-      for (const listener of this.listeners) listener.onConnectionChanged?.();
+      for (const channels of this.clientChannels) channels.moveTo(conn);
     }
     await this.awaitReady();
   }
@@ -520,5 +524,6 @@ export class ManagedKernel {
     const end = this.end();
     for (const listener of [...this.listeners]) listener.onKernelGone(end);
     this.listeners.clear();
+    for (const channels of [...this.clientChannels]) channels.close();
   }
 }
