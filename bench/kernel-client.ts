@@ -66,16 +66,24 @@ export class KernelConversation {
     });
   }
 
-  /** Sends one request; resolves when `handle` reports it complete, rejects after `timeoutMs`. */
+  /**
+   * Sends one request; resolves when `handle` reports it complete, rejects once `timeoutMs`
+   * pass with no message for it — a server that dropped the final reply or idle (jupyter_server's
+   * iopub rate limit does) ends the run then, however long the output ran before.
+   */
   request(channel: 'shell' | 'control', msgType: string, content: object, handle: TRequestHandler, timeoutMs = 120_000): Promise<void> {
     const { msgId, parts } = clientMessage(msgType, content, this.session);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const giveUp = () => {
         this.pending.delete(msgId);
-        reject(new Error(`${msgType}: no complete answer within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
+        reject(new Error(`${msgType}: nothing more for ${timeoutMs / 1000} s and no complete answer`));
+      };
+      const timer = setTimeout(giveUp, timeoutMs);
       this.pending.set(msgId, {
-        handle,
+        handle: (msg) => {
+          timer.refresh();
+          return handle(msg);
+        },
         done: () => {
           clearTimeout(timer);
           resolve();

@@ -19,8 +19,8 @@ interface TRateRun {
   finished: boolean;
 }
 
-/** Far above what either side needs (the kernel makes ~2,000 messages/s); a lost idle ends the run here. */
-const TIMEOUT_MS = 180_000;
+/** Silence after which a run ends as unfinished (a server dropped its idle); far above any gap between two lines. */
+const TIMEOUT_MS = 15_000;
 
 /** One cell printing `lines` lines with a flush after each: one iopub stream message per line. */
 async function flushLines(client: KernelConversation, lines: number): Promise<TRateRun> {
