@@ -7,7 +7,12 @@ import type { TDb } from '../../db/client';
  * so the user's homes stay theirs across kernels, restarts and gateways.
  */
 export function sandboxUidAllocator(db: TDb, uidMin: number, uidMax: number): (userId: string) => Promise<number> {
+  // A user's uid never changes once given (allocation only grows), so a launch after the
+  // first asks no one: this update was a row lock and a write on every cold start.
+  const known = new Map<string, number>();
   return async (userId) => {
+    const cached = known.get(userId);
+    if (cached !== undefined) return cached;
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         const rows = await db.execute<{ sandbox_uid: number | null }>(sql`
@@ -17,6 +22,7 @@ export function sandboxUidAllocator(db: TDb, uidMin: number, uidMax: number): (u
         if (uid == null) throw new Error(`no user ${userId} to give a sandbox uid`);
         // uidMax is the group of the kernels' network helper, never a user's.
         if (uid >= uidMax) throw new Error(`the kernel uid range ${uidMin}-${uidMax} is used up; raise LATTICE_SANDBOX_UID_MAX`);
+        known.set(userId, uid);
         return uid;
       } catch (err) {
         // Two first launches of different users at once may pick the same uid: the unique index refuses one, which retries.

@@ -83,25 +83,31 @@ export class KernelSandbox {
   async place(kernelId: string, owner: { projectId: string; userId: string } | undefined): Promise<TSandboxPlacement> {
     const uid = owner ? await this.settings.uidOfUser(owner.userId) : this.settings.uidMin;
     const privateDir = path.join(this.settings.dataDir, 'sandbox', kernelId);
-    await rm(privateDir, { recursive: true, force: true });
-    await mkdir(privateDir, { mode: 0o700 });
-    await chown(privateDir, uid, uid);
     const etcDir = `${privateDir}.etc`;
-    await rm(etcDir, { recursive: true, force: true });
-    await mkdir(etcDir, { mode: 0o755 });
-    for (const [name, content] of Object.entries(etcFiles(uid))) await writeFile(path.join(etcDir, name), content, { mode: 0o644 });
-    let homeDir: string;
-    if (owner) {
-      const userDir = path.join(this.settings.dataDir, 'homes', owner.userId);
-      await mkdir(userDir, { recursive: true, mode: 0o711 });
-      homeDir = path.join(userDir, owner.projectId);
-      if (!existsSync(homeDir)) await mkdir(homeDir, { mode: 0o700 });
-    } else {
-      // A pooled kernel has no owner yet: a scratch home inside its private dir (gone with it).
-      homeDir = path.join(privateDir, 'home');
-      await mkdir(homeDir, { mode: 0o700 });
-    }
-    await chown(homeDir, uid, uid);
+    // A pooled kernel has no owner yet: a scratch home inside its private dir (gone with it).
+    const homeDir = owner ? path.join(this.settings.dataDir, 'homes', owner.userId, owner.projectId) : path.join(privateDir, 'home');
+    // Independent steps run at once: done one by one they were ~8 ms of every cold start.
+    const makePrivateDir = async () => {
+      await rm(privateDir, { recursive: true, force: true });
+      await mkdir(privateDir, { mode: 0o700 });
+      await chown(privateDir, uid, uid);
+    };
+    const makeEtc = async () => {
+      await rm(etcDir, { recursive: true, force: true });
+      await mkdir(etcDir, { mode: 0o755 });
+      await Promise.all(Object.entries(etcFiles(uid)).map(([name, content]) => writeFile(path.join(etcDir, name), content, { mode: 0o644 })));
+    };
+    const makeHome = async () => {
+      if (owner) {
+        await mkdir(path.dirname(homeDir), { recursive: true, mode: 0o711 });
+        if (!existsSync(homeDir)) await mkdir(homeDir, { mode: 0o700 });
+      } else {
+        await makePrivateDir();
+        await mkdir(homeDir, { mode: 0o700 });
+      }
+      await chown(homeDir, uid, uid);
+    };
+    await Promise.all(owner ? [makePrivateDir(), makeEtc(), makeHome()] : [makeEtc(), makeHome()]);
     return { uid, privateDir, homeDir, etcDir };
   }
 
