@@ -63,10 +63,11 @@ async function waitUntilServing(url: string, token: string, exited: () => string
 /**
  * Starts Enterprise Gateway or jupyter_server from its peer virtualenv (scripts/ensure-peers.sh)
  * as a comparison target: a free port of 127.0.0.1, a random token, and fresh config, data and
- * runtime dirs (under workDir, its log beside them) whose only kernelspec, `python3`, launches the bench's kernel Python exactly as
- * Lattice's local provisioner does (`python -m ipykernel_launcher -f {connection_file}`, the
- * gateway's inherited variables, PYDEVD_DISABLE_FILE_VALIDATION). JUPYTER_NO_CONFIG keeps the
- * venv's server extensions (JupyterLab's) and any user config out, so it is a bare kernel server.
+ * runtime dirs under `workDir` (its log beside them). Their only kernelspec, `python3`, launches
+ * the bench's kernel Python as Lattice's local provisioner does (`python -m ipykernel_launcher
+ * -f {connection_file}`, the gateway's inherited variables, PYDEVD_DISABLE_FILE_VALIDATION), which
+ * is checked through `GET /api/kernelspecs` before the server is used. JUPYTER_NO_CONFIG keeps
+ * the venv's server extensions (JupyterLab's) and any user config out: a bare kernel server.
  * Its kernels run unsandboxed over tcp loopback, as those servers run them.
  */
 export async function startPeerServer(id: TPeerServerId, python: string, workDir: string): Promise<TPeer> {
@@ -103,7 +104,7 @@ export async function startPeerServer(id: TPeerServerId, python: string, workDir
   let exit: string | null = null;
   const exited = new Promise<void>((resolve) => {
     child.once('exit', (code, signal) => {
-      exit = `code ${code}, signal ${signal}; see ${dir}.log`;
+      exit = `code ${code}, signal ${signal}`;
       resolve();
     });
     child.once('error', (err) => {
