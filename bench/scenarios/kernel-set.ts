@@ -37,9 +37,11 @@ export async function openKernelSet(ctx: TBenchContext, withPeers: boolean, warm
         started.push({ id, kernelId, server, client });
       }),
     );
-    const all = [floor, ...started.map((s) => s.client)];
-    await Promise.all(all.map((c) => c.awaitIopub()));
-    for (let i = 0; i < warmup; i++) for (const c of all) await c.execute('1+1');
+    const all: [string, KernelConversation][] = [['floor', floor], ...started.map((s) => [s.id, s.client] as [string, KernelConversation])];
+    // A side that does not answer is named: the scenario's error row says which server failed.
+    const named = (id: string, step: Promise<void>) => step.catch((err: Error) => Promise.reject(new Error(`${id}: ${err.message}`)));
+    await Promise.all(all.map(([id, c]) => named(id, c.awaitIopub())));
+    for (let i = 0; i < warmup; i++) for (const [id, c] of all) await named(id, c.execute('1+1'));
   } catch (err) {
     await close();
     throw err;
