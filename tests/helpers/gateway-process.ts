@@ -1,9 +1,12 @@
+import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { findFreePorts } from '../../server/provisioners/free-ports';
+import { createUserWithToken } from './gateway';
 import { killGroup } from './kernels';
+import { createTestDatabase, type TTestDatabase } from './postgres';
 import { testPython } from './python';
 
 /**
@@ -45,6 +48,25 @@ export async function cleanUpGatewayProcesses(opts: {
   const sweeper = await startGatewayProcess({ databaseUrl: opts.databaseUrl, dataDir: opts.data.dir }).catch(() => null);
   await sweeper?.stop();
   await opts.data.remove();
+}
+
+/**
+ * What most files that run gateway processes set up: before their tests a database, a data dir
+ * and a user's token; after them every gateway and kernel they recorded is stopped and removed.
+ * Read `t`, `data` and `token` inside tests (they are set in `before`).
+ */
+export function gatewayProcessFixture(): { t: TTestDatabase; data: Awaited<ReturnType<typeof makeDataDir>>; token: string; gateways: TGatewayProcess[]; pids: number[] } {
+  const fx = { gateways: [], pids: [] } as unknown as ReturnType<typeof gatewayProcessFixture>;
+  before(async () => {
+    fx.t = await createTestDatabase();
+    fx.data = await makeDataDir();
+    ({ token: fx.token } = await createUserWithToken(fx.t.db));
+  });
+  after(async () => {
+    if (fx.data) await cleanUpGatewayProcesses({ gateways: fx.gateways, pids: fx.pids, databaseUrl: fx.t.url, data: fx.data });
+    await fx.t?.drop();
+  });
+  return fx;
 }
 
 export async function startGatewayProcess(opts: {

@@ -4,33 +4,18 @@
  * kernel-launcher.sh, the migrations' and repository's paths): a sandboxed local kernel starts
  * and computes. Prints the idle RSS of the bundled and the tsx gateway.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { buildGateway, GATEWAY_BUNDLE, gatewayBundleStale } from '../../scripts/build-gateway';
-import { createUserWithToken, gatewayFetch, openChannels } from '../helpers/gateway';
-import { cleanUpGatewayProcesses, makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
+import { gatewayFetch, openChannels } from '../helpers/gateway';
+import { gatewayProcessFixture, startGatewayProcess } from '../helpers/gateway-process';
 import { localState } from '../helpers/kernels';
-import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 
-let t: TTestDatabase;
-let data: Awaited<ReturnType<typeof makeDataDir>>;
-let token: string;
-const gateways: TGatewayProcess[] = [];
-const pids: number[] = [];
-
-before(async () => {
-  t = await createTestDatabase();
-  data = await makeDataDir();
-  ({ token } = await createUserWithToken(t.db));
-});
-
-after(async () => {
-  await cleanUpGatewayProcesses({ gateways, pids, databaseUrl: t.url, data });
-  await t?.drop();
-});
+const fx = gatewayProcessFixture();
+const { gateways, pids } = fx;
 
 /** Resident memory of one process, MiB. */
 function rssMib(pid: number): number {
@@ -49,16 +34,16 @@ test('the build writes one ES module that is then up to date', async () => {
 });
 
 test('plain node runs the bundle: a sandboxed local kernel starts and computes', async (ctx) => {
-  const gw = await startGatewayProcess({ databaseUrl: t.url, dataDir: data.dir, nodeArgs: [GATEWAY_BUNDLE] });
+  const gw = await startGatewayProcess({ databaseUrl: fx.t.url, dataDir: fx.data.dir, nodeArgs: [GATEWAY_BUNDLE] });
   gateways.push(gw);
   assert.ok(gw.logs.some((l) => l.msg === 'kernel sandbox ready (bubblewrap, seccomp, per-user uids)'), 'the sandbox is on');
   const bundledRss = rssMib(gw.child.pid!);
 
-  const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: {} });
+  const res = await gatewayFetch(gw, '/api/kernels', { token: fx.token, method: 'POST', body: {} });
   assert.equal(res.status, 201, JSON.stringify(gw.logs.slice(-15)));
-  pids.push((await localState(t.db, res.body.id)).pid);
+  pids.push((await localState(fx.t.db, res.body.id)).pid);
   assert.ok(gw.logs.some((l) => l.msg === 'local kernel process started' && (l.sandbox as { uid?: number })?.uid !== undefined), 'the kernel runs sandboxed');
-  const ch = await openChannels(gw, res.body.id, { token });
+  const ch = await openChannels(gw, res.body.id, { token: fx.token });
   try {
     const { reply, iopub } = await ch.execute('import os\nprint(6 * 7, os.getcwd())');
     assert.equal(reply.content.status, 'ok');
@@ -68,7 +53,7 @@ test('plain node runs the bundle: a sandboxed local kernel starts and computes',
   }
   await gw.stop();
 
-  const tsx = await startGatewayProcess({ databaseUrl: t.url, dataDir: data.dir });
+  const tsx = await startGatewayProcess({ databaseUrl: fx.t.url, dataDir: fx.data.dir });
   gateways.push(tsx);
   const tsxRss = rssMib(tsx.child.pid!);
   await tsx.stop();

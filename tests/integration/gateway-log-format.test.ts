@@ -2,9 +2,9 @@
  * The operator's terminal (issue 13 §5): on a pseudo-terminal the gateway writes readable
  * lines by default; forced `pretty` shows the kernel lifecycle at info and no line per HTTP
  * request; `json` writes one JSON object per line, with requests at debug and their query
- * (and its token) cut off.
+ * (and its fx.token) cut off.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,42 +12,27 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '../helpers/free-port';
 import { testPython } from '../helpers/python';
-import { createUserWithToken, gatewayFetch } from '../helpers/gateway';
-import { cleanUpGatewayProcesses, makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
+import { gatewayFetch } from '../helpers/gateway';
+import { gatewayProcessFixture, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
 import { localState, until } from '../helpers/kernels';
-import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 
-let t: TTestDatabase;
-let data: Awaited<ReturnType<typeof makeDataDir>>;
-let token: string;
-const gateways: TGatewayProcess[] = [];
-const pids: number[] = [];
-
-before(async () => {
-  t = await createTestDatabase();
-  data = await makeDataDir();
-  ({ token } = await createUserWithToken(t.db));
-});
-
-after(async () => {
-  await cleanUpGatewayProcesses({ gateways, pids, databaseUrl: t.url, data });
-  await t?.drop();
-});
+const fx = gatewayProcessFixture();
+const { gateways, pids } = fx;
 
 async function start(env: Record<string, string>): Promise<TGatewayProcess> {
-  const gw = await startGatewayProcess({ databaseUrl: t.url, dataDir: data.dir, env });
+  const gw = await startGatewayProcess({ databaseUrl: fx.t.url, dataDir: fx.data.dir, env });
   gateways.push(gw);
   return gw;
 }
 
 /** Starts a kernel, lists kernels twice (token in the header and in the query), stops it. */
 async function kernelSession(gw: TGatewayProcess): Promise<string> {
-  const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: {} });
+  const res = await gatewayFetch(gw, '/api/kernels', { token: fx.token, method: 'POST', body: {} });
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  pids.push((await localState(t.db, res.body.id)).pid);
-  assert.equal((await gatewayFetch(gw, '/api/kernels', { token })).status, 200);
-  assert.equal((await gatewayFetch(gw, `/api/kernels?token=${encodeURIComponent(token)}`)).status, 200);
-  assert.equal((await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token, method: 'DELETE' })).status, 204);
+  pids.push((await localState(fx.t.db, res.body.id)).pid);
+  assert.equal((await gatewayFetch(gw, '/api/kernels', { token: fx.token })).status, 200);
+  assert.equal((await gatewayFetch(gw, `/api/kernels?token=${encodeURIComponent(fx.token)}`)).status, 200);
+  assert.equal((await gatewayFetch(gw, `/api/kernels/${res.body.id}`, { token: fx.token, method: 'DELETE' })).status, 204);
   return res.body.id as string;
 }
 
@@ -61,8 +46,8 @@ test('auto on a terminal: readable lines, no JSON', async () => {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      DATABASE_URL: t.url,
-      LATTICE_DATA_DIR: data.dir,
+      DATABASE_URL: fx.t.url,
+      LATTICE_DATA_DIR: fx.data.dir,
       LATTICE_GATEWAY_PORT: String(port),
       LATTICE_PYTHON: testPython(),
     } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
@@ -105,7 +90,7 @@ test('pretty: start-up and the kernel lifecycle read as text; requests are not l
     assert.ok(lifecycle.some((l) => l.includes(`"to":"${to}"`)), `a line says the kernel became ${to}:\n${lines.join('\n')}`);
   }
   assert.equal(lines.some((l) => /request completed|incoming request/.test(l)), false, 'no request lines at info');
-  assert.equal(lines.join('\n').includes(token), false);
+  assert.equal(lines.join('\n').includes(fx.token), false);
 });
 
 test('json: every line is a JSON object; at debug requests are logged without their query', async () => {
@@ -121,5 +106,5 @@ test('json: every line is a JSON object; at debug requests are logged without th
   const incoming = gw.logs.filter((l) => l.msg === 'incoming request').map((l) => (l.req as { url: string }).url);
   assert.ok(incoming.includes('/api/kernels'));
   assert.equal(incoming.some((url) => url.includes('?')), false, 'URLs are logged without their query');
-  assert.equal(JSON.stringify(gw.logs).includes(token), false);
+  assert.equal(JSON.stringify(gw.logs).includes(fx.token), false);
 });

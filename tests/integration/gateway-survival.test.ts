@@ -4,40 +4,25 @@
  * reconnect), marks a kernel that died meanwhile `dead` with a reason, and notices within
  * 2 s when a reattached kernel — not its child — dies later.
  */
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
-import { createUserWithToken, gatewayFetch, openChannels } from '../helpers/gateway';
-import { cleanUpGatewayProcesses, makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
+import { gatewayFetch, openChannels } from '../helpers/gateway';
+import { gatewayProcessFixture, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
 import { alive, kernelRow, killGroup, localState, until } from '../helpers/kernels';
 
-let t: TTestDatabase;
-let data: Awaited<ReturnType<typeof makeDataDir>>;
-let token: string;
-const gateways: TGatewayProcess[] = [];
-const pids: number[] = [];
-
-before(async () => {
-  t = await createTestDatabase();
-  data = await makeDataDir();
-  ({ token } = await createUserWithToken(t.db));
-});
-
-after(async () => {
-  await cleanUpGatewayProcesses({ gateways, pids, databaseUrl: t.url, data });
-  await t?.drop();
-});
+const fx = gatewayProcessFixture();
+const { gateways, pids } = fx;
 
 async function start(): Promise<TGatewayProcess> {
-  const gw = await startGatewayProcess({ databaseUrl: t.url, dataDir: data.dir, env: { LATTICE_KERNEL_POLL_INTERVAL_S: '1' } });
+  const gw = await startGatewayProcess({ databaseUrl: fx.t.url, dataDir: fx.data.dir, env: { LATTICE_KERNEL_POLL_INTERVAL_S: '1' } });
   gateways.push(gw);
   return gw;
 }
 
 async function launch(gw: TGatewayProcess): Promise<{ id: string; pid: number }> {
-  const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: {} });
+  const res = await gatewayFetch(gw, '/api/kernels', { token: fx.token, method: 'POST', body: {} });
   assert.equal(res.status, 201, JSON.stringify(res.body));
-  const { pid } = await localState(t.db, res.body.id);
+  const { pid } = await localState(fx.t.db, res.body.id);
   pids.push(pid);
   return { id: res.body.id, pid };
 }
@@ -51,7 +36,7 @@ describe('kill -9 the gateway while kernels run', () => {
     const first = await start();
     kept = await launch(first);
     lost = await launch(first);
-    const ch = await openChannels(first, kept.id, { token });
+    const ch = await openChannels(first, kept.id, { token: fx.token });
     assert.equal((await ch.execute('kept = "still here"')).reply.content.status, 'ok');
     const dropped = new Promise<void>((resolve) => ch.ws.once('close', () => resolve()));
 
@@ -67,12 +52,12 @@ describe('kill -9 the gateway while kernels run', () => {
   test('the next gateway reattaches: same id, the variable is still there, the client reconnects', async () => {
     second = await start();
     assert.ok(second.logs.some((l) => l.msg === 'kernel reattached' && l.kernelId === kept.id), 'the log says so');
-    const model = await gatewayFetch(second, `/api/kernels/${kept.id}`, { token });
+    const model = await gatewayFetch(second, `/api/kernels/${kept.id}`, { token: fx.token });
     assert.equal(model.status, 200);
     assert.deepEqual([model.body.id, model.body.execution_state], [kept.id, 'idle']);
-    assert.equal((await localState(t.db, kept.id)).pid, kept.pid, 'the very same process');
+    assert.equal((await localState(fx.t.db, kept.id)).pid, kept.pid, 'the very same process');
 
-    const ch = await openChannels(second, kept.id, { token });
+    const ch = await openChannels(second, kept.id, { token: fx.token });
     try {
       const { iopub } = await ch.execute('kept');
       const result = iopub.find((m) => m.header.msg_type === 'execute_result');
@@ -83,33 +68,33 @@ describe('kill -9 the gateway while kernels run', () => {
   });
 
   test('the kernel that died meanwhile is dead with a reason, and no longer listed', async () => {
-    const row = await kernelRow(t.db, lost.id);
+    const row = await kernelRow(fx.t.db, lost.id);
     assert.deepEqual([row.state, row.reason], ['dead', 'gateway-lost']);
     assert.match(row.detail ?? '', /ended while the gateway was down/);
-    const model = await gatewayFetch(second, `/api/lattice/kernels/${lost.id}`, { token });
+    const model = await gatewayFetch(second, `/api/lattice/kernels/${lost.id}`, { token: fx.token });
     assert.deepEqual([model.body.execution_state, model.body.reason], ['dead', 'gateway-lost']);
-    assert.equal((await gatewayFetch(second, `/api/kernels/${lost.id}`, { token })).status, 404, 'gone for Jupyter clients');
-    const listed = (await gatewayFetch(second, '/api/kernels', { token })).body.map((k: { id: string }) => k.id);
+    assert.equal((await gatewayFetch(second, `/api/kernels/${lost.id}`, { token: fx.token })).status, 404, 'gone for Jupyter clients');
+    const listed = (await gatewayFetch(second, '/api/kernels', { token: fx.token })).body.map((k: { id: string }) => k.id);
     assert.deepEqual(listed, [kept.id]);
   });
 
   test('a reattached kernel (not the new gateway’s child) that dies is dead: crashed within 2 s', async () => {
-    const ch = await openChannels(second, kept.id, { token });
+    const ch = await openChannels(second, kept.id, { token: fx.token });
     const closed = new Promise<string>((resolve) => ch.ws.once('close', (_code, reason) => resolve(reason.toString())));
     const killedAt = Date.now();
     killGroup(kept.pid);
-    await until('dead in the API', async () => (await gatewayFetch(second, `/api/lattice/kernels/${kept.id}`, { token })).body.execution_state === 'dead', 5000);
+    await until('dead in the API', async () => (await gatewayFetch(second, `/api/lattice/kernels/${kept.id}`, { token: fx.token })).body.execution_state === 'dead', 5000);
     const elapsed = Date.now() - killedAt;
     assert.ok(elapsed < 2000, `reported after ${elapsed} ms`);
     assert.equal(await closed, 'kernel dead: crashed');
-    await until('dead in Postgres', async () => (await kernelRow(t.db, kept.id)).state === 'dead');
-    assert.equal((await kernelRow(t.db, kept.id)).reason, 'crashed');
+    await until('dead in Postgres', async () => (await kernelRow(fx.t.db, kept.id)).state === 'dead');
+    assert.equal((await kernelRow(fx.t.db, kept.id)).reason, 'crashed');
   });
 
   test('SIGTERM (LATTICE_KERNELS_ON_EXIT=stop) stops the kernels it runs', async () => {
     const k = await launch(second);
     await second.stop();
     assert.equal(alive(k.pid), false);
-    assert.equal((await kernelRow(t.db, k.id)).state, 'stopped');
+    assert.equal((await kernelRow(fx.t.db, k.id)).state, 'stopped');
   });
 });
