@@ -8,7 +8,7 @@ import type { TWireMessage } from '../zmq/wire';
 import type { TConnectionInfo } from '../zmq/connection-info';
 import { describeExit, KernelStartError, type KernelProvisioner, type TExitInfo, type TLaunchProgress, type TLaunchSpec } from '../provisioners/provisioner';
 import type { ActivityTracker } from './activity';
-import { awaitListening } from '../zmq/await-listening';
+import { awaitIpcListening } from '../zmq/await-listening';
 import { ClientChannels, type TClientChannelHandlers } from './client-channels';
 import { awaitReadiness } from './readiness-nudge';
 import type { TKernelEvent } from '../../common/kernel-model';
@@ -245,11 +245,14 @@ export class ManagedKernel {
     this.launchedAt = new Date();
     const saved = this.deps.store.saveLaunch(this.record.id, this.provisioner.toInfo(), conn);
     // Local restarts keep address and ports, and ZeroMQ reconnects by itself; a first launch and
-    // a new pod get new sockets, opened once the kernel listens so that they connect at once.
-    // If it never does (it ended, the deadline passed) the readiness check below says why.
+    // a pod at a new address get new sockets. A local kernel's are opened once it listens, so
+    // that they connect at once; if it never does (it ended, the deadline passed) the
+    // readiness check below says why.
     if (!this.sockets || !sameEndpoints(this.conn, conn)) {
-      const deadline = Date.now() + this.deps.startTimeoutMs;
-      await awaitListening(conn, ['shell', 'iopub'], async () => Date.now() > deadline || (await this.provisioner.poll()) !== null);
+      if (conn.transport === 'ipc') {
+        const deadline = Date.now() + this.deps.startTimeoutMs;
+        await awaitIpcListening(conn, ['shell', 'iopub'], async () => Date.now() > deadline || (await this.provisioner.poll()) !== null);
+      }
       const moved = this.sockets !== null;
       this.closeSockets();
       this.openSockets(conn);

@@ -6,29 +6,33 @@ import { channelEndpoint, type TConnectionInfo } from './connection-info';
 const FIRST_WAIT_MS = 2;
 const MAX_WAIT_MS = 50;
 
-function accepts(conn: TConnectionInfo, channel: 'shell' | 'iopub' | 'control'): Promise<boolean> {
-  const endpoint = channelEndpoint(conn, channel);
-  const path = conn.transport === 'ipc' ? endpoint.slice('ipc://'.length) : null;
-  // A unix socket's file appears at bind: one stat, no connection, while the kernel boots.
-  if (path !== null && !existsSync(path)) return Promise.resolve(false);
+function accepts(path: string): Promise<boolean> {
+  // The socket's file appears at bind: one stat, no connection, while the kernel boots.
+  if (!existsSync(path)) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const sock = path !== null ? connect({ path }) : connect({ host: conn.ip, port: conn[`${channel}_port`] });
+    const sock = connect({ path });
     sock.once('connect', () => (sock.destroy(), resolve(true)));
     sock.once('error', () => resolve(false));
   });
 }
 
 /**
- * Resolves true once the kernel accepts connections on these channels, false if `stop()` says
- * to give up first (the process ended, the deadline passed). Sockets opened before the kernel
- * listens wait on ZeroMQ's reconnect back-off (100 ms doubling to 1 s here), which cost a
- * cold start up to a few hundred ms; a socket opened after this connects at once.
+ * For a kernel on unix sockets (`ipc`, a local sandboxed kernel): resolves true once it
+ * accepts connections on these channels, false if `stop()` says to give up first (the process
+ * ended, the deadline passed). Sockets opened before the kernel listens wait on ZeroMQ's
+ * reconnect back-off (100 ms doubling to 1 s here): a kernel binding at 310 ms was reached at
+ * 700 ms. A socket opened after this connects at once.
+ *
+ * Not for TCP (pods): probing a port is a connection attempt, and 1,000 pods starting at once
+ * (bench:kubernetes) made that 20,000 attempts a second; ZeroMQ's own back-off serves there.
  */
-export async function awaitListening(conn: TConnectionInfo, channels: readonly ('shell' | 'iopub' | 'control')[], stop: () => Promise<boolean>): Promise<boolean> {
+export async function awaitIpcListening(conn: TConnectionInfo, channels: readonly ('shell' | 'iopub' | 'control')[], stop: () => Promise<boolean>): Promise<boolean> {
+  if (conn.transport !== 'ipc') throw new Error('awaitIpcListening is for ipc connections');
   let wait = FIRST_WAIT_MS;
   let lastStopCheck = Date.now();
   for (const channel of channels) {
-    while (!(await accepts(conn, channel))) {
+    const path = channelEndpoint(conn, channel).slice('ipc://'.length);
+    while (!(await accepts(path))) {
       if (Date.now() - lastStopCheck >= 100) {
         lastStopCheck = Date.now();
         if (await stop()) return false;
