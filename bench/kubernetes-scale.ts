@@ -8,7 +8,7 @@
  * (other sizes: results/kubernetes-scale-partial.json only).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -58,6 +58,8 @@ const FLOOR_NAMESPACE = 'lattice-bench-floor';
 
 if (args.profile) await mkdir(args.profile, { recursive: true });
 const workDir = await mkdtemp(path.join(tmpdir(), 'lattice-bench-k8s-'));
+// The gateway's data dir is inside it, and its local sandbox's self-test runs a kernel as another uid.
+await chmod(workDir, 0o711);
 let cluster: Cluster | null = null;
 let gateway: TBenchGateway | null = null;
 const databases = new Set<TTestDatabase>();
