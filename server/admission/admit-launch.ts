@@ -5,6 +5,7 @@ import { checkLaunch, describeBlock, type TQuotaBlock } from '../../common/quota
 import type { TDb, TDbOrTx } from '../../db/client';
 import { loadQuotaState } from '../../db/quotas';
 import { kernelEvents, kernels } from '../../db/schema';
+import { AdmissionQueue } from './admission-queue';
 import type { TKernelRecord } from '../kernels/kernel-record';
 
 /** Advisory-lock namespaces (first key of `pg_advisory_xact_lock(int, int)`): "LAU" + 1/2. */
@@ -27,6 +28,9 @@ export function quotaRefusal(blocks: readonly TQuotaBlock[]): AppError {
   return new AppError('QUOTA_EXCEEDED', blocks.map(describeBlock).join(' '), fields);
 }
 
+/** One admission queue per process: it is the pool's connections that waiting must not hold. */
+const turns = new AdmissionQueue();
+
 /**
  * Admission (DESIGN 4.4): in one transaction, lock the user and the project, measure what
  * they hold (active kernels with Spark executors, this month's metered units), and either
@@ -35,7 +39,12 @@ export function quotaRefusal(blocks: readonly TQuotaBlock[]): AppError {
  * can therefore never exceed a quota. Lowering a quota only affects later launches.
  */
 export async function admitLaunch(db: TDb, record: TKernelRecord, gatewayId: string): Promise<void> {
-  const refusal = await db.transaction(async (tx) => {
+  const refusal = await turns.run([`user:${record.userId}`, `project:${record.projectId}`], () => admitInTransaction(db, record, gatewayId));
+  if (refusal) throw refusal;
+}
+
+function admitInTransaction(db: TDb, record: TKernelRecord, gatewayId: string): Promise<AppError | null> {
+  return db.transaction(async (tx) => {
     await lockQuotaSubjects(tx, record);
     const state = await loadQuotaState(tx, { userId: record.userId, projectId: record.projectId, now: record.requestedAt });
     const blocks = checkLaunch(state, totalRequest(record.environment));
@@ -53,5 +62,4 @@ export async function admitLaunch(db: TDb, record: TKernelRecord, gatewayId: str
     ]);
     return error;
   });
-  if (refusal) throw refusal;
 }
