@@ -5,7 +5,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ManagedKernel, TKernelEnd, TKernelListener } from '../kernels/managed-kernel';
 import type { ClientChannels, TClientChannel } from '../kernels/client-channels';
 import { MalformedFrameError, parseHeader, type TChannel } from '../zmq/messages';
-import { CLIENT_CHANNELS, type TRelayMessage } from './relay-message';
+import { isClientChannel, type TRelayMessage } from './relay-message';
 import type { TWireMessage } from '../zmq/wire';
 import { decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from './ws-serializers';
 
@@ -62,12 +62,14 @@ export class ChannelsSession implements TKernelListener {
   }
 
   private fromClient(data: RawData, isBinary: boolean): void {
+    const frame = toBuffer(data);
     let msg: TRelayMessage;
+    let channel: TClientChannel;
     try {
-      const frame = toBuffer(data);
       if (this.protocol === 'v1' && !isBinary) throw new MalformedFrameError('text frame on the v1 protocol');
       msg = this.protocol === 'v1' ? decodeV1(frame) : decodeLegacy(isBinary ? frame : frame.toString('utf8'), isBinary);
-      if (!CLIENT_CHANNELS.has(msg.channel)) throw new MalformedFrameError(`clients may not send on ${msg.channel}`);
+      if (!isClientChannel(msg.channel)) throw new MalformedFrameError(`clients may not send on ${msg.channel}`);
+      channel = msg.channel;
       parseHeader(msg.parts[0]);
     } catch (err) {
       const reason = err instanceof MalformedFrameError ? err.message : 'unreadable frame';
@@ -77,9 +79,8 @@ export class ChannelsSession implements TKernelListener {
       return;
     }
     this.kernel.touch();
-    this.opts.metrics?.relayed('to_kernel', msg.channel, toBuffer(data).length);
-    // A client channel: checked against CLIENT_CHANNELS above.
-    this.sockets.send(msg.channel as TClientChannel, { parts: msg.parts, buffers: msg.buffers });
+    this.opts.metrics?.relayed('to_kernel', channel, frame.length);
+    this.sockets.send(channel, { parts: msg.parts, buffers: msg.buffers });
   }
 
   /** True when the message was handed to the websocket. */

@@ -1,8 +1,11 @@
 import { CHANNELS, MalformedFrameError, type TChannel } from '../zmq/messages';
+import type { TClientChannel } from '../kernels/client-channels';
 import type { TMessageParts } from '../zmq/wire';
 
 /** Channels a client may send on; iopub only flows from the kernel. */
-export const CLIENT_CHANNELS: ReadonlySet<TChannel> = new Set(['shell', 'control', 'stdin']);
+export function isClientChannel(channel: TChannel): channel is TClientChannel {
+  return channel !== 'iopub';
+}
 
 /** A message as relayed between websocket and ZeroMQ: JSON parts stay as bytes. */
 export interface TRelayMessage {

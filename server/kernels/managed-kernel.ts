@@ -283,9 +283,8 @@ export class ManagedKernel {
     const executors = await this.provisioner.executors();
     if (executors === null || JSON.stringify(executors) === JSON.stringify(this.record.executors)) return;
     this.record.executors = executors;
-    const event = this.record.pooled ? null : toExecutorsEvent(this.record);
-    await this.deps.store.saveExecutors(this.record.id, executors);
-    if (event) this.deps.events?.publish(event);
+    this.persist('executors', () => this.deps.store.saveExecutors(this.record.id, executors), this.record.pooled ? null : toExecutorsEvent(this.record));
+    await this.writes;
   }
 
   private openSockets(conn: TConnectionInfo): void {
