@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import path from 'node:path';
+import { acceptsConnections } from '../server/zmq/await-listening';
 import { KernelSocket } from '../server/zmq/kernel-socket';
 import { loadConfig } from '../server/config';
 import { newLocalConnection } from '../server/provisioners/local-connection';
@@ -81,16 +80,7 @@ export async function launchFloorKernel(python: string, dir: string): Promise<TF
 export async function kernelListening(connection: TConnectionInfo, channels: readonly ('shell' | 'iopub')[] = ['shell'], deadlineMs = 60_000): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   for (const channel of channels) {
-    const port = connection[`${channel}_port`];
-    const socketPath = connection.transport === 'ipc' ? `${connection.ip}-${port}` : null;
-    for (;;) {
-      const ok = await new Promise<boolean>((resolve) => {
-        if (socketPath && !existsSync(socketPath)) return resolve(false);
-        const sock = socketPath ? connect({ path: socketPath }) : connect({ host: connection.ip, port });
-        sock.once('connect', () => (sock.destroy(), resolve(true)));
-        sock.once('error', () => resolve(false));
-      });
-      if (ok) break;
+    while (!(await acceptsConnections(connection, channel))) {
       if (Date.now() > deadline) throw new Error(`the kernel never listened on its ${channel} port`);
       await new Promise((r) => setTimeout(r, 2));
     }

@@ -6,11 +6,16 @@ import { channelEndpoint, type TConnectionInfo } from './connection-info';
 const FIRST_WAIT_MS = 2;
 const MAX_WAIT_MS = 50;
 
-function accepts(path: string): Promise<boolean> {
-  // The socket's file appears at bind: one stat, no connection, while the kernel boots.
-  if (!existsSync(path)) return Promise.resolve(false);
+/**
+ * One check: does the kernel accept connections on this channel now? For a unix socket, whose
+ * file appears at bind, a stat first (no connection while the kernel boots). Also the
+ * benchmark floor's check (bench/floor-client.ts).
+ */
+export function acceptsConnections(conn: TConnectionInfo, channel: 'shell' | 'iopub' | 'control'): Promise<boolean> {
+  const path = conn.transport === 'ipc' ? channelEndpoint(conn, channel).slice('ipc://'.length) : null;
+  if (path !== null && !existsSync(path)) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const sock = connect({ path });
+    const sock = path !== null ? connect({ path }) : connect({ host: conn.ip, port: conn[`${channel}_port`] });
     sock.once('connect', () => (sock.destroy(), resolve(true)));
     sock.once('error', () => resolve(false));
   });
@@ -31,8 +36,7 @@ export async function awaitIpcListening(conn: TConnectionInfo, channels: readonl
   let wait = FIRST_WAIT_MS;
   let lastStopCheck = Date.now();
   for (const channel of channels) {
-    const path = channelEndpoint(conn, channel).slice('ipc://'.length);
-    while (!(await accepts(path))) {
+    while (!(await acceptsConnections(conn, channel))) {
       if (Date.now() - lastStopCheck >= 100) {
         lastStopCheck = Date.now();
         if (await stop()) return false;
