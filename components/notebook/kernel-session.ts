@@ -5,6 +5,7 @@ import { ZKernelEvent, type TKernelModel, type TLaunchProgressInfo } from '@/com
 import { isLaunching } from '@/components/kernels/launch-progress';
 import { gatewayClient, type GatewayClient } from '@/lib/client/gateway-client';
 import { RequestError } from '@/lib/client/request-error';
+import { kernelHelp, type TCompletion, type TInspection, type TKernelHelp } from './kernel-help';
 
 /**
  * What the badge shows: the kernel's execution state, or where we are in getting one.
@@ -59,8 +60,10 @@ function toStatus(s: Kernel.Status): TKernelStatus {
  * starts one with the notebook's kernelspec and `KERNEL_PROJECT`/`KERNEL_NOTEBOOK`. Keeps the
  * short-lived gateway token fresh. `dispose()` closes the websocket; the kernel keeps running.
  */
-export class KernelSession {
+export class KernelSession implements TKernelHelp {
   private kernel: Kernel.IKernelConnection | null = null;
+  /** Completion and inspection ask the connected kernel only; they never start one. */
+  private readonly help = kernelHelp(() => this.kernel);
   private manager: KernelManager | null = null;
   private readonly gateway: GatewayClient = gatewayClient();
   /** Stops the gateway client renewing the token for this session. */
@@ -128,6 +131,14 @@ export class KernelSession {
     const reply = await future.done;
     const content = reply.content as { status: TExecuteReply['status']; execution_count?: number };
     return { status: content.status, executionCount: content.execution_count ?? null };
+  }
+
+  complete(code: string, cursor: number, signal: AbortSignal): Promise<TCompletion | null> {
+    return this.help.complete(code, cursor, signal);
+  }
+
+  inspect(code: string, cursor: number, signal: AbortSignal): Promise<TInspection | null> {
+    return this.help.inspect(code, cursor, signal);
   }
 
   async interrupt(): Promise<void> {

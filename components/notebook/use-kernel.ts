@@ -1,14 +1,16 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TLaunchProgressInfo } from '@/common/kernel-model';
+import type { TKernelHelp } from './kernel-help';
 import { KernelSession, type TExecuteReply, type TKernelStatus } from './kernel-session';
 
 export type { TKernelStatus } from './kernel-session';
 
 /**
  * The notebook's kernel for this page (see `KernelSession`): its status, launch step and
- * message for the header, and execute / interrupt / restart. Disabled (viewers) = "no kernel", nothing started.
+ * message for the header, execute / interrupt / restart, and `help` (completion and inspection
+ * for the cell editors). Disabled (viewers) = "no kernel", nothing started.
  */
 export function useKernel(opts: { projectId: string; notebookId: string; userId: string; kernelName: string; enabled: boolean }) {
   const { projectId, notebookId, userId, kernelName, enabled } = opts;
@@ -36,6 +38,14 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
   const restart = useCallback(async () => session.current?.restart(), []);
   /** Shuts this user's kernels of the notebook down (before it moves to another environment). */
   const shutdown = useCallback(async () => session.current?.shutdown(), []);
+  /** One object for the page's life, so editors built with it keep asking whichever session is current. */
+  const help = useMemo<TKernelHelp>(
+    () => ({
+      complete: async (code, cursor, signal) => (session.current ? session.current.complete(code, cursor, signal) : null),
+      inspect: async (code, cursor, signal) => (session.current ? session.current.inspect(code, cursor, signal) : null),
+    }),
+    [],
+  );
 
-  return { status, message, progress, execute, interrupt, restart, shutdown };
+  return { status, message, progress, execute, interrupt, restart, shutdown, help };
 }
