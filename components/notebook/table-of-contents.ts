@@ -64,7 +64,7 @@ function parseHeadings(source: string): TCellHeading[] {
   for (const token of marked.lexer(source, { gfm: true })) {
     if (token.type === 'heading') out.push({ level: token.depth as THeadingLevel, text: readable(inlineText(token.tokens ?? [])) });
     // `pre` blocks are <pre>, <script>, <style> and <textarea>, whose contents are not markup.
-    else if (token.type === 'html' && !token.pre) out.push(...htmlHeadings(token.text));
+    else if (token.type === 'html' && 'pre' in token && !token.pre) out.push(...htmlHeadings(token.text));
   }
   // A heading without text (`#` alone) names no section.
   return out.filter((h) => h.text !== '');
