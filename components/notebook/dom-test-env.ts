@@ -34,3 +34,27 @@ for (const [name, value] of Object.entries(globals)) {
 }
 
 export const testWindow = dom.window;
+
+export interface TMounted {
+  container: HTMLElement;
+  rerender(element: React.ReactElement): Promise<void>;
+  unmount(): Promise<void>;
+}
+
+/** Renders an element into a fresh container, inside act() so its effects have run. */
+export async function mount(element: React.ReactElement): Promise<TMounted> {
+  // Loaded only now: react-dom decides at load time whether it has a DOM.
+  const { createRoot } = await import('react-dom/client');
+  const container = document.createElement('div');
+  document.body.append(container);
+  const root = createRoot(container);
+  await React.act(async () => root.render(element));
+  return {
+    container,
+    rerender: (next) => React.act(async () => root.render(next)),
+    async unmount() {
+      await React.act(async () => root.unmount());
+      container.remove();
+    },
+  };
+}
