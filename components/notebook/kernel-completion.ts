@@ -29,7 +29,10 @@ export function tabCompletes(state: EditorState): boolean {
 /** Tab: accept the open list's choice, else ask the kernel where Tab completes, else indent as `indentMore` does. */
 const tab: Command = (view) => {
   const status = completionStatus(view.state);
-  if (status === 'active') return acceptCompletion(view);
+  if (status === 'active') {
+    acceptCompletion(view);
+    return true;
+  }
   // A request is on its way; indenting now would move the text under it.
   if (status === 'pending') return true;
   return tabCompletes(view.state) ? startCompletion(view) : indentMore(view);
@@ -67,7 +70,14 @@ function kernelSource(help: () => TKernelHelp | null) {
  */
 export function kernelCompletion(help: () => TKernelHelp | null): Extension {
   return [
-    autocompletion({ override: [kernelSource(help)], activateOnTyping: false }),
+    autocompletion({
+      override: [kernelSource(help)],
+      activateOnTyping: false,
+      // CodeMirror ignores Enter for 75 ms after a list opens, lest a list that popped up while
+      // typing eat a newline. Here a list opens only when asked for, and any keystroke while the
+      // request is out cancels it; so Enter takes the choice at once, as in JupyterLab.
+      interactionDelay: 0,
+    }),
     Prec.high(keymap.of([{ key: 'Tab', run: tab }])),
   ];
 }
