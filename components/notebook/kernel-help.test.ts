@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { canAsk, completionType, toCodePoints, toCompletion, toInspection, toUtf16 } from './kernel-help';
+import { KernelActivity, completionType, toCodePoints, toCompletion, toInspection, toUtf16 } from './kernel-help';
 
 /** complete_reply / inspect_reply contents from ipykernel 6.31, recorded by fixtures/record-help-replies.py. */
 const RECORDED = JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures/ipykernel-help-replies.json'), 'utf8')) as Record<
@@ -127,13 +127,61 @@ describe('inspect_reply → TInspection (recorded from ipykernel)', () => {
   });
 });
 
-describe('who may be asked', () => {
-  const kernel = (status: string, connectionStatus = 'connected', isDisposed = false) => ({ status, connectionStatus, isDisposed }) as Parameters<typeof canAsk>[0];
-  test('only a connected, idle kernel', () => {
-    assert.equal(canAsk(kernel('idle')), true);
-    for (const s of ['busy', 'starting', 'restarting', 'dead', 'unknown']) assert.equal(canAsk(kernel(s)), false, s);
-    assert.equal(canAsk(kernel('idle', 'connecting')), false);
-    assert.equal(canAsk(kernel('idle', 'connected', true)), false);
-    assert.equal(canAsk(null), false);
+describe('who may be asked (KernelActivity)', () => {
+  type TKernelView = Parameters<KernelActivity['answersNow']>[0];
+  const kernel = (status: string, connectionStatus = 'connected', isDisposed = false) => ({ status, connectionStatus, isDisposed }) as TKernelView;
+  let n = 0;
+  const request = (msg_type: string) => ({ header: { msg_id: `m${++n}`, msg_type }, parent_header: {}, content: {} });
+  const status = (execution_state: string, parent: { header: { msg_id: string; msg_type: string } }) => ({
+    channel: 'iopub',
+    header: { msg_id: `s${++n}`, msg_type: 'status' },
+    parent_header: parent.header,
+    content: { execution_state },
+  });
+
+  test('a connected kernel, idle or only answering another completion', () => {
+    const a = new KernelActivity('idle');
+    assert.equal(a.answersNow(kernel('idle')), true);
+    const complete = request('complete_request');
+    a.sent(complete);
+    a.received(status('busy', complete));
+    assert.equal(a.answersNow(kernel('busy')), true, 'busy with a completion: the next one is answered right after');
+    for (const s of ['starting', 'restarting', 'dead', 'unknown']) assert.equal(a.answersNow(kernel(s)), false, s);
+    assert.equal(a.answersNow(kernel('idle', 'connecting')), false);
+    assert.equal(a.answersNow(kernel('idle', 'connected', true)), false);
+  });
+
+  test('not from sending a cell until the kernel is idle after it, whoever sent it', () => {
+    const a = new KernelActivity('idle');
+    const mine = request('execute_request');
+    a.sent(mine);
+    assert.equal(a.answersNow(kernel('idle')), false, 'sent, the kernel not yet on it');
+    a.received(status('busy', mine));
+    const interrupt = request('interrupt_request');
+    a.received(status('busy', interrupt));
+    a.received(status('idle', interrupt));
+    assert.equal(a.answersNow(kernel('idle')), false, "a control request's idle does not end the cell");
+    a.received(status('idle', mine));
+    assert.equal(a.answersNow(kernel('idle')), true);
+    const theirs = request('execute_request');
+    a.received(status('busy', theirs));
+    assert.equal(a.answersNow(kernel('busy')), false, "another client's cell");
+    a.received(status('idle', theirs));
+    assert.equal(a.answersNow(kernel('idle')), true);
+  });
+
+  test('busy before it was watched counts as running until an idle; a restart or reconnection forgets lost cells', () => {
+    const a = new KernelActivity('busy');
+    assert.equal(a.answersNow(kernel('busy')), false);
+    a.received(status('idle', request('execute_request')));
+    assert.equal(a.answersNow(kernel('idle')), true);
+    a.sent(request('execute_request'));
+    a.received(status('starting', request('kernel_info_request')));
+    assert.equal(a.answersNow(kernel('idle')), true, 'the restarted kernel runs nothing');
+    a.sent(request('execute_request'));
+    a.reset('idle');
+    assert.equal(a.answersNow(kernel('idle')), true);
+    a.reset('busy');
+    assert.equal(a.answersNow(kernel('busy')), false);
   });
 });

@@ -141,13 +141,77 @@ export function toInspection(content: unknown): TInspection | null {
   return typeof text === 'string' && text.trim() ? { text } : null;
 }
 
+/** The parts of a Jupyter message that tell what a kernel is doing. */
+export interface TActivityMessage {
+  channel?: string;
+  header: { msg_id: string; msg_type: string };
+  parent_header: { msg_id?: string; msg_type?: string } | Record<string, never>;
+  content: unknown;
+}
+
 /**
- * Whether a kernel in this state may be asked. ipykernel answers shell requests one at a
- * time, so while a cell runs a `complete_request` waits for it to finish: the editor gets
- * nothing rather than a list that turns up seconds later.
+ * Whether a kernel is running code, from the messages its connection sends and receives.
+ * ipykernel answers shell requests one at a time, so a `complete_request` sent while a cell
+ * runs waits for the cell to finish: the editor should get nothing rather than a list seconds
+ * later. The kernel's status alone cannot tell: it is also `busy` for a moment around every
+ * completion (ipykernel says busy and idle around each request it handles, with the request
+ * as parent), and still `idle` between sending a cell and the kernel starting on it.
  */
-export function canAsk(kernel: Pick<Kernel.IKernelConnection, 'status' | 'connectionStatus' | 'isDisposed'> | null): boolean {
-  return !!kernel && !kernel.isDisposed && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+export class KernelActivity {
+  /** execute_requests sent or begun and not yet ended (their `idle` status not seen). */
+  private readonly running = new Set<string>();
+  /** Busy with something begun before this connection was watched: an execution, for all we know. */
+  private busyUnknown: boolean;
+
+  constructor(status: Kernel.Status) {
+    this.busyUnknown = status === 'busy';
+  }
+
+  /** A message this connection sent. */
+  sent(msg: TActivityMessage): void {
+    if (msg.header.msg_type === 'execute_request') this.running.add(msg.header.msg_id);
+  }
+
+  /** A message this connection received (every client gets every iopub status). */
+  received(msg: TActivityMessage): void {
+    if (msg.header.msg_type !== 'status') return;
+    const state = (msg.content as { execution_state?: string }).execution_state;
+    const parent = msg.parent_header as { msg_id?: string; msg_type?: string };
+    if (state === 'busy' && parent.msg_type === 'execute_request' && parent.msg_id) this.running.add(parent.msg_id);
+    else if (state === 'idle') {
+      this.busyUnknown = false;
+      if (parent.msg_id) this.running.delete(parent.msg_id);
+    } else if (state === 'starting' || state === 'restarting' || state === 'dead') this.reset('idle');
+  }
+
+  /** The connection was lost (messages may have been missed) or the kernel restarted. */
+  reset(status: Kernel.Status): void {
+    this.running.clear();
+    this.busyUnknown = status === 'busy';
+  }
+
+  /** Whether a complete/inspect request would be answered now: connected, alive, and no code running or about to run. */
+  answersNow(kernel: Pick<Kernel.IKernelConnection, 'status' | 'connectionStatus' | 'isDisposed'>): boolean {
+    if (kernel.isDisposed || kernel.connectionStatus !== 'connected') return false;
+    if (kernel.status !== 'idle' && kernel.status !== 'busy') return false;
+    return this.running.size === 0 && !this.busyUnknown;
+  }
+}
+
+const activities = new WeakMap<Kernel.IKernelConnection, KernelActivity>();
+
+/**
+ * The activity of `kernel`, watched from the first call on. KernelSession calls it as soon as
+ * it connects, so the page's own cells are seen from their first message.
+ */
+export function watchActivity(kernel: Kernel.IKernelConnection): KernelActivity {
+  const known = activities.get(kernel);
+  if (known) return known;
+  const activity = new KernelActivity(kernel.status);
+  kernel.anyMessage.connect((_k, { msg, direction }) => (direction === 'send' ? activity.sent(msg) : activity.received(msg)));
+  kernel.connectionStatusChanged.connect((k, c) => c === 'connected' && activity.reset(k.status));
+  activities.set(kernel, activity);
+  return activity;
 }
 
 /** `request`'s result, or null once `signal` aborts or `HELP_TIMEOUT_MS` passes (the late reply is dropped). */
@@ -176,17 +240,21 @@ async function withinTime<T>(request: Promise<T>, signal: AbortSignal): Promise<
  * never starts a kernel: no idle, connected kernel means null at once.
  */
 export function kernelHelp(current: () => Kernel.IKernelConnection | null): TKernelHelp {
+  const askable = () => {
+    const kernel = current();
+    return kernel && watchActivity(kernel).answersNow(kernel) ? kernel : null;
+  };
   return {
     async complete(code, cursor, signal) {
-      const kernel = current();
-      if (!canAsk(kernel)) return null;
-      const reply = await withinTime(kernel!.requestComplete({ code, cursor_pos: toCodePoints(code, cursor) }), signal);
+      const kernel = askable();
+      if (!kernel) return null;
+      const reply = await withinTime(kernel.requestComplete({ code, cursor_pos: toCodePoints(code, cursor) }), signal);
       return reply && !signal.aborted ? toCompletion(code, cursor, reply.content) : null;
     },
     async inspect(code, cursor, signal) {
-      const kernel = current();
-      if (!canAsk(kernel)) return null;
-      const reply = await withinTime(kernel!.requestInspect({ code, cursor_pos: toCodePoints(code, cursor), detail_level: 0 }), signal);
+      const kernel = askable();
+      if (!kernel) return null;
+      const reply = await withinTime(kernel.requestInspect({ code, cursor_pos: toCodePoints(code, cursor), detail_level: 0 }), signal);
       return reply && !signal.aborted ? toInspection(reply.content) : null;
     },
   };

@@ -5,7 +5,7 @@ import { ZKernelEvent, type TKernelModel, type TLaunchProgressInfo } from '@/com
 import { isLaunching } from '@/components/kernels/launch-progress';
 import { gatewayClient, type GatewayClient } from '@/lib/client/gateway-client';
 import { RequestError } from '@/lib/client/request-error';
-import { kernelHelp, type TCompletion, type TInspection, type TKernelHelp } from './kernel-help';
+import { kernelHelp, watchActivity, type TCompletion, type TInspection, type TKernelHelp } from './kernel-help';
 
 /**
  * What the badge shows: the kernel's execution state, or where we are in getting one.
@@ -317,6 +317,8 @@ export class KernelSession implements TKernelHelp {
 
   private attach(kernel: Kernel.IKernelConnection): void {
     this.kernel = kernel;
+    // Completion must know of a cell run from the moment it is sent, before the kernel says busy.
+    watchActivity(kernel);
     this.report.status(toStatus(kernel.status));
     if (kernel.status === 'idle' || kernel.status === 'busy') this.endLaunch();
     let wasConnected = kernel.connectionStatus === 'connected';

@@ -99,6 +99,9 @@ describe('kernelHelp against ipykernel', () => {
     let finished = false;
     const future = kernel.requestExecute({ code: 'import time; time.sleep(3)' });
     const done = future.done.then(() => (finished = true));
+    // Sent, but the kernel has not said busy yet: the completion would queue behind the cell.
+    assert.equal(kernel.status, 'idle');
+    assert.equal(await help.complete('import o', 8, live()), null);
     await until('the kernel to be busy', () => kernel.status === 'busy');
     assert.equal(await help.complete('import o', 8, live()), null);
     assert.equal(await help.inspect('print', 5, live()), null);
@@ -106,6 +109,21 @@ describe('kernelHelp against ipykernel', () => {
     await done;
     await until('the kernel to be idle again', () => kernel.status === 'idle');
     assert.ok(await help.complete('import o', 8, live()));
+  });
+
+  test('a kernel busy only answering another completion is asked', async () => {
+    let second: Promise<unknown> | null = null;
+    const onStatus = (_k: unknown, status: string) => {
+      if (status === 'busy' && !second) second = help.complete('import o', 8, live());
+    };
+    kernel.statusChanged.connect(onStatus);
+    try {
+      assert.ok(await help.inspect('print', 5, live()));
+      await until('the second request to go out', () => second !== null);
+      assert.ok(await second, 'answered although the kernel said busy when it was asked');
+    } finally {
+      kernel.statusChanged.disconnect(onStatus);
+    }
   });
 
   test('no kernel: null', async () => {
