@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { bundleForBrowser } from './browser-bundle';
 import type { TProbeConfig, TProbeKey } from './browser/probe-state';
-import { firstEditor, installProbe, measureOpen, measureTyping, TYPED_TEXT } from './editor-measure';
+import { firstCell, installProbe, measureOpen, measureTyping, TYPED_TEXT } from './editor-measure';
 import { startFloorEditorServer, type TFloorEditorServer } from './floor-editor-server';
 
 const DOC = 'import numpy as np\na = np.random.uniform(size=(100, 100))\n</script><b>not markup</b>';
@@ -44,7 +44,7 @@ test('typing: one latency per key, the text ends up in the editor, keys that rea
   const page = await browser.newPage();
   await installProbe(page, probe, FLOOR);
   await measureOpen(page, server.pageUrl('cell'), FLOOR);
-  const typing = await measureTyping(page, firstEditor(page, FLOOR));
+  const typing = await measureTyping(page, firstCell(page, FLOOR));
   assert.equal(typing.latencies.length, TYPED_TEXT.length);
   assert.ok(typing.latencies.every((ms) => ms > 0));
   assert.ok(typing.slowEvents >= 0 && (typing.maxEventMs === null || typing.maxEventMs >= 16));
@@ -57,6 +57,29 @@ test('typing: one latency per key, the text ends up in the editor, keys that rea
   const key = (await page.evaluate(`window.__benchProbe.untilKeys(${count + 1})`)) as TProbeKey;
   assert.equal(key.key, 'z');
   assert.equal(key.changed, false);
+  await page.close();
+});
+
+test('typing finds an editor that mounts only once its cell is scrolled near, as in a virtualized notebook', { timeout: 300_000 }, async () => {
+  // 60 tall cells; the 31st gets its editor (the floor's, loaded then) only when it enters the viewport.
+  const lazyUrl = `${new URL(server.pageUrl('cell')).origin}/lazy-notebook`;
+  const html = `<!doctype html><body>${'<div data-testid="cell" style="height:400px"></div>'.repeat(60)}<script>
+    const cell = document.querySelectorAll('[data-testid=cell]')[30];
+    new IntersectionObserver((entries, observer) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      cell.innerHTML = '<div id="editor"></div><script type="application/json" id="doc">"x = 1"<\\/script>';
+      document.body.append(Object.assign(document.createElement('script'), { src: '/floor-editor.js' }));
+    }).observe(cell);
+  </script></body>`;
+  const page = await browser.newPage();
+  await page.route(lazyUrl, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await installProbe(page, probe, { firstScope: '[data-testid=cell]' });
+  await page.goto(lazyUrl);
+  const cell = page.locator('[data-testid=cell]').nth(30);
+  assert.equal(await cell.locator('.cm-content').count(), 0);
+  const typing = await measureTyping(page, cell);
+  assert.equal(typing.latencies.length, TYPED_TEXT.length);
   await page.close();
 });
 

@@ -5,8 +5,10 @@
  * The in-page probe (browser/page-probe.ts) takes every time; this side only drives real
  * input through Playwright and reads the probe back.
  */
+import { setTimeout } from 'node:timers/promises';
 import type { Locator, Page } from 'playwright-core';
 import type { TProbeConfig, TProbeKey, TProbeState } from './browser/probe-state';
+import { seededRandom } from './seeded-random';
 
 /** Typed into the first editor to prove it interactive. Unbound in JupyterLab's command mode, so a key that misses the editor changes nothing. */
 const OPEN_KEY = 'q';
@@ -51,8 +53,13 @@ export async function installProbe(page: Page, probeBundle: string, config: TPro
   await page.addInitScript({ content: `window.__benchProbeConfig = ${JSON.stringify(config)};\n${probeBundle}` });
 }
 
-/** The first cell's editor, as the probe finds it. */
-export const firstEditor = (page: Page, config: TProbeConfig) => page.locator(config.firstScope).first().locator('.cm-content');
+/** The first cell, as the probe finds it (its `.cm-content` is the first editor). */
+export const firstCell = (page: Page, config: TProbeConfig) => page.locator(config.firstScope).first();
+
+/** 60 Hz: Chromium paints at most this often. */
+const FRAME_MS = 1000 / 60;
+/** The pauses between keys are the same on every run and on both sides. */
+const TYPING_SEED = 204;
 
 /**
  * Opens `url` in `page` (probe installed) and measures until the first editor takes a key.
@@ -62,7 +69,7 @@ export const firstEditor = (page: Page, config: TProbeConfig) => page.locator(co
 export async function measureOpen(page: Page, url: string, config: TProbeConfig, maxAttempts = 10): Promise<TOpenResult> {
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForFunction('window.__benchProbe?.firstEditorVisibleAt != null', undefined, { polling: 'raf', timeout: 120_000 });
-  const editor = firstEditor(page, config);
+  const editor = firstCell(page, config).locator('.cm-content');
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     await editor.click();
     const before = await keyCount(page);
@@ -87,12 +94,15 @@ export async function measureOpen(page: Page, url: string, config: TProbeConfig,
 }
 
 /**
- * Scrolls `editor` into view (a virtualized page may mount it only then), clicks into it,
- * moves to the end of its text and types `text` one key at a time, each key sent once the
- * previous one has been painted (a typist's pace, not a queue of keys).
+ * Scrolls `cell` into view (a virtualized page may mount its editor only then), clicks into
+ * its editor, moves to the end of the text and types `text` one key at a time: each key once
+ * the previous one has been painted (a typist's pace, not a queue of keys) and after a pause
+ * of up to one frame, seeded, so that keys arrive anywhere in the frame as a person's do
+ * instead of always just after a paint, where each would wait almost a whole frame.
  */
-export async function measureTyping(page: Page, editor: Locator, text = TYPED_TEXT): Promise<TTypingResult> {
-  await editor.scrollIntoViewIfNeeded({ timeout: 60_000 });
+export async function measureTyping(page: Page, cell: Locator, text = TYPED_TEXT): Promise<TTypingResult> {
+  const editor = cell.locator('.cm-content');
+  await cell.scrollIntoViewIfNeeded({ timeout: 60_000 });
   await editor.waitFor({ state: 'visible', timeout: 60_000 });
   await editor.click();
   const before = await keyCount(page);
@@ -100,7 +110,9 @@ export async function measureTyping(page: Page, editor: Locator, text = TYPED_TE
   // Two keydowns (Control, End), both recorded before typing starts.
   await untilKeys(page, before + 2);
   const first = before + 3;
+  const random = seededRandom(TYPING_SEED);
   for (const [i, ch] of [...text].entries()) {
+    await setTimeout(random() * FRAME_MS);
     await page.keyboard.type(ch);
     await untilKeys(page, first + i);
   }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { joinMultiline } from '../common/nbformat/multiline';
 import type { TCell, TCodeCell, TNotebook, TOutput } from '../common/nbformat/schema';
 import { validateNotebook } from '../common/nbformat/validate-notebook';
+import { seededRandom } from './seeded-random';
 
 export const FIXTURES_DIR = path.resolve(import.meta.dirname, '../../shared/fixtures/notebooks');
 
@@ -36,18 +37,6 @@ export interface TFixturePool {
   paragraphs: string[];
   streams: TOutput[];
   pngs: TOutput[];
-}
-
-/** mulberry32: a tiny seeded PRNG (Math.random cannot be seeded). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
