@@ -133,7 +133,6 @@ describe('who may be asked (KernelActivity)', () => {
   let n = 0;
   const request = (msg_type: string) => ({ header: { msg_id: `m${++n}`, msg_type }, parent_header: {}, content: {} });
   const status = (execution_state: string, parent: { header: { msg_id: string; msg_type: string } }) => ({
-    channel: 'iopub',
     header: { msg_id: `s${++n}`, msg_type: 'status' },
     parent_header: parent.header,
     content: { execution_state },

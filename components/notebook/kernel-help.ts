@@ -143,9 +143,8 @@ export function toInspection(content: unknown): TInspection | null {
 
 /** The parts of a Jupyter message that tell what a kernel is doing. */
 export interface TActivityMessage {
-  channel?: string;
   header: { msg_id: string; msg_type: string };
-  parent_header: { msg_id?: string; msg_type?: string } | Record<string, never>;
+  parent_header: { msg_id?: string; msg_type?: string };
   content: unknown;
 }
 
@@ -176,7 +175,7 @@ export class KernelActivity {
   received(msg: TActivityMessage): void {
     if (msg.header.msg_type !== 'status') return;
     const state = (msg.content as { execution_state?: string }).execution_state;
-    const parent = msg.parent_header as { msg_id?: string; msg_type?: string };
+    const parent = msg.parent_header;
     if (state === 'busy' && parent.msg_type === 'execute_request' && parent.msg_id) this.running.add(parent.msg_id);
     else if (state === 'idle') {
       this.busyUnknown = false;
