@@ -25,7 +25,7 @@ import type { TProbeConfig } from './browser/probe-state';
 import { firstCell, installProbe, measureOpen, measureTyping, TYPED_TEXT, type TOpenResult, type TTypingResult } from './editor-measure';
 import { startFloorEditorServer, type TFloorEditorServer } from './floor-editor-server';
 import { buildLargeNotebook, middleCodeCell, readFixturePool } from './large-notebook';
-import { describeMachine, describeRun, replaceReadmeSection, targetsVerdict } from './report';
+import { describeMachine, describeRun, replaceReadmeSection, rounded, targetsVerdict } from './report';
 import { alternate, ratioOf, type TScenarioRow } from './scenario';
 import { median, percentile } from './stats';
 import { formatTable } from './table';
@@ -188,7 +188,7 @@ const full = reps === DEFAULT_REPS;
 machine.load.end = os.loadavg()[0];
 const file = path.join(import.meta.dirname, 'results', full ? 'notebook-editor.json' : 'notebook-editor-partial.json');
 await mkdir(path.dirname(file), { recursive: true });
-await writeFile(file, `${JSON.stringify({ machine, chromium: run.browserVersion, reps, notebook: { cells: notebook.cells.length, middle }, seconds: Math.round(seconds), rows, samples: { open: run.open, typing: run.typing }, pageErrors: run.pageErrors }, null, 2)}\n`);
+await writeFile(file, `${JSON.stringify({ machine, chromium: run.browserVersion, reps, notebook: { cells: notebook.cells.length, middle }, seconds: Math.round(seconds), rows, samples: { open: run.open, typing: run.typing }, pageErrors: run.pageErrors }, rounded, 2)}\n`);
 if (full) {
   const header = `${describeRun(machine, false, seconds)}  \nChromium ${run.browserVersion} (Debian, headless), viewport ${VIEWPORT.width}×${VIEWPORT.height}; ${reps} opens per side after one warm-up, alternating.`;
   await replaceReadmeSection('<!-- notebook-editor:start -->', '<!-- notebook-editor:end -->', `${header}\n\n${table}\n\n${targetsVerdict(rows)}`);

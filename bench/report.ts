@@ -65,7 +65,7 @@ export function describeRun(machine: TMachine, quick: boolean, seconds: number):
 }
 
 /** Three decimals are plenty for milliseconds and megabytes; keeps the JSON readable. */
-const rounded = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
+export const rounded = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);
 
 /**
  * A full run writes `results/latest.json` and replaces the generated part of README.md's
