@@ -118,7 +118,7 @@ async function measure(browser: Browser, webUrl: string): Promise<TRun> {
   const open = await alternate(reps, { lattice: openLattice, floor: openFloor });
   log(`open: Lattice ${open.lattice.map((r) => Math.round(r.interactive)).join(', ')} ms; floor ${open.floor.map((r) => Math.round(r.interactive)).join(', ')} ms`);
 
-  log(`typing ${TYPED_TEXT.length} keys into the first cell and into cell ${middle}…`);
+  log(`typing ${TYPED_TEXT.length} keys into the first cell and into cell ${middle + 1} of ${notebook.cells.length}…`);
   const latticeTyping = await withPage(context, LATTICE_PROBE, probeBundle, errors, async (page) => {
     await measureOpen(page, typingUrl, LATTICE_PROBE);
     const cells = page.locator('[data-testid=cell]');
