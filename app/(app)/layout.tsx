@@ -12,9 +12,14 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser();
   return (
     <div className="flex min-h-screen flex-col">
+      <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:text-slate-900 focus:shadow">
+        Skip to content
+      </a>
       {getConfig().LATTICE_LOCAL_SANDBOX === 'off' && <SandboxOffBanner />}
       <TopBar user={user} />
-      <div className="flex-1">{children}</div>
+      <div id="content" tabIndex={-1} className="flex-1 outline-none">
+        {children}
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { cn } from '@/components/ui/cn';
 import type { TSearchOptions } from './notebook-search';
 
@@ -121,18 +121,13 @@ export function FindBar(props: TFindBarProps) {
   return (
     <div ref={root} role="search" aria-label="Find in notebook" className="flex flex-col gap-1 rounded-md border border-slate-200 bg-white p-1.5 text-xs shadow-sm">
       <div className="flex flex-wrap items-center gap-1">
-        <input
+        <BarInput
           ref={findInput}
-          type="text"
-          aria-label="Find"
-          placeholder="Find"
-          spellCheck={false}
-          autoComplete="off"
+          label="Find"
           value={options.query}
-          onChange={(e) => onOptions({ ...options, query: e.target.value })}
+          onChange={(query) => onOptions({ ...options, query })}
           aria-invalid={error ? true : undefined}
           aria-describedby={statusId}
-          className={INPUT}
         />
         <Toggle label="Match case" pressed={options.caseSensitive} onToggle={() => onOptions({ ...options, caseSensitive: !options.caseSensitive })}>
           Aa
@@ -158,17 +153,7 @@ export function FindBar(props: TFindBarProps) {
       </div>
       {!readOnly && (
         <div className="flex flex-wrap items-center gap-1">
-          <input
-            ref={replaceInput}
-            type="text"
-            aria-label="Replace"
-            placeholder="Replace"
-            spellCheck={false}
-            autoComplete="off"
-            value={replacement}
-            onChange={(e) => onReplacement(e.target.value)}
-            className={INPUT}
-          />
+          <BarInput ref={replaceInput} label="Replace" value={replacement} onChange={onReplacement} />
           <button type="button" title="Replace the current match (Enter in Replace)" disabled={none} onClick={props.onReplace} className={BUTTON}>
             Replace
           </button>
@@ -178,5 +163,30 @@ export function FindBar(props: TFindBarProps) {
         </div>
       )}
     </div>
+  );
+}
+
+/** One of the bar's text fields: named by its label, no spelling marks or autofill on code. */
+function BarInput({ ref, label, value, onChange, ...aria }: {
+  ref: RefObject<HTMLInputElement | null>;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+}) {
+  return (
+    <input
+      ref={ref}
+      type="text"
+      aria-label={label}
+      placeholder={label}
+      spellCheck={false}
+      autoComplete="off"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      className={INPUT}
+      {...aria}
+    />
   );
 }

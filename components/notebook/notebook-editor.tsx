@@ -1,176 +1,232 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { toFileForm } from '@/common/nbformat/multiline';
-import type { TCellType } from '@/common/nbformat/schema';
 import { EnvironmentPicker } from '@/components/environments/environment-picker';
-import { EnvironmentSwitchDialog, type TPendingSwitch } from '@/components/environments/environment-switch-dialog';
+import { EnvironmentSwitchDialog } from '@/components/environments/environment-switch-dialog';
 import { LaunchSteps, WaitingForCapacity } from '@/components/kernels/launch-steps';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
-import { ZAttachResult } from '@/lib/client/environment-responses';
-import { RequestError } from '@/lib/client/request-error';
-import { webClient } from '@/lib/client/web-client';
-import type { TAttachResult } from '@/lib/notebooks/attach-environment';
+import { ConfirmDialog } from '@/components/ui/dialog';
 import type { TNotebookDetail } from '@/lib/notebooks/get-notebook';
-import type { TCellKeys } from './cell-editor';
-import { CodeCell } from './code-cell';
+import type { TFocusRequest } from './cell-editor';
+import { CellList, useStableList, useStableSet } from './cell-list';
+import { CellStore } from './cell-store';
+import { isEditableTarget, keyName, matchKey, SEQUENCE_TIMEOUT_MS } from './command-keys';
+import { CommandPalette } from './command-palette';
+import { FindBar } from './find-bar';
 import { KernelStatusBadge } from './kernel-status-badge';
-import { MarkdownCell } from './markdown-cell';
-import { editorReducer, fromNotebook, newEditorCell, toNotebook, type TEditorCell } from './notebook-model';
-import { NotebookToolbar, type TToolbarActions } from './notebook-toolbar';
+import { COMMANDS, COMMANDS_BY_ID, type TCommandId } from './notebook-commands';
+import type { TCellHandlers } from './notebook-cell';
+import { newEditorCell, selectedIds, toNotebook } from './notebook-model';
+import { NotebookToolbar } from './notebook-toolbar';
+import { OutlinePanel } from './outline-panel';
 import { SaveIndicator } from './save-indicator';
+import { ShortcutSheet } from './shortcut-sheet';
+import { headingsOf, hiddenByCollapsedHeadings, sectionCellOf } from './table-of-contents';
+import { useCellRunner } from './use-cell-runner';
+import { useEnvironmentSwitch, type TNotebookEnvironment } from './use-environment-switch';
 import { useKernel } from './use-kernel';
+import { useNotebookCommands } from './use-notebook-commands';
+import { useNotebookFind } from './use-notebook-find';
+import { useNotebookModel } from './use-notebook-model';
 import { useNotebookSave } from './use-notebook-save';
+import { useViewPreference } from './view-preferences';
 import './notebook.css';
 
 /**
- * The notebook page's client: cells with CodeMirror editors, outputs, the toolbar, kernel
- * status and saving. Editors run cells on their kernel and save; viewers only read.
+ * The notebook page's client: JupyterLab's command and edit modes over the cell model, the
+ * toolbar, palette, shortcut sheet, find/replace and outline, kernel status and saving.
+ * Editors run cells on their kernel and save; viewers read, select, search and navigate.
  */
 export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail; userId: string }) {
   const readOnly = !notebook.canEdit;
-  const [state, dispatch] = useReducer(editorReducer, notebook.content, fromNotebook);
-  const stateRef = useRef(state);
-  stateRef.current = state;
-  const [focus, setFocus] = useState<{ id: string; n: number } | null>(null);
-  const focusCell = useCallback((id: string) => setFocus((f) => ({ id, n: (f?.n ?? 0) + 1 })), []);
+  const canRun = notebook.canRun && !readOnly;
+  const { state, current: stateRef, dispatch } = useNotebookModel(notebook.content);
 
-  // The attached environment names the kernelspec; a notebook without one uses its own metadata.
-  const [env, setEnv] = useState({
+  const [env, setEnv] = useState<TNotebookEnvironment>({
     id: notebook.environmentId,
     label: notebook.environmentLabel,
     slug: notebook.environmentSlug ?? notebook.content.metadata.kernelspec?.name ?? 'python3',
   });
-  const kernel = useKernel({
-    projectId: notebook.projectId,
-    notebookId: notebook.id,
-    userId,
-    kernelName: env.slug,
-    enabled: notebook.canRun,
-  });
+  const kernel = useKernel({ projectId: notebook.projectId, notebookId: notebook.id, userId, kernelName: env.slug, enabled: notebook.canRun });
   const notebookUrl = `/api/projects/${notebook.projectId}/notebooks/${notebook.id}`;
-  const save = useNotebookSave({
-    url: notebookUrl,
-    initialVersion: notebook.version,
-    enabled: notebook.canEdit,
-    revision: state.revision,
-    snapshot: () => toNotebook(stateRef.current),
+  const save = useNotebookSave({ url: notebookUrl, initialVersion: notebook.version, enabled: notebook.canEdit, revision: state.revision, snapshot: () => toNotebook(stateRef.current) });
+  const envSwitch = useEnvironmentSwitch({ notebookUrl, setEnv, dispatch, kernel, save });
+  const runCells = useCellRunner({ state: stateRef, dispatch, kernel, canRun, saveSoon: save.saveSoon });
+  const find = useNotebookFind(state.cells, dispatch);
+
+  const [lineNumbers, toggleLineNumbers] = useViewPreference('line-numbers');
+  const [fullWidth, toggleFullWidth] = useViewPreference('full-width');
+  const [outlineOpen, toggleOutline] = useViewPreference('outline');
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const [confirming, setConfirming] = useState<{ id: TCommandId; then: () => void } | null>(null);
+  const mac = useMemo(() => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform), []);
+
+  // Focus: an editor (edit mode) or the active cell itself (command mode).
+  const [editFocus, setEditFocus] = useState<{ id: string | null; request: TFocusRequest } | null>(null);
+  const [cellFocus, setCellFocus] = useState(0);
+  const editCell = useCallback((id: string | null, at?: 'start' | 'end') => setEditFocus((f) => ({ id, request: { n: (f?.request.n ?? 0) + 1, at } })), []);
+  const focusActiveCell = useCallback(() => setCellFocus((n) => n + 1), []);
+  const cellsRoot = useRef<HTMLDivElement>(null);
+
+  // What the cell list renders from is kept stable while the user types, so a keystroke
+  // re-renders only its cell (through the store), not the list.
+  const store = useRef(new CellStore()).current;
+  store.sync(state.cells);
+  useLayoutEffect(() => store.flush());
+  const ids = useStableList(state.cells.map((c) => c.id));
+  const collapsed = useStableSet(state.cells.filter((c) => c.metadata.heading_collapsed && c.cellType === 'markdown').map((c) => c.id));
+  const hidden = useStableSet(collapsed.size ? [...hiddenByCollapsedHeadings(state.cells, collapsed)] : []);
+  const hiddenRef = useRef(hidden);
+  hiddenRef.current = hidden;
+  const visibleIds = useCallback(() => stateRef.current.cells.filter((c) => !hiddenRef.current.has(c.id)).map((c) => c.id), []);
+  const headings = useMemo(() => (outlineOpen ? headingsOf(state.cells) : []), [outlineOpen, state.cells]);
+
+  const confirm = useCallback((id: TCommandId, then: () => void) => setConfirming({ id, then }), []);
+  const panels = useMemo(
+    () => ({
+      palette: () => setPaletteOpen(true),
+      shortcuts: () => setSheetOpen(true),
+      find: find.show,
+      outline: toggleOutline,
+      lineNumbers: toggleLineNumbers,
+      fullWidth: toggleFullWidth,
+    }),
+    [find.show, toggleOutline, toggleLineNumbers, toggleFullWidth],
+  );
+  const saveNow = useCallback(() => void save.saveNow(), [save]);
+  const runCommand = useNotebookCommands({
+    state: stateRef,
+    dispatch,
+    visibleIds,
+    runCells,
+    editCell,
+    focusActiveCell,
+    kernel,
+    save: saveNow,
+    readOnly,
+    canRun,
+    confirm,
+    panels,
   });
-  const running = useRef(0);
-  const [pendingSwitch, setPendingSwitch] = useState<TPendingSwitch | null>(null);
-  const [switchBusy, setSwitchBusy] = useState(false);
-  const [switchError, setSwitchError] = useState<string | null>(null);
+  const commandRef = useRef(runCommand);
+  commandRef.current = runCommand;
 
-  /**
-   * Attaches the chosen environment through the save path (pending edits saved first, the
-   * version advanced in step), then — if a kernel was running — shuts it down; the kernel
-   * hook then starts the notebook's kernel on the new environment.
-   */
-  async function applySwitch(p: TPendingSwitch) {
-    setSwitchBusy(true);
-    setSwitchError(null);
-    try {
-      let attached: TAttachResult | null = null;
-      await save.runVersioned(async (baseVersion) => {
-        attached = await webClient.send('PUT', `${notebookUrl}/environment`, ZAttachResult, { environmentId: p.fit.environment.id, baseVersion });
-        return attached;
-      });
-      const result = attached as TAttachResult | null;
-      if (!result) return;
-      dispatch({ type: 'set-kernelspec', kernelspec: result.kernelspec });
-      try {
-        if (p.running) await kernel.shutdown();
-      } finally {
-        setEnv({ id: result.environment.id, label: result.environment.hardwareLabel, slug: result.environment.slug });
-      }
-      setPendingSwitch(null);
-    } catch (err) {
-      setSwitchError(err instanceof RequestError ? err.message : `Could not switch the environment: ${(err as Error).message}`);
-    } finally {
-      setSwitchBusy(false);
-    }
-  }
-
-  function chooseEnvironment(fit: TPendingSwitch['fit']) {
-    setSwitchError(null);
-    const p = { fit, running: kernel.status !== 'no-kernel' && kernel.status !== 'dead' };
-    if (p.running || !fit.fits) setPendingSwitch(p);
-    else void applySwitch(p);
-  }
-
-  const runCell = useCallback(
-    async (id: string) => {
-      const cell = stateRef.current.cells.find((c) => c.id === id);
-      if (!cell || readOnly) return;
-      if (cell.cellType === 'markdown') return dispatch({ type: 'set-editing', id, editing: false });
-      if (cell.cellType !== 'code' || !notebook.canRun) return;
-      dispatch({ type: 'run-start', id });
-      running.current++;
-      try {
-        const reply = await kernel.execute(cell.source, (msgType, content) => dispatch({ type: 'kernel-message', id, msgType, content }));
-        dispatch({ type: 'run-end', id, executionCount: reply.status === 'aborted' ? undefined : reply.executionCount });
-      } catch {
-        dispatch({ type: 'run-end', id });
-      } finally {
-        // Autosave once the last queued cell has finished.
-        if (--running.current === 0) save.saveSoon(1000);
-      }
-    },
-    [kernel, notebook.canRun, readOnly, save],
+  const handlers = useMemo<TCellHandlers>(
+    () => ({
+      change: (id, source) => dispatch({ type: 'edit-source', id, source }),
+      focusEditor: (id) => {
+        dispatch({ type: 'select', id });
+        dispatch({ type: 'set-mode', mode: 'edit' });
+      },
+      command: (id, command, selection) => commandRef.current(command, { cellId: id, selection }),
+      leave: (id, direction) => {
+        const visible = visibleIds();
+        const next = visible[visible.indexOf(id) + (direction === 'up' ? -1 : 1)];
+        if (!next) return;
+        const cell = stateRef.current.cells.find((c) => c.id === next);
+        dispatch({ type: 'select', id: next });
+        if (cell?.cellType === 'markdown' && !cell.editing) {
+          dispatch({ type: 'set-mode', mode: 'command' });
+          focusActiveCell();
+        } else editCell(next, direction === 'up' ? 'end' : 'start');
+      },
+      select: (id, extend) => {
+        dispatch({ type: 'select', id, extend });
+        dispatch({ type: 'set-mode', mode: 'command' });
+      },
+      editMarkdown: (id) => {
+        dispatch({ type: 'select', id });
+        dispatch({ type: 'set-editing', id, editing: true });
+        editCell(id);
+      },
+      toggleInput: (id) => dispatch({ type: 'toggle-input-hidden', ids: [id] }),
+      toggleHeading: (id) => dispatch({ type: 'toggle-heading-collapsed', id }),
+      drop: (dragged, target, where) => {
+        const index = stateRef.current.cells.findIndex((c) => c.id === target) + (where === 'after' ? 1 : 0);
+        dispatch({ type: 'move-to', id: dragged, index });
+      },
+      help: canRun ? () => kernel.help : null,
+    }),
+    [canRun, editCell, focusActiveCell, kernel.help, visibleIds],
   );
 
-  const insertAfter = useCallback((id: string | null, type: TCellType) => {
-    const cells = stateRef.current.cells;
-    const index = id ? cells.findIndex((c) => c.id === id) + 1 : cells.length;
-    const cell = newEditorCell(type);
-    dispatch({ type: 'insert', index, cell });
-    focusCell(cell.id);
-  }, [focusCell]);
+  // Command mode: the active cell holds the focus (and so the visible ring and the Tab stop).
+  const cellFocusDone = useRef(0);
+  useEffect(() => {
+    const s = stateRef.current;
+    const asked = cellFocus !== cellFocusDone.current;
+    cellFocusDone.current = cellFocus;
+    if (s.mode !== 'command' || !s.activeId) return;
+    const el = cellsRoot.current?.querySelector<HTMLElement>(`[data-cell-id="${s.activeId}"]`);
+    if (!el) return;
+    const focused = document.activeElement;
+    // Unless a command asked for it, the focus moves only within the notebook (or from nowhere), never out of a panel or dialog the user is in.
+    if (!asked && focused && focused !== document.body && !cellsRoot.current?.contains(focused)) return;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: 'nearest' });
+  }, [cellFocus, state.activeId, state.mode]);
 
-  const runAndAdvance = useCallback(
-    (id: string) => {
-      void runCell(id);
-      const cells = stateRef.current.cells;
-      const next = cells[cells.findIndex((c) => c.id === id) + 1];
-      if (next) {
-        dispatch({ type: 'activate', id: next.id });
-        focusCell(next.id);
-      } else insertAfter(id, 'code');
-    },
-    [focusCell, insertAfter, runCell],
-  );
+  // A sequence's first key (D of D D) waits a moment for its second.
+  const pendingKey = useRef<{ key: string; at: number } | null>(null);
+  function onCellsKeyDown(e: KeyboardEvent) {
+    if (e.defaultPrevented || isEditableTarget(e.target)) return;
+    const name = keyName(e.nativeEvent);
+    if (!name) return;
+    if ((name === 'Enter' || name === ' ') && (e.target as Element).closest('button, a, summary')) return;
+    const pending = pendingKey.current && performance.now() - pendingKey.current.at < SEQUENCE_TIMEOUT_MS ? pendingKey.current.key : null;
+    const match = matchKey(pending, name);
+    pendingKey.current = match.pending ? { key: match.pending, at: performance.now() } : null;
+    if (!match.handled) return;
+    e.preventDefault();
+    if (match.command) runCommand(match.command);
+  }
 
-  const activeId = state.activeId;
-  const active = state.cells.find((c) => c.id === activeId) ?? null;
-  const actions: TToolbarActions = {
-    save: () => void save.saveNow(),
-    addCode: () => insertAfter(activeId, 'code'),
-    addMarkdown: () => insertAfter(activeId, 'markdown'),
-    run: () => activeId && runAndAdvance(activeId),
-    runAll: () => stateRef.current.cells.forEach((c) => void runCell(c.id)),
-    interrupt: () => void kernel.interrupt(),
-    restart: () => void kernel.restart(),
-    moveUp: () => activeId && dispatch({ type: 'move', id: activeId, delta: -1 }),
-    moveDown: () => activeId && dispatch({ type: 'move', id: activeId, delta: 1 }),
-    remove: () => activeId && dispatch({ type: 'delete', id: activeId }),
-    setType: (cellType) => activeId && dispatch({ type: 'set-type', id: activeId, cellType }),
-    clearOutputs: () => dispatch({ type: 'clear-outputs' }),
+  const findOpen = useRef(find.open);
+  findOpen.current = find.open;
+  const closeFind = useRef(() => undefined as void);
+  closeFind.current = () => {
+    find.close();
+    focusActiveCell();
   };
 
-  // Ctrl/Cmd+S anywhere on the page saves (the editors handle it themselves too).
+  // Page-wide keys: save from anywhere, the palette from anywhere, find while in the notebook.
   useEffect(() => {
-    if (readOnly) return;
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.defaultPrevented) return;
+      const name = keyName(e);
+      if (name === 'Accel+S' && !readOnly) {
         e.preventDefault();
         void save.saveNow();
+      } else if (name === 'Accel+Shift+C' && !(e.target as Element | null)?.closest?.('dialog')) {
+        e.preventDefault();
+        setPaletteOpen(true);
+      } else if (name === 'Escape' && findOpen.current && !isEditableTarget(e.target)) {
+        // The bar's own buttons may have gone (disabled after Replace all): Escape still closes it.
+        closeFind.current();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [readOnly, save]);
+
+  // The current match's cell is selected and shown; a rendered Markdown cell opens so the match can be highlighted.
+  const currentMatch = find.current !== null ? find.matches[find.current] : undefined;
+  useEffect(() => {
+    if (!currentMatch) return;
+    dispatch({ type: 'select', id: currentMatch.cellId });
+    const cell = stateRef.current.cells.find((c) => c.id === currentMatch.cellId);
+    if (cell?.cellType === 'markdown' && !cell.editing && !readOnly) dispatch({ type: 'set-editing', id: cell.id, editing: true });
+    cellsRoot.current?.querySelector(`[data-cell-id="${currentMatch.cellId}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [currentMatch, readOnly]);
+
+  const selected = useStableSet(selectedIds(state));
+  const paletteCommands = useMemo(() => COMMANDS.filter((c) => !(c.edits && readOnly) && !(c.runs && !canRun)), [readOnly, canRun]);
+  const editTarget = editFocus ? (editFocus.id ?? state.activeId) : null;
+  const hiddenCounts = useMemo(() => countHiddenAfter(ids, collapsed, hidden), [ids, collapsed, hidden]);
 
   function downloadMine() {
     const blob = new Blob([JSON.stringify(toFileForm(toNotebook(stateRef.current)), null, 1)], { type: 'application/x-ipynb+json' });
@@ -181,17 +237,15 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
     URL.revokeObjectURL(a.href);
   }
 
-  const keysFor = (cell: TEditorCell): TCellKeys => ({
-    onRunAdvance: readOnly ? undefined : () => runAndAdvance(cell.id),
-    onRun: readOnly ? undefined : () => void runCell(cell.id),
-    onSave: readOnly ? undefined : () => void save.saveNow(),
-    onEscape: cell.cellType === 'markdown' && !readOnly ? () => dispatch({ type: 'set-editing', id: cell.id, editing: false }) : undefined,
-  });
-
+  const width = fullWidth ? 'max-w-none' : 'max-w-6xl';
   return (
     <div className="flex min-h-[calc(100vh-3rem)] flex-col bg-slate-100">
-      <div className="sticky top-12 z-20 border-b border-slate-200 bg-white/95 backdrop-blur">
-        <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-1 px-4 pt-2">
+      <a href="#notebook-cells" onClick={(e) => (e.preventDefault(), focusActiveCell())} className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-14 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-sm focus:shadow">
+        Skip to notebook cells
+      </a>
+      {/* Opaque, without backdrop blur: blurring what scrolls under the header cost ~5 ms per keystroke in a 1,000-cell notebook (bench/notebook-editor.ts). */}
+      <div className="sticky top-12 z-20 border-b border-slate-200 bg-white">
+        <div className={`mx-auto flex ${width} flex-wrap items-center gap-x-4 gap-y-1 px-4 pt-2`}>
           <nav className="flex min-w-0 items-center gap-1.5 text-sm" aria-label="Breadcrumb">
             <Link href={`/projects/${notebook.projectId}`} className="truncate text-slate-500 hover:text-slate-800 hover:underline">
               {notebook.projectName}
@@ -201,96 +255,158 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
           </nav>
           {!readOnly && <SaveIndicator state={save.state} savedAt={save.savedAt} />}
           {readOnly && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Read only</span>}
+          <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600" data-testid="notebook-mode" aria-live="polite">
+            {state.mode === 'edit' ? 'Edit mode' : 'Command mode'}
+          </span>
           <div className="ml-auto flex items-center gap-2">
-            {notebook.canEdit && (
-              <EnvironmentPicker projectId={notebook.projectId} current={{ id: env.id, label: env.label }} onChoose={chooseEnvironment} disabled={switchBusy} />
-            )}
+            {notebook.canEdit && <EnvironmentPicker projectId={notebook.projectId} current={{ id: env.id, label: env.label }} onChoose={envSwitch.choose} disabled={envSwitch.busy} />}
             <KernelStatusBadge status={kernel.status} environment={env.label} progress={kernel.progress} />
           </div>
         </div>
         {kernel.progress && (
-          <div className="mx-auto max-w-6xl space-y-1.5 px-4 pt-1.5">
+          <div className={`mx-auto ${width} space-y-1.5 px-4 pt-1.5`}>
             <LaunchSteps progress={kernel.progress} />
             <WaitingForCapacity progress={kernel.progress} />
           </div>
         )}
-        <div className="mx-auto max-w-6xl px-3 py-1.5">
-          {!readOnly ? (
-            <NotebookToolbar actions={actions} activeType={active?.cellType ?? null} canRun={notebook.canRun} hasActive={!!active} />
-          ) : (
-            <p className="px-1 py-1 text-xs text-slate-500">You can view this notebook; your role in the project does not allow changing or running it.</p>
-          )}
+        <div className={`mx-auto ${width} px-3 py-1.5`}>
+          <NotebookToolbar
+            run={(id) => runCommand(id)}
+            addMarkdown={() => {
+              const cell = newEditorCell('markdown');
+              dispatch({ type: 'insert', index: state.cells.findIndex((c) => c.id === state.activeId) + 1, cell });
+              editCell(cell.id);
+            }}
+            setType={(cellType) => runCommand(cellType === 'code' ? 'to-code' : cellType === 'markdown' ? 'to-markdown' : 'to-raw')}
+            activeType={state.cells.find((c) => c.id === state.activeId)?.cellType ?? null}
+            readOnly={readOnly}
+            canRun={canRun}
+            toggles={{ outline: outlineOpen, lineNumbers, fullWidth }}
+          />
         </div>
+        {find.open && (
+          <div className={`mx-auto ${width} px-3 pb-1.5`}>
+            <FindBar
+              options={find.options}
+              onOptions={find.setOptions}
+              replacement={find.replacement}
+              onReplacement={find.setReplacement}
+              count={find.matches.length}
+              current={find.current}
+              error={find.error}
+              onNext={find.next}
+              onPrevious={find.previous}
+              onReplace={find.replaceCurrent}
+              onReplaceAll={find.replaceAll}
+              onClose={() => closeFind.current()}
+              readOnly={readOnly}
+              focusSignal={find.focusSignal}
+            />
+          </div>
+        )}
       </div>
 
-      <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-4">
-        {save.state === 'conflict' && (
-          <Alert tone="error" title="Your changes were not saved" className="mb-3">
-            <p>{save.message}</p>
-            <div className="mt-2 flex gap-2">
-              <Button size="sm" variant="secondary" onClick={downloadMine}>
-                Download my version
-              </Button>
-              <Button size="sm" variant="danger" onClick={() => window.location.reload()}>
-                Reload their version
-              </Button>
-            </div>
-          </Alert>
+      <div className={`mx-auto flex w-full ${width} flex-1 gap-4 px-4 py-4`}>
+        {outlineOpen && (
+          <aside className="sticky top-40 hidden max-h-[calc(100vh-11rem)] w-64 shrink-0 self-start overflow-y-auto rounded-lg border border-slate-200 bg-white p-2 shadow-sm md:block">
+            <OutlinePanel
+              headings={headings}
+              activeCellId={state.activeId ? sectionCellOf(state.cells, state.activeId) : null}
+              collapsed={collapsed}
+              onJump={(id) => {
+                if (hidden.has(id)) return;
+                dispatch({ type: 'select', id });
+                dispatch({ type: 'set-mode', mode: 'command' });
+                focusActiveCell();
+                cellsRoot.current?.querySelector(`[data-cell-id="${id}"]`)?.scrollIntoView({ block: 'start' });
+              }}
+              onToggleCollapsed={(id) => dispatch({ type: 'toggle-heading-collapsed', id })}
+              onClose={toggleOutline}
+            />
+          </aside>
         )}
-        {save.state === 'error' && save.message && <Alert tone="warning" className="mb-3">{save.message}</Alert>}
-        {kernel.message && <Alert tone="warning" className="mb-3">{kernel.message}</Alert>}
-        {switchError && !pendingSwitch && <Alert tone="error" className="mb-3">{switchError}</Alert>}
-
-        <div className="rounded-lg border border-slate-200 bg-white py-3 shadow-sm" data-testid="notebook-cells">
-          {state.cells.map((cell) => {
-            const isActive = cell.id === activeId;
-            const common = {
-              cell,
-              readOnly,
-              focusSignal: focus?.id === cell.id ? focus.n : undefined,
-              keys: keysFor(cell),
-              onChange: (source: string) => dispatch({ type: 'edit-source', id: cell.id, source }),
-              onFocus: () => dispatch({ type: 'activate', id: cell.id }),
-            };
-            return (
-              <div
-                key={cell.id}
-                data-testid="cell"
-                data-cell-type={cell.cellType}
-                data-active={isActive || undefined}
-                onMouseDown={() => dispatch({ type: 'activate', id: cell.id })}
-                className={`relative mx-2 my-1 rounded-md border py-1 pr-2 ${isActive ? 'border-indigo-200 bg-indigo-50/30' : 'border-transparent'}`}
-              >
-                <span className={`absolute bottom-1 left-0 top-1 w-1 rounded ${isActive ? 'bg-indigo-500' : 'bg-transparent'}`} aria-hidden />
-                {cell.cellType === 'markdown' ? (
-                  <MarkdownCell {...common} onEdit={() => (dispatch({ type: 'set-editing', id: cell.id, editing: true }), focusCell(cell.id))} />
-                ) : (
-                  <CodeCell {...common} />
-                )}
+        <main className="min-w-0 flex-1">
+          {save.state === 'conflict' && (
+            <Alert tone="error" title="Your changes were not saved" className="mb-3">
+              <p>{save.message}</p>
+              <div className="mt-2 flex gap-2">
+                <Button size="sm" variant="secondary" onClick={downloadMine}>
+                  Download my version
+                </Button>
+                <Button size="sm" variant="danger" onClick={() => window.location.reload()}>
+                  Reload their version
+                </Button>
               </div>
-            );
-          })}
-          {state.cells.length === 0 && <p className="px-6 py-8 text-center text-sm text-slate-500">This notebook has no cells.</p>}
-          {!readOnly && (
-            <div className="flex justify-center gap-2 pt-2">
-              <Button size="sm" variant="ghost" onClick={() => insertAfter(null, 'code')}>
-                + Code
-              </Button>
-              <Button size="sm" variant="ghost" onClick={() => insertAfter(null, 'markdown')}>
-                + Markdown
-              </Button>
-            </div>
+            </Alert>
           )}
-        </div>
-      </main>
-      <EnvironmentSwitchDialog
-        pending={pendingSwitch}
-        currentLabel={env.label}
-        busy={switchBusy}
-        error={switchError}
-        onConfirm={() => pendingSwitch && void applySwitch(pendingSwitch)}
-        onClose={() => !switchBusy && setPendingSwitch(null)}
+          {save.state === 'error' && save.message && <Alert tone="warning" className="mb-3">{save.message}</Alert>}
+          {kernel.message && <Alert tone="warning" className="mb-3">{kernel.message}</Alert>}
+          {envSwitch.error && !envSwitch.pending && <Alert tone="error" className="mb-3">{envSwitch.error}</Alert>}
+
+          <div
+            id="notebook-cells"
+            ref={cellsRoot}
+            onKeyDown={onCellsKeyDown}
+            className="rounded-lg border border-slate-200 bg-white py-3 shadow-sm"
+            data-testid="notebook-cells"
+            role="region"
+            aria-label="Notebook cells"
+          >
+            <CellList
+              ids={ids}
+              store={store}
+              hidden={hidden}
+              activeId={state.activeId}
+              selected={selected}
+              mode={state.mode}
+              readOnly={readOnly}
+              editTarget={editTarget}
+              editRequest={editFocus?.request}
+              lineNumbers={lineNumbers}
+              marks={find.marks}
+              collapsed={collapsed}
+              hiddenCounts={hiddenCounts}
+              handlers={handlers}
+            />
+            {!readOnly && (
+              <div className="flex justify-center gap-2 pt-2">
+                <Button size="sm" variant="ghost" onClick={() => runCommand('insert-below', { cellId: state.cells[state.cells.length - 1]?.id })}>
+                  + Code
+                </Button>
+              </div>
+            )}
+          </div>
+        </main>
+      </div>
+
+      <CommandPalette open={paletteOpen} commands={paletteCommands} mac={mac} onRun={(id) => runCommand(id)} onClose={() => setPaletteOpen(false)} />
+      <ShortcutSheet open={sheetOpen} commands={paletteCommands} mac={mac} onClose={() => (setSheetOpen(false), focusActiveCell())} />
+      <ConfirmDialog
+        open={confirming !== null}
+        title={confirming ? COMMANDS_BY_ID.get(confirming.id)!.label.replace('…', '') : ''}
+        description={confirming ? COMMANDS_BY_ID.get(confirming.id)!.confirm : undefined}
+        confirmLabel="Restart"
+        onConfirm={() => {
+          confirming?.then();
+          setConfirming(null);
+          focusActiveCell();
+        }}
+        onClose={() => (setConfirming(null), focusActiveCell())}
       />
+      <EnvironmentSwitchDialog pending={envSwitch.pending} currentLabel={env.label} busy={envSwitch.busy} error={envSwitch.error} onConfirm={envSwitch.confirm} onClose={envSwitch.cancel} />
     </div>
   );
+}
+
+/** For each collapsed heading cell, how many cells its collapse hides (shown as "n cells hidden"). */
+function countHiddenAfter(ids: readonly string[], collapsed: ReadonlySet<string>, hidden: ReadonlySet<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!collapsed.size) return counts;
+  ids.forEach((id, i) => {
+    if (!collapsed.has(id) || hidden.has(id)) return;
+    let n = 0;
+    while (i + 1 + n < ids.length && hidden.has(ids[i + 1 + n]!)) n++;
+    counts.set(id, n);
+  });
+  return counts;
 }

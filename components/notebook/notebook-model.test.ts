@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newNotebook } from '@/common/nbformat/new-notebook';
 import { validateNotebook } from '@/common/nbformat/validate-notebook';
-import { editorReducer, fromNotebook, newEditorCell, toNotebook, type TEditorAction, type TEditorState } from './notebook-model';
+import { editorReducer, fromNotebook, newEditorCell, selectedIds, toNotebook, type TEditorAction, type TEditorState } from './notebook-model';
 
 function run(state: TEditorState, ...actions: TEditorAction[]): TEditorState {
   return actions.reduce(editorReducer, state);
@@ -15,19 +15,28 @@ describe('editing cells', () => {
     let s = start();
     const first = s.cells[0]!.id;
     const md = newEditorCell('markdown', '# Title');
-    s = run(s, { type: 'insert', index: 0, cell: md }, { type: 'move', id: md.id, delta: 1 }, { type: 'set-type', id: first, cellType: 'raw' });
+    s = run(s, { type: 'insert', index: 0, cell: md }, { type: 'move', ids: [md.id], delta: 1 }, { type: 'set-type', ids: [first], cellType: 'raw' });
     assert.deepEqual(s.cells.map((c) => c.cellType), ['raw', 'markdown']);
     assert.equal(s.activeId, md.id);
     assert.ok(s.revision >= 3);
-    s = run(s, { type: 'delete', id: md.id });
+    s = run(s, { type: 'delete', ids: [md.id] });
     assert.equal(s.activeId, first);
     assert.ok(validateNotebook(toNotebook(s)).ok);
   });
 
-  test('activating a cell or toggling Markdown editing is not a change to save', () => {
+  test('selecting a cell, changing mode or toggling Markdown editing is not a change to save', () => {
     const s = start();
-    const s2 = run(s, { type: 'activate', id: s.cells[0]!.id }, { type: 'set-editing', id: s.cells[0]!.id, editing: true });
+    const s2 = run(s, { type: 'select', id: s.cells[0]!.id }, { type: 'set-mode', mode: 'edit' }, { type: 'set-editing', id: s.cells[0]!.id, editing: true });
     assert.equal(s2.revision, s.revision);
+    assert.equal(s2.mode, 'edit');
+  });
+
+  test('deleting the last cell leaves one empty code cell to type into', () => {
+    let s = start();
+    s = run(s, { type: 'delete', ids: [s.cells[0]!.id] });
+    assert.equal(s.cells.length, 1);
+    assert.equal(s.cells[0]!.cellType, 'code');
+    assert.equal(s.activeId, s.cells[0]!.id);
   });
 
   test('the kernelspec of an attached environment is taken into what is saved, without a save of its own', () => {
@@ -37,6 +46,144 @@ describe('editing cells', () => {
     assert.equal(s2.revision, s.revision);
     assert.deepEqual(toNotebook(s2).metadata.kernelspec, kernelspec);
     assert.deepEqual(toNotebook(s2).metadata.language_info, { name: 'python' });
+  });
+});
+
+/** Three code cells a, b, c; b has run and has an output. */
+function threeCells(): TEditorState {
+  let s = start();
+  const [a] = s.cells;
+  const b = newEditorCell('code', 'print("b")');
+  const c = newEditorCell('code', 'c = 3');
+  s = run(s, { type: 'edit-source', id: a!.id, source: 'a = 1' }, { type: 'insert', index: 1, cell: b }, { type: 'insert', index: 2, cell: c });
+  s = run(s, { type: 'run-start', id: b.id }, msg(b.id, 'stream', { name: 'stdout', text: 'b\n' }), { type: 'run-end', id: b.id, executionCount: 7 });
+  return run(s, { type: 'select', id: a!.id });
+}
+const sources = (s: TEditorState) => s.cells.map((c) => c.source);
+
+describe('cell undo and redo (Z / Shift+Z)', () => {
+  test('a deleted cell comes back where it was, with its outputs and execution count', () => {
+    let s = threeCells();
+    const b = s.cells[1]!;
+    s = run(s, { type: 'delete', ids: [b.id] });
+    assert.deepEqual(sources(s), ['a = 1', 'c = 3']);
+    s = run(s, { type: 'undo' });
+    assert.deepEqual(sources(s), ['a = 1', 'print("b")', 'c = 3']);
+    assert.equal(s.cells[1]!.id, b.id);
+    assert.equal(s.cells[1]!.executionCount, 7);
+    assert.deepEqual(s.cells[1]!.outputs, [{ output_type: 'stream', name: 'stdout', text: 'b\n' }]);
+    s = run(s, { type: 'redo' });
+    assert.deepEqual(sources(s), ['a = 1', 'c = 3']);
+  });
+
+  test('undo restores structure but keeps text typed since in other cells', () => {
+    let s = threeCells();
+    const [a, b] = s.cells;
+    s = run(s, { type: 'delete', ids: [b!.id] }, { type: 'edit-source', id: a!.id, source: 'a = 100' }, { type: 'undo' });
+    assert.deepEqual(sources(s), ['a = 100', 'print("b")', 'c = 3']);
+  });
+
+  test('inserts, moves, type changes, merges and splits undo in reverse order, and a new change clears redo', () => {
+    let s = threeCells();
+    const before = sources(s);
+    const depth = s.history.undo.length;
+    const ids = s.cells.map((c) => c.id);
+    s = run(
+      s,
+      { type: 'insert', index: 0, cell: newEditorCell('markdown', '# T') },
+      { type: 'move', ids: [ids[2]!], delta: -1 },
+      { type: 'set-type', ids: [ids[0]!], cellType: 'markdown' },
+      { type: 'merge', ids: [ids[1]!, ids[2]!] },
+    );
+    assert.equal(s.cells.length, 3);
+    for (let i = 0; i < 4; i++) s = run(s, { type: 'undo' });
+    assert.deepEqual(sources(s), before);
+    assert.deepEqual(s.cells.map((c) => c.cellType), ['code', 'code', 'code']);
+    assert.equal(s.cells[1]!.outputs.length, 1, 'the merged-away output is back');
+    assert.equal(s.history.undo.length, depth);
+    assert.equal(s.history.redo.length, 4);
+    s = run(s, { type: 'redo' }, { type: 'delete', ids: [ids[0]!] });
+    assert.equal(s.history.redo.length, 0);
+  });
+});
+
+describe('structure commands', () => {
+  test('Shift+M merges the selected cells into the first, joined by a blank line, outputs dropped', () => {
+    let s = threeCells();
+    const ids = s.cells.map((c) => c.id);
+    s = run(s, { type: 'merge', ids: [ids[0]!, ids[1]!] });
+    assert.deepEqual(sources(s), ['a = 1\n\nprint("b")', 'c = 3']);
+    assert.equal(s.cells[0]!.id, ids[0]);
+    assert.deepEqual(s.cells[0]!.outputs, []);
+  });
+
+  test('merging one selected cell merges it with the cell below, as in JupyterLab', () => {
+    let s = threeCells();
+    s = run(s, { type: 'merge', ids: [s.cells[1]!.id] });
+    assert.deepEqual(sources(s), ['a = 1', 'print("b")\n\nc = 3']);
+  });
+
+  test('split at the cursor makes two cells; around a selection, three; the last part keeps the outputs and is active', () => {
+    let s = threeCells();
+    const b = s.cells[1]!;
+    s = run(s, { type: 'edit-source', id: b.id, source: 'x = 1\ny = 2' }, { type: 'split', id: b.id, from: 6, to: 6 });
+    assert.deepEqual(sources(s), ['a = 1', 'x = 1', 'y = 2', 'c = 3']);
+    assert.equal(s.cells[1]!.id, b.id);
+    assert.equal(s.cells[2]!.outputs.length, 1);
+    assert.equal(s.activeId, s.cells[2]!.id);
+    s = run(s, { type: 'split', id: s.cells[3]!.id, from: 1, to: 3 });
+    assert.deepEqual(sources(s).slice(3), ['c', ' =', ' 3']);
+    assert.ok(new Set(s.cells.map((c) => c.id)).size === s.cells.length, 'every part has its own id');
+    assert.ok(validateNotebook(toNotebook(s)).ok);
+  });
+
+  test('a split at the very start or end changes nothing', () => {
+    const s = threeCells();
+    assert.equal(run(s, { type: 'split', id: s.cells[0]!.id, from: 0, to: 0 }), s);
+  });
+
+  test('the selection extends from the anchor; moving a selected run moves it together', () => {
+    let s = threeCells();
+    const ids = s.cells.map((c) => c.id);
+    s = run(s, { type: 'select', id: ids[1]!, extend: true }, { type: 'select', id: ids[0]!, extend: true }, { type: 'select', id: ids[1]!, extend: true });
+    assert.deepEqual(selectedIds(s), [ids[0], ids[1]]);
+    s = run(s, { type: 'move', ids: selectedIds(s), delta: 1 });
+    assert.deepEqual(s.cells.map((c) => c.id), [ids[2], ids[0], ids[1]]);
+    assert.deepEqual(selectedIds(s), [ids[0], ids[1]], 'still selected after the move');
+    assert.equal(run(s, { type: 'move', ids: selectedIds(s), delta: 1 }), s, 'nothing below: no move');
+    s = run(s, { type: 'select-all' });
+    assert.deepEqual(selectedIds(s), s.cells.map((c) => c.id));
+    s = run(s, { type: 'select', id: ids[2]! });
+    assert.deepEqual(selectedIds(s), [ids[2]]);
+  });
+
+  test('drag and drop moves a cell before or after another', () => {
+    let s = threeCells();
+    const ids = s.cells.map((c) => c.id);
+    s = run(s, { type: 'move-to', id: ids[0]!, index: 3 });
+    assert.deepEqual(s.cells.map((c) => c.id), [ids[1], ids[2], ids[0]]);
+    s = run(s, { type: 'move-to', id: ids[0]!, index: 0 });
+    assert.deepEqual(s.cells.map((c) => c.id), ids);
+  });
+
+  test('paste inserts fresh copies; headings 1-6 turn cells into Markdown headings', () => {
+    let s = threeCells();
+    const copy = { ...s.cells[1]!, id: 'fresh001' };
+    s = run(s, { type: 'paste', index: 3, cells: [copy] });
+    assert.deepEqual(sources(s), ['a = 1', 'print("b")', 'c = 3', 'print("b")']);
+    assert.equal(s.activeId, 'fresh001');
+    s = run(s, { type: 'set-heading', ids: [s.cells[2]!.id], level: 2 });
+    assert.equal(s.cells[2]!.cellType, 'markdown');
+    assert.equal(s.cells[2]!.source, '## c = 3');
+  });
+
+  test('collapsing an input and a heading section are saved in nbformat metadata', () => {
+    let s = threeCells();
+    const id = s.cells[0]!.id;
+    s = run(s, { type: 'toggle-input-hidden', ids: [id] }, { type: 'toggle-heading-collapsed', id });
+    assert.deepEqual(toNotebook(s).cells[0]!.metadata, { jupyter: { source_hidden: true }, heading_collapsed: true });
+    s = run(s, { type: 'toggle-input-hidden', ids: [id] }, { type: 'toggle-heading-collapsed', id });
+    assert.deepEqual(toNotebook(s).cells[0]!.metadata, {});
   });
 });
 

@@ -1,14 +1,16 @@
 'use client';
 
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { Button } from './button';
 
 /**
  * Modal dialog on the native <dialog> element: focus is trapped, Escape closes it and the
  * page behind is inert, with no extra dependency.
  */
-export function Dialog({ open, onClose, title, description, children, footer }: {
+export function Dialog({ open, onClose, title, description, children, footer, size = 'md' }: {
   open: boolean;
+  /** lg: lists and tables (the command palette, the shortcut sheet). */
+  size?: 'md' | 'lg';
   onClose: () => void;
   title: string;
   description?: ReactNode;
@@ -16,6 +18,8 @@ export function Dialog({ open, onClose, title, description, children, footer }: 
   footer?: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // Several dialogs may be in one page: each names itself by its own title.
+  const titleId = useId();
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -30,13 +34,13 @@ export function Dialog({ open, onClose, title, description, children, footer }: 
         e.preventDefault();
         onClose();
       }}
-      aria-labelledby="dialog-title"
-      className="w-full max-w-md rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40"
+      aria-labelledby={titleId}
+      className={`w-full ${size === 'lg' ? 'max-w-2xl' : 'max-w-md'} rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-slate-900/40`}
     >
       {open && (
         <div>
           <div className="border-b border-slate-200 px-5 py-4">
-            <h2 id="dialog-title" className="text-base font-semibold">
+            <h2 id={titleId} className="text-base font-semibold">
               {title}
             </h2>
             {description && <p className="mt-1 text-sm text-slate-500">{description}</p>}

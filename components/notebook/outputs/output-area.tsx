@@ -1,10 +1,15 @@
 'use client';
 
+import { memo } from 'react';
 import type { TOutput } from '@/common/nbformat/schema';
 import { OutputView } from './output-view';
 
-/** A code cell's outputs, with the `Out[n]:` prompt beside an execute_result. */
-export function OutputArea({ outputs }: { outputs: TOutput[] }) {
+/**
+ * A code cell's outputs, with the `Out[n]:` prompt beside an execute_result. Memoized: typing
+ * in the cell leaves its outputs as they are, and re-rendering them would sanitize their HTML
+ * again on every key.
+ */
+export const OutputArea = memo(function OutputArea({ outputs }: { outputs: TOutput[] }) {
   if (!outputs.length) return null;
   return (
     <div className="space-y-1 border-t border-slate-100 py-2" data-testid="cell-outputs">
@@ -20,4 +25,4 @@ export function OutputArea({ outputs }: { outputs: TOutput[] }) {
       ))}
     </div>
   );
-}
+});
