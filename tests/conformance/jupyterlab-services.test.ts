@@ -5,10 +5,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WebSocket } from 'ws';
-import { KernelManager, KernelSpecManager, ServerConnection, type Kernel, type KernelMessage } from '@jupyterlab/services';
+import { KernelManager, KernelSpecManager, type Kernel, type KernelMessage } from '@jupyterlab/services';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createUserWithToken, startTestGateway, type TTestGateway } from '../helpers/gateway';
+import { jupyterServerSettings } from '../helpers/jupyter-client';
 
 let t: TTestDatabase;
 let gw: TTestGateway;
@@ -20,16 +20,7 @@ before(async () => {
   t = await createTestDatabase();
   gw = await startTestGateway({ db: t.db });
   const { token } = await createUserWithToken(t.db);
-  const serverSettings = ServerConnection.makeSettings({
-    baseUrl: `${gw.url}/`,
-    wsUrl: `${gw.wsUrl}/`,
-    token,
-    appendToken: true,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    fetch,
-    Request,
-    Headers,
-  });
+  const serverSettings = jupyterServerSettings(gw, token);
   manager = new KernelManager({ serverSettings });
   specs = new KernelSpecManager({ serverSettings });
   await manager.ready;

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { WebSocket } from 'ws';
-import { KernelManager, ServerConnection, type Kernel } from '@jupyterlab/services';
+import { KernelManager, type Kernel } from '@jupyterlab/services';
 import { kernelHelp, type TKernelHelp } from '../../components/notebook/kernel-help';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createUserWithToken, startTestGateway, type TTestGateway } from '../helpers/gateway';
+import { jupyterServerSettings } from '../helpers/jupyter-client';
 import { until } from '../helpers/kernels';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -28,16 +28,7 @@ before(async () => {
   t = await createTestDatabase();
   gw = await startTestGateway({ db: t.db });
   const { token } = await createUserWithToken(t.db);
-  const serverSettings = ServerConnection.makeSettings({
-    baseUrl: `${gw.url}/`,
-    wsUrl: `${gw.wsUrl}/`,
-    token,
-    appendToken: true,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    fetch,
-    Request,
-    Headers,
-  });
+  const serverSettings = jupyterServerSettings(gw, token);
   manager = new KernelManager({ serverSettings });
   await manager.ready;
   kernel = await manager.startNew({ name: 'python3' });
