@@ -283,6 +283,47 @@ test('running keys, kernel keys and undo of a deleted cell with its outputs', { 
   await page.close();
 });
 
+test('palette runs: run above, run below, restart and run up to here; Ctrl+A selects all; full width', { timeout: 300_000 }, async () => {
+  const { page, errors } = await openNotebook('Run menus', [code('a = 1'), code('b = a + 1'), code('print(a + b)'), code('c = 5')]);
+  await page.locator('[data-testid=kernel-status][data-status=idle]').waitFor({ timeout: 120_000 });
+  const prompt = (i: number) => cells(page).nth(i).locator('[data-testid=cell-prompt]');
+  const palette = async (query: string) => {
+    await press(page, 'Control+Shift+C');
+    await page.getByRole('combobox', { name: 'Search commands' }).fill(query);
+    await press(page, 'Enter');
+  };
+
+  await press(page, 'J', 'J');
+  await palette('run all above');
+  await prompt(1).filter({ hasText: '[2]:' }).waitFor({ timeout: 60_000 });
+  assert.equal(await prompt(0).textContent(), '[1]:');
+  assert.equal(await prompt(2).textContent(), '[ ]:', 'the selected cell itself is not run');
+
+  await palette('selected cell and all below');
+  await cells(page).nth(2).locator('[data-output-type=stream]', { hasText: '3' }).waitFor({ timeout: 60_000 });
+  await prompt(3).filter({ hasText: '[4]:' }).waitFor({ timeout: 60_000 });
+  assert.equal(await prompt(0).textContent(), '[1]:', 'cells above are not run again');
+
+  await press(page, 'K');
+  await palette('restart run up to selected');
+  await page.getByRole('dialog', { name: 'Restart kernel and run up to selected cell' }).getByRole('button', { name: 'Restart' }).click();
+  await prompt(1).filter({ hasText: '[2]:' }).waitFor({ timeout: 60_000 });
+  await prompt(0).filter({ hasText: '[1]:' }).waitFor();
+  assert.equal(await prompt(2).textContent(), '[3]:', 'cells below the selected one keep their old count');
+  assert.equal(await prompt(3).textContent(), '[4]:');
+
+  await press(page, 'Control+a');
+  assert.equal(await page.locator('[data-testid=cell][data-selected]').count(), 4, 'Ctrl+A selects every cell');
+
+  const width = () => page.getByTestId('notebook-cells').evaluate((el) => el.getBoundingClientRect().width);
+  const before = await width();
+  await page.getByRole('button', { name: 'Use the full width of the window' }).click();
+  await page.waitForFunction((w) => (document.querySelector('[data-testid=notebook-cells]')?.getBoundingClientRect().width ?? 0) > w, before);
+  await page.getByRole('button', { name: 'Use the full width of the window' }).click();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('Tab completes from the kernel (import o → os, a module), Tab at a line start indents, Shift+Tab shows print\'s docstring', { timeout: 300_000 }, async () => {
   const { page, errors } = await openNotebook('Completion', [code('')]);
   await page.locator('[data-testid=kernel-status][data-status=idle]').waitFor({ timeout: 120_000 });
