@@ -580,11 +580,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     // The agent lives as long as the cluster: it holds the lock for `cluster:up`.
     setLockHolders([process.pid, agent.pid!]);
 
+    // Ready is not yet schedulable: the node lifecycle controller registers every node with
+    // a node.kubernetes.io/not-ready taint and lifts it a moment after it sees Ready=True (a
+    // fresh-clone run caught a simulated node still carrying it), so wait for both.
     await waitFor(
-      'nodes Ready',
+      'nodes Ready and untainted by the node controller',
       async () => {
         const nl = await cluster.core.listNode();
-        const ready = nl.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        const ready = nl.items.filter(
+          (n) =>
+            n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+            !n.spec?.taints?.some((t) => t.key === 'node.kubernetes.io/not-ready' || t.key === 'node.kubernetes.io/unreachable'),
+        );
         return ready.length >= opts.nodes + opts.simulatedNodes;
       },
       60_000,
