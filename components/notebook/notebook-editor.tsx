@@ -19,7 +19,7 @@ import { FindBar } from './find-bar';
 import { KernelStatusBadge } from './kernel-status-badge';
 import { COMMANDS, COMMANDS_BY_ID, type TCommandId } from './notebook-commands';
 import type { TCellHandlers } from './notebook-cell';
-import { newEditorCell, selectedIds, toNotebook } from './notebook-model';
+import { selectedIds, toNotebook } from './notebook-model';
 import { NotebookToolbar } from './notebook-toolbar';
 import { OutlinePanel } from './outline-panel';
 import { SaveIndicator } from './save-indicator';
@@ -185,14 +185,6 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
     if (match.command) runCommand(match.command);
   }
 
-  const findOpen = useRef(find.open);
-  findOpen.current = find.open;
-  const closeFind = useRef(() => undefined as void);
-  closeFind.current = () => {
-    find.close();
-    focusActiveCell();
-  };
-
   // Page-wide keys: save from anywhere, the palette from anywhere, find while in the notebook.
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
@@ -204,9 +196,6 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
       } else if (name === 'Accel+Shift+C' && !(e.target as Element | null)?.closest?.('dialog')) {
         e.preventDefault();
         setPaletteOpen(true);
-      } else if (name === 'Escape' && findOpen.current && !isEditableTarget(e.target)) {
-        // The bar's own buttons may have gone (disabled after Replace all): Escape still closes it.
-        closeFind.current();
       }
     };
     window.addEventListener('keydown', onKey);
@@ -272,11 +261,6 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
         <div className={`mx-auto ${width} px-3 py-1.5`}>
           <NotebookToolbar
             run={(id) => runCommand(id)}
-            addMarkdown={() => {
-              const cell = newEditorCell('markdown');
-              dispatch({ type: 'insert', index: state.cells.findIndex((c) => c.id === state.activeId) + 1, cell });
-              editCell(cell.id);
-            }}
             setType={(cellType) => runCommand(cellType === 'code' ? 'to-code' : cellType === 'markdown' ? 'to-markdown' : 'to-raw')}
             activeType={state.cells.find((c) => c.id === state.activeId)?.cellType ?? null}
             readOnly={readOnly}
@@ -298,7 +282,10 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
               onPrevious={find.previous}
               onReplace={find.replaceCurrent}
               onReplaceAll={find.replaceAll}
-              onClose={() => closeFind.current()}
+              onClose={() => {
+                find.close();
+                focusActiveCell();
+              }}
               readOnly={readOnly}
               focusSignal={find.focusSignal}
             />

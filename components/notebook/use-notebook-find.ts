@@ -6,6 +6,7 @@ import type { TEditorAction, TEditorCell } from './notebook-model';
 import { findMatches, replaceInSource, type TSearchMatch, type TSearchOptions } from './notebook-search';
 
 const NO_MARKS = new Map<string, TSearchMarks>();
+const NO_MATCHES: TSearchMatch[] = [];
 
 /**
  * Find and replace across every cell (Ctrl/Cmd+F in the notebook): the matches in cell
@@ -20,7 +21,7 @@ export function useNotebookFind(cells: readonly TEditorCell[], dispatch: Dispatc
   const [index, setIndex] = useState(0);
   const [focusSignal, setFocusSignal] = useState(0);
 
-  const found = useMemo(() => (open ? findMatches(cells, options) : []), [open, cells, options]);
+  const found = useMemo(() => (open ? findMatches(cells, options) : NO_MATCHES), [open, cells, options]);
   const matches: TSearchMatch[] = Array.isArray(found) ? found : [];
   const error = Array.isArray(found) ? null : found.error;
   const current = matches.length ? Math.min(index, matches.length - 1) : null;
@@ -51,6 +52,12 @@ export function useNotebookFind(cells: readonly TEditorCell[], dispatch: Dispatc
     const cell = m && cells.find((c) => c.id === m.cellId);
     if (!m || !cell) return;
     dispatch({ type: 'edit-source', id: cell.id, source: replaceInSource(cell.source, [m], options, replacement) });
+    if (matches.length === 1) keepFocusInBar();
+  }
+
+  /** Replacing the last match disables the button that did it, which drops the focus to the page; it goes back to the query instead, so the bar's keys (Escape) still work. */
+  function keepFocusInBar() {
+    setFocusSignal((n) => n + 1);
   }
 
   function replaceAll() {
@@ -60,6 +67,7 @@ export function useNotebookFind(cells: readonly TEditorCell[], dispatch: Dispatc
       const mine = byCell.get(cell.id);
       if (mine) dispatch({ type: 'edit-source', id: cell.id, source: replaceInSource(cell.source, mine, options, replacement) });
     }
+    keepFocusInBar();
   }
 
   return {
