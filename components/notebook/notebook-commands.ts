@@ -5,7 +5,7 @@
  */
 export type TCommandId =
   | 'run-advance' | 'run' | 'run-insert' | 'run-all' | 'run-above' | 'run-below' | 'restart-run-all' | 'restart-run-to-here'
-  | 'insert-above' | 'insert-below' | 'cut' | 'copy' | 'paste-below' | 'paste-above' | 'delete' | 'undo' | 'redo'
+  | 'insert-above' | 'insert-below' | 'insert-markdown-below' | 'cut' | 'copy' | 'paste-below' | 'paste-above' | 'delete' | 'undo' | 'redo'
   | 'to-code' | 'to-markdown' | 'to-raw' | 'heading-1' | 'heading-2' | 'heading-3' | 'heading-4' | 'heading-5' | 'heading-6'
   | 'merge' | 'split' | 'move-up' | 'move-down'
   | 'select-up' | 'select-down' | 'extend-up' | 'extend-down' | 'select-all'
@@ -46,6 +46,7 @@ export const COMMANDS: readonly TCommand[] = [
   c('restart-run-to-here', 'Restart kernel and run up to selected cell…', 'Run', [], [], { runs: true, edits: true, confirm: 'Restart the kernel and run every cell up to the selected one? Variables in the kernel are lost.' }),
   c('insert-above', 'Insert cell above', 'Cells', ['A'], [], { edits: true }),
   c('insert-below', 'Insert cell below', 'Cells', ['B'], [], { edits: true }),
+  c('insert-markdown-below', 'Insert Markdown cell below', 'Cells', [], [], { edits: true }),
   c('cut', 'Cut cells', 'Cells', ['X'], [], { edits: true }),
   c('copy', 'Copy cells', 'Cells', ['C'], []),
   c('paste-below', 'Paste cells below', 'Cells', ['V'], [], { edits: true }),

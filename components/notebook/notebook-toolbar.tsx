@@ -41,9 +41,8 @@ const icon = (d: string, fill = true) => (
 );
 
 /** The notebook's toolbar: editing and running for editors; find, outline, palette, shortcuts and view settings for everyone. */
-export function NotebookToolbar({ run, addMarkdown, setType, activeType, readOnly, canRun, toggles }: {
+export function NotebookToolbar({ run, setType, activeType, readOnly, canRun, toggles }: {
   run: (id: TCommandId) => void;
-  addMarkdown: () => void;
   setType: (t: TCellType) => void;
   activeType: TCellType | null;
   readOnly: boolean;
@@ -58,7 +57,7 @@ export function NotebookToolbar({ run, addMarkdown, setType, activeType, readOnl
           <CommandButton id="save" run={run}>{icon('M2 2h9l3 3v9H2V2zm2 1v3h6V3H4zm4 6a2 2 0 100 4 2 2 0 000-4z')}Save</CommandButton>
           <Sep />
           <CommandButton id="insert-below" run={run}>+ Code</CommandButton>
-          <ToolButton label="Insert Markdown cell below" onClick={addMarkdown}>+ Markdown</ToolButton>
+          <CommandButton id="insert-markdown-below" run={run}>+ Markdown</CommandButton>
           <CommandButton id="cut" run={run} disabled={!hasActive}>Cut</CommandButton>
           <CommandButton id="copy" run={run} disabled={!hasActive}>Copy</CommandButton>
           <CommandButton id="paste-below" run={run}>Paste</CommandButton>

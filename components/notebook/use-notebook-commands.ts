@@ -106,6 +106,8 @@ function perform(t: TCommandTargets, id: TCommandId, ctx: TCommandContext): void
       return insert(at(activeId));
     case 'insert-below':
       return insert(at(activeId) + 1);
+    case 'insert-markdown-below':
+      return insert(at(activeId) + 1, 'markdown', true);
     case 'cut':
       copyCells(s.cells.filter((c) => selected.includes(c.id)));
       t.dispatch({ type: 'delete', ids: selected });
