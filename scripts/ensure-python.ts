@@ -2,8 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-/** ipykernel 7 stops answering shell requests once a client vanishes (a crashed gateway): keep 6.x. */
-const IPYKERNEL_REQUIREMENT = 'ipykernel>=6.29,<7';
+/**
+ * What the project virtualenv's kernels get (as tests/requirements.txt): ipykernel 7 stops
+ * answering shell requests once a client vanishes (a crashed gateway), so 6.x; ipywidgets 8 for
+ * the notebook's widgets; tqdm for progress bars.
+ */
+const KERNEL_REQUIREMENTS = ['ipykernel>=6.29,<7', 'ipywidgets>=8.1,<9', 'tqdm>=4.66'];
 
 /**
  * Sandboxed kernels run as other uids, so the Python a kernel venv is made from must be
@@ -16,8 +20,8 @@ export type TPythonCheck =
   | { ok: true; python: string; note?: string }
   | { ok: false; python: string | null; message: string };
 
-function importsIpykernel(python: string): boolean {
-  return spawnSync(python, ['-c', 'import ipykernel'], { stdio: 'ignore' }).status === 0;
+function importsIpykernel(python: string, alsoWidgets = false): boolean {
+  return spawnSync(python, ['-c', alsoWidgets ? 'import ipykernel, ipywidgets' : 'import ipykernel'], { stdio: 'ignore' }).status === 0;
 }
 
 /** The `home` of a virtualenv's pyvenv.cfg: the directory of the Python it was made from. */
@@ -49,21 +53,22 @@ export function ensurePython(opts: { configured?: string; dataDir: string; log: 
     opts.log(`${venv} was made from ${venvHome(venv) ?? 'an unknown Python'}, which kernel uids may not read: making it again from ${SYSTEM_PYTHON}…`);
     rmSync(venv, { recursive: true, force: true });
   }
-  if (existsSync(venvPython) && importsIpykernel(venvPython)) return { ok: true, python: venvPython };
+  // The project venv is ours to complete: one from before widgets gets them.
+  if (existsSync(venvPython) && importsIpykernel(venvPython, true)) return { ok: true, python: venvPython };
   const system = debian ? SYSTEM_PYTHON : spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0 ? 'python3' : null;
   if (!system) {
     return { ok: false, python: null, message: 'Python 3 was not found, so kernels cannot start. Install Python 3 (e.g. `apt-get install python3 python3-venv`) and run `npm start` again.' };
   }
-  if (importsIpykernel(system)) return { ok: true, python: system };
+  if (!existsSync(venvPython) && importsIpykernel(system)) return { ok: true, python: system };
 
-  opts.log(`ipykernel is missing: creating a virtualenv in ${venv} from ${system} and installing it (once)…`);
+  opts.log(`Installing the kernel packages (${KERNEL_REQUIREMENTS.join(', ')}) into ${venv} (once)…`);
   const created = existsSync(venvPython) || spawnSync(system, ['-m', 'venv', venv], { stdio: 'inherit' }).status === 0;
   if (!created) {
     return { ok: false, python: system, message: `Could not create a virtualenv. Install the venv module (\`apt-get install python3-venv\`) or ipykernel (\`${system} -m pip install ipykernel\`), then run \`npm start\` again.` };
   }
-  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', IPYKERNEL_REQUIREMENT], { stdio: 'inherit' });
+  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', ...KERNEL_REQUIREMENTS], { stdio: 'inherit' });
   if (pip.status !== 0 || !importsIpykernel(venvPython)) {
     return { ok: false, python: system, message: `Installing ipykernel failed. Install it yourself (\`${venvPython} -m pip install ipykernel\`, or set LATTICE_PYTHON to a Python that has it) and run \`npm start\` again.` };
   }
-  return { ok: true, python: venvPython, note: `installed ipykernel into ${venv}` };
+  return { ok: true, python: venvPython, note: `installed the kernel packages into ${venv}` };
 }

@@ -8,6 +8,7 @@ import { ensureDatabase, ensureSuperuserPassword, startEmbeddedPostgres, superus
 import { runMigrations } from '../db/migrate';
 import { readOrCreateSecret, secureDataDir } from '../db/secret-file';
 import { seedAdmin, seedDefaultEnvironment } from '../db/seed';
+import { ensureFrames } from './build-frames';
 import { ensureGatewayBundle } from './build-gateway';
 import { gatewayChildEnv, helperChildEnv, webChildEnv } from './child-env';
 import { newestMtime } from './newest-mtime';
@@ -188,6 +189,7 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
   const log = opts.log ?? (() => undefined);
   const host = opts.host ?? '127.0.0.1';
   const admin = await prepareDatabase(opts.ownerDatabaseUrl ?? opts.databaseUrl, { email: opts.adminEmail, password: opts.adminPassword });
+  await ensureFrames(log);
   if (!opts.dev) buildWebIfNeeded(log);
   opts.signal?.throwIfAborted();
   const browserHost = host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host;
