@@ -15,8 +15,10 @@ COPY components ./components
 COPY lib ./lib
 COPY common ./common
 COPY db ./db
+# The sandboxed output frames (public/frames) are bundled first: next serves public/ as it is.
+COPY scripts/build-frames.ts scripts/newest-mtime.ts scripts/start-config.ts ./scripts/
 ENV NEXT_TELEMETRY_DISABLED=1
-RUN node node_modules/next/dist/bin/next build && rm -rf .next/cache
+RUN node_modules/.bin/tsx scripts/build-frames.ts && node node_modules/next/dist/bin/next build && rm -rf .next/cache
 
 FROM node:20-bookworm-slim AS runtime-deps
 WORKDIR /app
@@ -28,6 +30,7 @@ ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
 WORKDIR /app
 COPY --from=runtime-deps /app/node_modules ./node_modules
 COPY --from=build /app/.next ./.next
+COPY --from=build /app/public ./public
 COPY package.json next.config.mjs ./
 # `node` (uid 1000) comes with the base image; the files stay root-owned and read-only to it.
 USER 1000
