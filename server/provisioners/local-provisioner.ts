@@ -16,6 +16,7 @@ import { NO_LIMITS, type TKernelLimits, type TLocalLimits } from './local-limits
 import { processGroupUsage, processStat } from './local-limits/proc-usage';
 import type { KernelSandbox, TSandboxPlacement } from './local-sandbox/kernel-sandbox';
 import { SANDBOX_CONNECTION_FILE, SANDBOX_IPC_PREFIX, SECCOMP_FD } from './local-sandbox/sandbox-argv';
+import { ipykernelCommand } from '../kernels/ipykernel-command';
 import {
   KernelStartError,
   type KernelProvisioner,
@@ -135,7 +136,7 @@ export class LocalProvisioner implements KernelProvisioner {
 
     const kernelArgv = spec.environment.argv?.length
       ? spec.environment.argv.map((a) => a.replaceAll('{connection_file}', connectionFile))
-      : [this.config.python, '-m', 'ipykernel_launcher', '-f', connectionFile];
+      : ipykernelCommand(this.config.python, connectionFile);
     const spark = await this.sparkLaunch(spec);
     // A Spark driver on a standalone master is reached by its executors: it keeps the host's
     // network (still its own uid, filesystem, processes and seccomp; kernels have no TCP ports).

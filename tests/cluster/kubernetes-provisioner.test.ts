@@ -17,6 +17,7 @@ import { kernelRow, until } from '../helpers/kernels';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
 import { createPodEnvironment, gatewayKubeconfig, KERNEL_PYTHON, launchKernel } from './kubernetes-gateway';
+import { ipykernelCommand } from '../../server/kernels/ipykernel-command';
 
 let cluster: Cluster;
 let database: TTestDatabase;
@@ -185,7 +186,7 @@ test('the pod, its Secret and its namespace carry labels, sizes, placement, a ha
     });
     assert.equal(spec.automountServiceAccountToken, false);
     assert.deepEqual(spec.volumes?.filter((v) => v.emptyDir).map((v) => v.name), ['home', 'tmp']);
-    assert.deepEqual(c.command, [KERNEL_PYTHON, '-m', 'ipykernel_launcher', '-f', '/etc/lattice/connection.json']);
+    assert.deepEqual(c.command, ipykernelCommand(KERNEL_PYTHON, '/etc/lattice/connection.json'));
 
     const secret = await cluster.core.readNamespacedSecret({ namespace: project.namespace, name: `${pod.metadata!.name}-connection` });
     assert.deepEqual(

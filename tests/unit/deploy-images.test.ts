@@ -11,6 +11,7 @@ import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ZGatewayEnv } from '../../server/config';
+import { ipykernelCommand } from '../../server/kernels/ipykernel-command';
 import { CONNECTION_FILE } from '../../server/provisioners/kubernetes/pod-manifest';
 import { SPARK_STARTUP_SCRIPT_IN_IMAGE, sparkKernelArgs } from '../../server/spark/spark-conf';
 import { GATEWAY_BUNDLE } from '../../scripts/build-gateway';
@@ -196,7 +197,7 @@ describe('deploy/ Dockerfiles', () => {
   });
 
   it('kernel images start the command the kubernetes provisioner runs', () => {
-    const ipykernel = [gatewayDefaults.LATTICE_K8S_KERNEL_PYTHON, '-m', 'ipykernel_launcher', '-f', CONNECTION_FILE];
+    const ipykernel = ipykernelCommand(gatewayDefaults.LATTICE_K8S_KERNEL_PYTHON, CONNECTION_FILE);
     assert.deepEqual(execForm(finalStage(parseDockerfile('kernel-python.Dockerfile')), 'CMD'), ipykernel);
     const spark = finalStage(parseDockerfile('kernel-pyspark.Dockerfile'));
     assert.deepEqual(execForm(spark, 'CMD'), [...ipykernel, ...sparkKernelArgs(SPARK_STARTUP_SCRIPT_IN_IMAGE)]);

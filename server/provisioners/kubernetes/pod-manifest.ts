@@ -5,6 +5,7 @@ import type { TKubernetesConfig } from '../../config';
 import { SPARK_STARTUP_SCRIPT_IN_IMAGE, sparkKernelArgs, sparkPodEnv, type TSparkConf } from '../../spark/spark-conf';
 import type { TConnectionInfo } from '../../zmq/connection-info';
 import { connectionSecretName, LABELS, labelValue } from './names';
+import { ipykernelCommand } from '../../kernels/ipykernel-command';
 
 /** Where the connection Secret is mounted in the kernel container. */
 export const CONNECTION_DIR = '/etc/lattice';
@@ -82,7 +83,7 @@ export function kernelResources(environment: TEnvironmentSpec): V1ResourceRequir
 export function kernelCommand(environment: TEnvironmentSpec, kernelPython: string): string[] {
   if (environment.argv?.length) return environment.argv.map((a) => a.replaceAll('{connection_file}', CONNECTION_FILE));
   return [
-    kernelPython, '-m', 'ipykernel_launcher', '-f', CONNECTION_FILE,
+    ...ipykernelCommand(kernelPython, CONNECTION_FILE),
     ...(environment.spark ? sparkKernelArgs(SPARK_STARTUP_SCRIPT_IN_IMAGE) : []),
   ];
 }

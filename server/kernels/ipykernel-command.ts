@@ -1,0 +1,13 @@
+/**
+ * ipykernel 6 imports debugpy (for the debugger protocol), which replaces `sys.breakpointhook`
+ * with one that does nothing until a debugger client attaches: `breakpoint()` in a cell was
+ * skipped silently. Putting Python's own hook back at start-up makes it open the debugger, whose
+ * `ipdb>` prompt asks through input_request like `input()`. Written with `__import__` so the
+ * user's namespace gains no `sys`.
+ */
+const RESTORE_BREAKPOINT = "__import__('sys').breakpointhook = __import__('sys').__breakpointhook__";
+
+/** The default kernel command (an environment without its own argv): ipykernel on `connectionFile`. */
+export function ipykernelCommand(python: string, connectionFile: string): string[] {
+  return [python, '-m', 'ipykernel_launcher', '-f', connectionFile, `--IPKernelApp.exec_lines=${JSON.stringify([RESTORE_BREAKPOINT])}`];
+}
