@@ -6,6 +6,8 @@ import { isLaunching } from '@/components/kernels/launch-progress';
 import { gatewayClient, type GatewayClient } from '@/lib/client/gateway-client';
 import { RequestError } from '@/lib/client/request-error';
 import { kernelHelp, watchActivity, type TCompletion, type TInspection, type TKernelHelp } from './kernel-help';
+import { explainLoss, KernelLostError } from './kernel-loss';
+import type { TCellNotice, TStdinRequest } from './notebook-model';
 
 /**
  * What the badge shows: the kernel's execution state, or where we are in getting one.
@@ -35,6 +37,16 @@ function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
   findOrStartQueue.set(key, next);
   void next.finally(() => findOrStartQueue.get(key) === next && findOrStartQueue.delete(key)).catch(() => undefined);
   return next;
+}
+
+/**
+ * The session was closed before its kernel was ready (the page left, or the notebook moved to
+ * another environment): nothing was sent, so a run may go to the page's next session instead.
+ */
+export class SessionClosedError extends Error {
+  constructor() {
+    super('the kernel session was closed');
+  }
 }
 
 function toStatus(s: Kernel.Status): TKernelStatus {
@@ -106,7 +118,7 @@ export class KernelSession implements TKernelHelp {
         const kernel = await this.connectOrStartOnceReachable();
         if (this.disposed) {
           kernel.dispose();
-          throw new Error('the page was closed');
+          throw new SessionClosedError();
         }
         this.attach(kernel);
         return kernel;
@@ -123,14 +135,44 @@ export class KernelSession implements TKernelHelp {
     return this.pending;
   }
 
-  /** Runs code; `onMessage` gets every iopub message of this request. */
-  async execute(code: string, onMessage: (msgType: string, content: Record<string, unknown>) => void): Promise<TExecuteReply> {
+  /**
+   * Runs code; `onMessage` gets every iopub message of this request, and `onInput` the kernel's
+   * questions (`input()`, `getpass()`, pdb) with the function that answers them. Rejects with a
+   * {@link KernelLostError} when the reply can no longer come (the kernel died, was stopped or
+   * restarted, or the connection dropped).
+   */
+  async execute(
+    code: string,
+    onMessage: (msgType: string, content: Record<string, unknown>) => void,
+    onInput?: (request: TStdinRequest, answer: (value: string) => void) => void,
+  ): Promise<TExecuteReply> {
     const kernel = await this.ensureKernel();
-    const future = kernel.requestExecute({ code, stop_on_error: true, store_history: true, allow_stdin: false });
+    const future = kernel.requestExecute({ code, stop_on_error: true, store_history: true, allow_stdin: Boolean(onInput) });
     future.onIOPub = (msg) => onMessage(msg.header.msg_type, msg.content as Record<string, unknown>);
-    const reply = await future.done;
-    const content = reply.content as { status: TExecuteReply['status']; execution_count?: number };
-    return { status: content.status, executionCount: content.execution_count ?? null };
+    if (onInput) {
+      future.onStdin = (msg) => {
+        if (msg.header.msg_type !== 'input_request') return;
+        const { prompt, password } = msg.content as { prompt?: unknown; password?: unknown };
+        onInput({ prompt: String(prompt ?? ''), password: password === true }, (value) => future.sendInputReply({ status: 'ok', value }, msg.header as never));
+      };
+    }
+    let restarted = false;
+    const watch = (_k: unknown, s: Kernel.Status) => (restarted ||= s === 'restarting' || s === 'autorestarting');
+    kernel.statusChanged.connect(watch);
+    try {
+      const reply = await future.done;
+      const content = reply.content as { status: TExecuteReply['status']; execution_count?: number };
+      return { status: content.status, executionCount: content.execution_count ?? null };
+    } catch (err) {
+      throw new KernelLostError(kernel.id, restarted, err);
+    } finally {
+      kernel.statusChanged.disconnect(watch);
+    }
+  }
+
+  /** Why `lost`'s kernel went away, as the cell that was running shows it. */
+  explainLoss(lost: KernelLostError): Promise<TCellNotice> {
+    return explainLoss((id) => this.gateway.getKernel(id), lost);
   }
 
   complete(code: string, cursor: number, signal: AbortSignal): Promise<TCompletion | null> {
@@ -241,7 +283,7 @@ export class KernelSession implements TKernelHelp {
       const manager = await this.setUp();
       this.report.status('connecting');
       const mine = await this.findMine();
-      if (this.disposed) throw new Error('the page was closed');
+      if (this.disposed) throw new SessionClosedError();
       if (mine) {
         // A page opened while the kernel is still launching shows where it is and follows it.
         if (mine.lattice.progress) {

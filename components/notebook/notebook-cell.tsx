@@ -1,6 +1,7 @@
 'use client';
 
 import { memo, useMemo, useRef, useState, useSyncExternalStore, type DragEvent, type MouseEvent } from 'react';
+import { CellNotice, type TNoticeActions } from './cell-notice';
 import { CellEditor, type TEditorEvents, type TFocusRequest, type TSearchMarks } from './cell-editor';
 import type { CellStore } from './cell-store';
 import type { TKernelHelp } from './kernel-help';
@@ -11,6 +12,7 @@ import { topHeadingLevel } from './table-of-contents';
 import type { TCommandId } from './notebook-commands';
 import type { TEditorCell, TMode } from './notebook-model';
 import { useHydrated } from './use-hydrated';
+import { StdinPrompt } from './stdin-prompt';
 import { useNearViewport } from './use-near-viewport';
 
 /** The notebook's handlers for every cell: one stable object, so cells re-render only when their own props change. */
@@ -25,6 +27,10 @@ export interface TCellHandlers {
   toggleHeading(id: string): void;
   drop(draggedId: string, targetId: string, where: 'before' | 'after'): void;
   help: (() => TKernelHelp | null) | null;
+  /** Sends the answer typed into a cell's `input()` prompt. */
+  answerInput(id: string, value: string): void;
+  /** The notice's "restart on a larger environment" (null for viewers). */
+  notices: TNoticeActions | null;
 }
 
 /** The `[n]:` prompt: blank before a run, `*` while queued or running. */
@@ -199,6 +205,8 @@ export const NotebookCell = memo(function NotebookCell(props: {
         </div>
       </div>
       {cell.cellType === 'code' && <OutputArea outputs={cell.outputs} />}
+      {cell.stdin && <StdinPrompt request={cell.stdin} onAnswer={(value) => handlers.answerInput(id, value)} />}
+      {cell.notice && <CellNotice notice={cell.notice} actions={handlers.notices} />}
     </div>
   );
 });

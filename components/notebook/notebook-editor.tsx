@@ -9,6 +9,8 @@ import { LaunchSteps, WaitingForCapacity } from '@/components/kernels/launch-ste
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
+import { ZLargerChoice } from '@/lib/client/dashboard-responses';
+import { webClient } from '@/lib/client/web-client';
 import type { TNotebookDetail } from '@/lib/notebooks/get-notebook';
 import type { TFocusRequest } from './cell-editor';
 import { CellList, useStableList, useStableSet } from './cell-list';
@@ -54,7 +56,10 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
   const notebookUrl = `/api/projects/${notebook.projectId}/notebooks/${notebook.id}`;
   const save = useNotebookSave({ url: notebookUrl, initialVersion: notebook.version, enabled: notebook.canEdit, revision: state.revision, snapshot: () => toNotebook(stateRef.current) });
   const envSwitch = useEnvironmentSwitch({ notebookUrl, setEnv, dispatch, kernel, save });
-  const runCells = useCellRunner({ state: stateRef, dispatch, kernel, canRun, saveSoon: save.saveSoon });
+  // Read by the cells' handlers, which stay one object for the page's life.
+  const envSwitchRef = useRef(envSwitch);
+  envSwitchRef.current = envSwitch;
+  const { runCells, answerInput } = useCellRunner({ state: stateRef, dispatch, kernel, canRun, saveSoon: save.saveSoon });
   const find = useNotebookFind(state.cells, dispatch);
 
   const [lineNumbers, toggleLineNumbers] = useViewPreference('line-numbers');
@@ -150,8 +155,16 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
         dispatch({ type: 'move-to', id: dragged, index });
       },
       help: canRun ? () => kernel.help : null,
+      answerInput,
+      notices:
+        canRun && notebook.canEdit
+          ? {
+              largerEnvironment: (kernelId) => webClient.send('GET', `/api/projects/${notebook.projectId}/dashboard/kernels/${kernelId}/larger-environment`, ZLargerChoice),
+              chooseEnvironment: (fit) => envSwitchRef.current.choose(fit),
+            }
+          : null,
     }),
-    [canRun, editCell, focusActiveCell, kernel.help, visibleIds],
+    [answerInput, canRun, editCell, focusActiveCell, kernel.help, notebook.canEdit, notebook.projectId, visibleIds],
   );
 
   // Command mode: the active cell holds the focus (and so the visible ring and the Tab stop).

@@ -253,3 +253,62 @@ describe('kernel messages become outputs', () => {
     assert.equal(s.cells[0]!.run, 'idle');
   });
 });
+
+describe('the kernel asks and goes away', () => {
+  test('an input request waits in the cell; the answer stays as a terminal shows it, a password as dots and never its text', () => {
+    let s = start();
+    const id = s.cells[0]!.id;
+    s = run(s, { type: 'run-start', id }, msg(id, 'stream', { name: 'stdout', text: 'Welcome\n' }), { type: 'input-request', id, request: { prompt: 'Name: ', password: false } });
+    assert.deepEqual(s.cells[0]!.stdin, { prompt: 'Name: ', password: false });
+    s = run(s, { type: 'input-answered', id, value: 'Ada' }, { type: 'input-request', id, request: { prompt: 'Password: ', password: true } });
+    s = run(s, { type: 'input-answered', id, value: 's3cret' }, { type: 'run-end', id, executionCount: 1 });
+    const saved = JSON.stringify(toNotebook(s));
+    assert.equal(s.cells[0]!.stdin, undefined);
+    assert.deepEqual(s.cells[0]!.outputs, [{ output_type: 'stream', name: 'stdout', text: 'Welcome\nName: Ada\nPassword: ········\n' }]);
+    assert.ok(!saved.includes('s3cret'), 'the password is never saved');
+    assert.ok(!saved.includes('stdin'), 'the pending question is not saved');
+  });
+
+  test('a run that ends (or is cancelled) drops its unanswered question', () => {
+    let s = start();
+    const id = s.cells[0]!.id;
+    s = run(s, { type: 'run-start', id }, { type: 'input-request', id, request: { prompt: '(Pdb) ', password: false } }, { type: 'run-end', id });
+    assert.equal(s.cells[0]!.stdin, undefined);
+    s = run(s, { type: 'run-start', id }, { type: 'input-request', id, request: { prompt: '? ', password: false } }, { type: 'cancel-queued' });
+    assert.equal(s.cells[0]!.stdin, undefined);
+  });
+
+  test('a lost run shows its notice until the cell runs again; a late explanation never lands on a later run', () => {
+    let s = start();
+    const id = s.cells[0]!.id;
+    const first = { kind: 'lost' as const, text: 'The kernel went away…', kernelId: 'k1' };
+    s = run(s, { type: 'run-start', id }, { type: 'run-lost', id, notice: first });
+    assert.equal(s.cells[0]!.run, 'idle');
+    s = run(s, { type: 'run-lost', id, notice: { ...first, text: 'Kernel died: out of memory (limit 1 GiB).', offerLarger: true } });
+    assert.equal(s.cells[0]!.notice?.text, 'Kernel died: out of memory (limit 1 GiB).');
+    s = run(s, { type: 'run-start', id });
+    assert.equal(s.cells[0]!.notice, undefined, 'running again clears it');
+    s = run(s, { type: 'run-end', id, executionCount: 2 }, { type: 'run-lost', id, notice: { ...first, text: 'late' } });
+    assert.equal(s.cells[0]!.notice, undefined, 'an explanation for an earlier run does not land on this one');
+    assert.ok(!JSON.stringify(toNotebook(run(s, { type: 'run-start', id }, { type: 'run-lost', id, notice: first }))).includes('went away'), 'notices are never saved');
+  });
+
+  test('clearing all outputs is undone by cell undo', () => {
+    let s = start();
+    const id = s.cells[0]!.id;
+    s = run(s, { type: 'run-start', id }, msg(id, 'stream', { name: 'stdout', text: 'kept\n' }), { type: 'run-end', id, executionCount: 3 });
+    s = run(s, { type: 'clear-outputs' });
+    assert.deepEqual(s.cells[0]!.outputs, []);
+    s = run(s, { type: 'undo' });
+    assert.deepEqual([s.cells[0]!.outputs.length, s.cells[0]!.executionCount], [1, 3]);
+  });
+
+  test('changing a code cell to Markdown drops its outputs, and undo brings them back', () => {
+    let s = start();
+    const id = s.cells[0]!.id;
+    s = run(s, { type: 'run-start', id }, msg(id, 'stream', { name: 'stdout', text: 'x\n' }), { type: 'run-end', id, executionCount: 1 }, { type: 'set-type', ids: [id], cellType: 'markdown' });
+    assert.equal(s.cells[0]!.outputs.length, 0);
+    s = run(s, { type: 'undo' });
+    assert.deepEqual([s.cells[0]!.cellType, s.cells[0]!.outputs.length], ['code', 1]);
+  });
+});

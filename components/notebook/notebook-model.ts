@@ -29,6 +29,27 @@ export interface TEditorCell {
   clearPending: boolean;
   /** Markdown cells: showing the editor rather than the rendered text. */
   editing: boolean;
+  /** The kernel asked for input (`input()`, `getpass()`, pdb) and waits for the answer. Never saved. */
+  stdin?: TStdinRequest;
+  /** What happened to the cell's run when the kernel went away (it died, was stopped, …). Never saved. */
+  notice?: TCellNotice;
+}
+
+export interface TStdinRequest {
+  prompt: string;
+  /** `getpass()`: a password field, never echoed or saved. */
+  password: boolean;
+}
+
+/** Why a run ended without a reply: shown in the cell that was running, and on the cells that were queued. */
+export interface TCellNotice {
+  /** `lost`: the cell was running when the kernel went away; `not-run`: it was still waiting its turn. */
+  kind: 'lost' | 'not-run';
+  text: string;
+  /** The kernel that went away. */
+  kernelId: string;
+  /** A dead kernel that a larger environment may help (out of memory): offer to move the notebook there. */
+  offerLarger?: boolean;
 }
 
 export type TMode = 'command' | 'edit';
@@ -73,6 +94,11 @@ export type TEditorAction =
   | { type: 'kernel-message'; id: string; msgType: string; content: Record<string, unknown> }
   | { type: 'run-end'; id: string; executionCount?: number | null }
   | { type: 'cancel-queued' }
+  | { type: 'input-request'; id: string; request: TStdinRequest }
+  /** The answer went to the kernel: the prompt and answer stay in the output as a terminal shows them (a password as dots). */
+  | { type: 'input-answered'; id: string; value: string }
+  /** The kernel went away before `id` got its reply: the notice says why (or that the cell never got its turn). */
+  | { type: 'run-lost'; id: string; notice: TCellNotice }
   /** The server already stored this kernelspec (environment attached): no save needed. */
   | { type: 'set-kernelspec'; kernelspec: { name: string; display_name: string; language?: string } };
 
@@ -354,14 +380,16 @@ export function editorReducer(state: TEditorState, action: TEditorAction): TEdit
       const ids = action.ids ? new Set(action.ids) : null;
       const clear = (c: TEditorCell) => ((!ids || ids.has(c.id)) && (c.outputs.length || c.executionCount !== null) ? { ...c, outputs: [], executionCount: null } : c);
       const cells = state.cells.map(clear);
-      return cells.some((c, i) => c !== state.cells[i]) ? { ...state, cells, revision: state.revision + 1 } : state;
+      const cleared = cells.filter((c, i) => c !== state.cells[i]).map((c) => c.id);
+      // Undoable (Z) like any other change to cells: clearing all outputs is one key away from losing them.
+      return cleared.length ? keepSelection(state, structural(state, cells, cleared, state.activeId)) : state;
     }
     case 'queue': {
       const ids = new Set(action.ids);
       return { ...state, cells: state.cells.map((c) => (ids.has(c.id) && c.cellType === 'code' ? { ...c, run: 'queued' } : c)) };
     }
     case 'run-start':
-      return mapCell(state, action.id, (c) => ({ ...c, run: 'running', outputs: [], clearPending: false }));
+      return mapCell(state, action.id, (c) => ({ ...c, run: 'running', outputs: [], clearPending: false, notice: undefined, stdin: undefined }));
     case 'kernel-message': {
       const displayId = (action.content.transient as { display_id?: string } | undefined)?.display_id;
       if (action.msgType === 'update_display_data') {
@@ -375,10 +403,27 @@ export function editorReducer(state: TEditorState, action: TEditorAction): TEdit
         ...c,
         run: 'idle',
         clearPending: false,
+        stdin: undefined,
         executionCount: action.executionCount !== undefined ? action.executionCount : c.executionCount,
       }));
     case 'cancel-queued':
-      return { ...state, cells: state.cells.map((c) => (c.run !== 'idle' ? { ...c, run: 'idle' } : c)) };
+      return { ...state, cells: state.cells.map((c) => (c.run !== 'idle' ? { ...c, run: 'idle', stdin: undefined } : c)) };
+    case 'input-request':
+      return mapCell(state, action.id, (c) => ({ ...c, stdin: action.request }), false);
+    case 'input-answered':
+      return mapCell(state, action.id, (c) => {
+        if (!c.stdin) return c;
+        const shown = c.stdin.password ? '········' : action.value;
+        return { ...applyOutputMessage({ ...c, stdin: undefined }, 'stream', { name: 'stdout', text: `${c.stdin.prompt}${shown}\n` }) };
+      });
+    case 'run-lost':
+      // Applied while the cell still runs, and again (same kernel) once the reason is known; never over a later run.
+      return mapCell(
+        state,
+        action.id,
+        (c) => (c.run !== 'idle' || c.notice?.kernelId === action.notice.kernelId ? { ...c, run: 'idle', stdin: undefined, clearPending: false, notice: action.notice } : c),
+        false,
+      );
     case 'set-kernelspec':
       return { ...state, metadata: { ...state.metadata, kernelspec: action.kernelspec } };
   }

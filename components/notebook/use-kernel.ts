@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TLaunchProgressInfo } from '@/common/kernel-model';
 import type { TKernelHelp } from './kernel-help';
-import { KernelSession, type TExecuteReply, type TKernelStatus } from './kernel-session';
+import { KernelSession, SessionClosedError, type TExecuteReply, type TKernelStatus } from './kernel-session';
 
 export type { TKernelStatus } from './kernel-session';
 
@@ -30,9 +30,21 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
     };
   }, [enabled, projectId, notebookId, userId, kernelName]);
 
-  const execute = useCallback(async (code: string, onMessage: (msgType: string, content: Record<string, unknown>) => void): Promise<TExecuteReply> => {
-    if (!session.current) throw new Error('No kernel for this page.');
-    return session.current.execute(code, onMessage);
+  const execute = useCallback(async (...args: Parameters<KernelSession['execute']>): Promise<TExecuteReply> => {
+    for (;;) {
+      const s = session.current;
+      if (!s) throw new Error('No kernel for this page.');
+      try {
+        return await s.execute(...args);
+      } catch (err) {
+        // Run during an environment switch: the new session's kernel takes it.
+        if (!(err instanceof SessionClosedError) || session.current === s) throw err;
+      }
+    }
+  }, []);
+  const explainLoss = useCallback(async (...args: Parameters<KernelSession['explainLoss']>) => {
+    if (!session.current) return null;
+    return session.current.explainLoss(...args);
   }, []);
   const interrupt = useCallback(async () => session.current?.interrupt(), []);
   const restart = useCallback(async () => session.current?.restart(), []);
@@ -47,5 +59,5 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
     [],
   );
 
-  return { status, message, progress, execute, interrupt, restart, shutdown, help };
+  return { status, message, progress, execute, explainLoss, interrupt, restart, shutdown, help };
 }

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { ZSparkSpec } from '@/common/environment';
 import { ZExecutor, ZLaunchProgress } from '@/common/kernel-model';
 import { ZKernelState } from '@/common/kernel-states';
-import type { TLargerEnvironment } from '@/lib/dashboard/attach-larger-environment';
+import type { TLargerChoiceResult, TLargerEnvironment } from '@/lib/dashboard/attach-larger-environment';
 import type { TProjectDashboard } from '@/lib/dashboard/get-project-dashboard';
-import { ZAttachResult } from './environment-responses';
+import { ZAttachResult, ZEnvironmentFits } from './environment-responses';
 
 const ZReserved = z.object({ kernels: z.number(), cpuM: z.number(), memoryMib: z.number(), gpus: z.number(), unitsPerHour: z.number() });
 
@@ -66,3 +66,6 @@ export const ZProjectDashboard: z.ZodType<TProjectDashboard> = z.object({
 
 /** `POST /api/projects/{id}/dashboard/kernels/{kernelId}/larger-environment`: the template now attached to the kernel's notebook. */
 export const ZLargerEnvironment = ZAttachResult.extend({ notebookId: z.string(), dimension: z.enum(['memory', 'cpu']) }) satisfies z.ZodType<TLargerEnvironment>;
+
+/** `GET …/dashboard/kernels/{id}/larger-environment`: what a restart on a larger environment would pick. */
+export const ZLargerChoice = z.object({ fit: ZEnvironmentFits.element, notebookId: z.string(), dimension: z.enum(['memory', 'cpu']) }) satisfies z.ZodType<TLargerChoiceResult>;

@@ -7,7 +7,7 @@ import { kernels } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { attachEnvironment, type TAttachResult } from '../notebooks/attach-environment';
 import { getProjectAccess } from '../projects/get-project-access';
-import { checkEnvironmentFit } from '../quotas/check-environment-fit';
+import { checkEnvironmentFit, type TEnvironmentFit } from '../quotas/check-environment-fit';
 import { parseInput } from '../validation/parse-input';
 import { pickLargerEnvironment } from './pick-larger-environment';
 
@@ -22,18 +22,20 @@ export interface TLargerEnvironment extends TAttachResult {
   dimension: 'memory' | 'cpu';
 }
 
+/** The next larger environment for a dead or failed kernel's notebook (see {@link attachLargerEnvironment}). */
+export interface TLargerChoiceResult {
+  fit: TEnvironmentFit;
+  notebookId: string;
+  dimension: 'memory' | 'cpu';
+}
+
 /**
- * "Restart on a larger environment" for a kernel that died or failed (run rights): picks
- * the next larger template that fits the caller's quota now (see `pickLargerEnvironment`)
- * and attaches it to the kernel's notebook. The browser then starts the new kernel on the
- * gateway — the web never starts kernels itself. CONFLICT with a message a person can act
- * on when none is larger; QUOTA_EXCEEDED naming the limit when none of the larger fits.
+ * Which template "Restart on a larger environment" would move a dead or failed kernel's
+ * notebook to (run rights): the next larger one that fits the caller's quota now (see
+ * `pickLargerEnvironment`). CONFLICT with a message a person can act on when none is larger
+ * or the kernel still runs; QUOTA_EXCEEDED naming the limit when none of the larger fits.
  */
-export async function attachLargerEnvironment(
-  db: TDb,
-  actor: TSignedInUser,
-  input: z.input<typeof ZAttachLargerEnvironmentInput>,
-): Promise<TLargerEnvironment> {
+export async function findLargerEnvironment(db: TDb, actor: TSignedInUser, input: z.input<typeof ZAttachLargerEnvironmentInput>): Promise<TLargerChoiceResult> {
   const { projectId, kernelId } = parseInput(ZAttachLargerEnvironmentInput, input, 'restart request');
   await getProjectAccess(db, actor, projectId, 'run');
   const [kernel] = await db.select().from(kernels).where(and(eq(kernels.id, kernelId), eq(kernels.projectId, projectId)));
@@ -46,6 +48,21 @@ export async function attachLargerEnvironment(
   if (!choice.ok) {
     throw new AppError(/does not fit/.test(choice.message) ? 'QUOTA_EXCEEDED' : 'CONFLICT', choice.message);
   }
-  const attached = await attachEnvironment(db, actor, { projectId, notebookId: kernel.notebookId, environmentId: choice.candidate.environment.id });
-  return { ...attached, notebookId: kernel.notebookId, dimension: choice.dimension };
+  return { fit: choice.candidate, notebookId: kernel.notebookId, dimension: choice.dimension };
+}
+
+/**
+ * "Restart on a larger environment" from the dashboard: attaches the environment
+ * {@link findLargerEnvironment} picks to the kernel's notebook. The browser then starts the
+ * new kernel on the gateway — the web never starts kernels itself.
+ */
+export async function attachLargerEnvironment(
+  db: TDb,
+  actor: TSignedInUser,
+  input: z.input<typeof ZAttachLargerEnvironmentInput>,
+): Promise<TLargerEnvironment> {
+  const { projectId } = parseInput(ZAttachLargerEnvironmentInput, input, 'restart request');
+  const { fit, notebookId, dimension } = await findLargerEnvironment(db, actor, input);
+  const attached = await attachEnvironment(db, actor, { projectId, notebookId, environmentId: fit.environment.id });
+  return { ...attached, notebookId, dimension };
 }
