@@ -61,29 +61,15 @@ const HTML_CONFIG = {
   FORBID_TAGS: ['script', 'style', 'form', 'iframe', 'object', 'embed', 'base', 'meta', 'link'],
   FORBID_ATTR: ['srcdoc', 'formaction'],
   ALLOW_DATA_ATTR: false,
+  // KaTeX's MathML wraps the formula in `semantics` with its TeX in an `annotation`, which
+  // DOMPurify's default MathML list leaves out.
+  ADD_TAGS: ['semantics', 'annotation'],
+  ADD_ATTR: ['encoding'],
 };
 
-/** HTML from an output or rendered Markdown, safe to put in the page. */
+/** HTML from rendered Markdown or LaTeX (KaTeX's spans, styles and MathML kept), safe to put in the page. */
 export function sanitizeHtml(purify: TPurifier, html: string): string {
   return String(purify.sanitize(html, HTML_CONFIG));
-}
-
-/** An SVG document, reduced to drawing elements (no scripts, handlers, or foreign objects). */
-export function sanitizeSvg(purify: TPurifier, svg: string): string {
-  return String(
-    purify.sanitize(svg, {
-      USE_PROFILES: { svg: true, svgFilters: true },
-      FORBID_TAGS: ['script', 'foreignObject', 'style'],
-    }),
-  );
-}
-
-/** What KaTeX writes (MathML `semantics`/`annotation` are not in DOMPurify's default list). */
-const MATH_CONFIG = { ...HTML_CONFIG, ADD_TAGS: ['semantics', 'annotation'], ADD_ATTR: ['encoding'] };
-
-/** KaTeX output (from `text/latex` or Markdown), safe to put in the page. */
-export function sanitizeMath(purify: TPurifier, html: string): string {
-  return String(purify.sanitize(html, MATH_CONFIG));
 }
 
 const markdown = new Marked({ gfm: true, renderer: { code: ({ text, lang }) => highlightFence(text, lang) } });
@@ -107,7 +93,7 @@ export function renderMarkdown(purify: TPurifier, source: string, attachments?: 
       return `${attr}="${url}"`;
     });
   }
-  return replaceMissingImages(sanitizeMath(purify, html));
+  return replaceMissingImages(sanitizeHtml(purify, html));
 }
 
 /**
