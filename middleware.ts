@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { getConfig } from '@/lib/config';
+import { gatewayOrigins, newNonce, PAGE_HEADERS, pageContentSecurityPolicy } from '@/lib/http/page-security-headers';
 
 /**
  * First gate, before any route runs. API requests without a session cookie (or an
@@ -6,7 +8,9 @@ import { NextResponse, type NextRequest } from 'next/server';
  * `x-lattice-path`, so the layout's sign-in redirect can come back to it (the redirect is not
  * done here: Next rewrites 127.0.0.1 to localhost in middleware redirects, which loses the
  * cookie's host). This only checks that a cookie is present; every layout, page and route
- * handler still verifies the session and re-reads the user.
+ * handler still verifies the session and re-reads the user. Pages also get their
+ * Content-Security-Policy here, with a fresh nonce that Next puts on its own scripts (it reads
+ * it from the request's policy header).
  */
 const PUBLIC_API = /^\/api\/auth(\/|$)/;
 const SESSION_COOKIE = /^(__Secure-)?next-auth\.session-token(\.\d+)?$/;
@@ -20,9 +24,21 @@ export function middleware(req: NextRequest) {
     const message = 'Sign in to continue.';
     return NextResponse.json({ code: 'UNAUTHENTICATED', message, reason: message }, { status: 401 });
   }
+  const config = getConfig();
+  const page = { protocol: req.nextUrl.protocol, host: req.headers.get('host') ?? req.nextUrl.host };
+  const csp = pageContentSecurityPolicy({
+    nonce: newNonce(),
+    gatewayOrigins: gatewayOrigins({ publicUrl: config.LATTICE_GATEWAY_PUBLIC_URL, port: config.LATTICE_GATEWAY_PORT }, page),
+    dev: process.env.NODE_ENV === 'development',
+  });
   const headers = new Headers(req.headers);
   headers.set(PATH_HEADER, pathname + search);
-  return NextResponse.next({ request: { headers } });
+  headers.set('Content-Security-Policy', csp);
+  const res = NextResponse.next({ request: { headers } });
+  res.headers.set('Content-Security-Policy', csp);
+  for (const [name, value] of Object.entries(PAGE_HEADERS)) res.headers.set(name, value);
+  return res;
 }
 
-export const config = { matcher: ['/((?!_next/static|_next/image|favicon.ico|robots.txt).*)'] };
+// Not the output frames (public/frames): they carry their own sandboxing policy (next.config.mjs).
+export const config = { matcher: ['/((?!_next/static|_next/image|frames/|favicon.ico|robots.txt).*)'] };

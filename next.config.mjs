@@ -11,6 +11,10 @@ const FRAME_CSP = [
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
   "media-src 'self' data: blob:",
+  // Only the app embeds a frame; a <base> or a form cannot point its content elsewhere.
+  "frame-ancestors 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
 ].join('; ');
 
 /** @type {import('next').NextConfig} */

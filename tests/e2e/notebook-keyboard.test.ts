@@ -522,8 +522,8 @@ test('keyboard only: skip links, no focus trap, visible focus, named controls, c
   await press(page, 'D', 'J', 'I', 'K', '0', 'J');
   assert.deepEqual(await sources(page), originals, 'no key was typed into a cell and nothing was deleted');
 
-  // A text field inside an output takes its own keys.
-  const field = cells(page).nth(1).getByRole('textbox', { name: 'Note' });
+  // A text field inside an output (in its sandboxed frame) takes its own keys.
+  const field = cells(page).nth(1).frameLocator('iframe[data-testid=output-frame]').getByRole('textbox', { name: 'Note' });
   await field.click();
   await page.keyboard.type('dd ab yzm');
   assert.equal(await field.inputValue(), 'dd ab yzm');

@@ -6,7 +6,7 @@ import createDOMPurify from 'dompurify';
 import { JSDOM } from 'jsdom';
 import { validateNotebook } from '@/common/nbformat/validate-notebook';
 import type { TMarkdownCell, TNotebook, TOutput } from '@/common/nbformat/schema';
-import { ansiToHtml, imageDataUrl, mimeText, removeOverwrittenChars, renderMarkdown, sanitizeHtml, sanitizeSvg, selectMimeType } from './mime';
+import { ansiToHtml, imageDataUrl, mimeText, removeOverwrittenChars, renderMarkdown, sanitizeHtml, selectMimeType } from './mime';
 
 const NOTEBOOKS = path.resolve(import.meta.dirname, '../../../../shared/fixtures/notebooks');
 function load(name: string): TNotebook {
@@ -28,10 +28,16 @@ describe('choosing the MIME type to show', () => {
     assert.ok(!bundles(load('nbconvert-notebook2.ipynb')).map(selectMimeType).includes('application/pdf' as any));
   });
 
-  test('JavaScript is never chosen: text/plain is shown instead; HTML beats plain text', () => {
-    assert.deepEqual(bundles(load('nbformat-test4.5.ipynb')).map(selectMimeType), ['text/html', 'text/plain', 'image/png']);
-    assert.equal(selectMimeType({ 'application/javascript': 'alert(1)' }), null);
+  test('JavaScript is chosen first (it runs in its sandboxed frame), as in JupyterLab; HTML beats plain text', () => {
+    assert.deepEqual(bundles(load('nbformat-test4.5.ipynb')).map(selectMimeType), ['text/html', 'application/javascript', 'image/png']);
+    assert.equal(selectMimeType({ 'application/javascript': 'alert(1)', 'text/html': '<b>x</b>' }), 'application/javascript');
     assert.equal(selectMimeType({ 'application/vnd.jupyter.widget-view+json': {}, 'text/plain': 'IntSlider' }), 'text/plain');
+  });
+
+  test("JupyterLab's ranks: Markdown and LaTeX before images, SVG before PNG", () => {
+    assert.equal(selectMimeType({ 'text/latex': '$x$', 'image/png': 'AAAA', 'text/plain': 'x' }), 'text/latex');
+    assert.equal(selectMimeType({ 'text/markdown': '*x*', 'text/latex': '$x$' }), 'text/markdown');
+    assert.equal(selectMimeType({ 'image/png': 'AAAA', 'image/svg+xml': '<svg/>' }), 'image/svg+xml');
   });
 
   test('JSON is pretty-printed; multiline strings are joined', () => {
@@ -65,16 +71,6 @@ describe('sanitizing', () => {
     assert.match(clean, /style="color:red"/);
   });
 
-  test('SVG from a fixture keeps its drawing; scripts and handlers in SVG are removed', () => {
-    const svg = mimeText(bundles(load('nbconvert-svg.ipynb'))[1]!, 'image/svg+xml');
-    const clean = sanitizeSvg(purify, svg);
-    assert.match(clean, /<svg[\s\S]*<\/svg>/);
-    assert.ok(clean.includes('<path') || clean.includes('<g'), 'drawing elements kept');
-    const evil = sanitizeSvg(purify, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><circle r="3" onclick="alert(2)"/><foreignObject><div>x</div></foreignObject></svg>');
-    assert.doesNotMatch(evil, /script|onclick|alert|foreignObject/);
-    assert.match(evil, /<circle r="3"/);
-  });
-
   test('Markdown renders, is sanitized, and resolves attachments', () => {
     const nb = load('nbconvert-attachment.ipynb');
     const cell = nb.cells[0] as TMarkdownCell;
@@ -85,6 +81,30 @@ describe('sanitizing', () => {
     assert.match(md, /<h1>Title<\/h1>/);
     assert.match(md, /<em>x<\/em>/);
     assert.doesNotMatch(md, /script|onerror|alert/);
+  });
+
+  test('Markdown math survives the Markdown parser and the sanitizer (KaTeX spans, styles, MathML)', () => {
+    const html = renderMarkdown(purify, 'Area $x^2$ and $$\\int_0^1 f\\,dx$$ for $5 and $10.');
+    assert.equal((html.match(/class="katex"/g) ?? []).length, 2);
+    assert.match(html, /<span class="katex-display">/);
+    assert.match(html, /<math xmlns="http:\/\/www.w3.org\/1998\/Math\/MathML" display="block"><semantics>/);
+    assert.match(html, /<annotation encoding="application\/x-tex">\\int_0\^1 f\\,dx<\/annotation>/);
+    assert.match(html, /class="mspace" style="margin-right:0.1667em;"/);
+    assert.match(html, /for \$5 and \$10\.<\/p>/);
+  });
+
+  test('Markdown: fenced Python is highlighted, missing relative images show a placeholder', () => {
+    const html = renderMarkdown(purify, '```python\nimport os\n```\n\n![x](images/missing.png) <img src="data/plot.png"> ![y](https://example.com/a.png)');
+    assert.match(html, /<code class="language-python"><span class="tok-keyword">import<\/span>/);
+    assert.match(html, /<span class="lattice-missing-image" role="img" aria-label="Image not found: images\/missing.png">Image not found: images\/missing.png<\/span>/);
+    assert.match(html, />Image not found: data\/plot.png</);
+    assert.match(html, /<img src="https:\/\/example.com\/a.png" alt="y">/);
+  });
+
+  test('KaTeX output goes through the sanitizer without its scripts', () => {
+    const clean = sanitizeHtml(purify, '<span class="katex" style="color:red"><math><semantics><mi>x</mi><annotation encoding="application/x-tex">x</annotation></semantics></math></span><img src=x onerror=alert(1)><script>alert(2)</script>');
+    assert.match(clean, /<annotation encoding="application\/x-tex">x<\/annotation>/);
+    assert.doesNotMatch(clean, /onerror|script|alert/);
   });
 });
 

@@ -1,7 +1,10 @@
 import { AnsiUp } from 'ansi_up';
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import { joinMultiline } from '@/common/nbformat/multiline';
 import { isJsonMimeType, type TMimeBundle } from '@/common/nbformat/schema';
+import { highlightFence } from './highlight-code';
+import { removeMath, replaceMath } from './markdown-math';
+import { replaceMissingImages } from './missing-images';
 
 /**
  * How an output's MIME bundle is shown. Pure functions (DOMPurify is passed in, so tests
@@ -9,19 +12,20 @@ import { isJsonMimeType, type TMimeBundle } from '@/common/nbformat/schema';
  */
 
 /**
- * Richest first, like JupyterLab's renderer order. Only types we can show safely are listed:
- * `application/javascript` and widget views are never chosen (we do not run output code);
- * `text/latex` is shown as its source text.
+ * Preferred first, in JupyterLab's renderer ranks (javascript 0, html 50, markdown 60, latex
+ * 70, svg 80, images 90, text 120). JavaScript, HTML and SVG render in a sandboxed frame
+ * (output-view.tsx); widget views are not chosen here.
  */
 export const MIME_ORDER = [
+  'application/javascript',
   'text/html',
+  'text/markdown',
+  'text/latex',
   'image/svg+xml',
   'image/png',
   'image/jpeg',
   'image/gif',
   'image/webp',
-  'text/markdown',
-  'text/latex',
   'application/json',
   'text/plain',
 ] as const;
@@ -57,29 +61,28 @@ const HTML_CONFIG = {
   FORBID_TAGS: ['script', 'style', 'form', 'iframe', 'object', 'embed', 'base', 'meta', 'link'],
   FORBID_ATTR: ['srcdoc', 'formaction'],
   ALLOW_DATA_ATTR: false,
+  // KaTeX's MathML wraps the formula in `semantics` with its TeX in an `annotation`, which
+  // DOMPurify's default MathML list leaves out.
+  ADD_TAGS: ['semantics', 'annotation'],
+  ADD_ATTR: ['encoding'],
 };
 
-/** HTML from an output or rendered Markdown, safe to put in the page. */
+/** HTML from rendered Markdown or LaTeX (KaTeX's spans, styles and MathML kept), safe to put in the page. */
 export function sanitizeHtml(purify: TPurifier, html: string): string {
   return String(purify.sanitize(html, HTML_CONFIG));
 }
 
-/** An SVG document, reduced to drawing elements (no scripts, handlers, or foreign objects). */
-export function sanitizeSvg(purify: TPurifier, svg: string): string {
-  return String(
-    purify.sanitize(svg, {
-      USE_PROFILES: { svg: true, svgFilters: true },
-      FORBID_TAGS: ['script', 'foreignObject', 'style'],
-    }),
-  );
-}
+const markdown = new Marked({ gfm: true, renderer: { code: ({ text, lang }) => highlightFence(text, lang) } });
 
 /**
- * Markdown (cells and `text/markdown` outputs) → sanitized HTML. `attachment:name` image
- * links resolve to the cell's attachments as data URLs.
+ * Markdown (cells and `text/markdown` outputs) → sanitized HTML: LaTeX rendered with KaTeX
+ * (cut out before the Markdown parser sees it), fenced code highlighted, `attachment:name`
+ * images resolved to the cell's attachments as data URLs, and images that point at files
+ * (which Lattice cannot serve yet) shown as "Image not found".
  */
 export function renderMarkdown(purify: TPurifier, source: string, attachments?: Record<string, TMimeBundle>): string {
-  let html = marked.parse(source, { async: false, gfm: true }) as string;
+  const { text, pieces } = removeMath(source);
+  let html = replaceMath(markdown.parse(text, { async: false }) as string, pieces);
   if (attachments) {
     html = html.replace(/(src|href)="attachment:([^"]+)"/g, (whole, attr: string, name: string) => {
       const bundle = attachments[decodeURIComponent(name)];
@@ -90,7 +93,7 @@ export function renderMarkdown(purify: TPurifier, source: string, attachments?: 
       return `${attr}="${url}"`;
     });
   }
-  return sanitizeHtml(purify, html);
+  return replaceMissingImages(sanitizeHtml(purify, html));
 }
 
 /**

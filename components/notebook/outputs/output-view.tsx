@@ -4,8 +4,12 @@ import { useMemo } from 'react';
 import type { TMimeBundle, TOutput } from '@/common/nbformat/schema';
 import { joinMultiline } from '@/common/nbformat/multiline';
 import { useHydrated } from '../use-hydrated';
-import { ansiToHtml, imageDataUrl, mimeText, renderMarkdown, sanitizeHtml, sanitizeSvg, selectMimeType } from './mime';
+import { ActiveOutput } from './active-output';
+import { renderLatexText } from './markdown-math';
+import { ansiToHtml, imageDataUrl, mimeText, renderMarkdown, sanitizeHtml, selectMimeType } from './mime';
 import { purifier } from './purifier';
+import 'katex/dist/katex.min.css';
+import './rich-text.css';
 
 const PRE = 'whitespace-pre-wrap break-words font-mono text-[13px] leading-5';
 
@@ -30,20 +34,21 @@ function MimeBundleView({ data, metadata }: { data: TMimeBundle; metadata: Recor
   const mime = selectMimeType(data);
   const text = mime ? mimeText(data, mime) : '';
   const html = useMemo(() => {
-    if (mime === 'text/html') return () => sanitizeHtml(purifier, text);
-    if (mime === 'image/svg+xml') return () => sanitizeSvg(purifier, text);
     if (mime === 'text/markdown') return () => renderMarkdown(purifier, text);
+    if (mime === 'text/latex') return () => sanitizeHtml(purifier, renderLatexText(text));
     return () => '';
   }, [mime, text]);
   switch (mime) {
     case null:
       return <p className="text-xs italic text-slate-400">Output of type {Object.keys(data).join(', ') || 'unknown'} cannot be shown here.</p>;
     case 'text/html':
-      return <SafeHtml html={html} className="lattice-html overflow-x-auto text-sm" />;
+    case 'image/svg+xml':
+    case 'application/javascript':
+      return <ActiveOutput mime={mime} text={text} />;
     case 'text/markdown':
       return <SafeHtml html={html} className="lattice-markdown text-sm" />;
-    case 'image/svg+xml':
-      return <SafeHtml html={html} className="lattice-svg overflow-x-auto" />;
+    case 'text/latex':
+      return <SafeHtml html={html} className="lattice-latex overflow-x-auto text-sm" />;
     case 'image/png':
     case 'image/jpeg':
     case 'image/gif':
