@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { fromEncoded } from './widget-buffers';
+import { applyCommMessage, modelFromCommOpen, savedWidgetState, toWidgetState } from './widget-state';
+
+const sliderOpen = {
+  state: { _model_name: 'IntSliderModel', _model_module: '@jupyter-widgets/controls', _model_module_version: '2.0.0', value: 7, max: 100 },
+  buffer_paths: [],
+};
+
+function bytes(view: DataView): number[] {
+  return [...new Uint8Array(view.buffer, view.byteOffset, view.byteLength)];
+}
+
+describe('widget state from comm messages', () => {
+  test('comm_open gives the model its name, module and state, as the notebook saves it', () => {
+    const model = modelFromCommOpen(sliderOpen);
+    assert.deepEqual(model, {
+      model_name: 'IntSliderModel',
+      model_module: '@jupyter-widgets/controls',
+      model_module_version: '2.0.0',
+      state: sliderOpen.state,
+    });
+    assert.equal(modelFromCommOpen({ state: { value: 1 } }), null, 'a comm without a model name is not a widget');
+    assert.equal(modelFromCommOpen('nonsense'), null);
+  });
+
+  test('update and echo_update change the attributes they carry; custom messages change nothing', () => {
+    const model = modelFromCommOpen(sliderOpen)!;
+    const moved = applyCommMessage(model, { method: 'update', state: { value: 42 }, buffer_paths: [] });
+    assert.equal(moved.state.value, 42);
+    assert.equal(moved.state.max, 100);
+    assert.equal(model.state.value, 7, 'the earlier state is not changed in place');
+    assert.equal(applyCommMessage(moved, { method: 'echo_update', state: { value: 43 } }).state.value, 43);
+    assert.equal(applyCommMessage(moved, { method: 'custom', content: { event: 'click' } }), moved);
+  });
+
+  test('binary values are kept in base64 at their paths, and replaced when their attribute is', () => {
+    const image = {
+      state: { _model_name: 'ImageModel', _model_module: '@jupyter-widgets/controls', _model_module_version: '2.0.0', format: 'png' },
+      buffer_paths: [['value']],
+    };
+    const model = modelFromCommOpen(image, [new Uint8Array([1, 2, 3]).buffer])!;
+    assert.deepEqual(model.buffers, [{ path: ['value'], encoding: 'base64', data: 'AQID' }]);
+    assert.deepEqual(bytes(fromEncoded(model.buffers![0]!.data, 'base64')), [1, 2, 3]);
+
+    // A DataView over part of a larger buffer (as @jupyterlab/services hands them over) keeps only its own bytes.
+    const whole = new Uint8Array([9, 9, 4, 5, 9]);
+    const updated = applyCommMessage(model, { method: 'update', state: {}, buffer_paths: [['value']] }, [new DataView(whole.buffer, 2, 2)]);
+    assert.deepEqual(updated.buffers, [{ path: ['value'], encoding: 'base64', data: 'BAU=' }]);
+
+    const formatOnly = applyCommMessage(updated, { method: 'update', state: { format: 'jpeg' }, buffer_paths: [] });
+    assert.deepEqual(formatOnly.buffers, updated.buffers, 'other attributes leave the binary value alone');
+    const cleared = applyCommMessage(updated, { method: 'update', state: { value: null }, buffer_paths: [] });
+    assert.equal(cleared.buffers, undefined, 'an attribute set to a plain value drops its old binary value');
+  });
+
+  test('saved state round-trips through the notebook metadata; malformed state is ignored', () => {
+    const models = new Map([['abc', modelFromCommOpen(sliderOpen)!]]);
+    const state = toWidgetState(models);
+    assert.deepEqual(state, { version_major: 2, version_minor: 0, state: { abc: models.get('abc') } });
+    const metadata = { widgets: { 'application/vnd.jupyter.widget-state+json': JSON.parse(JSON.stringify(state)) } };
+    assert.deepEqual(savedWidgetState(metadata), state);
+    assert.equal(savedWidgetState({}), null);
+    assert.equal(savedWidgetState({ widgets: { 'application/vnd.jupyter.widget-state+json': { version_major: 2, state: 'x' } } }), null);
+  });
+});

@@ -1,0 +1,68 @@
+import { toBase64 } from './widget-buffers';
+import { WIDGET_STATE_MIME, type TBinary } from './widget-protocol';
+import { ZWidgetState, type TWidgetBuffer, type TWidgetModelState, type TWidgetState } from './widget-schemas';
+
+/**
+ * Widget models as plain JSON, kept from the kernel's comm messages the way JupyterLab's
+ * manager keeps them, in the form a notebook saves (`metadata.widgets`): each model's state,
+ * with its binary values in base64 at their paths.
+ */
+
+type TPath = (string | number)[];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parsePaths(v: unknown): TPath[] {
+  return Array.isArray(v) ? v.filter((p): p is TPath => Array.isArray(p) && p.every((k) => typeof k === 'string' || typeof k === 'number')) : [];
+}
+
+/** The binary values of a message, paired with where they go (`buffer_paths`). */
+function binaryValues(paths: TPath[], buffers: readonly TBinary[]): TWidgetBuffer[] {
+  return paths.slice(0, buffers.length).map((path, i) => ({ path, encoding: 'base64', data: toBase64(buffers[i]!) }));
+}
+
+/** A model as the kernel opens its comm (`comm_open` data: `state` and `buffer_paths`); null for anything that is not a widget. */
+export function modelFromCommOpen(data: unknown, buffers: readonly TBinary[] = []): TWidgetModelState | null {
+  if (!isRecord(data) || !isRecord(data.state)) return null;
+  const { _model_name, _model_module, _model_module_version } = data.state;
+  if (typeof _model_name !== 'string' || typeof _model_module !== 'string' || typeof _model_module_version !== 'string') return null;
+  const values = binaryValues(parsePaths(data.buffer_paths), buffers);
+  return {
+    model_name: _model_name,
+    model_module: _model_module,
+    model_module_version: _model_module_version,
+    state: { ...data.state },
+    ...(values.length ? { buffers: values } : {}),
+  };
+}
+
+/**
+ * A model after one of its comm messages: `update` and `echo_update` replace the attributes
+ * they carry (a binary value sent before at an attribute they replace is dropped); other
+ * methods (`custom`) leave it as it was.
+ */
+export function applyCommMessage(model: TWidgetModelState, data: unknown, buffers: readonly TBinary[] = []): TWidgetModelState {
+  if (!isRecord(data) || (data.method !== 'update' && data.method !== 'echo_update') || !isRecord(data.state)) return model;
+  const changed = new Set(Object.keys(data.state));
+  const values = binaryValues(parsePaths(data.buffer_paths), buffers);
+  for (const v of values) changed.add(String(v.path[0]));
+  const kept = (model.buffers ?? []).filter((b) => !changed.has(String(b.path[0])));
+  const all = [...kept, ...values];
+  const { buffers: _old, ...rest } = model;
+  return { ...rest, state: { ...model.state, ...data.state }, ...(all.length ? { buffers: all } : {}) };
+}
+
+/** The models in the form the notebook's metadata saves them. */
+export function toWidgetState(models: ReadonlyMap<string, TWidgetModelState>): TWidgetState {
+  return { version_major: 2, version_minor: 0, state: Object.fromEntries(models) };
+}
+
+/** The widget state a notebook carries (saved here or by JupyterLab); null when it has none or it is malformed. */
+export function savedWidgetState(metadata: Record<string, unknown>): TWidgetState | null {
+  const widgets = metadata.widgets;
+  if (!isRecord(widgets)) return null;
+  const parsed = ZWidgetState.safeParse(widgets[WIDGET_STATE_MIME]);
+  return parsed.success ? parsed.data : null;
+}
