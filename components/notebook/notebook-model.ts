@@ -5,6 +5,8 @@ import { emptyHistory, recordChange, stepHistory, type TCellHistory } from './ce
 import { idsBetween, mergeCells, splitCell } from './cell-operations';
 import { removeOverwrittenChars } from './outputs/mime';
 import { withHeadingLevel } from './table-of-contents';
+import { WIDGET_STATE_MIME } from './widgets/widget-protocol';
+import type { TWidgetState } from './widgets/widget-schemas';
 
 /**
  * The editor's notebook state and every change to it, as a pure reducer: cell editing,
@@ -74,7 +76,9 @@ export type TEditorAction =
   | { type: 'run-end'; id: string; executionCount?: number | null }
   | { type: 'cancel-queued' }
   /** The server already stored this kernelspec (environment attached): no save needed. */
-  | { type: 'set-kernelspec'; kernelspec: { name: string; display_name: string; language?: string } };
+  | { type: 'set-kernelspec'; kernelspec: { name: string; display_name: string; language?: string } }
+  /** The widgets' state changed (widget bridge): saved in the metadata as JupyterLab saves it. */
+  | { type: 'set-widget-state'; state: TWidgetState };
 
 export function newEditorCell(cellType: TCellType, source = ''): TEditorCell {
   return { id: newCellId(), cellType, source, metadata: {}, outputs: [], executionCount: null, run: 'idle', clearPending: false, editing: cellType === 'markdown' };
@@ -381,6 +385,8 @@ export function editorReducer(state: TEditorState, action: TEditorAction): TEdit
       return { ...state, cells: state.cells.map((c) => (c.run !== 'idle' ? { ...c, run: 'idle' } : c)) };
     case 'set-kernelspec':
       return { ...state, metadata: { ...state.metadata, kernelspec: action.kernelspec } };
+    case 'set-widget-state':
+      return { ...state, metadata: { ...state.metadata, widgets: { [WIDGET_STATE_MIME]: action.state } }, revision: state.revision + 1 };
   }
 }
 

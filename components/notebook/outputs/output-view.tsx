@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { TMimeBundle, TOutput } from '@/common/nbformat/schema';
 import { joinMultiline } from '@/common/nbformat/multiline';
 import { useHydrated } from '../use-hydrated';
+import { isWidgetView, WidgetView } from '../widgets/widget-view';
 import { ansiToHtml, imageDataUrl, mimeText, renderMarkdown, sanitizeHtml, sanitizeSvg, selectMimeType } from './mime';
 import { purifier } from './purifier';
 
@@ -68,7 +69,9 @@ export function OutputView({ output }: { output: TOutput }) {
           <AnsiText text={output.traceback.length ? output.traceback.join('\n') : `${output.ename}: ${output.evalue}`} />
         </div>
       );
-    default:
-      return <MimeBundleView data={output.data} metadata={output.metadata} />;
+    default: {
+      const bundle = <MimeBundleView data={output.data} metadata={output.metadata} />;
+      return isWidgetView(output.data) ? <WidgetView data={output.data} fallback={bundle} /> : bundle;
+    }
   }
 }
