@@ -4,13 +4,18 @@ import type { TOutput } from '@/common/nbformat/schema';
 import { captureOutput, type TCapture } from './output-capture';
 import { WIDGET_COMM_TARGET, type TBinary, type TWidgetToFrame } from './widget-protocol';
 import { ZFrameCommSend, type TWidgetModelState, type TWidgetState } from './widget-schemas';
-import { applyCommMessage, modelFromCommOpen, toWidgetState } from './widget-state';
+import { applyCommMessage, modelFromCommOpen, modelsFromStates, toWidgetState } from './widget-state';
 
 /** How long the bridge waits after a widget change before handing the state over for saving (a dragged slider sends dozens). */
 const SAVE_DELAY_MS = 1_000;
 /** Messages a frame may send over a widget's comm: what ipywidgets' kernel side handles. */
 const FRAME_METHODS = new Set(['update', 'custom', 'request_state']);
 const OUTPUT_MODEL = 'OutputModel';
+/** ipywidgets 8's control comm, on which a frontend asks a kernel for the widgets it already has. */
+const CONTROL_COMM_TARGET = 'jupyter.widget.control';
+const CONTROL_PROTOCOL_VERSION = '1.0.0';
+/** How long to wait for the kernel's widgets (a busy kernel answers after its cell); after that its widgets stay as saved. */
+const RESTORE_WAIT_MS = 10_000;
 
 type TPost = (message: TWidgetToFrame) => void;
 
@@ -47,6 +52,8 @@ export class WidgetBridge {
   private readonly frames = new Set<TFrame>();
   private readonly listeners = new Set<() => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Bumped when live models replace the ones frames were showing: their views load again. */
+  private generation = 0;
   private readonly onOpen = (comm: Kernel.IComm, msg: KernelMessage.ICommOpenMsg) => this.opened(comm, msg);
 
   constructor(
@@ -66,6 +73,7 @@ export class WidgetBridge {
     kernel.registerCommTarget(WIDGET_COMM_TARGET, this.onOpen);
     kernel.statusChanged.connect(this.onStatus, this);
     kernel.disposed.connect(this.onDisposed, this);
+    void this.restore(kernel);
   }
 
   /** The page is going: lets go of the kernel's comms (the kernel keeps its widgets). */
@@ -80,12 +88,20 @@ export class WidgetBridge {
     return this.models.has(modelId);
   }
 
+  /** Whether the model has a comm to the kernel (else it shows as saved, static). */
+  isLive(modelId: string): boolean {
+    return this.comms.has(modelId);
+  }
+
   /** Every model, as the notebook saves them. */
   state(): TWidgetState {
     return toWidgetState(this.models);
   }
 
-  /** For `useSyncExternalStore`: called when models come or go. */
+  /** Changes when every view should load its widget again (see `restore`). */
+  viewGeneration = (): number => this.generation;
+
+  /** For `useSyncExternalStore`: called when models come or go, or become live or static. */
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -105,6 +121,7 @@ export class WidgetBridge {
     for (const id of [...this.captures.keys()]) this.setCapture(id, '');
     this.kernel = null;
     this.comms.clear();
+    this.notify();
     if (!kernel.isDisposed) kernel.removeCommTarget(WIDGET_COMM_TARGET, this.onOpen);
     kernel.statusChanged.disconnect(this.onStatus, this);
     kernel.disposed.disconnect(this.onDisposed, this);
@@ -115,6 +132,7 @@ export class WidgetBridge {
     if (status !== 'restarting' && status !== 'autorestarting' && status !== 'dead') return;
     for (const id of [...this.captures.keys()]) this.setCapture(id, '');
     this.comms.clear();
+    this.notify();
     if (status === 'dead' && kernel === this.kernel) this.detach();
   }
 
@@ -127,12 +145,48 @@ export class WidgetBridge {
     const model = modelFromCommOpen(msg.content.data, buffers);
     if (!model) return;
     const id = comm.commId;
-    this.comms.set(id, comm);
+    this.wire(id, comm);
     this.models.set(id, model);
-    comm.onMsg = (m) => this.kernelMessage(id, m.content.data, (m.buffers ?? []) as TBinary[], m.parent_header as { msg_id?: string });
-    comm.onClose = () => this.closed(id);
     this.relay({ type: 'widgets:comm-open', commId: id, data: msg.content.data, metadata: msg.metadata, buffers });
     this.followCapture(id);
+    this.changed(true);
+  }
+
+  private wire(id: string, comm: Kernel.IComm): void {
+    this.comms.set(id, comm);
+    comm.onMsg = (m) => this.kernelMessage(id, m.content.data, (m.buffers ?? []) as TBinary[], m.parent_header as { msg_id?: string });
+    comm.onClose = () => this.closed(id);
+  }
+
+  /**
+   * A page opened (or reconnected) while the kernel already has widgets: asks for them on the
+   * control comm, as JupyterLab does, so the saved copies become live again.
+   */
+  private async restore(kernel: Kernel.IKernelConnection): Promise<void> {
+    await connected(kernel);
+    if (kernel !== this.kernel) return;
+    const control = kernel.createComm(CONTROL_COMM_TARGET);
+    const reply = await new Promise<KernelMessage.ICommMsgMsg | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), RESTORE_WAIT_MS);
+      control.onMsg = (msg) => (clearTimeout(timer), resolve(msg));
+      // A kernel that never imported ipywidgets has no control comm target and closes it at once.
+      control.onClose = () => (clearTimeout(timer), resolve(null));
+      control.open({}, { version: CONTROL_PROTOCOL_VERSION });
+      control.send({ method: 'request_states' });
+    });
+    if (!control.isDisposed) control.close();
+    if (!reply || kernel !== this.kernel) return;
+    const models = modelsFromStates(reply.content.data, (reply.buffers ?? []) as TBinary[]);
+    let restored = 0;
+    for (const [id, model] of models) {
+      if (this.comms.has(id) || kernel.hasComm(id)) continue;
+      this.wire(id, kernel.createComm(WIDGET_COMM_TARGET, id));
+      this.models.set(id, model);
+      this.followCapture(id);
+      restored++;
+    }
+    if (!restored) return;
+    this.generation++;
     this.changed(true);
   }
 
@@ -222,13 +276,29 @@ export class WidgetBridge {
     for (const frame of this.frames) frame.post(message);
   }
 
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+
   /** Schedules the save; `membership`: a model came or went, which views need to know at once. */
   private changed(membership: boolean): void {
-    if (membership) for (const listener of this.listeners) listener();
+    if (membership) this.notify();
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       this.save(this.state());
     }, SAVE_DELAY_MS);
   }
+}
+
+function connected(kernel: Kernel.IKernelConnection): Promise<void> {
+  if (kernel.connectionStatus === 'connected') return Promise.resolve();
+  return new Promise((resolve) => {
+    const on = (_k: Kernel.IKernelConnection, status: Kernel.ConnectionStatus) => {
+      if (status !== 'connected') return;
+      kernel.connectionStatusChanged.disconnect(on);
+      resolve();
+    };
+    kernel.connectionStatusChanged.connect(on);
+  });
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fromEncoded } from './widget-buffers';
-import { applyCommMessage, modelFromCommOpen, savedWidgetState, toWidgetState } from './widget-state';
+import { applyCommMessage, modelFromCommOpen, modelsFromStates, savedWidgetState, toWidgetState } from './widget-state';
 
 const sliderOpen = {
   state: { _model_name: 'IntSliderModel', _model_module: '@jupyter-widgets/controls', _model_module_version: '2.0.0', value: 7, max: 100 },
@@ -63,5 +63,27 @@ describe('widget state from comm messages', () => {
     assert.deepEqual(savedWidgetState(metadata), state);
     assert.equal(savedWidgetState({}), null);
     assert.equal(savedWidgetState({ widgets: { 'application/vnd.jupyter.widget-state+json': { version_major: 2, state: 'x' } } }), null);
+  });
+
+  test("a kernel's update_states gives every live model, each with its own binary values", () => {
+    const data = {
+      method: 'update_states',
+      states: {
+        s1: { model_name: 'IntSliderModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', state: sliderOpen.state },
+        i1: {
+          model_name: 'ImageModel',
+          model_module: '@jupyter-widgets/controls',
+          model_module_version: '2.0.0',
+          state: { _model_name: 'ImageModel', _model_module: '@jupyter-widgets/controls', _model_module_version: '2.0.0', format: 'png' },
+        },
+      },
+      buffer_paths: [['i1', 'state', 'value']],
+    };
+    const models = modelsFromStates(data, [new Uint8Array([1, 2, 3])]);
+    assert.deepEqual([...models.keys()].sort(), ['i1', 's1']);
+    assert.equal(models.get('s1')!.state.value, 7);
+    assert.equal(models.get('s1')!.buffers, undefined);
+    assert.deepEqual(models.get('i1')!.buffers, [{ path: ['value'], encoding: 'base64', data: 'AQID' }]);
+    assert.equal(modelsFromStates({ method: 'something else', states: data.states }).size, 0);
   });
 });

@@ -14,13 +14,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parsePaths(v: unknown): TPath[] {
-  return Array.isArray(v) ? v.filter((p): p is TPath => Array.isArray(p) && p.every((k) => typeof k === 'string' || typeof k === 'number')) : [];
+function isPath(p: unknown): p is TPath {
+  return Array.isArray(p) && p.every((k) => typeof k === 'string' || typeof k === 'number');
 }
 
-/** The binary values of a message, paired with where they go (`buffer_paths`). */
-function binaryValues(paths: TPath[], buffers: readonly TBinary[]): TWidgetBuffer[] {
-  return paths.slice(0, buffers.length).map((path, i) => ({ path, encoding: 'base64', data: toBase64(buffers[i]!) }));
+/** The binary values of a message, each at its place in `buffer_paths` (the n-th path is the n-th buffer's). */
+function binaryValues(paths: unknown, buffers: readonly TBinary[]): TWidgetBuffer[] {
+  if (!Array.isArray(paths)) return [];
+  return paths.flatMap((path, i) => (isPath(path) && buffers[i] ? [{ path, encoding: 'base64' as const, data: toBase64(buffers[i]) }] : []));
 }
 
 /** A model as the kernel opens its comm (`comm_open` data: `state` and `buffer_paths`); null for anything that is not a widget. */
@@ -28,7 +29,7 @@ export function modelFromCommOpen(data: unknown, buffers: readonly TBinary[] = [
   if (!isRecord(data) || !isRecord(data.state)) return null;
   const { _model_name, _model_module, _model_module_version } = data.state;
   if (typeof _model_name !== 'string' || typeof _model_module !== 'string' || typeof _model_module_version !== 'string') return null;
-  const values = binaryValues(parsePaths(data.buffer_paths), buffers);
+  const values = binaryValues(data.buffer_paths, buffers);
   return {
     model_name: _model_name,
     model_module: _model_module,
@@ -46,7 +47,7 @@ export function modelFromCommOpen(data: unknown, buffers: readonly TBinary[] = [
 export function applyCommMessage(model: TWidgetModelState, data: unknown, buffers: readonly TBinary[] = []): TWidgetModelState {
   if (!isRecord(data) || (data.method !== 'update' && data.method !== 'echo_update') || !isRecord(data.state)) return model;
   const changed = new Set(Object.keys(data.state));
-  const values = binaryValues(parsePaths(data.buffer_paths), buffers);
+  const values = binaryValues(data.buffer_paths, buffers);
   for (const v of values) changed.add(String(v.path[0]));
   const kept = (model.buffers ?? []).filter((b) => !changed.has(String(b.path[0])));
   const all = [...kept, ...values];
@@ -65,4 +66,22 @@ export function savedWidgetState(metadata: Record<string, unknown>): TWidgetStat
   if (!isRecord(widgets)) return null;
   const parsed = ZWidgetState.safeParse(widgets[WIDGET_STATE_MIME]);
   return parsed.success ? parsed.data : null;
+}
+
+/**
+ * The models a kernel reports on its control comm (`update_states`, ipywidgets 8's answer to
+ * `request_states`: every live widget, with binary values at paths `[model_id, 'state', …]`),
+ * for a page that connects to a kernel whose widgets were made before it opened.
+ */
+export function modelsFromStates(data: unknown, buffers: readonly TBinary[] = []): Map<string, TWidgetModelState> {
+  const models = new Map<string, TWidgetModelState>();
+  if (!isRecord(data) || data.method !== 'update_states' || !isRecord(data.states)) return models;
+  const paths = Array.isArray(data.buffer_paths) ? data.buffer_paths : [];
+  for (const [id, entry] of Object.entries(data.states)) {
+    if (!isRecord(entry)) continue;
+    const mine = paths.flatMap((p, i) => (isPath(p) && p[0] === id && p[1] === 'state' && buffers[i] ? [{ path: p.slice(2), buffer: buffers[i] }] : []));
+    const model = modelFromCommOpen({ state: entry.state, buffer_paths: mine.map((m) => m.path) }, mine.map((m) => m.buffer));
+    if (model) models.set(id, model);
+  }
+  return models;
 }

@@ -29,6 +29,8 @@ export function WidgetView({ data, fallback }: { data: TMimeBundle; fallback: Re
     () => (modelId && bridge ? bridge.hasModel(modelId) : false),
     () => false,
   );
+  const live = useSyncExternalStore(bridge?.subscribe ?? noSubscription, () => (modelId && bridge ? bridge.isLive(modelId) : false), () => false);
+  const generation = useSyncExternalStore(bridge?.subscribe ?? noSubscription, () => bridge?.viewGeneration() ?? 0, () => 0);
   const init = useMemo(() => ({ modelId }), [modelId]);
   const link = useRef<TWidgetFrameLink | null>(null);
   useEffect(
@@ -41,16 +43,19 @@ export function WidgetView({ data, fallback }: { data: TMimeBundle; fallback: Re
 
   if (!bridge || !modelId || !known) return <>{fallback}</>;
   return (
-    <SandboxedFrame
-      src="/frames/widgets.html"
-      title="Widget"
-      init={init}
-      className="lattice-widget min-h-[1px]"
-      onReady={(post) => {
-        link.current?.disconnect();
-        link.current = bridge.connectFrame((message: TWidgetToFrame) => post(message));
-      }}
-      onMessage={(message) => link.current?.receive(message)}
-    />
+    <div data-testid="widget-view" data-live={live}>
+      <SandboxedFrame
+        key={generation}
+        src="/frames/widgets.html"
+        title="Widget"
+        init={init}
+        className="lattice-widget min-h-[1px]"
+        onReady={(post) => {
+          link.current?.disconnect();
+          link.current = bridge.connectFrame((message: TWidgetToFrame) => post(message));
+        }}
+        onMessage={(message) => link.current?.receive(message)}
+      />
+    </div>
   );
 }
