@@ -49,11 +49,21 @@ after(async () => {
 let idCounter = 0;
 const code = (source: string): TCell => ({ id: `w${String(++idCounter).padStart(7, '0')}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
 
+/** Page errors, and any request (the frames' included) that leaves Lattice: widget code never comes from a CDN. */
+function watch(page: Page, errors: string[]): void {
+  const lattice = new Set([new URL(platform.webUrl).host, new URL(platform.gatewayUrl).host]);
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (!['data:', 'blob:', 'about:'].includes(url.protocol) && !lattice.has(url.host)) errors.push(`request outside Lattice: ${r.url()}`);
+  });
+}
+
 /** A new notebook holding `cells`, opened in a new page, with page errors collected. */
 async function openNotebook(name: string, cells: TCell[]): Promise<{ page: Page; errors: string[]; url: string; api: string }> {
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  watch(page, errors);
   const notebooks = `${platform.webUrl}/api/projects/${projectId}/notebooks`;
   const created = await (await page.request.post(notebooks, { data: { name } })).json();
   const content = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells };
@@ -156,12 +166,26 @@ test('a slider renders in a sandboxed frame that cannot reach the app; interact 
   await page.close();
 });
 
-test('the Output widget captures `with out:` prints; jslink moves one slider with the other; tqdm shows a progress bar', { timeout: 300_000 }, async () => {
+test('the Output widget captures `with out:` prints; jslink moves one slider with the other; tqdm shows a progress bar; a third-party widget says it is not available', { timeout: 300_000 }, async () => {
   const { page, errors } = await openNotebook('Output and links', [
     code('import ipywidgets as widgets\nout = widgets.Output()\ndisplay(out)\nwith out:\n    print("captured")\nprint("outside")'),
     code('a = widgets.IntSlider(value=1, description="a")\nb = widgets.IntSlider(value=1, description="b")\nwidgets.jslink((a, "value"), (b, "value"))\ndisplay(a, b)'),
     code('print("b in the kernel:", b.value)'),
     code('from tqdm.auto import tqdm\nfor i in tqdm(range(50)):\n    pass'),
+    code(
+      [
+        'from traitlets import Unicode',
+        'class Fancy(widgets.DOMWidget):',
+        '    _model_name = Unicode("FancyModel").tag(sync=True)',
+        '    _model_module = Unicode("fancy-widgets").tag(sync=True)',
+        '    _model_module_version = Unicode("1.0.0").tag(sync=True)',
+        '    _view_name = Unicode("FancyView").tag(sync=True)',
+        '    _view_module = Unicode("fancy-widgets").tag(sync=True)',
+        '    _view_module_version = Unicode("1.0.0").tag(sync=True)',
+        'display(Fancy())',
+        'display(widgets.HBox([Fancy(), widgets.IntSlider(value=3)]))',
+      ].join('\n'),
+    ),
   ]);
 
   await run(page, 0);
@@ -183,6 +207,13 @@ test('the Output widget captures `with out:` prints; jslink moves one slider wit
   const bar = widget(page, 3);
   await bar.locator('.widget-hprogress, .progress').first().waitFor({ timeout: 30_000 });
   await bar.getByText(/50\/50/).waitFor({ timeout: 30_000 });
+
+  // Widget code comes only from Lattice: a library it does not carry is named, not fetched.
+  await run(page, 4);
+  const notAvailable = /The widget library fancy-widgets 1\.0\.0 is not available here/;
+  await widget(page, 4, 0).getByText(notAvailable).waitFor({ timeout: 30_000 });
+  await widget(page, 4, 1).getByText(notAvailable).waitFor({ timeout: 30_000 });
+  assert.equal(await readout(widget(page, 4, 1)).textContent(), '3', 'the built-in widgets beside it still render');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -217,7 +248,7 @@ test('widget state is saved in the notebook, live again after a reload, and show
   for (const k of kernels) assert.ok((await context.request.delete(`${platform.gatewayUrl}/api/kernels/${k.id}`, { headers })).ok());
 
   const again = await context.newPage();
-  again.on('pageerror', (e) => errors.push(e.message));
+  watch(again, errors);
   await again.goto(url);
   const restored = widget(again, 0);
   await restored.locator('.widget-slider').waitFor({ timeout: 60_000 });

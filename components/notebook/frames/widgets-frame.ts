@@ -29,8 +29,17 @@ import { startFrame } from './frame-runtime';
  * so the manager below is html-manager's pieces (output widget, nested-widget renderer) over
  * `ManagerBase`, as `HTMLManager` itself is.
  */
+/** A widget that could not be made says why in words (base's own view hides it behind "Click to show javascript error"). */
+class UnavailableWidgetView extends base.ErrorWidgetView {
+  override render(): void {
+    const error = this.model.get('error') as unknown;
+    this.el.classList.add('jupyter-widgets', 'lattice-widget-unavailable');
+    this.el.textContent = error instanceof Error ? error.message : String(error ?? this.model.get('msg'));
+  }
+}
+
 const BUILT_IN: Record<string, Record<string, unknown>> = {
-  '@jupyter-widgets/base': base,
+  '@jupyter-widgets/base': { ...base, ErrorWidgetView: UnavailableWidgetView },
   '@jupyter-widgets/controls': controls,
   '@jupyter-widgets/output': output,
 };
@@ -95,9 +104,7 @@ class FrameWidgetManager extends ManagerBase {
   /** Third-party widget libraries would have to come from a CDN (as html-manager's loader does): say so instead. */
   protected loadClass(className: string, moduleName: string, moduleVersion: string): Promise<typeof WidgetModel | typeof WidgetView> {
     const module = BUILT_IN[moduleName];
-    if (!module) {
-      return Promise.reject(new Error(`The widget library ${moduleName} ${moduleVersion} is not available here: Lattice shows the built-in ipywidgets controls only, and never loads widget code from the internet.`));
-    }
+    if (!module) return Promise.reject(new Error(unavailable(moduleName, moduleVersion)));
     const cls = module[className];
     return cls ? Promise.resolve(cls as typeof WidgetModel) : Promise.reject(new Error(`${moduleName} has no ${className}.`));
   }
@@ -121,6 +128,10 @@ class FrameWidgetManager extends ManagerBase {
     if (!comm) this.comms.set(commId, (comm = new FrameComm(commId)));
     return comm;
   }
+}
+
+function unavailable(moduleName: string, moduleVersion: string): string {
+  return `The widget library ${moduleName} ${moduleVersion} is not available here: Lattice shows the built-in ipywidgets controls only, and never loads widget code from the internet.`;
 }
 
 const manager = new FrameWidgetManager();
@@ -181,6 +192,12 @@ async function load(state: TWidgetState, live: Set<string>, shown: string): Prom
     target.textContent = 'This widget is no longer available: run its cell again.';
     return;
   }
-  const view = await manager.create_view<DOMWidgetView>(await manager.get_model(shown));
-  await manager.display(view, target);
+  const view = state.state[shown]?.state ?? {};
+  const [viewModule, viewVersion] = [String(view._view_module ?? ''), String(view._view_module_version ?? '')];
+  if (viewModule && !BUILT_IN[viewModule]) {
+    target.classList.add('lattice-widget-unavailable');
+    target.textContent = unavailable(viewModule, viewVersion);
+    return;
+  }
+  await manager.display(await manager.create_view<DOMWidgetView>(await manager.get_model(shown)), target);
 }
