@@ -7,6 +7,7 @@ import { removeOverwrittenChars } from './outputs/mime';
 import { withHeadingLevel } from './table-of-contents';
 import { WIDGET_STATE_MIME } from './widgets/widget-protocol';
 import type { TWidgetState } from './widgets/widget-schemas';
+import { metadataToSave } from './widgets/widget-state';
 
 /**
  * The editor's notebook state and every change to it, as a pure reducer: cell editing,
@@ -114,7 +115,7 @@ function stripOutput(o: TRuntimeOutput): TOutput {
 /** The state as nbformat 4.5 (what is saved). */
 export function toNotebook(state: TEditorState): TNotebook {
   return {
-    metadata: state.metadata,
+    metadata: metadataToSave(state.metadata, state.cells.map((c) => c.outputs)),
     nbformat: 4,
     nbformat_minor: 5,
     cells: state.cells.map(toCell),

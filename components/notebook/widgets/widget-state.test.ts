@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fromEncoded } from './widget-buffers';
-import { applyCommMessage, modelFromCommOpen, modelsFromStates, savedWidgetState, toWidgetState } from './widget-state';
+import { newNotebook } from '@/common/nbformat/new-notebook';
+import { editorReducer, fromNotebook, toNotebook } from '../notebook-model';
+import { applyCommMessage, modelFromCommOpen, modelsFromStates, savedWidgetState, shownWidgetState, toWidgetState } from './widget-state';
 
 const sliderOpen = {
   state: { _model_name: 'IntSliderModel', _model_module: '@jupyter-widgets/controls', _model_module_version: '2.0.0', value: 7, max: 100 },
@@ -87,3 +89,42 @@ describe('widget state from comm messages', () => {
     assert.equal(modelsFromStates({ method: 'something else', states: data.states }).size, 0);
   });
 });
+
+const controls = { model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0' };
+const model = (model_name: string, state: Record<string, unknown>) => ({ model_name, ...controls, state: { _view_name: model_name.replace('Model', 'View'), ...state } });
+const view = (id: string) => ({ output_type: 'display_data', data: { 'text/plain': 'w', 'application/vnd.jupyter.widget-view+json': { model_id: id, version_major: 2 } }, metadata: {} });
+
+describe('what a notebook file keeps', () => {
+  const state = {
+    version_major: 2 as const,
+    version_minor: 0,
+    state: {
+      box: model('VBoxModel', { children: ['IPY_MODEL_a', 'IPY_MODEL_out'], layout: 'IPY_MODEL_l1' }),
+      a: model('IntSliderModel', { value: 3, layout: 'IPY_MODEL_l2' }),
+      b: model('IntSliderModel', { value: 3 }),
+      link: model('LinkModel', { _view_name: null, source: ['IPY_MODEL_a', 'value'], target: ['IPY_MODEL_b', 'value'] }),
+      out: model('OutputModel', { outputs: [view('inner')] }),
+      inner: model('ButtonModel', {}),
+      l1: model('LayoutModel', {}),
+      l2: model('LayoutModel', {}),
+      old: model('IntSliderModel', { value: 1, layout: 'IPY_MODEL_l3' }),
+      l3: model('LayoutModel', {}),
+    },
+  };
+
+  test('the widgets the outputs show, what they refer to, and links between them; not models of earlier runs', () => {
+    const kept = shownWidgetState(state, [[view('box')]]);
+    assert.deepEqual(Object.keys(kept.state).sort(), ['a', 'b', 'box', 'inner', 'l1', 'l2', 'link', 'out']);
+    assert.deepEqual(Object.keys(shownWidgetState(state, []).state), []);
+  });
+
+  test('set-widget-state is a change to save, and the saved file keeps only what its outputs show', () => {
+    const nb = newNotebook();
+    let s = fromNotebook({ ...nb, cells: [{ id: 'c1', cell_type: 'code', metadata: {}, source: 's', outputs: [view('old')] as never, execution_count: 1 }] });
+    s = editorReducer(s, { type: 'set-widget-state', state });
+    assert.equal(s.revision, 1);
+    const saved = toNotebook(s).metadata.widgets as Record<string, { state: Record<string, unknown> }>;
+    assert.deepEqual(Object.keys(saved['application/vnd.jupyter.widget-state+json']!.state).sort(), ['l3', 'old']);
+  });
+});
+

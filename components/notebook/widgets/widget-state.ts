@@ -1,5 +1,5 @@
 import { toBase64 } from './widget-buffers';
-import { WIDGET_STATE_MIME, type TBinary } from './widget-protocol';
+import { WIDGET_STATE_MIME, WIDGET_VIEW_MIME, type TBinary } from './widget-protocol';
 import { ZWidgetState, type TWidgetBuffer, type TWidgetModelState, type TWidgetState } from './widget-schemas';
 
 /**
@@ -84,4 +84,58 @@ export function modelsFromStates(data: unknown, buffers: readonly TBinary[] = []
     if (model) models.set(id, model);
   }
   return models;
+}
+
+const MODEL_REFERENCE = /^IPY_MODEL_(.+)$/;
+
+/** Adds the model ids `value` refers to: `IPY_MODEL_<id>` strings (children, layout, style, link ends) and widget views (in outputs, and in Output widgets' outputs). */
+function collectReferences(value: unknown, found: Set<string>): void {
+  if (typeof value === 'string') {
+    const m = MODEL_REFERENCE.exec(value);
+    if (m) found.add(m[1]!);
+  } else if (Array.isArray(value)) {
+    for (const v of value) collectReferences(v, found);
+  } else if (isRecord(value)) {
+    const view = value[WIDGET_VIEW_MIME];
+    if (isRecord(view) && typeof view.model_id === 'string') found.add(view.model_id);
+    for (const v of Object.values(value)) collectReferences(v, found);
+  }
+}
+
+function referencesOf(value: unknown): Set<string> {
+  const found = new Set<string>();
+  collectReferences(value, found);
+  return found;
+}
+
+/**
+ * The widget state a notebook file keeps: the models its outputs show, what those refer to,
+ * and view-less models tied to them (a `jslink`). Without this, the models of every earlier
+ * run and kernel would pile up in the file.
+ */
+export function shownWidgetState(state: TWidgetState, outputs: readonly unknown[]): TWidgetState {
+  const kept = new Set<string>();
+  const keep = (id: string) => {
+    const model = state.state[id];
+    if (!model || kept.has(id)) return;
+    kept.add(id);
+    referencesOf(model.state).forEach(keep);
+  };
+  referencesOf(outputs).forEach(keep);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [id, model] of Object.entries(state.state)) {
+      if (kept.has(id) || model.state._view_name != null || ![...referencesOf(model.state)].some((r) => kept.has(r))) continue;
+      keep(id);
+      grew = true;
+    }
+  }
+  return { ...state, state: Object.fromEntries(Object.entries(state.state).filter(([id]) => kept.has(id))) };
+}
+
+/** Notebook metadata as saved: its widget state (if any) cut down to what `outputs` show. */
+export function metadataToSave<T extends Record<string, unknown>>(metadata: T, outputs: readonly unknown[]): T {
+  const state = savedWidgetState(metadata);
+  if (!state) return metadata;
+  return { ...metadata, widgets: { ...(metadata.widgets as Record<string, unknown>), [WIDGET_STATE_MIME]: shownWidgetState(state, outputs) } };
 }
