@@ -23,7 +23,10 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
 
   useEffect(() => {
     if (!enabled) return;
-    const kernel = (k: Kernel.IKernelConnection) => ((connection.current.kernel = k), connection.current.watchers.forEach((w) => w(k)));
+    const kernel = (k: Kernel.IKernelConnection) => {
+      connection.current.kernel = k;
+      connection.current.watchers.forEach((w) => w(k));
+    };
     const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage, progress: setProgress, kernel });
     session.current = s;
     s.ensureKernel().catch(() => undefined);
