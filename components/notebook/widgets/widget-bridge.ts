@@ -224,6 +224,12 @@ export class WidgetBridge {
       if (msg.header.msg_type === 'status') frame.post({ type: 'widgets:status', sendId, state: String((msg.content as { execution_state?: unknown }).execution_state) });
     };
     void future.done.catch(() => undefined).finally(() => frame.sendIds.delete(msgId));
+    // The kernel echoes updates to every frame (ipywidgets 8); the saved state follows the frame's change at once, echo or not.
+    const model = this.models.get(commId);
+    const next = model && applyCommMessage(model, data, buffers ?? []);
+    if (!next || next === model) return;
+    this.models.set(commId, next);
+    this.changed(false);
   }
 
   /** An Output model whose `msg_id` changed starts or stops capturing that request's outputs. */
