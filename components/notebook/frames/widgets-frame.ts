@@ -23,12 +23,6 @@ import { startFrame } from './frame-runtime';
  * libraries bundled here load; nothing is fetched from a CDN.
  */
 
-/**
- * The widget libraries this frame carries (ipywidgets 8's). html-manager's own `HTMLManager`
- * also bundles ipywidgets 7's, whose stylesheet then lands after 8's and restyles its controls;
- * so the manager below is html-manager's pieces (output widget, nested-widget renderer) over
- * `ManagerBase`, as `HTMLManager` itself is.
- */
 /** A widget that could not be made says why in words (base's own view hides it behind "Click to show javascript error"). */
 class UnavailableWidgetView extends base.ErrorWidgetView {
   override render(): void {
@@ -38,6 +32,12 @@ class UnavailableWidgetView extends base.ErrorWidgetView {
   }
 }
 
+/**
+ * The widget libraries this frame carries (ipywidgets 8's). html-manager's own `HTMLManager`
+ * also bundles ipywidgets 7's, whose stylesheet then lands after 8's and restyles its controls;
+ * so the manager below is html-manager's pieces (output widget, nested-widget renderer) over
+ * `ManagerBase`, as `HTMLManager` itself is.
+ */
 const BUILT_IN: Record<string, Record<string, unknown>> = {
   '@jupyter-widgets/base': { ...base, ErrorWidgetView: UnavailableWidgetView },
   '@jupyter-widgets/controls': controls,
