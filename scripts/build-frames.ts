@@ -40,7 +40,7 @@ export async function buildFrames(): Promise<void> {
       target: 'es2020',
       minify: true,
       outdir: FRAMES_DIR,
-      loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.svg': 'file', '.png': 'file' },
+      loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file', '.png': 'file' },
       assetNames: '[name]-[hash]',
       publicPath: '/frames',
       define: { 'process.env.NODE_ENV': '"production"' },

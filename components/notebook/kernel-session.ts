@@ -93,6 +93,8 @@ export class KernelSession implements TKernelHelp {
       message: (m: string | null) => void;
       /** The launch step while a kernel is on its way (scheduled, waiting for capacity, …); null when none is. */
       progress: (p: TLaunchProgressInfo | null) => void;
+      /** Each new connection to the kernel (widgets register their comm target on it). */
+      kernel?: (k: Kernel.IKernelConnection) => void;
     },
   ) {}
 
@@ -362,6 +364,7 @@ export class KernelSession implements TKernelHelp {
     // Completion must know of a cell run from the moment it is sent, before the kernel says busy.
     watchActivity(kernel);
     this.report.status(toStatus(kernel.status));
+    this.report.kernel?.(kernel);
     if (kernel.status === 'idle' || kernel.status === 'busy') this.endLaunch();
     let wasConnected = kernel.connectionStatus === 'connected';
     kernel.statusChanged.connect((_k, s) => {

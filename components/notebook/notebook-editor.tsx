@@ -35,6 +35,7 @@ import { useNotebookFind } from './use-notebook-find';
 import { useNotebookModel } from './use-notebook-model';
 import { useNotebookSave } from './use-notebook-save';
 import { useViewPreference } from './view-preferences';
+import { useWidgetBridge, WidgetBridgeProvider } from './widgets/widget-bridge-context';
 import './notebook.css';
 
 /**
@@ -61,6 +62,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
   envSwitchRef.current = envSwitch;
   const { runCells, answerInput } = useCellRunner({ state: stateRef, dispatch, kernel, canRun, saveSoon: save.saveSoon });
   const find = useNotebookFind(state.cells, dispatch);
+  const widgets = useWidgetBridge({ metadata: notebook.content.metadata, watchKernel: kernel.watchKernel, onState: (s) => dispatch({ type: 'set-widget-state', state: s }) });
 
   const [lineNumbers, toggleLineNumbers] = useViewPreference('line-numbers');
   const [fullWidth, toggleFullWidth] = useViewPreference('full-width');
@@ -352,6 +354,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
             role="region"
             aria-label="Notebook cells"
           >
+            <WidgetBridgeProvider bridge={widgets}>
             <CellList
               ids={ids}
               store={store}
@@ -368,6 +371,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
               hiddenCounts={hiddenCounts}
               handlers={handlers}
             />
+            </WidgetBridgeProvider>
             {!readOnly && (
               <div className="flex justify-center gap-2 pt-2">
                 <Button size="sm" variant="ghost" onClick={() => runCommand('insert-below', { cellId: state.cells[state.cells.length - 1]?.id })}>

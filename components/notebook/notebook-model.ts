@@ -5,6 +5,9 @@ import { emptyHistory, recordChange, stepHistory, type TCellHistory } from './ce
 import { idsBetween, mergeCells, splitCell } from './cell-operations';
 import { removeOverwrittenChars } from './outputs/mime';
 import { withHeadingLevel } from './table-of-contents';
+import { WIDGET_STATE_MIME } from './widgets/widget-protocol';
+import type { TWidgetState } from './widgets/widget-schemas';
+import { metadataToSave } from './widgets/widget-state';
 
 /**
  * The editor's notebook state and every change to it, as a pure reducer: cell editing,
@@ -100,7 +103,9 @@ export type TEditorAction =
   /** The kernel went away before `id` got its reply: the notice says why (or that the cell never got its turn). */
   | { type: 'run-lost'; id: string; notice: TCellNotice }
   /** The server already stored this kernelspec (environment attached): no save needed. */
-  | { type: 'set-kernelspec'; kernelspec: { name: string; display_name: string; language?: string } };
+  | { type: 'set-kernelspec'; kernelspec: { name: string; display_name: string; language?: string } }
+  /** The widgets' state changed (widget bridge): saved in the metadata as JupyterLab saves it. */
+  | { type: 'set-widget-state'; state: TWidgetState };
 
 export function newEditorCell(cellType: TCellType, source = ''): TEditorCell {
   return { id: newCellId(), cellType, source, metadata: {}, outputs: [], executionCount: null, run: 'idle', clearPending: false, editing: cellType === 'markdown' };
@@ -136,7 +141,7 @@ function stripOutput(o: TRuntimeOutput): TOutput {
 /** The state as nbformat 4.5 (what is saved). */
 export function toNotebook(state: TEditorState): TNotebook {
   return {
-    metadata: state.metadata,
+    metadata: metadataToSave(state.metadata, state.cells.map((c) => c.outputs)),
     nbformat: 4,
     nbformat_minor: 5,
     cells: state.cells.map(toCell),
@@ -426,6 +431,8 @@ export function editorReducer(state: TEditorState, action: TEditorAction): TEdit
       );
     case 'set-kernelspec':
       return { ...state, metadata: { ...state.metadata, kernelspec: action.kernelspec } };
+    case 'set-widget-state':
+      return { ...state, metadata: { ...state.metadata, widgets: { [WIDGET_STATE_MIME]: action.state } }, revision: state.revision + 1 };
   }
 }
 

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Kernel } from '@jupyterlab/services';
 import type { TLaunchProgressInfo } from '@/common/kernel-model';
 import type { TKernelHelp } from './kernel-help';
 import { KernelSession, SessionClosedError, type TExecuteReply, type TKernelStatus } from './kernel-session';
@@ -18,10 +19,15 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
   const [message, setMessage] = useState<string | null>(null);
   const [progress, setProgress] = useState<TLaunchProgressInfo | null>(null);
   const session = useRef<KernelSession | null>(null);
+  const connection = useRef<{ kernel: Kernel.IKernelConnection | null; watchers: Set<(k: Kernel.IKernelConnection | null) => void> }>({ kernel: null, watchers: new Set() });
 
   useEffect(() => {
     if (!enabled) return;
-    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage, progress: setProgress });
+    const kernel = (k: Kernel.IKernelConnection) => {
+      connection.current.kernel = k;
+      connection.current.watchers.forEach((w) => w(k));
+    };
+    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage, progress: setProgress, kernel });
     session.current = s;
     s.ensureKernel().catch(() => undefined);
     return () => {
@@ -50,6 +56,12 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
   const restart = useCallback(async () => session.current?.restart(), []);
   /** Shuts this user's kernels of the notebook down (before it moves to another environment). */
   const shutdown = useCallback(async () => session.current?.shutdown(), []);
+  /** Calls `watcher` with the current kernel connection and each new one (the widget bridge); returns the unsubscribe. */
+  const watchKernel = useCallback((watcher: (k: Kernel.IKernelConnection | null) => void) => {
+    connection.current.watchers.add(watcher);
+    watcher(connection.current.kernel);
+    return () => void connection.current.watchers.delete(watcher);
+  }, []);
   /** One object for the page's life, so editors built with it keep asking whichever session is current. */
   const help = useMemo<TKernelHelp>(
     () => ({
@@ -59,5 +71,5 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
     [],
   );
 
-  return { status, message, progress, execute, explainLoss, interrupt, restart, shutdown, help };
+  return { status, message, progress, execute, explainLoss, interrupt, restart, shutdown, help, watchKernel };
 }

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import type { TMimeBundle, TOutput } from '@/common/nbformat/schema';
 import { joinMultiline } from '@/common/nbformat/multiline';
 import { useHydrated } from '../use-hydrated';
+import { isWidgetView, WidgetView } from '../widgets/widget-view';
 import { ActiveOutput } from './active-output';
 import { renderLatexText } from './markdown-math';
 import { ansiToHtml, imageDataUrl, mimeText, renderMarkdown, sanitizeHtml, selectMimeType } from './mime';
@@ -73,7 +74,9 @@ export function OutputView({ output }: { output: TOutput }) {
           <AnsiText text={output.traceback.length ? output.traceback.join('\n') : `${output.ename}: ${output.evalue}`} />
         </div>
       );
-    default:
-      return <MimeBundleView data={output.data} metadata={output.metadata} />;
+    default: {
+      const bundle = <MimeBundleView data={output.data} metadata={output.metadata} />;
+      return isWidgetView(output.data) ? <WidgetView data={output.data} fallback={bundle} /> : bundle;
+    }
   }
 }
