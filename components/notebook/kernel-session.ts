@@ -177,7 +177,7 @@ export class KernelSession implements TKernelHelp {
     k?.dispose();
     for (const model of await this.listMine()) {
       try {
-        await this.gateway.stopKernel(model.id);
+        await this.gateway.stopKernel(model.id, 'notebook');
       } catch (err) {
         // Gone in the meantime: stopped is what we wanted.
         if (!(err instanceof RequestError && err.status === 404)) throw err;
