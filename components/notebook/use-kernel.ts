@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TLaunchProgressInfo } from '@/common/kernel-model';
+import type { TQuotaHolder } from '@/common/quota-holder';
 import type { TKernelHelp } from './kernel-help';
 import { KernelSession, type TExecuteReply, type TKernelStatus } from './kernel-session';
 
@@ -12,23 +13,33 @@ export type { TKernelStatus } from './kernel-session';
  * message for the header, execute / interrupt / restart, and `help` (completion and inspection
  * for the cell editors). Disabled (viewers) = "no kernel", nothing started.
  */
-export function useKernel(opts: { projectId: string; notebookId: string; userId: string; kernelName: string; enabled: boolean }) {
-  const { projectId, notebookId, userId, kernelName, enabled } = opts;
+export function useKernel(opts: {
+  projectId: string;
+  notebookId: string;
+  userId: string;
+  kernelName: string;
+  enabled: boolean;
+  /** Opening only reconnects to a running kernel; the first run starts one (platform setting `kernelStartsOnRun`). */
+  startOnRun?: boolean;
+}) {
+  const { projectId, notebookId, userId, kernelName, enabled, startOnRun = false } = opts;
   const [status, setStatus] = useState<TKernelStatus>(enabled ? 'connecting' : 'no-kernel');
   const [message, setMessage] = useState<string | null>(null);
   const [progress, setProgress] = useState<TLaunchProgressInfo | null>(null);
+  const [refused, setRefused] = useState<TQuotaHolder[] | null>(null);
   const session = useRef<KernelSession | null>(null);
 
   useEffect(() => {
     if (!enabled) return;
-    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage, progress: setProgress });
+    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage, progress: setProgress, refused: setRefused });
     session.current = s;
-    s.ensureKernel().catch(() => undefined);
+    if (startOnRun) void s.attachExisting();
+    else s.ensureKernel().catch(() => undefined);
     return () => {
       s.dispose();
       if (session.current === s) session.current = null;
     };
-  }, [enabled, projectId, notebookId, userId, kernelName]);
+  }, [enabled, projectId, notebookId, userId, kernelName, startOnRun]);
 
   const execute = useCallback(async (code: string, onMessage: (msgType: string, content: Record<string, unknown>) => void): Promise<TExecuteReply> => {
     if (!session.current) throw new Error('No kernel for this page.');
@@ -47,5 +58,5 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
     [],
   );
 
-  return { status, message, progress, execute, interrupt, restart, shutdown, help };
+  return { status, message, progress, refused, execute, interrupt, restart, shutdown, help };
 }
