@@ -45,7 +45,7 @@ export function nextCull(clock: TCullClock): TCullPlan | null {
 }
 
 /** How long ahead a cull is announced: `warnLeadS`, but never more than half the timeout. */
-export function warnLeadMs(plan: TCullPlan, clock: TCullClock, warnLeadS: number): number {
+function warnLeadMs(plan: TCullPlan, clock: TCullClock, warnLeadS: number): number {
   const timeoutS = plan.cause === 'idle' ? clock.idleTimeoutS : clock.noClientTimeoutS;
   return Math.min(warnLeadS, timeoutS / 2) * 1000;
 }
