@@ -54,7 +54,7 @@ function environment(network: TEnvironmentSpec['network']): TEnvironmentSpec {
   return {
     id: 'bench', slug: 'bench', name: 'Bench', language: 'python', argv: null, image: null,
     cpuRequestM: 1000, cpuLimitM: 1000, memoryRequestMib: 1024, memoryLimitMib: 1024, gpus: 0, spark: null,
-    idleTimeoutS: 3600, provisioner: 'local', poolSize: 0, network,
+    idleTimeoutS: 3600, noClientTimeoutS: 600, provisioner: 'local', poolSize: 0, network,
   };
 }
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { AppError } from './errors';
 import { toEnvironmentInput, validateEnvironment, type TEnvironmentInput, type TPlatformMaximums } from './environment-input';
 
-const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20 };
+const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20, kernelStartsOnRun: true };
 
 const base: TEnvironmentInput = {
   name: 'Python 3.11',
@@ -40,6 +40,7 @@ describe('validateEnvironment', () => {
       memoryLimitMib: 8192,
       gpus: 0,
       idleTimeoutS: 3600,
+      noClientTimeoutS: 600,
       provisioner: 'local',
       poolSize: 0,
       network: 'egress',
@@ -79,6 +80,13 @@ describe('validateEnvironment', () => {
     assert.equal(f.gpus, 'Enter the number of GPUs as a whole number');
     assert.equal(f.idleTimeoutMinutes, 'Idle timeout in minutes must be at least 1');
     assert.equal(f.poolSize, 'Warm-pool size must be at least 0');
+  });
+
+  it('stores the no-client timeout in seconds, and asks for at least a minute', () => {
+    const v = validateEnvironment({ ...base, noClientTimeoutMinutes: 25 }, MAX, 'global');
+    assert.deepEqual([v.noClientTimeoutS, v.idleTimeoutS], [1500, 3600]);
+    assert.equal(toEnvironmentInput(v).noClientTimeoutMinutes, 25);
+    assert.equal(fieldsOf({ ...base, noClientTimeoutMinutes: 0 }).noClientTimeoutMinutes, 'No-client timeout in minutes must be at least 1');
   });
 
   it('keeps warm pools to local kernels', () => {

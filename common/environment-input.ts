@@ -158,6 +158,7 @@ export const ZEnvironmentInput = z.object({
   memoryLimitGib: gib('memory limit'),
   gpus: wholeNumber('number of GPUs', 0, 64).default(0),
   idleTimeoutMinutes: wholeNumber('idle timeout in minutes', 1, 10080).default(60),
+  noClientTimeoutMinutes: wholeNumber('no-client timeout in minutes', 1, 10080).default(10),
   provisioner: ZProvisionerName.default('local'),
   spark: ZSparkInput.nullish().transform((s) => s ?? null),
   placement: ZPlacementInput,
@@ -185,6 +186,8 @@ export interface TPlatformMaximums {
   poolBudget: number;
   /** Non-archived templates one project may have. */
   maxEnvironmentsPerProject: number;
+  /** Opening a notebook starts no kernel; its first run does (false: opening starts one). */
+  kernelStartsOnRun: boolean;
 }
 
 /**
@@ -236,6 +239,7 @@ export function validateEnvironment(input: unknown, max: TPlatformMaximums, scop
     memoryLimitMib: toMib(d.memoryLimitGib),
     gpus: d.gpus,
     idleTimeoutS: d.idleTimeoutMinutes * 60,
+    noClientTimeoutS: d.noClientTimeoutMinutes * 60,
     provisioner: d.provisioner,
     poolSize: d.poolSize,
     network: d.network,
@@ -317,6 +321,7 @@ export function toEnvironmentInput(v: TEnvironmentValues): z.output<typeof ZEnvi
     memoryLimitGib: round3(v.memoryLimitMib / 1024),
     gpus: v.gpus,
     idleTimeoutMinutes: Math.max(1, Math.round(v.idleTimeoutS / 60)),
+    noClientTimeoutMinutes: Math.max(1, Math.round(v.noClientTimeoutS / 60)),
     provisioner: v.provisioner,
     poolSize: v.poolSize,
     network: v.network,
@@ -343,6 +348,7 @@ export const ZPlatformMaximumsInput = z.object({
   maxExecutors: wholeNumber('maximum number of executors', 0, 1000),
   poolBudget: wholeNumber('pool budget', 0, 1000).optional(),
   maxEnvironmentsPerProject: wholeNumber('maximum environments per project', 1, 10000).optional(),
+  kernelStartsOnRun: z.boolean({ error: 'Say whether kernels start on the first run (true or false)' }).optional(),
 });
 export type TPlatformMaximumsInput = z.input<typeof ZPlatformMaximumsInput>;
 
@@ -354,5 +360,6 @@ export function toPlatformMaximums(input: z.output<typeof ZPlatformMaximumsInput
     maxExecutors: input.maxExecutors,
     ...(input.poolBudget !== undefined && { poolBudget: input.poolBudget }),
     ...(input.maxEnvironmentsPerProject !== undefined && { maxEnvironmentsPerProject: input.maxEnvironmentsPerProject }),
+    ...(input.kernelStartsOnRun !== undefined && { kernelStartsOnRun: input.kernelStartsOnRun }),
   };
 }

@@ -68,6 +68,8 @@ export const ZEnvironmentSpec = z.object({
   /** Node selector and tolerations for pods; absent (snapshots taken before it existed) = none. */
   placement: ZPlacement.optional(),
   idleTimeoutS: z.number().int().positive(),
+  /** Culled after this long without any websocket client; absent (snapshots from before it existed) = 10 min. */
+  noClientTimeoutS: z.number().int().positive().default(600),
   provisioner: ZProvisionerName,
   poolSize: z.number().int().min(0),
   /** Outbound network access; absent (rows and snapshots from before it existed) = `egress`. */

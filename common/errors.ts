@@ -23,13 +23,16 @@ export class AppError extends Error {
   readonly status: number;
   /** Per-field messages for forms (zod issues flattened). */
   readonly fields?: Record<string, string>;
+  /** More for the client to act on, sent beside code and message (a quota refusal's `holders`). */
+  readonly extra?: Record<string, unknown>;
 
-  constructor(code: TErrorCode, message: string, fields?: Record<string, string>) {
+  constructor(code: TErrorCode, message: string, fields?: Record<string, string>, extra?: Record<string, unknown>) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_STATUS[code];
     this.fields = fields;
+    this.extra = extra;
   }
 }
 
@@ -50,7 +53,7 @@ export function toErrorBody(err: unknown): { status: number; body: TErrorBody } 
   if (isAppError(err)) {
     return {
       status: err.status,
-      body: { code: err.code, message: err.message, reason: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+      body: { ...err.extra, code: err.code, message: err.message, reason: err.message, ...(err.fields ? { fields: err.fields } : {}) },
     };
   }
   const message = 'Something went wrong on our side. Try again; if it keeps happening, contact your administrator.';

@@ -134,6 +134,29 @@ export const ZKernelExecutorsEvent = z.object({
 });
 export type TKernelExecutorsEvent = z.infer<typeof ZKernelExecutorsEvent>;
 
+/**
+ * A kernel is about to be culled (the gateway's warn lead ahead, once per quiet spell): `idle`
+ * = no activity for the environment's idle timeout, `no-client` = no websocket client for its
+ * no-client timeout. `POST /api/kernels/{id}/activity` ("Keep running") postpones it.
+ */
+export const ZKernelCullWarningEvent = z.object({
+  type: z.literal('cull-warning'),
+  ...ZKernelRef,
+  cause: z.enum(['idle', 'no-client']),
+  /** ISO 8601: when the kernel is culled unless someone keeps it. */
+  cullAt: z.string(),
+});
+export type TKernelCullWarningEvent = z.infer<typeof ZKernelCullWarningEvent>;
+
+/** Someone kept a warned kernel running (its clocks were reset): pages drop their warning. */
+export const ZKernelKeptEvent = z.object({
+  type: z.literal('kept'),
+  ...ZKernelRef,
+  /** ISO 8601. */
+  at: z.string(),
+});
+export type TKernelKeptEvent = z.infer<typeof ZKernelKeptEvent>;
+
 /** Every event kind `GET /api/events` sends. */
-export const ZKernelEvent = z.discriminatedUnion('type', [ZKernelStateEvent, ZKernelProgressEvent, ZKernelExecutorsEvent]);
+export const ZKernelEvent = z.discriminatedUnion('type', [ZKernelStateEvent, ZKernelProgressEvent, ZKernelExecutorsEvent, ZKernelCullWarningEvent, ZKernelKeptEvent]);
 export type TKernelEvent = z.infer<typeof ZKernelEvent>;

@@ -108,6 +108,8 @@ export const environments = pgTable('environments', {
   /** Node selector and tolerations for the `kubernetes` provisioner's pods. */
   placement: jsonb('placement').$type<TPlacement>().notNull().default({ nodeSelector: {}, tolerations: [] }),
   idleTimeoutS: integer('idle_timeout_s').notNull().default(3600),
+  /** A kernel with no websocket client for this long is culled, however recently it ran (issue 12). */
+  noClientTimeoutS: integer('no_client_timeout_s').notNull().default(600),
   provisioner: text('provisioner', { enum: ['local', 'kubernetes'] }).notNull().default('local'),
   poolSize: integer('pool_size').notNull().default(0),
   /** Outbound network of its kernels: `egress` = outside this host only, never its services; `none` = nothing. */
@@ -250,6 +252,8 @@ export const platformSettings = pgTable('platform_settings', {
   poolBudget: integer('pool_budget').notNull().default(4),
   /** Non-archived templates one project may have. */
   maxEnvironmentsPerProject: integer('max_environments_per_project').notNull().default(20),
+  /** Opening a notebook starts no kernel; its first run does (off: opening starts one, as before). */
+  kernelStartsOnRun: boolean('kernel_starts_on_run').notNull().default(true),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

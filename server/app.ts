@@ -107,6 +107,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
     pollIntervalMs: config.kernelPollIntervalMs,
     sampleIntervalMs: config.kernelSampleIntervalMs,
     cullIntervalMs: config.cullIntervalMs,
+    cullWarnLeadS: config.cullWarnLeadS,
     budgetCheckIntervalMs: config.budgetCheckIntervalMs,
     kernelsOnExit: config.kernelsOnExit,
   });

@@ -47,6 +47,8 @@ export const ZGatewayEnv = z.object({
   LATTICE_KERNEL_SAMPLE_INTERVAL_S: seconds(5),
   /** Seconds between idle-culling passes (each environment sets its own idle timeout). */
   LATTICE_CULL_INTERVAL_S: seconds(30),
+  /** Seconds before a cull that open notebooks are warned ("Keep running"); at most half the timeout. */
+  LATTICE_CULL_WARN_LEAD_S: seconds(300),
   /** Seconds between checks of running kernels' monthly budgets (owners are warned once spent). */
   LATTICE_BUDGET_CHECK_INTERVAL_S: seconds(60),
   /** How local kernels are limited: `auto` (cgroup v2, else v1, else rlimits), or force one; `none` = unlimited. */
@@ -145,6 +147,7 @@ export interface TGatewayConfig {
   kernelPollIntervalMs: number;
   kernelSampleIntervalMs: number;
   cullIntervalMs: number;
+  cullWarnLeadS: number;
   budgetCheckIntervalMs: number;
   kernelLimits: 'auto' | 'cgroup-v2' | 'cgroup-v1' | 'rlimit' | 'none';
   cgroupParent: string | null;
@@ -187,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     kernelPollIntervalMs: e.LATTICE_KERNEL_POLL_INTERVAL_S * 1000,
     kernelSampleIntervalMs: e.LATTICE_KERNEL_SAMPLE_INTERVAL_S * 1000,
     cullIntervalMs: e.LATTICE_CULL_INTERVAL_S * 1000,
+    cullWarnLeadS: e.LATTICE_CULL_WARN_LEAD_S,
     budgetCheckIntervalMs: e.LATTICE_BUDGET_CHECK_INTERVAL_S * 1000,
     kernelLimits: e.LATTICE_KERNEL_LIMITS,
     localSandbox: { enabled: e.LATTICE_LOCAL_SANDBOX === 'on', uidMin: e.LATTICE_SANDBOX_UID_MIN, uidMax: e.LATTICE_SANDBOX_UID_MAX },

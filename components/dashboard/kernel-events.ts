@@ -35,5 +35,9 @@ export function parseKernelEvent(data: string): TKernelChange | null {
       return { kernelId: e.kernelId, progress: e.progress, ...(e.progress.message ? { detail: e.progress.message } : {}) };
     case 'executors':
       return { kernelId: e.kernelId, executors: e.executors };
+    case 'cull-warning':
+    case 'kept':
+      // Notices for the kernel's notebook pages; its row is unchanged.
+      return { kernelId: e.kernelId };
   }
 }

@@ -80,7 +80,7 @@ export function ProjectDashboard({ initial }: { initial: TProjectDashboard }) {
       rows.map(async (r) => {
         try {
           applyLocal({ kernelId: r.kernelId, state: 'stopping' });
-          await gatewayClient().stopKernel(r.kernelId);
+          await gatewayClient().stopKernel(r.kernelId, 'dashboard');
         } catch (err) {
           failures.push(`${r.notebook?.name ?? r.kernelId.slice(0, 8)} (${r.owner.name}): ${(err as Error).message}`);
         }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { toEnvironmentInput, validateEnvironment, type TPlatformMaximums } from '@/common/environment-input';
 import { checkDraft, draftOf } from './environment-draft';
 
-const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20 };
+const MAX: TPlatformMaximums = { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20, kernelStartsOnRun: true };
 
 const stored = validateEnvironment(
   {

@@ -3,7 +3,7 @@ import { isAppError } from '@/common/errors';
 import { joinCommand, splitCommand } from './command-line';
 import { nodeSelectorText, parseNodeSelectorText } from './template-labels';
 
-export const NUMBER_FIELDS = ['cpuRequest', 'cpuLimit', 'memoryRequestGib', 'memoryLimitGib', 'gpus', 'idleTimeoutMinutes', 'poolSize'] as const;
+export const NUMBER_FIELDS = ['cpuRequest', 'cpuLimit', 'memoryRequestGib', 'memoryLimitGib', 'gpus', 'idleTimeoutMinutes', 'noClientTimeoutMinutes', 'poolSize'] as const;
 export const SPARK_FIELDS = ['driverCores', 'driverMemoryGib', 'executors', 'executorCores', 'executorMemoryGib'] as const;
 export const DYNAMIC_FIELDS = ['minExecutors', 'maxExecutors'] as const;
 
@@ -36,6 +36,7 @@ const NEW_TEMPLATE = {
   memoryLimitGib: 2,
   gpus: 0,
   idleTimeoutMinutes: 60,
+  noClientTimeoutMinutes: 10,
   provisioner: 'local' as const,
   poolSize: 0,
   network: 'egress' as const,

@@ -168,6 +168,7 @@ export function EnvironmentForm({ env, scope, kernels, endpoint, maximums, onSav
           {field('memoryLimitGib', 'Memory limit (GiB)', numberInput('memoryLimitGib', '0.25'), `At most ${maxMem}`)}
           {field('gpus', 'GPUs', numberInput('gpus', '1'), `At most ${maximums.maxGpus}`)}
           {field('idleTimeoutMinutes', 'Idle timeout (minutes)', numberInput('idleTimeoutMinutes', '1'), 'Idle kernels are stopped after this')}
+          {field('noClientTimeoutMinutes', 'No-client timeout (minutes)', numberInput('noClientTimeoutMinutes', '1'), 'Kernels no notebook is connected to are stopped after this')}
           {field(
             'network',
             'Network',

@@ -30,6 +30,7 @@ export function PlatformMaximumsForm({ maximums }: { maximums: TPlatformMaximums
     poolBudget: String(maximums.poolBudget),
     maxEnvironmentsPerProject: String(maximums.maxEnvironmentsPerProject),
   });
+  const [startsOnRun, setStartsOnRun] = useState(maximums.kernelStartsOnRun);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [status, setStatus] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -39,7 +40,7 @@ export function PlatformMaximumsForm({ maximums }: { maximums: TPlatformMaximums
     setBusy(true);
     setStatus(null);
     try {
-      const body = Object.fromEntries(FIELDS.map((f) => [f.key, values[f.key].trim() === '' ? null : Number(values[f.key])]));
+      const body = { ...Object.fromEntries(FIELDS.map((f) => [f.key, values[f.key].trim() === '' ? null : Number(values[f.key])])), kernelStartsOnRun: startsOnRun };
       await webClient.send('PUT', '/api/admin/platform', ZUnread, body);
       setErrors({});
       setStatus({ tone: 'success', text: 'Saved. New and edited templates must fit these maximums.' });
@@ -73,6 +74,13 @@ export function PlatformMaximumsForm({ maximums }: { maximums: TPlatformMaximums
               </Field>
             ))}
           </div>
+          <label className="flex items-start gap-2 text-sm text-slate-700">
+            <input type="checkbox" className="mt-0.5" checked={startsOnRun} onChange={(e) => setStartsOnRun(e.target.checked)} />
+            <span>
+              Start a notebook&apos;s kernel on its first run, not when it is opened
+              <span className="block text-xs text-slate-500">Opening a notebook then costs nothing; a running kernel is still reconnected to.</span>
+            </span>
+          </label>
           <div className="flex justify-end">
             <Button type="submit" variant="secondary" busy={busy}>
               Save maximums

@@ -8,6 +8,8 @@ import { RequestError } from '@/lib/client/request-error';
 import { kernelHelp, watchActivity, type TCompletion, type TInspection, type TKernelHelp } from './kernel-help';
 import { explainLoss, KernelLostError } from './kernel-loss';
 import type { TCellNotice, TStdinRequest } from './notebook-model';
+import { quotaHoldersOf } from './quota-refusal';
+import type { TQuotaHolder } from '@/common/quota-holder';
 
 /**
  * What the badge shows: the kernel's execution state, or where we are in getting one.
@@ -95,6 +97,8 @@ export class KernelSession implements TKernelHelp {
       progress: (p: TLaunchProgressInfo | null) => void;
       /** Each new connection to the kernel (widgets register their comm target on it). */
       kernel?: (k: Kernel.IKernelConnection) => void;
+      /** The kernels holding the slots when a launch was refused by a kernel-count quota; null otherwise. */
+      refused?: (holders: TQuotaHolder[] | null) => void;
     },
   ) {}
 
@@ -117,6 +121,7 @@ export class KernelSession implements TKernelHelp {
     this.pending ??= (async () => {
       try {
         this.report.message(null);
+        this.report.refused?.(null);
         const kernel = await this.connectOrStartOnceReachable();
         if (this.disposed) {
           kernel.dispose();
@@ -128,6 +133,7 @@ export class KernelSession implements TKernelHelp {
         if (!this.disposed) {
           this.report.status('no-kernel');
           this.report.message(`Could not start a kernel: ${(err as Error).message}`);
+          this.report.refused?.(quotaHoldersOf(err));
         }
         throw err;
       } finally {
@@ -135,6 +141,24 @@ export class KernelSession implements TKernelHelp {
       }
     })();
     return this.pending;
+  }
+
+  /**
+   * Reconnects to this user's running kernel of the notebook if there is one, and never starts
+   * one (opening a notebook costs nothing; the first run starts the kernel via `ensureKernel`).
+   */
+  async attachExisting(): Promise<void> {
+    try {
+      await this.setUp();
+      if (this.kernel || this.pending) return;
+      const mine = await this.findMine();
+      if (this.disposed || this.kernel || this.pending) return;
+      if (mine) await this.ensureKernel();
+      else this.report.status('no-kernel');
+    } catch {
+      // Nothing to reconnect to that we can reach; the first run tries again and says why.
+      if (!this.disposed && !this.kernel) this.report.status('no-kernel');
+    }
   }
 
   /**
@@ -221,7 +245,7 @@ export class KernelSession implements TKernelHelp {
     k?.dispose();
     for (const model of await this.listMine()) {
       try {
-        await this.gateway.stopKernel(model.id);
+        await this.gateway.stopKernel(model.id, 'notebook');
       } catch (err) {
         // Gone in the meantime: stopped is what we wanted.
         if (!(err instanceof RequestError && err.status === 404)) throw err;
@@ -298,10 +322,9 @@ export class KernelSession implements TKernelHelp {
       await this.watchLaunch();
       try {
         // The gateway answers once the kernel is ready; meanwhile its steps arrive as events.
-        return await manager.startNew({
-          name: this.opts.kernelName,
-          env: { KERNEL_PROJECT: this.opts.projectId, KERNEL_NOTEBOOK: this.opts.notebookId },
-        } as never);
+        // Started through the gateway client (whose errors keep the whole body: a quota refusal's holders), then connected as startNew would.
+        const model = await this.gateway.startKernel({ name: this.opts.kernelName, projectId: this.opts.projectId, notebookId: this.opts.notebookId });
+        return manager.connectTo({ model });
       } catch (err) {
         this.endLaunch();
         throw err;

@@ -15,8 +15,19 @@ const LOOK: Record<TKernelStatus, { label: string; dot: string; text: string }> 
 };
 
 /** The kernel's state, always visible in the notebook header; while it launches, the step it is at. */
-export function KernelStatusBadge({ status, environment, progress = null }: { status: TKernelStatus; environment: string | null; progress?: TLaunchProgressInfo | null }) {
-  const look = LOOK[status];
+export function KernelStatusBadge({
+  status,
+  environment,
+  progress = null,
+  startsOnRun = false,
+}: {
+  status: TKernelStatus;
+  environment: string | null;
+  progress?: TLaunchProgressInfo | null;
+  /** The user's next run starts a kernel: "No kernel" says so (nothing runs, nothing costs, until then). */
+  startsOnRun?: boolean;
+}) {
+  const look = status === 'no-kernel' && startsOnRun ? { ...LOOK[status], label: 'No kernel · starts on Run' } : LOOK[status];
   const step = progress && (status === 'starting' || status === 'connecting') ? currentStepLabel(progress) : null;
   return (
     <div

@@ -10,7 +10,7 @@ export type TCommandId =
   | 'merge' | 'split' | 'move-up' | 'move-down'
   | 'select-up' | 'select-down' | 'extend-up' | 'extend-down' | 'select-all'
   | 'edit' | 'command-mode'
-  | 'interrupt' | 'restart' | 'clear-outputs' | 'clear-all-outputs'
+  | 'interrupt' | 'restart' | 'shutdown' | 'clear-outputs' | 'clear-all-outputs'
   | 'palette' | 'shortcuts' | 'find' | 'save' | 'toggle-line-numbers' | 'toggle-input' | 'toggle-outline' | 'toggle-full-width';
 
 export type TCategory = 'Run' | 'Cells' | 'Selection' | 'Mode' | 'Kernel' | 'Notebook' | 'View';
@@ -29,6 +29,8 @@ export interface TCommand {
   runs?: boolean;
   /** Asks before it acts (restarts lose the kernel's state). */
   confirm?: string;
+  /** The confirming button's label (default "Restart"). */
+  confirmLabel?: string;
 }
 
 const c = (id: TCommandId, label: string, category: TCategory, commandKeys: string[], editKeys: string[] = [], more: Partial<TCommand> = {}): TCommand => ({
@@ -71,6 +73,11 @@ export const COMMANDS: readonly TCommand[] = [
   c('command-mode', 'Leave the editor (command mode)', 'Mode', [], ['Escape', 'Accel+M']),
   c('interrupt', 'Interrupt kernel', 'Kernel', ['I I'], [], { runs: true }),
   c('restart', 'Restart kernel…', 'Kernel', ['0 0'], [], { runs: true, confirm: 'Restart the kernel? Variables in the kernel are lost; outputs stay.' }),
+  c('shutdown', 'Shut down kernel…', 'Kernel', [], [], {
+    runs: true,
+    confirm: 'Shut down the kernel? Variables in the kernel are lost; outputs stay. It stops costing now, and the next run starts a new kernel.',
+    confirmLabel: 'Shut down',
+  }),
   c('clear-outputs', 'Clear cell outputs', 'Cells', [], [], { edits: true }),
   c('clear-all-outputs', 'Clear all outputs', 'Notebook', [], [], { edits: true }),
   c('palette', 'Command palette', 'Notebook', ['Accel+Shift+C'], ['Accel+Shift+C']),

@@ -30,6 +30,9 @@ import { headingsOf, hiddenByCollapsedHeadings, sectionCellOf } from './table-of
 import { useCellRunner } from './use-cell-runner';
 import { useEnvironmentSwitch, type TNotebookEnvironment } from './use-environment-switch';
 import { useKernel } from './use-kernel';
+import { useKernelNotices } from './use-kernel-notices';
+import { CullWarningBanner } from './cull-warning-banner';
+import { QuotaRefusal } from './quota-refusal';
 import { useNotebookCommands } from './use-notebook-commands';
 import { useNotebookFind } from './use-notebook-find';
 import { useNotebookModel } from './use-notebook-model';
@@ -43,7 +46,7 @@ import './notebook.css';
  * toolbar, palette, shortcut sheet, find/replace and outline, kernel status and saving.
  * Editors run cells on their kernel and save; viewers read, select, search and navigate.
  */
-export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail; userId: string }) {
+export function NotebookEditor({ notebook, userId, kernelStartsOnRun = false }: { notebook: TNotebookDetail; userId: string; kernelStartsOnRun?: boolean }) {
   const readOnly = !notebook.canEdit;
   const canRun = notebook.canRun && !readOnly;
   const { state, current: stateRef, dispatch } = useNotebookModel(notebook.content);
@@ -53,7 +56,8 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
     label: notebook.environmentLabel,
     slug: notebook.environmentSlug ?? notebook.content.metadata.kernelspec?.name ?? 'python3',
   });
-  const kernel = useKernel({ projectId: notebook.projectId, notebookId: notebook.id, userId, kernelName: env.slug, enabled: notebook.canRun });
+  const kernel = useKernel({ projectId: notebook.projectId, notebookId: notebook.id, userId, kernelName: env.slug, enabled: notebook.canRun, startOnRun: kernelStartsOnRun });
+  const notices = useKernelNotices(notebook.projectId, notebook.canRun);
   const notebookUrl = `/api/projects/${notebook.projectId}/notebooks/${notebook.id}`;
   const save = useNotebookSave({ url: notebookUrl, initialVersion: notebook.version, enabled: notebook.canEdit, revision: state.revision, snapshot: () => toNotebook(stateRef.current) });
   const envSwitch = useEnvironmentSwitch({ notebookUrl, setEnv, dispatch, kernel, save });
@@ -264,7 +268,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
           </span>
           <div className="ml-auto flex items-center gap-2">
             {notebook.canEdit && <EnvironmentPicker projectId={notebook.projectId} current={{ id: env.id, label: env.label }} onChoose={envSwitch.choose} disabled={envSwitch.busy} />}
-            <KernelStatusBadge status={kernel.status} environment={env.label} progress={kernel.progress} />
+            <KernelStatusBadge status={kernel.status} environment={env.label} progress={kernel.progress} startsOnRun={notebook.canRun} />
           </div>
         </div>
         {kernel.progress && (
@@ -343,6 +347,8 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
           )}
           {save.state === 'error' && save.message && <Alert tone="warning" className="mb-3">{save.message}</Alert>}
           {kernel.message && <Alert tone="warning" className="mb-3">{kernel.message}</Alert>}
+          {kernel.refused && <QuotaRefusal holders={kernel.refused} />}
+          {notebook.canRun && <CullWarningBanner notices={notices} notebookId={notebook.id} userId={userId} />}
           {envSwitch.error && !envSwitch.pending && <Alert tone="error" className="mb-3">{envSwitch.error}</Alert>}
 
           <div
@@ -389,7 +395,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
         open={confirming !== null}
         title={confirming ? COMMANDS_BY_ID.get(confirming.id)!.label.replace('…', '') : ''}
         description={confirming ? COMMANDS_BY_ID.get(confirming.id)!.confirm : undefined}
-        confirmLabel="Restart"
+        confirmLabel={(confirming && COMMANDS_BY_ID.get(confirming.id)!.confirmLabel) || 'Restart'}
         onConfirm={() => {
           confirming?.then();
           setConfirming(null);

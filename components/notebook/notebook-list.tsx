@@ -141,7 +141,7 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
       await webClient.send('PUT', `${base}/${p.notebook.id}/environment`, ZUnread, { environmentId: env.id });
       if (p.running) {
         const gateway = gatewayClient();
-        for (const id of p.kernelIds) await gateway.stopKernel(id);
+        for (const id of p.kernelIds) await gateway.stopKernel(id, 'notebook');
         await gateway.startKernel({ name: env.slug, projectId, notebookId: p.notebook.id });
       }
       setSwitching(null);

@@ -70,6 +70,7 @@ export function NotebookToolbar({ run, setType, activeType, readOnly, canRun, to
           <CommandButton id="run-all" run={run} disabled={!canRun}>{icon('M1.5 2.5v11l6-5.5-6-5.5zm7 0v11l6-5.5-6-5.5z')}Run all</CommandButton>
           <CommandButton id="interrupt" run={run} disabled={!canRun}>{icon('M3.5 3.5h9v9h-9z')}Interrupt</CommandButton>
           <CommandButton id="restart" run={run} disabled={!canRun}>{icon('M13 8a5 5 0 11-1.5-3.6M13 2.5v3h-3', false)}Restart</CommandButton>
+          <CommandButton id="shutdown" run={run} disabled={!canRun}>Shut down</CommandButton>
           <CommandButton id="clear-all-outputs" run={run}>Clear outputs</CommandButton>
           <Sep />
           <label className="sr-only" htmlFor="cell-type">Cell type</label>

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Kernel } from '@jupyterlab/services';
 import type { TLaunchProgressInfo } from '@/common/kernel-model';
+import type { TQuotaHolder } from '@/common/quota-holder';
 import type { TKernelHelp } from './kernel-help';
 import { KernelSession, SessionClosedError, type TExecuteReply, type TKernelStatus } from './kernel-session';
 
@@ -13,11 +14,20 @@ export type { TKernelStatus } from './kernel-session';
  * message for the header, execute / interrupt / restart, and `help` (completion and inspection
  * for the cell editors). Disabled (viewers) = "no kernel", nothing started.
  */
-export function useKernel(opts: { projectId: string; notebookId: string; userId: string; kernelName: string; enabled: boolean }) {
-  const { projectId, notebookId, userId, kernelName, enabled } = opts;
+export function useKernel(opts: {
+  projectId: string;
+  notebookId: string;
+  userId: string;
+  kernelName: string;
+  enabled: boolean;
+  /** Opening only reconnects to a running kernel; the first run starts one (platform setting `kernelStartsOnRun`). */
+  startOnRun?: boolean;
+}) {
+  const { projectId, notebookId, userId, kernelName, enabled, startOnRun = false } = opts;
   const [status, setStatus] = useState<TKernelStatus>(enabled ? 'connecting' : 'no-kernel');
   const [message, setMessage] = useState<string | null>(null);
   const [progress, setProgress] = useState<TLaunchProgressInfo | null>(null);
+  const [refused, setRefused] = useState<TQuotaHolder[] | null>(null);
   const session = useRef<KernelSession | null>(null);
   const connection = useRef<{ kernel: Kernel.IKernelConnection | null; watchers: Set<(k: Kernel.IKernelConnection | null) => void> }>({ kernel: null, watchers: new Set() });
 
@@ -27,14 +37,15 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
       connection.current.kernel = k;
       connection.current.watchers.forEach((w) => w(k));
     };
-    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage, progress: setProgress, kernel });
+    const s = new KernelSession({ projectId, notebookId, userId, kernelName }, { status: setStatus, message: setMessage, progress: setProgress, kernel, refused: setRefused });
     session.current = s;
-    s.ensureKernel().catch(() => undefined);
+    if (startOnRun) void s.attachExisting();
+    else s.ensureKernel().catch(() => undefined);
     return () => {
       s.dispose();
       if (session.current === s) session.current = null;
     };
-  }, [enabled, projectId, notebookId, userId, kernelName]);
+  }, [enabled, projectId, notebookId, userId, kernelName, startOnRun]);
 
   const execute = useCallback(async (...args: Parameters<KernelSession['execute']>): Promise<TExecuteReply> => {
     for (;;) {
@@ -71,5 +82,5 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
     [],
   );
 
-  return { status, message, progress, execute, explainLoss, interrupt, restart, shutdown, help, watchKernel };
+  return { status, message, progress, refused, execute, explainLoss, interrupt, restart, shutdown, help, watchKernel };
 }

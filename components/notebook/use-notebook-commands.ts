@@ -22,7 +22,7 @@ export interface TCommandTargets {
   editCell: (id: string | null, at?: 'start' | 'end') => void;
   /** Focus the active cell itself (command mode). */
   focusActiveCell: () => void;
-  kernel: { interrupt(): Promise<void>; restart(): Promise<void> };
+  kernel: { interrupt(): Promise<void>; restart(): Promise<void>; shutdown(): Promise<void> };
   save: () => void;
   readOnly: boolean;
   canRun: boolean;
@@ -49,7 +49,7 @@ export function useNotebookCommands(t: TCommandTargets) {
 function perform(t: TCommandTargets, id: TCommandId, ctx: TCommandContext): void {
   const s = t.state.current;
   const activeId = ctx.cellId ?? s.activeId;
-  if (!activeId && !['palette', 'shortcuts', 'find', 'save', 'toggle-outline', 'toggle-line-numbers', 'toggle-full-width', 'interrupt', 'restart', 'run-all', 'restart-run-all', 'paste-below', 'clear-all-outputs'].includes(id)) return;
+  if (!activeId && !['palette', 'shortcuts', 'find', 'save', 'toggle-outline', 'toggle-line-numbers', 'toggle-full-width', 'interrupt', 'restart', 'shutdown', 'run-all', 'restart-run-all', 'paste-below', 'clear-all-outputs'].includes(id)) return;
   const selected = ctx.cellId && ctx.cellId !== s.activeId ? [ctx.cellId] : selectedIds(s);
   const visible = t.visibleIds();
   const at = (cellId: string | null) => (cellId ? s.cells.findIndex((c) => c.id === cellId) : -1);
@@ -183,6 +183,9 @@ function perform(t: TCommandTargets, id: TCommandId, ctx: TCommandContext): void
       return void t.kernel.interrupt();
     case 'restart':
       return void t.kernel.restart();
+    case 'shutdown':
+      // A failure leaves the badge showing the kernel, which is then still there.
+      return void t.kernel.shutdown().catch(() => undefined);
     case 'clear-outputs':
       return t.dispatch({ type: 'clear-outputs', ids: selected });
     case 'clear-all-outputs':

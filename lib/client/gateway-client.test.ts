@@ -43,7 +43,7 @@ before(async () => {
     if (req.headers.authorization !== `token t${minted}`) return json(res, 401, { code: 'UNAUTHENTICATED', message: 'Invalid or expired token.' });
     if (req.url === '/api') return json(res, 200, { version: '2.0.0' });
     if (req.url === '/api/kernels?project=p1') return json(res, 200, kernels);
-    if (req.method === 'DELETE' && req.url === `/api/kernels/${KERNEL.id}`) return res.writeHead(204).end();
+    if (req.method === 'DELETE' && req.url === `/api/kernels/${KERNEL.id}?from=dashboard`) return res.writeHead(204).end();
     if (req.url === `/api/lattice/kernels/${KERNEL.id}`) return json(res, 200, KERNEL);
     return json(res, 404, { code: 'NOT_FOUND', message: 'No such kernel.' });
   });
@@ -64,7 +64,7 @@ test('kernels are read with the gateway token from the web, fetched once while i
   const first = minted;
   assert.deepEqual(await c.listKernels('p1'), [KERNEL]);
   assert.deepEqual(await c.getKernel(KERNEL.id), KERNEL);
-  await c.stopKernel(KERNEL.id);
+  await c.stopKernel(KERNEL.id, 'dashboard');
   assert.equal(minted, first + 1, 'one token for the three calls');
   assert.equal(gateway.seen.at(-1)!.headers.authorization, `token t${minted}`);
   assert.equal(await c.eventsUrl('p1'), `${gateway.url}/api/events?token=t${minted}&project=p1`);

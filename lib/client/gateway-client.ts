@@ -97,9 +97,17 @@ export class GatewayClient {
     return this.request('GET', `/api/lattice/kernels/${encodeURIComponent(id)}`, ZKernelModel);
   }
 
-  /** `DELETE /api/kernels/{id}`: owners stop any kernel of their project, editors their own. */
-  async stopKernel(id: string): Promise<void> {
-    await this.request('DELETE', `/api/kernels/${encodeURIComponent(id)}`, z.unknown());
+  /**
+   * `DELETE /api/kernels/{id}`: owners stop any kernel of their project, editors their own.
+   * `from` is recorded in the kernel's detail ("Stopped by Ada from the dashboard").
+   */
+  async stopKernel(id: string, from: 'dashboard' | 'notebook'): Promise<void> {
+    await this.request('DELETE', `/api/kernels/${encodeURIComponent(id)}?from=${from}`, z.unknown());
+  }
+
+  /** `POST /api/kernels/{id}/activity`: "Keep running" on a cull warning (the kernel's idle clocks start again). */
+  async keepKernelRunning(id: string): Promise<void> {
+    await this.request('POST', `/api/kernels/${encodeURIComponent(id)}/activity`, z.unknown());
   }
 
   /** Starts a kernel for a notebook on an environment (kernelspec name = the environment's slug). */

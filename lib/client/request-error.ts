@@ -21,14 +21,17 @@ export class RequestError extends Error {
   readonly code: string;
   /** Per-field messages of a refused form (empty when none). */
   readonly fields: Record<string, string>;
+  /** The server's whole error body, for what a caller reads beyond code and message (a quota refusal's `holders`). */
+  readonly body: unknown;
 
-  constructor(opts: { service: TService; status: number; code: string; message: string; fields?: Record<string, string> }) {
+  constructor(opts: { service: TService; status: number; code: string; message: string; fields?: Record<string, string>; body?: unknown }) {
     super(opts.message);
     this.name = 'RequestError';
     this.service = opts.service;
     this.status = opts.status;
     this.code = opts.code;
     this.fields = opts.fields ?? {};
+    this.body = opts.body ?? null;
   }
 
   /** Nothing answered (`NETWORK`). */

@@ -61,7 +61,7 @@ function parseJson(text: string): unknown {
 
 function errorFor(service: TService, status: number, data: unknown): RequestError {
   const body = ZErrorResponse.safeParse(data);
-  if (body.success) return new RequestError({ service, status, code: body.data.code, message: body.data.message, fields: body.data.fields });
+  if (body.success) return new RequestError({ service, status, code: body.data.code, message: body.data.message, fields: body.data.fields, body: data });
   if (PROXY_DOWN.has(status)) return RequestError.unavailable(service, status);
   // No Lattice body (a proxy's page, a route that does not exist): name the status as the servers would.
   const code = Object.entries(ERROR_STATUS).find(([, s]) => s === status)?.[0] ?? 'INTERNAL';

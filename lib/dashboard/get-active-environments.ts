@@ -60,7 +60,9 @@ export interface TActiveEnvironment {
   canStop: boolean;
   /**
    * Dead or failed, its notebook still there and no newer kernel started for it since, and
-   * the caller may run kernels: offer "restart on a larger environment".
+   * the caller may run kernels: offer "restart on a larger environment". Never for a launch
+   * refused by a quota: a larger template needs more of it (kernel count and monthly budget
+   * are not even about size).
    */
   canRestartLarger: boolean;
 }
@@ -161,7 +163,12 @@ export async function getActiveEnvironments(
       unitsSoFar: units.get(k.id) ?? 0,
       canStop: !ended && state !== 'stopping' && (mayStopAny || (mayRun && k.userId === actor.id)),
       canRestartLarger:
-        ended && mayRun && k.notebookId !== null && notebookName !== null && (latest.get(k.notebookId)?.getTime() ?? 0) <= k.requestedAt.getTime(),
+        ended &&
+        k.reason !== 'quota' &&
+        mayRun &&
+        k.notebookId !== null &&
+        notebookName !== null &&
+        (latest.get(k.notebookId)?.getTime() ?? 0) <= k.requestedAt.getTime(),
     };
   });
   // Running kernels first, then the ones that ended; newest first within each.

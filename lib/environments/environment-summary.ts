@@ -37,6 +37,7 @@ export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec & { pl
     spark: row.spark ?? null,
     placement: row.placement,
     idleTimeoutS: row.idleTimeoutS,
+    noClientTimeoutS: row.noClientTimeoutS,
     provisioner: row.provisioner,
     poolSize: row.poolSize,
     network: row.network,

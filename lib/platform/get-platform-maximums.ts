@@ -23,5 +23,6 @@ export async function loadPlatformMaximums(db: TDbOrTx): Promise<TPlatformMaximu
     maxExecutors: row.maxExecutors,
     poolBudget: row.poolBudget,
     maxEnvironmentsPerProject: row.maxEnvironmentsPerProject,
+    kernelStartsOnRun: row.kernelStartsOnRun,
   };
 }

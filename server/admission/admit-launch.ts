@@ -23,9 +23,10 @@ export async function lockQuotaSubjects(tx: TDbOrTx, subject: { userId: string; 
 }
 
 /** The refusal a person reads: every limit the launch would break, with limit and current use. */
-export function quotaRefusal(blocks: readonly TQuotaBlock[]): AppError {
-  const fields = Object.fromEntries(blocks.map((b) => [`${b.scope}.${b.limit}`, describeBlock(b)]));
-  return new AppError('QUOTA_EXCEEDED', blocks.map(describeBlock).join(' '), fields);
+export class QuotaRefusal extends AppError {
+  constructor(readonly blocks: readonly TQuotaBlock[]) {
+    super('QUOTA_EXCEEDED', blocks.map(describeBlock).join(' '), Object.fromEntries(blocks.map((b) => [`${b.scope}.${b.limit}`, describeBlock(b)])));
+  }
 }
 
 /** One admission queue per process: it is the pool's connections that waiting must not hold. */
@@ -53,7 +54,7 @@ function admitInTransaction(db: TDb, record: TKernelRecord, gatewayId: string): 
       await tx.insert(kernelEvents).values({ kernelId: record.id, fromState: null, toState: record.state });
       return null;
     }
-    const error = quotaRefusal(blocks);
+    const error = new QuotaRefusal(blocks);
     // Recorded so the project's dashboard can show refused launches and why.
     await tx.insert(kernels).values({ ...record, state: 'failed', reason: 'quota', detail: error.message, stoppedAt: new Date(), gatewayId });
     await tx.insert(kernelEvents).values([

@@ -9,6 +9,8 @@ import { callerOf } from './caller-hook';
 
 const ZKernelParams = z.object({ id: z.string() });
 const ZListQuery = z.looseObject({ project: z.uuid().optional() });
+/** Where a stop was asked from (the kernel's `detail` says so); absent = a Jupyter client. */
+const ZStopQuery = z.looseObject({ from: z.enum(['dashboard', 'notebook']).optional() });
 const UUID = z.uuid();
 
 /** Unknown-format ids are simply kernels that do not exist (404), as in jupyter_server. */
@@ -54,7 +56,14 @@ export function registerKernelRoutes(app: FastifyInstance, kernels: KernelManage
   app.get('/api/lattice/kernels/:id', async (request) => kernels.get(callerOf(request), kernelId(request)));
 
   app.delete('/api/kernels/:id', async (request, reply) => {
-    await kernels.shutdown(callerOf(request), kernelId(request));
+    const { from } = parse(ZStopQuery, request.query, 'query');
+    await kernels.shutdown(callerOf(request), kernelId(request), from ?? 'jupyter-client');
+    return reply.status(204).send();
+  });
+
+  // "Keep running" on a cull warning: the kernel's idle and no-client clocks start again.
+  app.post('/api/kernels/:id/activity', async (request, reply) => {
+    await kernels.keepRunning(callerOf(request), kernelId(request));
     return reply.status(204).send();
   });
 

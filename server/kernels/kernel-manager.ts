@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { AppError } from '../../common/errors';
 import type { TKernelModel, TStartKernelBody } from '../../common/kernel-model';
 import type { TDb } from '../../db/client';
-import { admitLaunch } from '../admission/admit-launch';
+import { admitLaunch, QuotaRefusal } from '../admission/admit-launch';
+import { quotaHolders } from '../admission/quota-holders';
 import { BudgetWatch } from '../admission/budget-watch';
 import { authorizeKernel, kernelNotFound } from '../auth/access';
 import type { TCaller } from '../auth/caller';
@@ -15,7 +16,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { TKernelState } from '../../common/kernel-states';
 import { ActivityTracker } from './activity';
 import { KernelEventBus, toStateEvent } from './kernel-event-bus';
-import { cullDetail, isCullable } from './culler';
+import { cullDetail, cullStep, type TCullClock } from './culler';
 import { newKernelRecord, type TKernelRecord } from './kernel-record';
 import { toEnvironmentSpec } from './kernelspecs';
 import { toKernelModel } from './kernel-model';
@@ -25,6 +26,7 @@ import { KernelStore } from './state-store';
 import { WarmPool } from './warm-pool';
 import { sampleKernels } from './usage-sampler';
 import { visibleProjectIds } from './visibility';
+import { stoppedByDetail, type TStopOrigin } from './stopped-by';
 
 export interface TKernelManagerOptions {
   db: TDb;
@@ -36,8 +38,10 @@ export interface TKernelManagerOptions {
   pollIntervalMs: number;
   /** CPU/memory samples and `last_seen_at` (usage-sampler.ts). */
   sampleIntervalMs: number;
-  /** Idle-culling passes (culler.ts). */
+  /** Culling passes (culler.ts). */
   cullIntervalMs: number;
+  /** Seconds before a cull that it is announced on `/api/events` (at most half the timeout). */
+  cullWarnLeadS: number;
   /** Monthly-budget checks of running kernels (admission/budget-watch.ts). */
   budgetCheckIntervalMs: number;
   kernelsOnExit: 'stop' | 'keep';
@@ -62,6 +66,8 @@ export class KernelManager {
   private readonly kernelDeps: TManagedKernelDeps;
   private readonly timers: NodeJS.Timeout[];
   private readonly budget: BudgetWatch;
+  /** The quiet period last announced for each kernel (culler.ts: announced once, culled only after). */
+  private readonly cullWarned = new Map<string, string>();
   /** Identifies this gateway process in `kernels.gateway_id`. */
   readonly gatewayId = randomUUID();
   readonly events: KernelEventBus;
@@ -136,6 +142,10 @@ export class KernelManager {
       if (pooled) this.pool?.discard(pooled);
       if (err instanceof AppError && err.code === 'QUOTA_EXCEEDED') {
         this.events.publish(toStateEvent({ ...record, state: 'failed', reason: 'quota', detail: err.message }));
+      }
+      if (err instanceof QuotaRefusal) {
+        const holders = await quotaHolders(this.opts.db, caller, record, err.blocks);
+        throw new AppError(err.code, err.message, err.fields, { holders });
       }
       throw err;
     }
@@ -238,11 +248,15 @@ export class KernelManager {
     return toKernelModel(kernel.record, kernel.connections);
   }
 
-  /** `DELETE /api/kernels/{id}`: stopping → stopped, reason user-request. */
-  async shutdown(caller: TCaller, id: string): Promise<void> {
+  /**
+   * `DELETE /api/kernels/{id}`: stopping → stopped, reason user-request, with `detail` naming
+   * who stopped it and from where ("Stopped by Ada Lovelace from the dashboard"), so the
+   * kernel's notebook can say why its kernel went away.
+   */
+  async shutdown(caller: TCaller, id: string, from: TStopOrigin): Promise<void> {
     const kernel = await this.running(caller, id, 'stop');
     if (kernel.isBusyWithLifecycle) throw busyWithLifecycle(kernel);
-    await this.stopKernel(kernel, 'user-request');
+    await this.stopKernel(kernel, 'user-request', await stoppedByDetail(this.opts.db, caller, from));
   }
 
   private async stopKernel(
@@ -254,17 +268,41 @@ export class KernelManager {
     await kernel.stop(reason, detail, final);
     this.kernels.delete(kernel.record.id);
     this.budget.forget(kernel.record.id);
+    this.cullWarned.delete(kernel.record.id);
     await kernel.flushWrites();
   }
 
-  /** The culling pass: idle kernels past their environment's timeout become `dead: culled`. */
+  /**
+   * The culling pass: a kernel past its environment's idle or no-client timeout becomes
+   * `dead: culled`, after a `cull-warning` event announced it (culler.ts).
+   */
   private async cullIdle(): Promise<void> {
     const now = new Date();
     for (const kernel of [...this.kernels.values()]) {
-      if (!isCullable(kernel, now)) continue;
-      kernel.logger.info({ idleTimeoutS: kernel.record.environment.idleTimeoutS }, 'culling idle kernel');
-      await this.stopKernel(kernel, 'culled', cullDetail(kernel), 'dead').catch((err) => kernel.logger.warn({ err }, 'culling failed'));
+      const clock = cullClock(kernel);
+      const step = cullStep(clock, now, this.opts.cullWarnLeadS, this.cullWarned.get(kernel.record.id) ?? null);
+      if (step.action === 'warn') {
+        this.cullWarned.set(kernel.record.id, step.plan.period);
+        const { id, projectId, notebookId, userId } = kernel.record;
+        this.events.publish({ type: 'cull-warning', kernelId: id, projectId, notebookId, userId, cause: step.plan.cause, cullAt: step.plan.cullAt.toISOString() });
+      } else if (step.action === 'cull') {
+        kernel.logger.info({ cause: step.plan.cause, idleTimeoutS: clock.idleTimeoutS, noClientTimeoutS: clock.noClientTimeoutS }, 'culling kernel');
+        await this.stopKernel(kernel, 'culled', cullDetail(step.plan.cause, clock), 'dead').catch((err) => kernel.logger.warn({ err }, 'culling failed'));
+      }
     }
+  }
+
+  /**
+   * `POST /api/kernels/{id}/activity` ("Keep running" on a cull warning): the kernel's idle and
+   * no-client clocks start again; pages showing the warning drop it.
+   */
+  async keepRunning(caller: TCaller, id: string): Promise<void> {
+    const kernel = await this.running(caller, id, 'run');
+    if (!kernel.isRunning) throw busyWithLifecycle(kernel);
+    kernel.keepRunning();
+    this.cullWarned.delete(id);
+    const { projectId, notebookId, userId } = kernel.record;
+    this.events.publish({ type: 'kept', kernelId: id, projectId, notebookId, userId, at: new Date().toISOString() });
   }
 
   /** For the websocket upgrade: a running kernel the caller may run code on. */
@@ -367,6 +405,16 @@ export class KernelManager {
     this.kernels.clear();
     await this.activity.close();
   }
+}
+
+function cullClock(kernel: ManagedKernel): TCullClock {
+  return {
+    idle: kernel.isRunning && kernel.record.state === 'idle',
+    lastActivityAt: kernel.record.lastActivityAt,
+    noClientSince: kernel.noClientSince,
+    idleTimeoutS: kernel.record.environment.idleTimeoutS,
+    noClientTimeoutS: kernel.record.environment.noClientTimeoutS,
+  };
 }
 
 function busyWithLifecycle(kernel: ManagedKernel): AppError {

@@ -22,6 +22,7 @@ const row = (over: Partial<TRow>): TRow => ({
   spark: null,
   placement: { nodeSelector: {}, tolerations: [] },
   idleTimeoutS: 3600,
+  noClientTimeoutS: 600,
   provisioner: 'local',
   poolSize: 0,
   network: 'egress',

@@ -103,6 +103,8 @@ export function toKernelspecModel(name: string, row: TEnvironmentRow, interruptM
           gpus: env.gpus,
           spark: env.spark,
           idleTimeoutS: env.idleTimeoutS,
+          /** Culled after this long with no websocket client (independent of the idle timeout). */
+          noClientTimeoutS: env.noClientTimeoutS,
           computeUnitsPerHour: computeUnitsPerHour(env),
           /** Warm-pool kernels kept ready for this environment (0 = no pool). */
           poolSize: env.poolSize,

@@ -87,6 +87,11 @@ export class ManagedKernel {
   readonly iopubReplay: IopubReplayBuffer;
   /** When the provisioner last reported the process started (launch-latency metrics). */
   launchedAt: Date | null = null;
+  /**
+   * Since when no websocket client has been connected (null while one is): the no-client
+   * timeout counts from here. A kernel nobody has connected to yet counts from its creation.
+   */
+  noClientSince: Date | null = new Date();
 
   constructor(
     readonly record: TKernelRecord,
@@ -131,11 +136,20 @@ export class ManagedKernel {
   /** A listener added after the kernel went away (a racing websocket) is let go at once. */
   addListener(listener: TKernelListener): void {
     if (this.gone) listener.onKernelGone(this.end());
-    else this.listeners.add(listener);
+    else {
+      this.listeners.add(listener);
+      this.noClientSince = null;
+    }
   }
 
   removeListener(listener: TKernelListener): void {
-    this.listeners.delete(listener);
+    if (this.listeners.delete(listener) && this.listeners.size === 0) this.noClientSince = new Date();
+  }
+
+  /** "Keep running": the idle and no-client clocks start again, as if someone had just used the kernel. */
+  keepRunning(): void {
+    this.touch();
+    if (this.noClientSince) this.noClientSince = new Date();
   }
 
   /** Records a transition in memory at once and in Postgres in order. */

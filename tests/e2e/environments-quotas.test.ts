@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TPlatform } from '../../scripts/platform';
+import { startKernelsOnOpen } from '../helpers/platform-settings';
 import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
 import { signIn, webFetch, webOk, type TCookieJar } from '../helpers/web-session';
 
@@ -27,6 +28,8 @@ let browser: Browser;
 
 before(async () => {
   testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-quotas-', browser: true });
+  // These tests are about the kernel a notebook has once its page is open (issue 12's "starts on first run" is tested in notebook-kernel-cost).
+  await startKernelsOnOpen(testPlatform.db.db);
   ({ platform } = testPlatform);
   browser = testPlatform.browser!;
 });

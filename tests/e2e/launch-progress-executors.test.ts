@@ -20,6 +20,7 @@ import type { TExecutor } from '../../common/kernel-model';
 import { environments, kernels, projectMembers } from '../../db/schema';
 import { toEnvironmentSpec } from '../../lib/environments/environment-summary';
 import type { TPlatform } from '../../scripts/platform';
+import { startKernelsOnOpen } from '../helpers/platform-settings';
 import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
 import { insertUser } from '../helpers/web-fixtures';
 import { signIn, webOk, type TCookieJar } from '../helpers/web-session';
@@ -35,6 +36,8 @@ let browser: Browser;
 
 before(async () => {
   testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-progress-', browser: true });
+  // These tests are about the kernel a notebook has once its page is open (issue 12's "starts on first run" is tested in notebook-kernel-cost).
+  await startKernelsOnOpen(testPlatform.db.db);
   ({ platform } = testPlatform);
   browser = testPlatform.browser!;
 });

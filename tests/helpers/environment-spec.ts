@@ -19,6 +19,7 @@ export function environmentSpec(over: Partial<TEnvironmentSpec> = {}): TEnvironm
     gpus: 0,
     spark: null,
     idleTimeoutS: 3600,
+    noClientTimeoutS: 600,
     provisioner: 'kubernetes',
     poolSize: 0,
     network: 'egress',

@@ -19,6 +19,8 @@ export interface TTestPlatformOptions {
   gatewayPort?: number;
   /** Also launch Debian's headless Chromium. */
   browser?: boolean;
+  /** Extra gateway variables (shorter culling intervals and warnings, say). */
+  gatewayEnv?: Record<string, string>;
 }
 
 export interface TTestPlatform {
@@ -56,6 +58,7 @@ export async function startTestPlatform(opts: TTestPlatformOptions): Promise<TTe
       adminPassword: opts.admin.password,
       python: path.resolve(testPython()),
       log: (line) => console.log(`[platform] ${line}`),
+      gatewayEnv: opts.gatewayEnv,
     });
     if (opts.browser) {
       browser = await chromium.launch({

@@ -27,6 +27,7 @@ const env = (over: Partial<TEnvironmentSpec> = {}): TEnvironmentSpec => ({
   gpus: 0,
   spark: null,
   idleTimeoutS: 3600,
+  noClientTimeoutS: 600,
   provisioner: 'local',
   poolSize: 0,
   network: 'egress',

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { TEnvironmentSpec } from '../../common/environment';
 import type { TExecutor, TLaunchProgressInfo } from '../../common/kernel-model';
 import type { TNotebook } from '../../common/nbformat/schema';
@@ -189,6 +189,19 @@ describe('active environments', () => {
     const list = await getActiveEnvironments(t.db, editor, { projectId }, { now: NOW });
     assert.equal(list.find((k) => k.kernelId === dead)!.canRestartLarger, false);
     await t.db.delete(kernels).where(eq(kernels.id, later));
+  });
+
+  test('a launch refused by the kernel-count quota or the monthly budget is not offered a larger environment', async () => {
+    const refusedNotebook = (await createNotebook(t.db, editor, { projectId, name: 'Refused' })).id;
+    const refused = await Promise.all(
+      ["Over the project's concurrent kernel quota: 1 kernel of 1 kernel in use, this launch needs 1 kernel.", "The project's monthly compute budget is used up: 10 CU of 10 CU this month."].map((detail, i) =>
+        kernel(editor.id, 'failed', toEnvironmentSpec(small), { notebookId: refusedNotebook, startedAt: new Date(NOW.getTime() - (i + 1) * 1000), stoppedAt: NOW, reason: 'quota', detail }),
+      ),
+    );
+    const list = await getActiveEnvironments(t.db, editor, { projectId }, { now: NOW });
+    assert.deepEqual(refused.map((id) => list.find((k) => k.kernelId === id)?.canRestartLarger), [false, false]);
+    assert.equal(list.find((k) => k.kernelId === dead)!.canRestartLarger, true, 'an out-of-memory kill still is');
+    await t.db.delete(kernels).where(inArray(kernels.id, refused));
   });
 
   test('outsiders get NOT_FOUND', async () => {

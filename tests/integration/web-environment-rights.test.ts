@@ -104,6 +104,17 @@ describe('platform settings: environments per project and the pool budget', () =
     assert.deepEqual([max.poolBudget, max.maxEnvironmentsPerProject], [2, 7]);
   });
 
+  test('kernels start on the first run by default; only admins turn that off, and it stays off until turned on', async () => {
+    assert.equal((await getPlatformMaximums(t.db, owner)).kernelStartsOnRun, true);
+    assert.equal((await refusal(updatePlatformMaximums(t.db, owner, { ...PLATFORM, kernelStartsOnRun: false }))).code, 'FORBIDDEN');
+    assert.equal((await refusal(updatePlatformMaximums(t.db, admin, { ...PLATFORM, kernelStartsOnRun: 'no' as never }))).code, 'BAD_REQUEST');
+    await updatePlatformMaximums(t.db, admin, { ...PLATFORM, kernelStartsOnRun: false });
+    await updatePlatformMaximums(t.db, admin, PLATFORM);
+    assert.equal((await getPlatformMaximums(t.db, owner)).kernelStartsOnRun, false);
+    await updatePlatformMaximums(t.db, admin, { ...PLATFORM, kernelStartsOnRun: true });
+    assert.equal((await getPlatformMaximums(t.db, owner)).kernelStartsOnRun, true);
+  });
+
   test('one environment over the per-project cap is refused with a message naming the cap; archiving makes room, unarchiving is held to it', async () => {
     const [p] = await t.db.insert(projects).values({ name: 'Capped', slug: 'capped' }).returning();
     await t.db.insert(projectMembers).values({ projectId: p.id, userId: owner.id, role: 'owner' });

@@ -54,7 +54,7 @@ describe('validation', () => {
   });
 
   test('platform maximums are enforced and only admins set them', async () => {
-    assert.deepEqual(await getPlatformMaximums(t.db, owner), { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20 });
+    assert.deepEqual(await getPlatformMaximums(t.db, owner), { maxCpuM: 16000, maxMemoryMib: 65536, maxGpus: 4, maxExecutors: 16, poolBudget: 4, maxEnvironmentsPerProject: 20, kernelStartsOnRun: true });
     assert.equal((await refusal(updatePlatformMaximums(t.db, owner, { maxCpu: 64, maxMemoryGib: 256, maxGpus: 8, maxExecutors: 32 }))).code, 'FORBIDDEN');
     const bad = await refusal(updatePlatformMaximums(t.db, admin, { maxCpu: 0, maxMemoryGib: 32, maxGpus: 1, maxExecutors: 4 }));
     assert.equal(bad.fields?.maxCpu, 'Maximum CPU must be more than 0 vCPU');

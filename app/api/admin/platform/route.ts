@@ -12,7 +12,7 @@ export const GET = apiHandler(async () => {
   return NextResponse.json(await getPlatformMaximums(getDb(), actor));
 });
 
-/** PUT /api/admin/platform {maxCpu (vCPU), maxMemoryGib, maxGpus, maxExecutors} — admins only. */
+/** PUT /api/admin/platform {maxCpu (vCPU), maxMemoryGib, maxGpus, maxExecutors, poolBudget?, maxEnvironmentsPerProject?, kernelStartsOnRun?} — admins only. */
 export const PUT = apiHandler(async (req: Request) => {
   const actor = await requireUser();
   const input = await parseJson(req, ZPlatformMaximumsInput, 'platform maximums');

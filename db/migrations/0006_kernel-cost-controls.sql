@@ -1,0 +1,2 @@
+ALTER TABLE "environments" ADD COLUMN "no_client_timeout_s" integer DEFAULT 600 NOT NULL;--> statement-breakpoint
+ALTER TABLE "platform_settings" ADD COLUMN "kernel_starts_on_run" boolean DEFAULT true NOT NULL;
