@@ -3,7 +3,7 @@ import { joinMultiline } from '@/common/nbformat/multiline';
 import type { TCell, TCellType, TMimeBundle, TNotebook, TNotebookMetadata, TOutput } from '@/common/nbformat/schema';
 import { emptyHistory, recordChange, stepHistory, type TCellHistory } from './cell-history';
 import { idsBetween, mergeCells, splitCell } from './cell-operations';
-import { removeOverwrittenChars } from './outputs/mime';
+import { appendOutput, appendStream, type TRuntimeOutput } from './outputs/output-limits';
 import { withHeadingLevel } from './table-of-contents';
 
 /**
@@ -12,8 +12,7 @@ import { withHeadingLevel } from './table-of-contents';
  * area does it: streams merged, `clear_output(wait)` deferred, displays updated by id).
  */
 
-/** An output plus the display id it was shown with (kept in memory only, never saved). */
-export type TRuntimeOutput = TOutput & { displayId?: string };
+export type { TRuntimeOutput } from './outputs/output-limits';
 
 export interface TEditorCell {
   id: string;
@@ -132,46 +131,28 @@ export function applyOutputMessage(cell: TEditorCell, msgType: string, content: 
   let outputs = cell.clearPending ? [] : cell.outputs;
   const transient = (content.transient ?? {}) as { display_id?: string };
   switch (msgType) {
-    case 'stream': {
-      const name = String(content.name ?? 'stdout');
-      const text = String(content.text ?? '');
-      const last = outputs[outputs.length - 1];
-      if (last?.output_type === 'stream' && last.name === name) {
-        const merged = removeOverwrittenChars(joinMultiline(last.text) + text);
-        outputs = [...outputs.slice(0, -1), { ...last, text: merged }];
-      } else {
-        outputs = [...outputs, { output_type: 'stream', name, text: removeOverwrittenChars(text) }];
-      }
+    case 'stream':
+      outputs = appendStream(outputs, String(content.name ?? 'stdout'), String(content.text ?? ''));
       break;
-    }
     case 'display_data':
-      outputs = [
-        ...outputs,
-        {
-          output_type: 'display_data',
-          data: (content.data ?? {}) as TMimeBundle,
-          metadata: (content.metadata ?? {}) as Record<string, unknown>,
-          ...(transient.display_id ? { displayId: transient.display_id } : {}),
-        },
-      ];
+      outputs = appendOutput(outputs, {
+        output_type: 'display_data',
+        data: (content.data ?? {}) as TMimeBundle,
+        metadata: (content.metadata ?? {}) as Record<string, unknown>,
+        ...(transient.display_id ? { displayId: transient.display_id } : {}),
+      });
       break;
     case 'execute_result':
-      outputs = [
-        ...outputs,
-        {
-          output_type: 'execute_result',
-          execution_count: (content.execution_count as number | null) ?? null,
-          data: (content.data ?? {}) as TMimeBundle,
-          metadata: (content.metadata ?? {}) as Record<string, unknown>,
-          ...(transient.display_id ? { displayId: transient.display_id } : {}),
-        },
-      ];
+      outputs = appendOutput(outputs, {
+        output_type: 'execute_result',
+        execution_count: (content.execution_count as number | null) ?? null,
+        data: (content.data ?? {}) as TMimeBundle,
+        metadata: (content.metadata ?? {}) as Record<string, unknown>,
+        ...(transient.display_id ? { displayId: transient.display_id } : {}),
+      });
       break;
     case 'error':
-      outputs = [
-        ...outputs,
-        { output_type: 'error', ename: String(content.ename ?? ''), evalue: String(content.evalue ?? ''), traceback: (content.traceback as string[]) ?? [] },
-      ];
+      outputs = appendOutput(outputs, { output_type: 'error', ename: String(content.ename ?? ''), evalue: String(content.evalue ?? ''), traceback: (content.traceback as string[]) ?? [] });
       break;
     default:
       return cell;
