@@ -21,6 +21,7 @@ import { COMMANDS, COMMANDS_BY_ID, type TCommandId } from './notebook-commands';
 import type { TCellHandlers } from './notebook-cell';
 import { selectedIds, toNotebook } from './notebook-model';
 import { NotebookToolbar } from './notebook-toolbar';
+import { outputActionFor } from './output-metadata';
 import { OutlinePanel } from './outline-panel';
 import { SaveIndicator } from './save-indicator';
 import { ShortcutSheet } from './shortcut-sheet';
@@ -145,6 +146,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
       },
       toggleInput: (id) => dispatch({ type: 'toggle-input-hidden', ids: [id] }),
       toggleHeading: (id) => dispatch({ type: 'toggle-heading-collapsed', id }),
+      outputs: (id, action) => dispatch(outputActionFor([id], action)),
       drop: (dragged, target, where) => {
         const index = stateRef.current.cells.findIndex((c) => c.id === target) + (where === 'after' ? 1 : 0);
         dispatch({ type: 'move-to', id: dragged, index });

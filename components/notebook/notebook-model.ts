@@ -67,6 +67,9 @@ export type TEditorAction =
   | { type: 'toggle-input-hidden'; ids: string[] }
   | { type: 'toggle-heading-collapsed'; id: string }
   | { type: 'clear-outputs'; ids?: string[] }
+  /** Cell metadata changed by a pure function (output folding, timing, repair); unchanged metadata is no change. */
+  | { type: 'update-metadata'; ids: string[]; update: (metadata: Record<string, unknown>, cell: TEditorCell) => Record<string, unknown> }
+  | { type: 'update-notebook-metadata'; update: (metadata: TNotebookMetadata) => TNotebookMetadata }
   | { type: 'queue'; ids: string[] }
   | { type: 'run-start'; id: string }
   | { type: 'kernel-message'; id: string; msgType: string; content: Record<string, unknown> }
@@ -336,6 +339,19 @@ export function editorReducer(state: TEditorState, action: TEditorAction): TEdit
       const clear = (c: TEditorCell) => ((!ids || ids.has(c.id)) && (c.outputs.length || c.executionCount !== null) ? { ...c, outputs: [], executionCount: null } : c);
       const cells = state.cells.map(clear);
       return cells.some((c, i) => c !== state.cells[i]) ? { ...state, cells, revision: state.revision + 1 } : state;
+    }
+    case 'update-metadata': {
+      const ids = new Set(action.ids);
+      const cells = state.cells.map((c) => {
+        if (!ids.has(c.id)) return c;
+        const metadata = action.update(c.metadata, c);
+        return metadata === c.metadata ? c : { ...c, metadata };
+      });
+      return cells.some((c, i) => c !== state.cells[i]) ? { ...state, cells, revision: state.revision + 1 } : state;
+    }
+    case 'update-notebook-metadata': {
+      const metadata = action.update(state.metadata);
+      return metadata === state.metadata ? state : { ...state, metadata, revision: state.revision + 1 };
     }
     case 'queue': {
       const ids = new Set(action.ids);

@@ -127,7 +127,7 @@ export class StreamBuffer {
   text(): string {
     if (this.cached !== null) return this.cached;
     const omission = this.omission();
-    this.cached = this.head.join('') + (omission ? omissionNote(omission) : '') + this.tail.join('') + this.line;
+    this.cached = this.head.join('') + (omission ? omissionNote(omission) : '') + this.tail.join() + this.line;
     return this.cached;
   }
 
@@ -144,6 +144,11 @@ export class StreamBuffer {
   /** Everything printed, as received (with its `\r`s), up to the cap; `lostBytes` says what the cap left out. */
   download(): { chunks: readonly string[]; lostBytes: number } {
     return { chunks: this.chunks, lostBytes: this.lostBytes };
+  }
+
+  /** The most raw text `download()` keeps, in bytes. */
+  downloadCap(): number {
+    return this.limits.downloadBytes;
   }
 
   private write(segment: string): void {
