@@ -17,7 +17,13 @@ export type TKernelStatus = 'no-kernel' | 'connecting' | 'starting' | 'idle' | '
 export interface TExecuteReply {
   status: 'ok' | 'error' | 'aborted';
   executionCount: number | null;
+  /** The reply's header date and its metadata's `started` (ISO 8601), for the cell's timing. */
+  date?: string;
+  started?: string;
 }
+
+/** The parts of a message header a cell run uses. */
+export type TMessageHeader = { date?: string };
 
 /** How long a launch waits for the event stream to open (its first steps come at once); without it the launch goes ahead unwatched. */
 const EVENTS_OPEN_WAIT_MS = 2_000;
@@ -123,14 +129,15 @@ export class KernelSession implements TKernelHelp {
     return this.pending;
   }
 
-  /** Runs code; `onMessage` gets every iopub message of this request. */
-  async execute(code: string, onMessage: (msgType: string, content: Record<string, unknown>) => void): Promise<TExecuteReply> {
+  /** Runs code; `onMessage` gets every iopub message of this request, with its header. */
+  async execute(code: string, onMessage: (msgType: string, content: Record<string, unknown>, header: TMessageHeader) => void): Promise<TExecuteReply> {
     const kernel = await this.ensureKernel();
     const future = kernel.requestExecute({ code, stop_on_error: true, store_history: true, allow_stdin: false });
-    future.onIOPub = (msg) => onMessage(msg.header.msg_type, msg.content as Record<string, unknown>);
+    future.onIOPub = (msg) => onMessage(msg.header.msg_type, msg.content as Record<string, unknown>, msg.header);
     const reply = await future.done;
     const content = reply.content as { status: TExecuteReply['status']; execution_count?: number };
-    return { status: content.status, executionCount: content.execution_count ?? null };
+    const started = (reply.metadata as { started?: unknown }).started;
+    return { status: content.status, executionCount: content.execution_count ?? null, date: reply.header.date, started: typeof started === 'string' ? started : undefined };
   }
 
   complete(code: string, cursor: number, signal: AbortSignal): Promise<TCompletion | null> {

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useRef, type Dispatch, type RefObject } from 'react';
+import { timingFromIOPub, timingFromReply, withoutTiming, withTiming, type TExecutionTiming } from './execution-timing';
 import type { TEditorAction, TEditorState } from './notebook-model';
 import type { useKernel } from './use-kernel';
 
@@ -24,10 +25,17 @@ export function useCellRunner(opts: {
       if (!cell) return;
       if (cell.cellType === 'markdown') return dispatch({ type: 'set-editing', id, editing: false });
       if (cell.cellType !== 'code' || !canRun) return;
+      const time = (entries: TExecutionTiming) => dispatch({ type: 'update-metadata', ids: [id], update: (m) => withTiming(m, entries) });
       dispatch({ type: 'run-start', id });
+      dispatch({ type: 'update-metadata', ids: [id], update: withoutTiming });
       running.current++;
       try {
-        const reply = await kernel.execute(cell.source, (msgType, content) => dispatch({ type: 'kernel-message', id, msgType, content }));
+        const reply = await kernel.execute(cell.source, (msgType, content, header) => {
+          const timing = timingFromIOPub(msgType, content, header.date);
+          if (timing) time(timing);
+          dispatch({ type: 'kernel-message', id, msgType, content });
+        });
+        if (reply.status !== 'aborted') time(timingFromReply(reply));
         dispatch({ type: 'run-end', id, executionCount: reply.status === 'aborted' ? undefined : reply.executionCount });
       } catch {
         dispatch({ type: 'run-end', id });

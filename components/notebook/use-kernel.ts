@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TLaunchProgressInfo } from '@/common/kernel-model';
 import type { TKernelHelp } from './kernel-help';
-import { KernelSession, type TExecuteReply, type TKernelStatus } from './kernel-session';
+import { KernelSession, type TExecuteReply, type TKernelStatus, type TMessageHeader } from './kernel-session';
 
 export type { TKernelStatus } from './kernel-session';
 
@@ -30,7 +30,7 @@ export function useKernel(opts: { projectId: string; notebookId: string; userId:
     };
   }, [enabled, projectId, notebookId, userId, kernelName]);
 
-  const execute = useCallback(async (code: string, onMessage: (msgType: string, content: Record<string, unknown>) => void): Promise<TExecuteReply> => {
+  const execute = useCallback(async (code: string, onMessage: (msgType: string, content: Record<string, unknown>, header: TMessageHeader) => void): Promise<TExecuteReply> => {
     if (!session.current) throw new Error('No kernel for this page.');
     return session.current.execute(code, onMessage);
   }, []);
