@@ -17,9 +17,11 @@ import { isEditableTarget, keyName, matchKey, SEQUENCE_TIMEOUT_MS } from './comm
 import { CommandPalette } from './command-palette';
 import { FindBar } from './find-bar';
 import { KernelStatusBadge } from './kernel-status-badge';
+import { MetadataRepairBanner } from './metadata-repair-banner';
 import { COMMANDS, COMMANDS_BY_ID, type TCommandId } from './notebook-commands';
 import type { TCellHandlers } from './notebook-cell';
 import { selectedIds, toNotebook } from './notebook-model';
+import { repairActions } from './notebook-repair';
 import { NotebookToolbar } from './notebook-toolbar';
 import { outputActionFor } from './output-metadata';
 import { OutlinePanel } from './outline-panel';
@@ -330,6 +332,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
           )}
           {save.state === 'error' && save.message && <Alert tone="warning" className="mb-3">{save.message}</Alert>}
           {kernel.message && <Alert tone="warning" className="mb-3">{kernel.message}</Alert>}
+          <MetadataRepairBanner metadata={state.metadata} readOnly={readOnly} onRepair={() => (repairActions(stateRef.current).forEach(dispatch), void save.saveNow())} />
           {envSwitch.error && !envSwitch.pending && <Alert tone="error" className="mb-3">{envSwitch.error}</Alert>}
 
           <div
