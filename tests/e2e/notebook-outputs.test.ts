@@ -127,27 +127,29 @@ test('a million printed lines: the page stays responsive, head and tail shown, t
   await startCell(page, 0);
   // Type into the other cell while the output streams.
   await cell(page, 1).locator('.cm-content').click();
+  await cell(page, 0).locator('[data-output-type=stream]').waitFor({ timeout: 60_000 });
   const delays: number[] = [];
-  for (const ch of 'typing') {
-    delays.push(await keystrokeMs(page, 1, ch));
+  for (const ch of 'typing while it prints') {
     if ((await cell(page, 0).locator('[data-testid=cell-prompt]').textContent()) !== '[*]:') break;
+    delays.push(await keystrokeMs(page, 1, ch));
   }
-  const streamedWhileTyping = await cell(page, 0).locator('[data-output-type=stream]').count();
   await waitCellDone(page, 0);
+  console.log(`keystrokes while printing: ${delays.map((d) => d.toFixed(0)).join(', ')} ms`);
   delays.sort((a, b) => a - b);
   const median = delays[Math.floor(delays.length / 2)]!;
   assert.ok(median < 1_000, `a keystroke took ${median.toFixed(0)} ms (median of ${delays.map((d) => d.toFixed(0)).join(', ')}) while the cell printed`);
-  assert.ok(streamedWhileTyping > 0, 'the keystrokes were measured while the output streamed');
+  assert.ok(delays.length >= 3, `${delays.length} keystrokes measured while the output streamed`);
 
   const outputs = cell(page, 0).locator('[data-testid=cell-outputs]');
   const note = outputs.locator('[data-testid=output-not-shown]');
-  assert.match((await note.textContent()) ?? '', /… 999,000 lines \(6\.6 MB\) not shown · Download the whole output/);
-  const text = (await outputs.locator('[data-output-type=stream]').textContent()) ?? '';
-  assert.match(text, /^0\n1\n2\n/);
-  assert.match(text, /\n499\n/);
-  assert.doesNotMatch(text, /\n500\n/);
-  assert.match(text, /\n999500\n/);
-  assert.match(text, /\n999999\n?$/);
+  assert.match((await note.textContent()) ?? '', /… 999,000 lines \(6\.6 MB\) not shown\s*·\s*Download the whole output/);
+  // The first 500 lines above the note, the last 500 below it.
+  const shown = outputs.locator('[data-output-type=stream] pre');
+  assert.equal(await shown.count(), 2);
+  const head = (await shown.first().textContent()) ?? '';
+  const tail = (await shown.last().textContent()) ?? '';
+  assert.equal(head, Array.from({ length: 500 }, (_, i) => `${i}\n`).join(''));
+  assert.equal(tail, Array.from({ length: 500 }, (_, i) => `${999_500 + i}\n`).join(''));
 
   // Long: folded into a scrolling area. The screenshot shows the note between head and tail.
   assert.equal(await outputs.getAttribute('data-folded'), 'true');
@@ -202,8 +204,10 @@ test('tqdm, clear_output(wait=True) loops and display updates each render as one
 /** Runs a palette command by its label on the selected cells. */
 async function paletteCommand(page: Page, label: string) {
   await page.keyboard.press('Control+Shift+C');
-  await page.keyboard.type(label);
-  await page.keyboard.press('Enter');
+  const search = page.getByRole('combobox', { name: 'Search commands' });
+  await search.fill(label);
+  await search.press('Enter');
+  await search.waitFor({ state: 'hidden' });
 }
 
 test('long outputs fold and expand, outputs collapse and expand, one cell is cleared; the choices are saved', { timeout: 300_000 }, async () => {
