@@ -276,6 +276,12 @@ test('execution time: "running for" while it runs, "started · took" after, and 
   for (const v of Object.values(execution)) assert.ok(!Number.isNaN(Date.parse(v)), v);
   const took = Date.parse(execution['shell.execute_reply']!) - Date.parse(execution['iopub.execute_input']!);
   assert.ok(took >= 2_500 && took < 4_000, `${took} ms between execute_input and the reply`);
+  // A per-browser view setting hides the line (the timing is still recorded).
+  await cell(page, 0).locator('[data-testid=cell-prompt]').click();
+  await paletteCommand(page, 'Show or hide execution times');
+  await line.waitFor({ state: 'detached' });
+  await paletteCommand(page, 'Show or hide execution times');
+  await line.waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });
