@@ -181,6 +181,7 @@ test('tqdm, clear_output(wait=True) loops and display updates each render as one
     code('import time\nfrom tqdm import tqdm\nfor _ in tqdm(range(50)):\n    time.sleep(0.02)'),
     code('import time\nfrom IPython.display import clear_output\nfor i in range(10):\n    clear_output(wait=True)\n    print(f"step {i}")\n    time.sleep(0.05)'),
     code('import time\nfrom IPython.display import display\nh = display("start", display_id=True)\nfor i in range(10):\n    h.update(f"value {i}")\n    time.sleep(0.05)'),
+    code('from IPython.display import display\nfor i in range(20_000):\n    display(i)'),
   ]);
   await runCell(page, 0);
   const bar = cell(page, 0).locator('[data-output-type]');
@@ -197,6 +198,18 @@ test('tqdm, clear_output(wait=True) loops and display updates each render as one
   await runCell(page, 2);
   assert.equal(await cell(page, 2).locator('[data-output-type]').count(), 1);
   assert.equal(((await cell(page, 2).locator('[data-output-type]').textContent()) ?? '').trim(), "'value 9'");
+
+  // A loop displaying 20,000 outputs keeps the first 100 and the last 99, and says how many it dropped.
+  // (The kernel's iopub socket itself may drop some under such a burst: ZeroMQ's high-water mark.)
+  await runCell(page, 3);
+  const shown = cell(page, 3).locator('[data-output-type]');
+  assert.equal(await shown.count(), 200);
+  assert.equal(((await shown.nth(0).textContent()) ?? '').trim(), '0');
+  assert.equal(((await shown.nth(99).textContent()) ?? '').trim(), '99');
+  const marker = /^… ([\d,]+) outputs dropped by Lattice …$/.exec(((await shown.nth(100).textContent()) ?? '').trim());
+  assert.ok(marker && Number(marker[1]!.replace(/,/g, '')) > 15_000, `marker: ${marker?.[0]}`);
+  const lastShown = Number(((await shown.nth(199).textContent()) ?? '').trim());
+  assert.ok(lastShown > 19_000, `the last output shown is ${lastShown}`);
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -1,8 +1,8 @@
 'use client';
 
-import { memo, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { TOutputAction } from '../output-metadata';
-import type { TRuntimeOutput } from './output-limits';
+import { droppedOutputs, OUTPUT_LIMITS, type TRuntimeOutput } from './output-limits';
 import { OutputView } from './output-view';
 import { StreamWithOmission } from './stream-omission';
 
@@ -36,6 +36,8 @@ export const OutputArea = memo(function OutputArea({ outputs, hidden, scrolled, 
     observer.observe(el);
     return () => observer.disconnect();
   }, [hidden, outputs.length > 0]);
+  const folded = scrolled === true || (scrolled === 'auto' && tall);
+  const toggleScroll = useCallback(() => onAction({ kind: 'scroll', scrolled: !folded }), [onAction, folded]);
 
   if (!outputs.length) return null;
   if (hidden) {
@@ -47,8 +49,6 @@ export const OutputArea = memo(function OutputArea({ outputs, hidden, scrolled, 
       </div>
     );
   }
-  const folded = scrolled === true || (scrolled === 'auto' && tall);
-  const toggleScroll = () => onAction({ kind: 'scroll', scrolled: !folded });
   return (
     <div className="group/outputs relative flex border-t border-slate-100 py-2" data-testid="cell-outputs" data-folded={folded || undefined}>
       <button
@@ -64,12 +64,7 @@ export const OutputArea = memo(function OutputArea({ outputs, hidden, scrolled, 
         <div className={folded ? 'max-h-[60vh] overflow-y-auto shadow-[inset_0_-8px_8px_-8px_rgba(0,0,0,0.15)]' : undefined} data-testid="outputs-scroll">
           <div ref={inner} className="space-y-1">
             {outputs.map((o, i) => (
-              <div key={i} className="flex min-w-0" data-output-type={o.output_type}>
-                <div onClick={toggleScroll} title={folded ? 'Click to expand the output' : 'Click to fold the output into a scrolling area'} className="w-[3.375rem] shrink-0 cursor-pointer select-none pr-2 text-right font-mono text-xs leading-5 text-rose-700/80" data-testid="output-prompt">
-                  {o.output_type === 'execute_result' ? `[${o.execution_count ?? ' '}]:` : ''}
-                </div>
-                <div className="min-w-0 flex-1 overflow-x-auto pr-3">{o.output_type === 'stream' ? <StreamWithOmission output={o} /> : <OutputView output={o} />}</div>
-              </div>
+              <OutputRow key={sequenceKey(outputs, i)} output={o} folded={folded} onPromptClick={toggleScroll} />
             ))}
           </div>
         </div>
@@ -92,6 +87,29 @@ export const OutputArea = memo(function OutputArea({ outputs, hidden, scrolled, 
           ✕ Clear
         </button>
       )}
+    </div>
+  );
+});
+
+/**
+ * A key that stays with an output while a capped list slides (the outputs after the "dropped"
+ * marker shift down by one per new output): its position counting the dropped ones, so only
+ * the new row renders.
+ */
+function sequenceKey(outputs: readonly TRuntimeOutput[], i: number): number {
+  const marker = outputs[OUTPUT_LIMITS.head];
+  const dropped = marker ? (droppedOutputs(marker) ?? 0) : 0;
+  return i > OUTPUT_LIMITS.head && dropped ? i + dropped : i;
+}
+
+/** One output with its prompt side; memoized, so a new output does not re-render the others. */
+const OutputRow = memo(function OutputRow({ output, folded, onPromptClick }: { output: TRuntimeOutput; folded: boolean; onPromptClick: () => void }) {
+  return (
+    <div className="flex min-w-0" data-output-type={output.output_type}>
+      <div onClick={onPromptClick} title={folded ? 'Click to expand the output' : 'Click to fold the output into a scrolling area'} className="w-[3.375rem] shrink-0 cursor-pointer select-none pr-2 text-right font-mono text-xs leading-5 text-rose-700/80" data-testid="output-prompt">
+        {output.output_type === 'execute_result' ? `[${output.execution_count ?? ' '}]:` : ''}
+      </div>
+      <div className="min-w-0 flex-1 overflow-x-auto pr-3">{output.output_type === 'stream' ? <StreamWithOmission output={output} /> : <OutputView output={output} />}</div>
     </div>
   );
 });
