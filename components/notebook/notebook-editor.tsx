@@ -332,7 +332,7 @@ export function NotebookEditor({ notebook, userId }: { notebook: TNotebookDetail
           )}
           {save.state === 'error' && save.message && <Alert tone="warning" className="mb-3">{save.message}</Alert>}
           {kernel.message && <Alert tone="warning" className="mb-3">{kernel.message}</Alert>}
-          <MetadataRepairBanner metadata={state.metadata} readOnly={readOnly} onRepair={() => (repairActions(stateRef.current).forEach(dispatch), void save.saveNow())} />
+          <MetadataRepairBanner metadata={state.metadata} readOnly={readOnly} onRepair={() => repairActions(stateRef.current).forEach(dispatch)} onRepaired={saveNow} />
           {envSwitch.error && !envSwitch.pending && <Alert tone="error" className="mb-3">{envSwitch.error}</Alert>}
 
           <div

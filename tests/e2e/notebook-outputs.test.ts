@@ -352,7 +352,8 @@ test('a notebook with invalid metadata opens with the problems listed; Repair fi
   const { version } = await stored(page, imported.id);
   await problems.getByRole('button', { name: 'Repair' }).click();
   await problems.waitFor({ state: 'detached' });
-  await page.locator('[data-testid=save-state][data-state=saved]').waitFor({ timeout: 30_000 });
+  // Saved at once, not by the 5 s autosave.
+  await page.locator('[data-testid=save-state][data-state=saved]').waitFor({ timeout: 3_000 });
   const repaired = await stored(page, imported.id);
   assert.ok(repaired.version > version, 'saved');
   assert.equal(repaired.content.metadata.lattice_invalid_metadata, undefined);
