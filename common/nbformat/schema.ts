@@ -49,7 +49,10 @@ const ZMetadataTags = z
   .array(z.string().regex(/^[^,]+$/, 'must be non-empty and contain no commas'))
   .refine((tags) => new Set(tags).size === tags.length, 'must not contain the same tag twice');
 
-const ZJupyterCellMetadata = z.looseObject({});
+const ZJupyterCellMetadata = z.looseObject({
+  source_hidden: z.boolean().optional(),
+  outputs_hidden: z.boolean().optional(),
+});
 
 const ZBaseCellMetadata = {
   name: ZMetadataName.optional(),

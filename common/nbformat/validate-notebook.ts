@@ -90,7 +90,8 @@ function locate(path: TPath, problem: string): string {
   return where ? `${where}: ${problem}` : problem;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, prefix: TPath, value: unknown): string {
+/** One zod issue as a person reads it, located from `prefix` (`cells[3].metadata: collapsed must be true or false (got "true")`). */
+export function describeIssue(issue: z.core.$ZodIssue, prefix: TPath, value: unknown): string {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => `"${k}"`).join(', ');

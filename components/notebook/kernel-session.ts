@@ -21,7 +21,13 @@ export type TKernelStatus = 'no-kernel' | 'connecting' | 'starting' | 'idle' | '
 export interface TExecuteReply {
   status: 'ok' | 'error' | 'aborted';
   executionCount: number | null;
+  /** The reply's header date and its metadata's `started` (ISO 8601), for the cell's timing. */
+  date?: string;
+  started?: string;
 }
+
+/** The parts of a message header a cell run uses. */
+export type TMessageHeader = { date?: string };
 
 /** How long a launch waits for the event stream to open (its first steps come at once); without it the launch goes ahead unwatched. */
 const EVENTS_OPEN_WAIT_MS = 2_000;
@@ -162,19 +168,19 @@ export class KernelSession implements TKernelHelp {
   }
 
   /**
-   * Runs code; `onMessage` gets every iopub message of this request, and `onInput` the kernel's
+   * Runs code; `onMessage` gets every iopub message of this request (with its header), and `onInput` the kernel's
    * questions (`input()`, `getpass()`, pdb) with the function that answers them. Rejects with a
    * {@link KernelLostError} when the reply can no longer come (the kernel died, was stopped or
    * restarted, or the connection dropped).
    */
   async execute(
     code: string,
-    onMessage: (msgType: string, content: Record<string, unknown>) => void,
+    onMessage: (msgType: string, content: Record<string, unknown>, header: TMessageHeader) => void,
     onInput?: (request: TStdinRequest, answer: (value: string) => void) => void,
   ): Promise<TExecuteReply> {
     const kernel = await this.ensureKernel();
     const future = kernel.requestExecute({ code, stop_on_error: true, store_history: true, allow_stdin: Boolean(onInput) });
-    future.onIOPub = (msg) => onMessage(msg.header.msg_type, msg.content as Record<string, unknown>);
+    future.onIOPub = (msg) => onMessage(msg.header.msg_type, msg.content as Record<string, unknown>, msg.header);
     if (onInput) {
       future.onStdin = (msg) => {
         if (msg.header.msg_type !== 'input_request') return;
@@ -188,7 +194,8 @@ export class KernelSession implements TKernelHelp {
     try {
       const reply = await future.done;
       const content = reply.content as { status: TExecuteReply['status']; execution_count?: number };
-      return { status: content.status, executionCount: content.execution_count ?? null };
+      const started = (reply.metadata as { started?: unknown }).started;
+      return { status: content.status, executionCount: content.execution_count ?? null, date: reply.header.date, started: typeof started === 'string' ? started : undefined };
     } catch (err) {
       throw new KernelLostError(kernel.id, restarted, err);
     } finally {

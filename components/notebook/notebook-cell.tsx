@@ -1,11 +1,13 @@
 'use client';
 
-import { memo, useMemo, useRef, useState, useSyncExternalStore, type DragEvent, type MouseEvent } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, useSyncExternalStore, type DragEvent, type MouseEvent } from 'react';
 import { CellNotice, type TNoticeActions } from './cell-notice';
 import { CellEditor, type TEditorEvents, type TFocusRequest, type TSearchMarks } from './cell-editor';
 import type { CellStore } from './cell-store';
 import type { TKernelHelp } from './kernel-help';
 import { renderMarkdown } from './outputs/mime';
+import { ExecutionTime } from './execution-time';
+import { outputsHidden, scrolledSetting, type TOutputAction } from './output-metadata';
 import { OutputArea } from './outputs/output-area';
 import { purifier } from './outputs/purifier';
 import { topHeadingLevel } from './table-of-contents';
@@ -25,6 +27,8 @@ export interface TCellHandlers {
   editMarkdown(id: string): void;
   toggleInput(id: string): void;
   toggleHeading(id: string): void;
+  /** Collapse, expand, fold or clear one cell's outputs. */
+  outputs(id: string, action: TOutputAction): void;
   drop(draggedId: string, targetId: string, where: 'before' | 'after'): void;
   help: (() => TKernelHelp | null) | null;
   /** Sends the answer typed into a cell's `input()` prompt. */
@@ -76,6 +80,7 @@ export const NotebookCell = memo(function NotebookCell(props: {
   const near = useNearViewport(root);
   const hydrated = useHydrated();
   const [dropEdge, setDropEdge] = useState<'before' | 'after' | null>(null);
+  const onOutputAction = useCallback((action: TOutputAction) => handlers.outputs(id, action), [handlers, id]);
   const events = useMemo<TEditorEvents>(
     () => ({
       onChange: (source) => handlers.change(id, source),
@@ -204,9 +209,14 @@ export const NotebookCell = memo(function NotebookCell(props: {
           )}
         </div>
       </div>
-      {cell.cellType === 'code' && <OutputArea outputs={cell.outputs} />}
-      {cell.stdin && <StdinPrompt request={cell.stdin} onAnswer={(value) => handlers.answerInput(id, value)} />}
-      {cell.notice && <CellNotice notice={cell.notice} actions={handlers.notices} />}
+      {cell.cellType === 'code' && (
+        <>
+          <OutputArea outputs={cell.outputs} hidden={outputsHidden(cell.metadata)} scrolled={scrolledSetting(cell.metadata)} canClear={!readOnly} onAction={onOutputAction} />
+          {cell.stdin && <StdinPrompt request={cell.stdin} onAnswer={(value) => handlers.answerInput(id, value)} />}
+          {cell.notice && <CellNotice notice={cell.notice} actions={handlers.notices} />}
+          <ExecutionTime execution={cell.metadata.execution} running={cell.run === 'running'} />
+        </>
+      )}
     </div>
   );
 });

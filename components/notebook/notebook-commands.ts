@@ -10,7 +10,7 @@ export type TCommandId =
   | 'merge' | 'split' | 'move-up' | 'move-down'
   | 'select-up' | 'select-down' | 'extend-up' | 'extend-down' | 'select-all'
   | 'edit' | 'command-mode'
-  | 'interrupt' | 'restart' | 'shutdown' | 'clear-outputs' | 'clear-all-outputs'
+  | 'interrupt' | 'restart' | 'shutdown' | 'clear-outputs' | 'clear-all-outputs' | 'collapse-outputs' | 'expand-outputs' | 'toggle-output-scrolling' | 'toggle-execution-time'
   | 'palette' | 'shortcuts' | 'find' | 'save' | 'toggle-line-numbers' | 'toggle-input' | 'toggle-outline' | 'toggle-full-width';
 
 export type TCategory = 'Run' | 'Cells' | 'Selection' | 'Mode' | 'Kernel' | 'Notebook' | 'View';
@@ -80,6 +80,10 @@ export const COMMANDS: readonly TCommand[] = [
   }),
   c('clear-outputs', 'Clear cell outputs', 'Cells', [], [], { edits: true }),
   c('clear-all-outputs', 'Clear all outputs', 'Notebook', [], [], { edits: true }),
+  c('collapse-outputs', 'Collapse selected outputs', 'View', [], []),
+  c('expand-outputs', 'Expand selected outputs', 'View', [], []),
+  c('toggle-output-scrolling', 'Toggle output scrolling', 'View', [], []),
+  c('toggle-execution-time', 'Show or hide execution times', 'View', [], []),
   c('palette', 'Command palette', 'Notebook', ['Accel+Shift+C'], ['Accel+Shift+C']),
   c('shortcuts', 'Keyboard shortcuts', 'Notebook', ['H'], []),
   c('find', 'Find and replace', 'Notebook', ['Accel+F'], ['Accel+F']),

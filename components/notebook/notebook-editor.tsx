@@ -19,10 +19,13 @@ import { isEditableTarget, keyName, matchKey, SEQUENCE_TIMEOUT_MS } from './comm
 import { CommandPalette } from './command-palette';
 import { FindBar } from './find-bar';
 import { KernelStatusBadge } from './kernel-status-badge';
+import { MetadataRepairBanner } from './metadata-repair-banner';
 import { COMMANDS, COMMANDS_BY_ID, type TCommandId } from './notebook-commands';
 import type { TCellHandlers } from './notebook-cell';
 import { selectedIds, toNotebook } from './notebook-model';
+import { repairActions } from './notebook-repair';
 import { NotebookToolbar } from './notebook-toolbar';
+import { outputActionFor } from './output-metadata';
 import { OutlinePanel } from './outline-panel';
 import { SaveIndicator } from './save-indicator';
 import { ShortcutSheet } from './shortcut-sheet';
@@ -156,6 +159,7 @@ export function NotebookEditor({ notebook, userId, kernelStartsOnRun = false }: 
       },
       toggleInput: (id) => dispatch({ type: 'toggle-input-hidden', ids: [id] }),
       toggleHeading: (id) => dispatch({ type: 'toggle-heading-collapsed', id }),
+      outputs: (id, action) => dispatch(outputActionFor([id], action)),
       drop: (dragged, target, where) => {
         const index = stateRef.current.cells.findIndex((c) => c.id === target) + (where === 'after' ? 1 : 0);
         dispatch({ type: 'move-to', id: dragged, index });
@@ -261,7 +265,7 @@ export function NotebookEditor({ notebook, userId, kernelStartsOnRun = false }: 
             <span className="text-slate-300">/</span>
             <h1 className="truncate font-semibold text-slate-900">{notebook.name}</h1>
           </nav>
-          {!readOnly && <SaveIndicator state={save.state} savedAt={save.savedAt} />}
+          {!readOnly && <SaveIndicator state={save.state} savedAt={save.savedAt} autosaveBy={save.autosaveBy} />}
           {readOnly && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Read only</span>}
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600" data-testid="notebook-mode" aria-live="polite">
             {state.mode === 'edit' ? 'Edit mode' : 'Command mode'}
@@ -349,6 +353,7 @@ export function NotebookEditor({ notebook, userId, kernelStartsOnRun = false }: 
           {kernel.message && <Alert tone="warning" className="mb-3">{kernel.message}</Alert>}
           {kernel.refused && <QuotaRefusal holders={kernel.refused} />}
           {notebook.canRun && <CullWarningBanner notices={notices} notebookId={notebook.id} userId={userId} />}
+          <MetadataRepairBanner metadata={state.metadata} readOnly={readOnly} onRepair={() => repairActions(stateRef.current).forEach(dispatch)} onRepaired={saveNow} />
           {envSwitch.error && !envSwitch.pending && <Alert tone="error" className="mb-3">{envSwitch.error}</Alert>}
 
           <div

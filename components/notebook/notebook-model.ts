@@ -3,7 +3,7 @@ import { joinMultiline } from '@/common/nbformat/multiline';
 import type { TCell, TCellType, TMimeBundle, TNotebook, TNotebookMetadata, TOutput } from '@/common/nbformat/schema';
 import { emptyHistory, recordChange, stepHistory, type TCellHistory } from './cell-history';
 import { idsBetween, mergeCells, splitCell } from './cell-operations';
-import { removeOverwrittenChars } from './outputs/mime';
+import { appendOutput, appendStream, type TRuntimeOutput } from './outputs/output-limits';
 import { withHeadingLevel } from './table-of-contents';
 import { WIDGET_STATE_MIME } from './widgets/widget-protocol';
 import type { TWidgetState } from './widgets/widget-schemas';
@@ -15,8 +15,7 @@ import { metadataToSave } from './widgets/widget-state';
  * area does it: streams merged, `clear_output(wait)` deferred, displays updated by id).
  */
 
-/** An output plus the display id it was shown with (kept in memory only, never saved). */
-export type TRuntimeOutput = TOutput & { displayId?: string };
+export type { TRuntimeOutput } from './outputs/output-limits';
 
 export interface TEditorCell {
   id: string;
@@ -92,6 +91,9 @@ export type TEditorAction =
   | { type: 'toggle-input-hidden'; ids: string[] }
   | { type: 'toggle-heading-collapsed'; id: string }
   | { type: 'clear-outputs'; ids?: string[] }
+  /** Cell metadata changed by a pure function (output folding, timing, repair); unchanged metadata is no change. */
+  | { type: 'update-metadata'; ids: string[]; update: (metadata: Record<string, unknown>, cell: TEditorCell) => Record<string, unknown> }
+  | { type: 'update-notebook-metadata'; update: (metadata: TNotebookMetadata) => TNotebookMetadata }
   | { type: 'queue'; ids: string[] }
   | { type: 'run-start'; id: string }
   | { type: 'kernel-message'; id: string; msgType: string; content: Record<string, unknown> }
@@ -163,46 +165,28 @@ export function applyOutputMessage(cell: TEditorCell, msgType: string, content: 
   let outputs = cell.clearPending ? [] : cell.outputs;
   const transient = (content.transient ?? {}) as { display_id?: string };
   switch (msgType) {
-    case 'stream': {
-      const name = String(content.name ?? 'stdout');
-      const text = String(content.text ?? '');
-      const last = outputs[outputs.length - 1];
-      if (last?.output_type === 'stream' && last.name === name) {
-        const merged = removeOverwrittenChars(joinMultiline(last.text) + text);
-        outputs = [...outputs.slice(0, -1), { ...last, text: merged }];
-      } else {
-        outputs = [...outputs, { output_type: 'stream', name, text: removeOverwrittenChars(text) }];
-      }
+    case 'stream':
+      outputs = appendStream(outputs, String(content.name ?? 'stdout'), String(content.text ?? ''));
       break;
-    }
     case 'display_data':
-      outputs = [
-        ...outputs,
-        {
-          output_type: 'display_data',
-          data: (content.data ?? {}) as TMimeBundle,
-          metadata: (content.metadata ?? {}) as Record<string, unknown>,
-          ...(transient.display_id ? { displayId: transient.display_id } : {}),
-        },
-      ];
+      outputs = appendOutput(outputs, {
+        output_type: 'display_data',
+        data: (content.data ?? {}) as TMimeBundle,
+        metadata: (content.metadata ?? {}) as Record<string, unknown>,
+        ...(transient.display_id ? { displayId: transient.display_id } : {}),
+      });
       break;
     case 'execute_result':
-      outputs = [
-        ...outputs,
-        {
-          output_type: 'execute_result',
-          execution_count: (content.execution_count as number | null) ?? null,
-          data: (content.data ?? {}) as TMimeBundle,
-          metadata: (content.metadata ?? {}) as Record<string, unknown>,
-          ...(transient.display_id ? { displayId: transient.display_id } : {}),
-        },
-      ];
+      outputs = appendOutput(outputs, {
+        output_type: 'execute_result',
+        execution_count: (content.execution_count as number | null) ?? null,
+        data: (content.data ?? {}) as TMimeBundle,
+        metadata: (content.metadata ?? {}) as Record<string, unknown>,
+        ...(transient.display_id ? { displayId: transient.display_id } : {}),
+      });
       break;
     case 'error':
-      outputs = [
-        ...outputs,
-        { output_type: 'error', ename: String(content.ename ?? ''), evalue: String(content.evalue ?? ''), traceback: (content.traceback as string[]) ?? [] },
-      ];
+      outputs = appendOutput(outputs, { output_type: 'error', ename: String(content.ename ?? ''), evalue: String(content.evalue ?? ''), traceback: (content.traceback as string[]) ?? [] });
       break;
     default:
       return cell;
@@ -388,6 +372,19 @@ export function editorReducer(state: TEditorState, action: TEditorAction): TEdit
       const cleared = cells.filter((c, i) => c !== state.cells[i]).map((c) => c.id);
       // Undoable (Z) like any other change to cells: clearing all outputs is one key away from losing them.
       return cleared.length ? keepSelection(state, structural(state, cells, cleared, state.activeId)) : state;
+    }
+    case 'update-metadata': {
+      const ids = new Set(action.ids);
+      const cells = state.cells.map((c) => {
+        if (!ids.has(c.id)) return c;
+        const metadata = action.update(c.metadata, c);
+        return metadata === c.metadata ? c : { ...c, metadata };
+      });
+      return cells.some((c, i) => c !== state.cells[i]) ? { ...state, cells, revision: state.revision + 1 } : state;
+    }
+    case 'update-notebook-metadata': {
+      const metadata = action.update(state.metadata);
+      return metadata === state.metadata ? state : { ...state, metadata, revision: state.revision + 1 };
     }
     case 'queue': {
       const ids = new Set(action.ids);

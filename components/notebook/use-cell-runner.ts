@@ -2,6 +2,7 @@
 
 import { useCallback, useRef, type Dispatch, type RefObject } from 'react';
 import { KernelLostError } from './kernel-loss';
+import { timingFromIOPub, timingFromReply, withoutTiming, withTiming, type TExecutionTiming } from './execution-timing';
 import type { TEditorAction, TEditorState } from './notebook-model';
 import type { useKernel } from './use-kernel';
 
@@ -31,7 +32,9 @@ export function useCellRunner(opts: {
       if (!cell) return;
       if (cell.cellType === 'markdown') return dispatch({ type: 'set-editing', id, editing: false });
       if (cell.cellType !== 'code' || !canRun) return;
+      const time = (entries: TExecutionTiming) => dispatch({ type: 'update-metadata', ids: [id], update: (m) => withTiming(m, entries) });
       dispatch({ type: 'run-start', id });
+      dispatch({ type: 'update-metadata', ids: [id], update: withoutTiming });
       running.current++;
       inFlight.current.push(id);
       // The kernel began this cell (it announced its input). A kernel killed at once may never
@@ -40,8 +43,10 @@ export function useCellRunner(opts: {
       try {
         const reply = await kernel.execute(
           cell.source,
-          (msgType, content) => {
+          (msgType, content, header) => {
             if (msgType === 'execute_input') started = true;
+            const timing = timingFromIOPub(msgType, content, header.date);
+            if (timing) time(timing);
             dispatch({ type: 'kernel-message', id, msgType, content });
           },
           (request, answer) => {
@@ -49,6 +54,7 @@ export function useCellRunner(opts: {
             dispatch({ type: 'input-request', id, request });
           },
         );
+        if (reply.status !== 'aborted') time(timingFromReply(reply));
         dispatch({ type: 'run-end', id, executionCount: reply.status === 'aborted' ? undefined : reply.executionCount });
       } catch (err) {
         if (!(err instanceof KernelLostError)) return dispatch({ type: 'run-end', id });

@@ -4,6 +4,8 @@ import { useCallback, type Dispatch, type RefObject } from 'react';
 import { cellsToPaste, copyCells } from './cell-clipboard';
 import { COMMANDS_BY_ID, type TCommandId } from './notebook-commands';
 import { newEditorCell, selectedIds, type TEditorAction, type TEditorState } from './notebook-model';
+import { outputActionFor, toggleScrollingFor } from './output-metadata';
+import { toggleViewPreference } from './view-preferences';
 
 /** Where a command was given: the cell whose editor had focus and its selection (edit mode), else the active cell. */
 export interface TCommandContext {
@@ -190,6 +192,13 @@ function perform(t: TCommandTargets, id: TCommandId, ctx: TCommandContext): void
       return t.dispatch({ type: 'clear-outputs', ids: selected });
     case 'clear-all-outputs':
       return t.dispatch({ type: 'clear-outputs' });
+    case 'collapse-outputs':
+    case 'expand-outputs':
+      return t.dispatch(outputActionFor(selected, { kind: id === 'collapse-outputs' ? 'hide' : 'show' }));
+    case 'toggle-output-scrolling':
+      return t.dispatch(toggleScrollingFor(selected));
+    case 'toggle-execution-time':
+      return toggleViewPreference('hide-execution-time');
     case 'palette':
       return t.panels.palette();
     case 'shortcuts':

@@ -5,17 +5,16 @@ import type { TNotebook } from '@/common/nbformat/schema';
 import { ZSaveResult } from '@/lib/client/notebook-responses';
 import { errorMessage, RequestError } from '@/lib/client/request-error';
 import { webClient } from '@/lib/client/web-client';
+import { AUTOSAVE_MAX_WAIT_MS, autosaveDelay } from './autosave-delay';
 
 export type TSaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'error';
-
-/** Autosave delay after the last change. */
-const AUTOSAVE_MS = 5_000;
 
 /**
  * Saving with optimistic concurrency: each save sends the version it started from; the
  * server refuses it (409 VERSION_CONFLICT) if someone saved in between, and then this hook
  * stops saving altogether and shows the server's message — it never overwrites.
- * Autosaves ~5 s after the last change; `saveSoon()` (after a run) and `saveNow()` (Ctrl+S).
+ * Autosaves ~5 s after the last change, and at the latest 30 s after the first unsaved one
+ * (outputs streaming keep resetting the 5 s); `saveSoon()` (after a run) and `saveNow()` (Ctrl+S).
  */
 export function useNotebookSave(opts: {
   url: string;
@@ -38,6 +37,10 @@ export function useNotebookSave(opts: {
   const again = useRef(false);
   const conflicted = useRef(false);
   const timer = useRef<number | null>(null);
+  /** When the oldest change not yet saved was made (null: all saved). */
+  const unsavedSince = useRef<number | null>(null);
+  /** The latest time the pending changes will be autosaved, for the indicator. */
+  const [autosaveBy, setAutosaveBy] = useState<Date | null>(null);
 
   const saveNow = useCallback(async (): Promise<void> => {
     if (!enabled || conflicted.current) return;
@@ -48,12 +51,16 @@ export function useNotebookSave(opts: {
     }
     const rev = latestRevision.current;
     if (rev === savedRevision.current) return;
+    const startedAt = Date.now();
     setState('saving');
     inFlight.current = (async () => {
       try {
         const saved = await webClient.send('PUT', url, ZSaveResult, { content: snapshot.current(), baseVersion: version.current });
         version.current = saved.version;
         savedRevision.current = rev;
+        // Changes made while this save was on its way are the oldest unsaved ones now.
+        unsavedSince.current = latestRevision.current === rev ? null : startedAt;
+        setAutosaveBy(unsavedSince.current === null ? null : new Date(unsavedSince.current + AUTOSAVE_MAX_WAIT_MS));
         setSavedAt(new Date(saved.updatedAt));
         setMessage(null);
         setState(latestRevision.current === rev ? 'saved' : 'unsaved');
@@ -66,6 +73,8 @@ export function useNotebookSave(opts: {
           setMessage(err.message);
           return;
         }
+        // The next try waits again (not on every streamed output while the server is away).
+        unsavedSince.current = Date.now();
         setState('error');
         setMessage(err instanceof RequestError && err.unreachable ? 'Could not reach the server; your changes are not saved yet.' : errorMessage(err, 'Saving failed.'));
       } finally {
@@ -125,11 +134,16 @@ export function useNotebookSave(opts: {
     [enabled, saveNow],
   );
 
-  // Every change marks the notebook unsaved and (re)arms the autosave timer.
+  // Every change marks the notebook unsaved and (re)arms the autosave timer, never past the maximum wait.
   useEffect(() => {
     if (!enabled || conflicted.current || revision === savedRevision.current) return;
     setState((s) => (s === 'saving' ? s : 'unsaved'));
-    saveSoon(AUTOSAVE_MS);
+    const now = Date.now();
+    if (unsavedSince.current === null) {
+      unsavedSince.current = now;
+      setAutosaveBy(new Date(now + AUTOSAVE_MAX_WAIT_MS));
+    }
+    saveSoon(autosaveDelay(now, unsavedSince.current));
   }, [enabled, revision, saveSoon]);
 
   // Leaving with unsaved changes asks first.
@@ -143,5 +157,5 @@ export function useNotebookSave(opts: {
 
   useEffect(() => () => void (timer.current && window.clearTimeout(timer.current)), []);
 
-  return { state, message, savedAt, saveNow, saveSoon, runVersioned };
+  return { state, message, savedAt, autosaveBy, saveNow, saveSoon, runVersioned };
 }

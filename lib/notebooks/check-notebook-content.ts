@@ -1,12 +1,15 @@
 import { AppError } from '@/common/errors';
 import type { TNotebook } from '@/common/nbformat/schema';
+import { recordSetAside, setAsideInvalidMetadata, setAsideWarning } from '@/common/nbformat/invalid-metadata';
 import { validateNotebook } from '@/common/nbformat/validate-notebook';
 import { formatBytes, MAX_NOTEBOOK_BYTES } from './notebook-summary';
 
 /**
  * Turns an uploaded file's text or a client's notebook JSON into validated nbformat 4.5,
  * or throws INVALID_NOTEBOOK saying what is wrong (size, JSON syntax, nbformat problems).
- * Used by import and save, so nothing invalid is ever stored.
+ * Used by import and save, so nothing invalid is ever stored: metadata that fails the schema
+ * while the cells are sound is kept aside in the notebook's metadata for the editor to repair
+ * (see `setAsideInvalidMetadata`), not refused.
  */
 export function checkNotebookContent(content: unknown): { notebook: TNotebook; warnings: string[] } {
   const text = typeof content === 'string' ? content : null;
@@ -25,7 +28,9 @@ export function checkNotebookContent(content: unknown): { notebook: TNotebook; w
       throw new AppError('INVALID_NOTEBOOK', `This file is not valid JSON, so it cannot be a notebook (.ipynb): ${(err as Error).message}.`);
     }
   }
-  const result = validateNotebook(raw);
+  const { input, found } = setAsideInvalidMetadata(raw);
+  const result = validateNotebook(input);
   if (!result.ok) throw new AppError('INVALID_NOTEBOOK', result.message);
-  return { notebook: result.notebook, warnings: result.warnings };
+  if (!found.length) return { notebook: result.notebook, warnings: result.warnings };
+  return { notebook: recordSetAside(result.notebook, found), warnings: [...result.warnings, setAsideWarning(found)] };
 }
