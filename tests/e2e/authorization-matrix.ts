@@ -213,7 +213,10 @@ export const MATRIX: readonly TMatrixRow[] = [
   web('GET /api/projects/{projectId}/dashboard', PROJECT_VIEW, (fx) => ({ path: `${P(fx)}/dashboard` }), {
     sees: { what: "the owner's kernel", roles: PROJECT_SEERS, in: (fx, body) => JSON.stringify(body).includes(fx.kernels.owner) },
   }),
-  // Restarting a dead kernel's notebook on a larger template takes run rights.
+  // Restarting a dead kernel's notebook on a larger template takes run rights, and so does asking which one it would be.
+  web('GET /api/projects/{projectId}/dashboard/kernels/{kernelId}/larger-environment', PROJECT_EDIT, async (fx) => ({
+    path: `${P(fx)}/dashboard/kernels/${await fx.deadKernel()}/larger-environment`,
+  })),
   web('POST /api/projects/{projectId}/dashboard/kernels/{kernelId}/larger-environment', PROJECT_EDIT, async (fx) => ({
     path: `${P(fx)}/dashboard/kernels/${await fx.deadKernel()}/larger-environment`,
   })),
@@ -274,6 +277,8 @@ export const MATRIX: readonly TMatrixRow[] = [
     variant: "the owner's kernel",
   }),
   gw('POST /api/kernels/{id}/interrupt', PROJECT_EDIT, (fx) => ({ path: `/api/kernels/${fx.kernels.owner}/interrupt` }), { variant: "the owner's kernel" }),
+  // "Keep running" before a cull: as running code.
+  gw('POST /api/kernels/{id}/activity', PROJECT_EDIT, (fx) => ({ path: `/api/kernels/${fx.kernels.owner}/activity` }), { variant: "the owner's kernel" }),
   gw('POST /api/kernels/{id}/restart', PROJECT_EDIT, (fx) => ({ path: `/api/kernels/${fx.kernels.owner}/restart` }), { variant: "the owner's kernel" }),
   row('websocket', 'WS /api/kernels/{id}/channels', PROJECT_EDIT, (fx) => ({ path: `/api/kernels/${fx.kernels.owner}/channels?session_id=${fx.unique('session')}` }), {
     variant: "the owner's kernel",
