@@ -160,3 +160,15 @@ export type TKernelKeptEvent = z.infer<typeof ZKernelKeptEvent>;
 /** Every event kind `GET /api/events` sends. */
 export const ZKernelEvent = z.discriminatedUnion('type', [ZKernelStateEvent, ZKernelProgressEvent, ZKernelExecutorsEvent, ZKernelCullWarningEvent, ZKernelKeptEvent]);
 export type TKernelEvent = z.infer<typeof ZKernelEvent>;
+
+/** One `data:` line of the `GET /api/events` stream, or null for a malformed line or an event kind this client does not know. */
+export function readKernelEvent(data: string): TKernelEvent | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const parsed = ZKernelEvent.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}

@@ -1,4 +1,4 @@
-import { ZKernelEvent, type TExecutor, type TLaunchProgressInfo } from '@/common/kernel-model';
+import { readKernelEvent, type TExecutor, type TLaunchProgressInfo } from '@/common/kernel-model';
 import type { TKernelState } from '@/common/kernel-states';
 
 /** What one gateway event says about one kernel (anything it leaves out is unchanged). */
@@ -19,15 +19,8 @@ export interface TKernelChange {
  * re-reads its data.
  */
 export function parseKernelEvent(data: string): TKernelChange | null {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  const parsed = ZKernelEvent.safeParse(raw);
-  if (!parsed.success) return null;
-  const e = parsed.data;
+  const e = readKernelEvent(data);
+  if (!e) return null;
   switch (e.type) {
     case 'state':
       return { kernelId: e.kernelId, state: e.state, reason: e.reason, detail: e.detail };

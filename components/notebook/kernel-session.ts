@@ -1,7 +1,7 @@
 import type { Kernel, KernelManager } from '@jupyterlab/services';
 import { KERNELSPEC_ALIASES } from '@/common/environment';
 import { describeReason, isTerminal } from '@/common/kernel-states';
-import { ZKernelEvent, type TKernelModel, type TLaunchProgressInfo } from '@/common/kernel-model';
+import { readKernelEvent, type TKernelModel, type TLaunchProgressInfo } from '@/common/kernel-model';
 import { isLaunching } from '@/components/kernels/launch-progress';
 import { gatewayClient, type GatewayClient } from '@/lib/client/gateway-client';
 import { RequestError } from '@/lib/client/request-error';
@@ -354,15 +354,8 @@ export class KernelSession implements TKernelHelp {
     if (this.disposed) return source.close();
     this.launchEvents = source;
     source.onmessage = (e: MessageEvent) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(String(e.data));
-      } catch {
-        return;
-      }
-      const parsed = ZKernelEvent.safeParse(raw);
-      if (!parsed.success || this.launchEvents !== source) return;
-      const event = parsed.data;
+      const event = readKernelEvent(String(e.data));
+      if (!event || this.launchEvents !== source) return;
       if (event.notebookId !== this.opts.notebookId || event.userId !== this.opts.userId) return;
       if (event.type === 'progress') this.report.progress(event.progress);
       else if (event.type === 'state' && !isLaunching(event.state)) this.endLaunch();

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useRef } from 'react';
-import { ZKernelEvent, type TKernelEvent } from '@/common/kernel-model';
+import { readKernelEvent, type TKernelEvent } from '@/common/kernel-model';
 import { gatewayClient } from '@/lib/client/gateway-client';
 
 /** Wait before reopening a stream the browser gave up on (its token expired, the gateway restarted). */
@@ -44,14 +44,8 @@ export function useKernelNotices(projectId: string, enabled: boolean): TKernelNo
       if (closed) return;
       const s = (source = new EventSource(url));
       s.onmessage = (e: MessageEvent) => {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(String(e.data));
-        } catch {
-          return;
-        }
-        const parsed = ZKernelEvent.safeParse(raw);
-        if (parsed.success) for (const listener of [...listeners]) listener(parsed.data);
+        const event = readKernelEvent(String(e.data));
+        if (event) for (const listener of [...listeners]) listener(event);
       };
       s.onerror = () => {
         if (s.readyState !== EventSource.CLOSED || source !== s) return;
