@@ -2,25 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
 import { splitLines, toFileForm } from './multiline';
 import { newNotebook } from './new-notebook';
+import { FIXTURES, officialNotebookValidator } from '../../tests/helpers/nbformat-fixtures';
 import { validateNotebook } from './validate-notebook';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures');
 const NOTEBOOKS = path.join(FIXTURES, 'notebooks');
 const load = (name: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(NOTEBOOKS, name), 'utf8'));
 
-/** The official nbformat 4.5 JSON schema, compiled with ajv (draft-07 semantics; the schema uses nothing draft-04-only). */
-function officialValidator() {
-  const schema = JSON.parse(readFileSync(path.join(FIXTURES, 'nbformat-schema/nbformat.v4.5.schema.json'), 'utf8'));
-  delete schema.$schema;
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
-const official = officialValidator();
+const official = officialNotebookValidator();
 
 const ALL = readdirSync(NOTEBOOKS).filter((f) => f.endsWith('.ipynb'));
 const REFUSED: Record<string, RegExp[]> = {

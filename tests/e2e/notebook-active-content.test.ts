@@ -10,42 +10,28 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import type { TCell } from '../../common/nbformat/schema';
-import type { TPlatform } from '../../scripts/platform';
-import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
+import { startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 import { signIn, webOk, type TWebSession } from '../helpers/web-session';
 
 const ADMIN = { email: 'admin@active.test', password: 'e2e-active-admin-password' };
 const MEMBER = { email: 'mallory@active.test', name: 'Mallory', password: 'e2e-active-member-password' };
 
-let testPlatform: TTestPlatform | undefined;
-let platform: TPlatform;
-let context: BrowserContext;
-let projectId: string;
+let suite: TNotebookSuite;
 let member: TWebSession;
 
 before(async () => {
-  testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-active-', browser: true });
-  ({ platform } = testPlatform);
-  context = await testPlatform.browser!.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${platform.webUrl}/signin`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/projects$/, { timeout: 60_000 });
-  const api = (method: 'post', path: string, data: unknown) => page.request[method](`${platform.webUrl}${path}`, { data });
-  projectId = (await (await api('post', '/api/projects', { name: 'Shared analysis' })).json()).id;
-  assert.equal((await api('post', '/api/users', MEMBER)).status(), 201);
-  assert.equal((await api('post', `/api/projects/${projectId}/members`, { email: MEMBER.email, role: 'editor' })).status(), 201);
+  suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-active-', project: 'Shared analysis' });
+  const page = await suite.context.newPage();
+  assert.equal((await page.request.post(`${suite.platform.webUrl}/api/users`, { data: MEMBER })).status(), 201);
+  assert.equal((await page.request.post(`${suite.projectApi}/members`, { data: { email: MEMBER.email, role: 'editor' } })).status(), 201);
   await page.close();
-  member = await signIn(platform.webUrl, MEMBER);
+  member = await signIn(suite.platform.webUrl, MEMBER);
 });
 
 after(async () => {
-  await context?.close();
-  await testPlatform?.close();
+  await suite?.close();
 });
 
 let idCounter = 0;
@@ -56,11 +42,11 @@ const display = (data: Record<string, string>) => ({ output_type: 'display_data'
 
 /** A notebook the other member saves through the API, outputs and all. */
 async function memberNotebook(name: string, cells: TCell[]): Promise<string> {
-  const api = `/api/projects/${projectId}/notebooks`;
-  const created = await webOk(platform.webUrl, member.cookies, 'POST', api, { name });
+  const api = `/api/projects/${suite.projectId}/notebooks`;
+  const created = await webOk(suite.platform.webUrl, member.cookies, 'POST', api, { name });
   const content = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells };
-  await webOk(platform.webUrl, member.cookies, 'PUT', `${api}/${created.id}`, { content, baseVersion: created.version });
-  return `${platform.webUrl}/projects/${projectId}/notebooks/${created.id}`;
+  await webOk(suite.platform.webUrl, member.cookies, 'PUT', `${api}/${created.id}`, { content, baseVersion: created.version });
+  return `${suite.platform.webUrl}/projects/${suite.projectId}/notebooks/${created.id}`;
 }
 
 /** Console errors that report a Content-Security-Policy violation. */
@@ -68,7 +54,7 @@ const isCspViolation = (m: ConsoleMessage) => m.type() === 'error' && /Content S
 
 /** Opens a notebook as the admin, with page errors and CSP violations of the app's own page collected. */
 async function open(url: string): Promise<{ page: Page; errors: string[]; violations: string[] }> {
-  const page = await context.newPage();
+  const page = await suite.context.newPage();
   const errors: string[] = [];
   const violations: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -255,14 +241,14 @@ test('Markdown math and text/latex outputs render with KaTeX, served by Lattice'
 
 test('pages send their Content-Security-Policy, and opening and running a notebook violates none of it', { timeout: 300_000 }, async () => {
   const url = await memberNotebook('Run under CSP', [markdown('Math $e^{i\\pi}$'), code('', []), code('from IPython.display import HTML\nHTML("<b id=b>bold</b>")')]);
-  const page = await context.newPage();
+  const page = await suite.context.newPage();
   const errors: string[] = [];
   const violations: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => isCspViolation(m) && violations.push(m.text()));
   const response = (await page.goto(url))!;
   const headers = response.headers();
-  const gateway = new URL(platform.gatewayUrl);
+  const gateway = new URL(suite.platform.gatewayUrl);
   const csp = headers['content-security-policy'] ?? '';
   assert.match(csp, /^default-src 'self'; script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; /);
   assert.ok(csp.includes(`connect-src 'self' http://${gateway.host} ws://${gateway.host};`), csp);
@@ -275,7 +261,7 @@ test('pages send their Content-Security-Policy, and opening and running a notebo
   assert.match(second, /'nonce-/);
   assert.ok(!second.includes(nonce), 'a fresh nonce per response');
   // The output frames keep their own sandboxing policy.
-  const frameCsp = (await page.request.get(`${platform.webUrl}/frames/output.html`)).headers()['content-security-policy'] ?? '';
+  const frameCsp = (await page.request.get(`${suite.platform.webUrl}/frames/output.html`)).headers()['content-security-policy'] ?? '';
   assert.match(frameCsp, /^sandbox allow-scripts; default-src 'none';/);
 
   await page.locator('[data-testid=cell]').first().waitFor();

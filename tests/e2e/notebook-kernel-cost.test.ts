@@ -8,50 +8,33 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { ACTIVE_STATES } from '../../common/kernel-states';
 import { kernels, quotas, users } from '../../db/schema';
-import type { TPlatform } from '../../scripts/platform';
 import { createEnvironment, until } from '../helpers/kernels';
-import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
+import { startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
 const ADMIN = { email: 'admin@cost.test', password: 'e2e-cost-admin-password' };
 
-let testPlatform: TTestPlatform | undefined;
-let platform: TPlatform;
-let browser: Browser;
-let context: BrowserContext;
-let projectId: string;
+let suite: TNotebookSuite;
 let adminId: string;
 
 before(async () => {
-  testPlatform = await startTestPlatform({
+  suite = await startNotebookSuite({
     admin: ADMIN,
     dataDirPrefix: 'lattice-e2e-cost-',
-    browser: true,
+    project: 'Cost',
     // Culling checked twice a second and announced 3 s ahead (at most half a timeout).
     gatewayEnv: { LATTICE_CULL_INTERVAL_S: '0.5', LATTICE_CULL_WARN_LEAD_S: '3' },
   });
-  ({ platform } = testPlatform);
-  browser = testPlatform.browser!;
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${platform.webUrl}/signin`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/projects$/, { timeout: 60_000 });
-  projectId = (await (await page.request.post(`${platform.webUrl}/api/projects`, { data: { name: 'Cost' } })).json()).id;
-  await page.close();
   [{ id: adminId }] = await db().select({ id: users.id }).from(users).where(eq(users.email, ADMIN.email));
 });
 
 after(async () => {
-  await context?.close();
-  await testPlatform?.close();
+  await suite?.close();
 });
 
-const db = () => testPlatform!.db.db;
+const db = () => suite.testPlatform.db.db;
 const cells = (page: Page) => page.locator('[data-testid=cell]');
 const badge = (page: Page) => page.locator('[data-testid=kernel-status]');
 
@@ -65,15 +48,15 @@ async function liveKernels(notebookId: string): Promise<Array<{ id: string; stat
 
 /** A new notebook (optionally on an environment), opened in a new page. */
 async function openNotebook(name: string, environmentId?: string): Promise<{ page: Page; id: string; errors: string[] }> {
-  const page = await context.newPage();
+  const page = await suite.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const created = await (await page.request.post(`${platform.webUrl}/api/projects/${projectId}/notebooks`, { data: { name } })).json();
+  const created = await (await page.request.post(`${suite.projectApi}/notebooks`, { data: { name } })).json();
   if (environmentId) {
-    const put = await page.request.put(`${platform.webUrl}/api/projects/${projectId}/notebooks/${created.id}/environment`, { data: { environmentId } });
+    const put = await page.request.put(`${suite.projectApi}/notebooks/${created.id}/environment`, { data: { environmentId } });
     assert.equal(put.status(), 200, await put.text());
   }
-  await page.goto(`${platform.webUrl}/projects/${projectId}/notebooks/${created.id}`);
+  await page.goto(`${suite.platform.webUrl}/projects/${suite.projectId}/notebooks/${created.id}`);
   await cells(page).first().waitFor();
   return { page, id: created.id, errors };
 }
@@ -169,11 +152,11 @@ test('a launch refused by the kernel quota names the kernel holding the slot; it
   const [held] = await liveKernels(holder.id);
   await holder.page.close();
   // Every other kernel of the project is over: the quota of one kernel is held by this one.
-  const others = (await db().select({ id: kernels.id, notebookId: kernels.notebookId, state: kernels.state }).from(kernels).where(eq(kernels.projectId, projectId))).filter(
+  const others = (await db().select({ id: kernels.id, notebookId: kernels.notebookId, state: kernels.state }).from(kernels).where(eq(kernels.projectId, suite.projectId))).filter(
     (k) => k.id !== held.id && (ACTIVE_STATES as readonly string[]).includes(k.state),
   );
   assert.deepEqual(others, []);
-  await db().insert(quotas).values({ scope: 'project', projectId, kernels: 1 });
+  await db().insert(quotas).values({ scope: 'project', projectId: suite.projectId, kernels: 1 });
 
   const { page, errors } = await openNotebook('Wanting a kernel');
   await runFirstCell(page, 'print("mine")');

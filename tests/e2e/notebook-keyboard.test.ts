@@ -10,42 +10,25 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TCell } from '../../common/nbformat/schema';
-import type { TPlatform } from '../../scripts/platform';
 import { startKernelsOnOpen } from '../helpers/platform-settings';
-import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
+import { openNotebook as open, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCREENSHOTS = path.join(ROOT, 'docs/screenshots');
 const ADMIN = { email: 'admin@keys.test', password: 'e2e-keys-admin-password' };
 
-let testPlatform: TTestPlatform | undefined;
-let platform: TPlatform;
-let browser: Browser;
-let context: BrowserContext;
-let projectId: string;
+let suite: TNotebookSuite;
 
 before(async () => {
-  testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-keys-', browser: true });
+  suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-keys-', project: 'Keyboard' });
   // These tests are about the kernel a notebook has once its page is open (issue 12's "starts on first run" is tested in notebook-kernel-cost).
-  await startKernelsOnOpen(testPlatform.db.db);
-  ({ platform } = testPlatform);
-  browser = testPlatform.browser!;
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${platform.webUrl}/signin`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/projects$/, { timeout: 60_000 });
-  projectId = (await (await page.request.post(`${platform.webUrl}/api/projects`, { data: { name: 'Keyboard' } })).json()).id;
-  await page.close();
+  await startKernelsOnOpen(suite.testPlatform.db.db);
 });
 
 after(async () => {
-  await context?.close();
-  await testPlatform?.close();
+  await suite?.close();
 });
 
 let idCounter = 0;
@@ -53,21 +36,11 @@ const cellId = () => `c${String(++idCounter).padStart(7, '0')}`;
 const code = (source: string, outputs: unknown[] = []): TCell => ({ id: cellId(), cell_type: 'code', metadata: {}, source, outputs: outputs as never, execution_count: outputs.length ? 1 : null });
 const markdown = (source: string): TCell => ({ id: cellId(), cell_type: 'markdown', metadata: {}, source });
 
-/** A new notebook holding `cells`, opened in a new page, with page errors collected. */
+/** A new notebook holding `cells`, opened in a new page in command mode, with page errors collected. */
 async function openNotebook(name: string, cells: TCell[]): Promise<{ page: Page; errors: string[]; url: string }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const api = `${platform.webUrl}/api/projects/${projectId}/notebooks`;
-  const created = await (await page.request.post(api, { data: { name } })).json();
-  const content = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells };
-  const put = await page.request.put(`${api}/${created.id}`, { data: { content, baseVersion: created.version } });
-  assert.equal(put.status(), 200, await put.text());
-  const url = `${platform.webUrl}/projects/${projectId}/notebooks/${created.id}`;
-  await page.goto(url);
-  await page.locator('[data-testid=cell][data-active]').waitFor();
-  await waitMode(page, 'command');
-  return { page, errors, url };
+  const opened = await open(suite, name, cells);
+  await waitMode(opened.page, 'command');
+  return opened;
 }
 
 const cells = (page: Page) => page.locator('[data-testid=cell]');

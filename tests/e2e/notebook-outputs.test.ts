@@ -11,63 +11,32 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { validateNotebook } from '../../common/nbformat/validate-notebook';
 import type { TCell, TNotebook } from '../../common/nbformat/schema';
-import type { TPlatform } from '../../scripts/platform';
-import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
+import { FIXTURES, officialNotebookValidator } from '../helpers/nbformat-fixtures';
+import { openNotebook as open, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
 const SCREENSHOT = path.join(ROOT, 'docs/screenshots/long-output.png');
 const ADMIN = { email: 'admin@outputs.test', password: 'e2e-outputs-admin-password' };
 
-let testPlatform: TTestPlatform | undefined;
-let platform: TPlatform;
-let browser: Browser;
-let context: BrowserContext;
-let projectId: string;
+let suite: TNotebookSuite;
 
 before(async () => {
-  testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-outputs-', browser: true });
-  ({ platform } = testPlatform);
-  browser = testPlatform.browser!;
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  const page = await context.newPage();
-  await page.goto(`${platform.webUrl}/signin`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/projects$/, { timeout: 60_000 });
-  projectId = (await (await page.request.post(`${platform.webUrl}/api/projects`, { data: { name: 'Outputs' } })).json()).id;
-  await page.close();
+  suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-outputs-', project: 'Outputs', context: { acceptDownloads: true } });
 });
 
 after(async () => {
-  await context?.close();
-  await testPlatform?.close();
+  await suite?.close();
 });
 
 let idCounter = 0;
 const code = (source: string): TCell => ({ id: `o${String(++idCounter).padStart(7, '0')}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
-const notebooksApi = () => `${platform.webUrl}/api/projects/${projectId}/notebooks`;
+const notebooksApi = () => `${suite.projectApi}/notebooks`;
 
-/** A new notebook holding `cells`, opened in a new page with its kernel idle; page errors are collected. */
-async function openNotebook(name: string, cells: TCell[]): Promise<{ page: Page; errors: string[]; id: string }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  const created = await (await page.request.post(notebooksApi(), { data: { name } })).json();
-  const content = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells };
-  const put = await page.request.put(`${notebooksApi()}/${created.id}`, { data: { content, baseVersion: created.version } });
-  assert.equal(put.status(), 200, await put.text());
-  await page.goto(`${platform.webUrl}/projects/${projectId}/notebooks/${created.id}`);
-  await page.locator('[data-testid=cell][data-active]').waitFor();
-  await page.locator('[data-testid=kernel-status][data-status=idle]').waitFor({ timeout: 120_000 });
-  return { page, errors, id: created.id };
-}
+/** A new notebook holding `cells`, opened in a new page (its kernel starts on the first run); page errors are collected. */
+const openNotebook = (name: string, cells: TCell[]) => open(suite, name, cells);
 
 /** The notebook as stored (GET the API). */
 async function stored(page: Page, id: string): Promise<{ content: TNotebook; version: number }> {
@@ -97,15 +66,6 @@ async function runCell(page: Page, i: number, timeout?: number) {
 async function saveAndWait(page: Page) {
   await page.keyboard.press('Control+s');
   await page.locator('[data-testid=save-state][data-state=saved]').waitFor({ timeout: 30_000 });
-}
-
-/** The official nbformat 4.5 JSON schema, compiled as validate-notebook.test.ts does. */
-function officialValidator() {
-  const schema = JSON.parse(readFileSync(path.join(FIXTURES, 'nbformat-schema/nbformat.v4.5.schema.json'), 'utf8'));
-  delete schema.$schema;
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(schema);
 }
 
 /** How long typing one character into cell `i`'s editor takes until it shows (ms, measured from outside the page). */
@@ -329,7 +289,7 @@ test('autosave while a cell prints for 60 s: the stored notebook changes while t
 });
 
 test('a notebook with invalid metadata opens with the problems listed; Repair fixes them and saves a valid notebook; broken ones are still refused', { timeout: 300_000 }, async () => {
-  const page = await context.newPage();
+  const page = await suite.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const text = readFileSync(path.join(FIXTURES, 'notebooks-repairable/lattice-invalid-metadata.ipynb'), 'utf8');
@@ -338,7 +298,7 @@ test('a notebook with invalid metadata opens with the problems listed; Repair fi
   const imported = await res.json();
   assert.match(imported.warnings.join(' '), /kept aside/);
 
-  await page.goto(`${platform.webUrl}/projects/${projectId}/notebooks/${imported.id}`);
+  await page.goto(`${suite.platform.webUrl}/projects/${suite.projectId}/notebooks/${imported.id}`);
   const problems = page.locator('[data-testid=metadata-problems]');
   await problems.waitFor();
   const listed = await problems.locator('li').allTextContents();
@@ -359,7 +319,7 @@ test('a notebook with invalid metadata opens with the problems listed; Repair fi
   assert.equal(repaired.content.metadata.lattice_invalid_metadata, undefined);
   assert.deepEqual(repaired.content.cells[3]!.metadata, { collapsed: true, tags: ['slow'] });
   assert.ok(validateNotebook(repaired.content).ok);
-  const official = officialValidator();
+  const official = officialNotebookValidator();
   assert.ok(official(repaired.content), JSON.stringify(official.errors));
 
   const broken = await page.request.post(notebooksApi(), { data: { name: 'Broken', content: readFileSync(path.join(FIXTURES, 'notebooks/nbformat-invalid.ipynb'), 'utf8') } });

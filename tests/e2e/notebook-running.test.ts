@@ -6,57 +6,34 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TCell } from '../../common/nbformat/schema';
-import type { TPlatform } from '../../scripts/platform';
-import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
+import { createNotebook, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
-const ADMIN = { email: 'admin@running.test', password: 'e2e-running-admin-password' };
-
-let testPlatform: TTestPlatform | undefined;
-let platform: TPlatform;
-let browser: Browser;
-let context: BrowserContext;
-let projectId: string;
+let suite: TNotebookSuite;
 
 before(async () => {
-  testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-running-', browser: true });
-  ({ platform } = testPlatform);
-  browser = testPlatform.browser!;
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${platform.webUrl}/signin`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/projects$/, { timeout: 60_000 });
-  projectId = (await (await page.request.post(`${platform.webUrl}/api/projects`, { data: { name: 'Running' } })).json()).id;
-  await page.close();
+  suite = await startNotebookSuite({ admin: { email: 'admin@running.test', password: 'e2e-running-admin-password' }, dataDirPrefix: 'lattice-e2e-running-', project: 'Running' });
 });
 
 after(async () => {
-  await context?.close();
-  await testPlatform?.close();
+  await suite?.close();
 });
 
 let idCounter = 0;
 const code = (source: string): TCell => ({ id: `r${String(++idCounter).padStart(7, '0')}`, cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
-const api = () => `${platform.webUrl}/api/projects/${projectId}`;
 
-/** A new notebook holding `cells` (on `environmentId` if given), opened in a new page. */
+/** A new notebook holding `cells`, on `environmentId` if given, opened in a new page. */
 async function openNotebook(name: string, cells: TCell[], environmentId?: string): Promise<{ page: Page; notebookId: string }> {
-  const page = await context.newPage();
-  const created = await (await page.request.post(`${api()}/notebooks`, { data: { name } })).json();
-  const content = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells };
-  const put = await page.request.put(`${api()}/notebooks/${created.id}`, { data: { content, baseVersion: created.version } });
-  assert.equal(put.status(), 200, await put.text());
+  const page = await suite.context.newPage();
+  const { id, version, api, url } = await createNotebook(suite, page, name, cells);
   if (environmentId) {
-    const attached = await page.request.put(`${api()}/notebooks/${created.id}/environment`, { data: { environmentId, baseVersion: (await put.json()).version } });
+    const attached = await page.request.put(`${api}/environment`, { data: { environmentId, baseVersion: version } });
     assert.equal(attached.status(), 200, await attached.text());
   }
-  await page.goto(`${platform.webUrl}/projects/${projectId}/notebooks/${created.id}`);
+  await page.goto(url);
   await page.locator('[data-testid=cell][data-active]').waitFor();
-  return { page, notebookId: created.id };
+  return { page, notebookId: id };
 }
 
 const cell = (page: Page, n: number) => page.locator('[data-testid=cell]').nth(n);
@@ -68,7 +45,7 @@ async function runCell(page: Page, n: number): Promise<void> {
 }
 
 async function environment(page: Page, name: string, memoryLimitGib: number): Promise<string> {
-  const res = await page.request.post(`${api()}/environments`, {
+  const res = await page.request.post(`${suite.projectApi}/environments`, {
     data: { name, language: 'python', cpuRequest: 0.25, cpuLimit: 1, memoryRequestGib: memoryLimitGib, memoryLimitGib },
   });
   assert.equal(res.status(), 201, await res.text());
@@ -107,7 +84,7 @@ test('getpass() asks with a password field; the answer is never shown or saved',
   let stored = '';
   for (let i = 0; i < 60 && !stored.includes('length 12'); i++) {
     await new Promise((r) => setTimeout(r, 500));
-    stored = await (await page.request.get(`${api()}/notebooks/${notebookId}`)).text();
+    stored = await (await page.request.get(`${suite.projectApi}/notebooks/${notebookId}`)).text();
   }
   assert.ok(stored.includes('length 12'), 'the run was saved');
   assert.ok(!stored.includes('s3cret-value'), 'the password was not');
@@ -133,7 +110,7 @@ test('the debugger: breakpoint() asks "ipdb>" in the cell until the user continu
 });
 
 test('out of memory: the running cell says so with the limit and offers the next larger environment; queued cells are marked not run', async () => {
-  const setup = await context.newPage();
+  const setup = await suite.context.newPage();
   const small = await environment(setup, 'Tiny', 0.25);
   await environment(setup, 'Roomy', 1);
   await setup.close();
@@ -166,8 +143,8 @@ test('a kernel stopped from the dashboard says who stopped it, in the cell that 
   await runCell(page, 0);
   await cell(page, 0).locator('[data-testid=cell-outputs]', { hasText: 'working' }).waitFor({ timeout: 60_000 });
 
-  const dashboard = await context.newPage();
-  await dashboard.goto(`${platform.webUrl}/projects/${projectId}`);
+  const dashboard = await suite.context.newPage();
+  await dashboard.goto(`${suite.platform.webUrl}/projects/${suite.projectId}`);
   const row = dashboard.locator('[data-testid=active-kernel-row]', { hasText: 'Long job' });
   await row.locator('[data-testid=stop-kernel]').click({ timeout: 60_000 });
   await dashboard.getByRole('dialog').getByRole('button', { name: 'Stop kernel' }).click();

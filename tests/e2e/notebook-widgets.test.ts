@@ -10,40 +10,23 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import type { TCell } from '../../common/nbformat/schema';
-import type { TPlatform } from '../../scripts/platform';
-import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
+import { createNotebook, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCREENSHOT = path.join(ROOT, 'docs/screenshots/widget.png');
 const ADMIN = { email: 'admin@widgets.test', password: 'e2e-widgets-admin-password' };
 const STATE_MIME = 'application/vnd.jupyter.widget-state+json';
 
-let testPlatform: TTestPlatform | undefined;
-let platform: TPlatform;
-let browser: Browser;
-let context: BrowserContext;
-let projectId: string;
+let suite: TNotebookSuite;
 
 before(async () => {
-  testPlatform = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-widgets-', browser: true });
-  ({ platform } = testPlatform);
-  browser = testPlatform.browser!;
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${platform.webUrl}/signin`);
-  await page.fill('input[name=email]', ADMIN.email);
-  await page.fill('input[name=password]', ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/projects$/, { timeout: 60_000 });
-  projectId = (await (await page.request.post(`${platform.webUrl}/api/projects`, { data: { name: 'Widgets' } })).json()).id;
-  await page.close();
+  suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-widgets-', project: 'Widgets' });
 });
 
 after(async () => {
-  await context?.close();
-  await testPlatform?.close();
+  await suite?.close();
 });
 
 let idCounter = 0;
@@ -51,7 +34,7 @@ const code = (source: string): TCell => ({ id: `w${String(++idCounter).padStart(
 
 /** Page errors, and any request (the frames' included) that leaves Lattice: widget code never comes from a CDN. */
 function watch(page: Page, errors: string[]): void {
-  const lattice = new Set([new URL(platform.webUrl).host, new URL(platform.gatewayUrl).host]);
+  const lattice = new Set([new URL(suite.platform.webUrl).host, new URL(suite.platform.gatewayUrl).host]);
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {
     const url = new URL(r.url());
@@ -59,21 +42,15 @@ function watch(page: Page, errors: string[]): void {
   });
 }
 
-/** A new notebook holding `cells`, opened in a new page, with page errors collected. */
+/** A new notebook holding `cells`, opened in a new page (its kernel starts on the first run), with page errors and outside requests collected. */
 async function openNotebook(name: string, cells: TCell[]): Promise<{ page: Page; errors: string[]; url: string; api: string }> {
-  const page = await context.newPage();
+  const page = await suite.context.newPage();
   const errors: string[] = [];
   watch(page, errors);
-  const notebooks = `${platform.webUrl}/api/projects/${projectId}/notebooks`;
-  const created = await (await page.request.post(notebooks, { data: { name } })).json();
-  const content = { nbformat: 4, nbformat_minor: 5, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells };
-  const put = await page.request.put(`${notebooks}/${created.id}`, { data: { content, baseVersion: created.version } });
-  assert.equal(put.status(), 200, await put.text());
-  const url = `${platform.webUrl}/projects/${projectId}/notebooks/${created.id}`;
+  const { url, api } = await createNotebook(suite, page, name, cells);
   await page.goto(url);
   await page.locator('[data-testid=cell][data-active]').waitFor();
-  await page.locator('[data-testid=kernel-status][data-status=idle]').waitFor({ timeout: 120_000 });
-  return { page, errors, url, api: `${notebooks}/${created.id}` };
+  return { page, errors, url, api };
 }
 
 const cell = (page: Page, i: number) => page.locator('[data-testid=cell]').nth(i);
@@ -242,12 +219,12 @@ test('widget state is saved in the notebook, live again after a reload, and show
   await page.close();
 
   // Stop the kernel (as the dashboard would), then open the notebook again.
-  const token = (await (await context.request.get(`${platform.webUrl}/api/gateway-token`)).json()).token as string;
+  const token = (await (await suite.context.request.get(`${suite.platform.webUrl}/api/gateway-token`)).json()).token as string;
   const headers = { Authorization: `token ${token}` };
-  const kernels = (await (await context.request.get(`${platform.gatewayUrl}/api/kernels?project=${projectId}`, { headers })).json()) as { id: string }[];
-  for (const k of kernels) assert.ok((await context.request.delete(`${platform.gatewayUrl}/api/kernels/${k.id}`, { headers })).ok());
+  const kernels = (await (await suite.context.request.get(`${suite.platform.gatewayUrl}/api/kernels?project=${suite.projectId}`, { headers })).json()) as { id: string }[];
+  for (const k of kernels) assert.ok((await suite.context.request.delete(`${suite.platform.gatewayUrl}/api/kernels/${k.id}`, { headers })).ok());
 
-  const again = await context.newPage();
+  const again = await suite.context.newPage();
   watch(again, errors);
   await again.goto(url);
   const restored = widget(again, 0);
