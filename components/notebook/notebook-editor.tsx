@@ -9,8 +9,6 @@ import { LaunchSteps, WaitingForCapacity } from '@/components/kernels/launch-ste
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
-import { ZLargerChoice } from '@/lib/client/dashboard-responses';
-import { webClient } from '@/lib/client/web-client';
 import type { TNotebookDetail } from '@/lib/notebooks/get-notebook';
 import type { TFocusRequest } from './cell-editor';
 import { CellList, useStableList, useStableSet } from './cell-list';
@@ -21,15 +19,14 @@ import { FindBar } from './find-bar';
 import { KernelStatusBadge } from './kernel-status-badge';
 import { MetadataRepairBanner } from './metadata-repair-banner';
 import { COMMANDS, COMMANDS_BY_ID, type TCommandId } from './notebook-commands';
-import type { TCellHandlers } from './notebook-cell';
 import { selectedIds, toNotebook } from './notebook-model';
 import { repairActions } from './notebook-repair';
 import { NotebookToolbar } from './notebook-toolbar';
-import { outputActionFor } from './output-metadata';
 import { OutlinePanel } from './outline-panel';
 import { SaveIndicator } from './save-indicator';
 import { ShortcutSheet } from './shortcut-sheet';
 import { headingsOf, hiddenByCollapsedHeadings, sectionCellOf } from './table-of-contents';
+import { useCellHandlers } from './use-cell-handlers';
 import { useCellRunner } from './use-cell-runner';
 import { useEnvironmentSwitch, type TNotebookEnvironment } from './use-environment-switch';
 import { useKernel } from './use-kernel';
@@ -129,53 +126,17 @@ export function NotebookEditor({ notebook, userId, kernelStartsOnRun = false }: 
   const commandRef = useRef(runCommand);
   commandRef.current = runCommand;
 
-  const handlers = useMemo<TCellHandlers>(
-    () => ({
-      change: (id, source) => dispatch({ type: 'edit-source', id, source }),
-      focusEditor: (id) => {
-        dispatch({ type: 'select', id });
-        dispatch({ type: 'set-mode', mode: 'edit' });
-      },
-      command: (id, command, selection) => commandRef.current(command, { cellId: id, selection }),
-      leave: (id, direction) => {
-        const visible = visibleIds();
-        const next = visible[visible.indexOf(id) + (direction === 'up' ? -1 : 1)];
-        if (!next) return;
-        const cell = stateRef.current.cells.find((c) => c.id === next);
-        dispatch({ type: 'select', id: next });
-        if (cell?.cellType === 'markdown' && !cell.editing) {
-          dispatch({ type: 'set-mode', mode: 'command' });
-          focusActiveCell();
-        } else editCell(next, direction === 'up' ? 'end' : 'start');
-      },
-      select: (id, extend) => {
-        dispatch({ type: 'select', id, extend });
-        dispatch({ type: 'set-mode', mode: 'command' });
-      },
-      editMarkdown: (id) => {
-        dispatch({ type: 'select', id });
-        dispatch({ type: 'set-editing', id, editing: true });
-        editCell(id);
-      },
-      toggleInput: (id) => dispatch({ type: 'toggle-input-hidden', ids: [id] }),
-      toggleHeading: (id) => dispatch({ type: 'toggle-heading-collapsed', id }),
-      outputs: (id, action) => dispatch(outputActionFor([id], action)),
-      drop: (dragged, target, where) => {
-        const index = stateRef.current.cells.findIndex((c) => c.id === target) + (where === 'after' ? 1 : 0);
-        dispatch({ type: 'move-to', id: dragged, index });
-      },
-      help: canRun ? () => kernel.help : null,
-      answerInput,
-      notices:
-        canRun && notebook.canEdit
-          ? {
-              largerEnvironment: (kernelId) => webClient.send('GET', `/api/projects/${notebook.projectId}/dashboard/kernels/${kernelId}/larger-environment`, ZLargerChoice),
-              chooseEnvironment: (fit) => envSwitchRef.current.choose(fit),
-            }
-          : null,
-    }),
-    [answerInput, canRun, editCell, focusActiveCell, kernel.help, notebook.canEdit, notebook.projectId, visibleIds],
-  );
+  const handlers = useCellHandlers({
+    state: stateRef,
+    dispatch,
+    visibleIds,
+    editCell,
+    focusActiveCell,
+    command: commandRef,
+    help: canRun ? kernel.help : null,
+    answerInput,
+    largerEnvironments: canRun && notebook.canEdit ? { projectId: notebook.projectId, switcher: envSwitchRef } : null,
+  });
 
   // Command mode: the active cell holds the focus (and so the visible ring and the Tab stop).
   const cellFocusDone = useRef(0);
