@@ -96,8 +96,8 @@ test('a phishing overlay in an HTML output stays inside its frame; its script ru
   const url = await memberNotebook('Phishing output', [markdown('# Quarterly numbers'), code('show()', [display({ 'text/html': PHISHING_OVERLAY + PHISHING_SCRIPT, 'text/plain': '<HTML>' })]), code('x = 1')]);
   const { page, errors } = await open(url);
   const frame = page.frameLocator('iframe[data-testid=output-frame]');
-  // The kernel's start-up banner moves the cells; measure once it is ready.
-  await page.locator('[data-testid=kernel-status][data-status=idle]').waitFor({ timeout: 120_000 });
+  // Measure once the header has settled: opening starts no kernel (it starts on the first run).
+  await page.locator('[data-testid=kernel-status][data-status=no-kernel]').waitFor({ timeout: 60_000 });
 
   // The script ran inside the frame, and everything it tried was refused.
   const report = frame.locator('#report');
