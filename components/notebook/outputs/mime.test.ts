@@ -93,12 +93,12 @@ describe('sanitizing', () => {
     assert.match(html, /for \$5 and \$10\.<\/p>/);
   });
 
-  test('Markdown: fenced Python is highlighted, missing relative images show a placeholder', () => {
+  test('Markdown: fenced Python is highlighted; missing relative images and other sites\' images show a placeholder', () => {
     const html = renderMarkdown(purify, '```python\nimport os\n```\n\n![x](images/missing.png) <img src="data/plot.png"> ![y](https://example.com/a.png)');
     assert.match(html, /<code class="language-python"><span class="tok-keyword">import<\/span>/);
     assert.match(html, /<span class="lattice-missing-image" role="img" aria-label="Image not found: images\/missing.png">Image not found: images\/missing.png<\/span>/);
     assert.match(html, />Image not found: data\/plot.png</);
-    assert.match(html, /<img src="https:\/\/example.com\/a.png" alt="y">/);
+    assert.match(html, /<a href="https:\/\/example.com\/a.png" target="_blank" rel="noopener noreferrer"><span class="lattice-missing-image" role="img" aria-label="Image from another site, not loaded: https:\/\/example.com\/a.png">/);
   });
 
   test('KaTeX output goes through the sanitizer without its scripts', () => {
