@@ -62,7 +62,7 @@ test('input() asks in the cell that ran it and shows the answer after the prompt
   await page.keyboard.type('Ada');
   await page.keyboard.press('Enter');
   await cell(page, 0).locator('[data-testid=cell-outputs]', { hasText: 'Hello, Ada' }).waitFor({ timeout: 30_000 });
-  assert.equal((await cell(page, 0).locator('[data-testid=cell-outputs]').innerText()).trimEnd(), 'Your name: Ada\nHello, Ada');
+  assert.equal((await cell(page, 0).locator('[data-output-type=stream]').innerText()).trimEnd(), 'Your name: Ada\nHello, Ada');
   assert.equal(await cell(page, 0).locator('[data-testid=stdin]').count(), 0, 'the field is gone once answered');
   await page.close();
 });
@@ -75,7 +75,7 @@ test('getpass() asks with a password field; the answer is never shown or saved',
   assert.equal(await field.getAttribute('type'), 'password');
   await field.fill('s3cret-value');
   await field.press('Enter');
-  const outputs = cell(page, 0).locator('[data-testid=cell-outputs]', { hasText: 'length 12' });
+  const outputs = cell(page, 0).locator('[data-output-type=stream]', { hasText: 'length 12' });
   await outputs.waitFor({ timeout: 30_000 });
   const shown = (await outputs.innerText()).trimEnd();
   assert.match(shown, /^Password: ·+\nlength 12$/);
@@ -152,7 +152,7 @@ test('a kernel stopped from the dashboard says who stopped it, in the cell that 
   const notice = cell(page, 0).locator('[data-testid=cell-notice][data-kind=lost]');
   await notice.waitFor({ timeout: 60_000 });
   await notice.locator('text=/Stopped by Administrator from the dashboard/').waitFor({ timeout: 15_000 });
-  assert.equal(await cell(page, 0).locator('[data-testid=cell-prompt]').innerText(), '[ ]:', 'the cell no longer runs');
+  assert.equal(await cell(page, 0).locator('[data-testid=cell-prompt]').innerText(), '[1]:', 'the cell no longer runs; it keeps the count the kernel gave it');
   await dashboard.close();
   await page.close();
 });
