@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { cache } from 'react';
 import { ProjectDashboard } from '@/components/dashboard/project-dashboard';
 import { NotebookList } from '@/components/notebook/notebook-list';
 import { MembersPanel } from '@/components/projects/members-panel';
@@ -14,12 +15,23 @@ import { getProjectDashboard } from '@/lib/dashboard/get-project-dashboard';
 import { getDb } from '@/lib/db';
 import { getProjectOverview } from '@/lib/projects/get-project-overview';
 
-export const metadata: Metadata = { title: 'Project · Lattice' };
+type TProps = { params: Promise<{ projectId: string }> };
 
-export default async function ProjectPage({ params }: { params: Promise<{ projectId: string }> }) {
-  const { projectId } = await params;
+/** One load per request, shared by the title and the page. */
+const load = cache(async (projectId: string) => {
   const user = await requirePageUser();
-  const { project, access, canEdit, canManage, members } = await pageOrNotFound(getProjectOverview(getDb(), user, projectId));
+  return { user, overview: await getProjectOverview(getDb(), user, projectId) };
+});
+
+export async function generateMetadata({ params }: TProps): Promise<Metadata> {
+  const loaded = await load((await params).projectId).catch(() => null);
+  return { title: loaded ? `${loaded.overview.project.name} · Lattice` : 'Project · Lattice' };
+}
+
+export default async function ProjectPage({ params }: TProps) {
+  const { projectId } = await params;
+  const { user, overview } = await pageOrNotFound(load(projectId));
+  const { project, access, canEdit, canManage, members } = overview;
   // Loaded here so the first paint already shows every kernel; the dashboard then keeps itself live.
   const dashboard = await getProjectDashboard(getDb(), user, { projectId: project.id });
   return (

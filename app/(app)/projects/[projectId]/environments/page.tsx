@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { cache } from 'react';
 import { can } from '@/common/roles';
 import { EnvironmentsManager } from '@/components/environments/environments-manager';
 import { RATE_FORMULA } from '@/components/environments/format-rate';
@@ -14,12 +15,22 @@ import { getPlatformMaximums } from '@/lib/platform/get-platform-maximums';
 import { getProjectAccess } from '@/lib/projects/get-project-access';
 import { getMyQuota } from '@/lib/quotas/get-my-quota';
 
-export const metadata: Metadata = { title: 'Environments · Lattice' };
+type TProps = { params: Promise<{ projectId: string }> };
 
-export default async function ProjectEnvironmentsPage({ params }: { params: Promise<{ projectId: string }> }) {
-  const { projectId } = await params;
+/** One load per request, shared by the title and the page. */
+const load = cache(async (projectId: string) => {
   const user = await requirePageUser();
-  const { project, access } = await pageOrNotFound(getProjectAccess(getDb(), user, projectId, 'view'));
+  return { user, ...(await getProjectAccess(getDb(), user, projectId, 'view')) };
+});
+
+export async function generateMetadata({ params }: TProps): Promise<Metadata> {
+  const loaded = await load((await params).projectId).catch(() => null);
+  return { title: loaded ? `Environments · ${loaded.project.name} · Lattice` : 'Environments · Lattice' };
+}
+
+export default async function ProjectEnvironmentsPage({ params }: TProps) {
+  const { projectId } = await params;
+  const { user, project, access } = await pageOrNotFound(load(projectId));
   const canManage = can(access, 'manage');
   const [environments, maximums, quota] = await Promise.all([
     listEnvironments(getDb(), user, { projectId, includeArchived: canManage }),

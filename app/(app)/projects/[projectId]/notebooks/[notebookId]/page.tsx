@@ -19,7 +19,7 @@ const load = cache(async (projectId: string, notebookId: string) => {
 export async function generateMetadata({ params }: TProps): Promise<Metadata> {
   const { projectId, notebookId } = await params;
   const loaded = await load(projectId, notebookId).catch(() => null);
-  return { title: loaded ? `${loaded.notebook.name} · Lattice` : 'Notebook · Lattice' };
+  return { title: loaded ? `${loaded.notebook.name} · ${loaded.notebook.projectName} · Lattice` : 'Notebook · Lattice' };
 }
 
 /** A notebook: loaded with the caller's access on the server, edited and run in the browser. */
