@@ -31,14 +31,14 @@ export function KernelStatusBadge({
   const step = progress && (status === 'starting' || status === 'connecting') ? currentStepLabel(progress) : null;
   return (
     <div
-      className="flex items-center gap-2 rounded-md border border-slate-200 bg-white px-2.5 py-1 text-xs shadow-sm"
+      className="flex min-w-0 items-center gap-2 rounded-md border border-slate-200 bg-white px-2.5 py-1 text-xs shadow-sm"
       role="status"
       aria-live="polite"
       data-testid="kernel-status"
       data-status={status}
       title={environment ?? undefined}
     >
-      <span className="max-w-[20rem] truncate text-slate-600">{environment ?? 'Kernel'}</span>
+      <span className="min-w-0 max-w-[20rem] truncate text-slate-600">{environment ?? 'Kernel'}</span>
       <span className="h-3 w-px bg-slate-200" aria-hidden />
       <span className={`flex items-center gap-1.5 font-medium ${look.text}`}>
         <span className={`h-2 w-2 rounded-full ${look.dot}`} aria-hidden />

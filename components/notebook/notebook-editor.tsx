@@ -218,7 +218,7 @@ export function NotebookEditor({ notebook, userId, kernelStartsOnRun = false }: 
       </a>
       {/* Opaque, without backdrop blur: blurring what scrolls under the header cost ~5 ms per keystroke in a 1,000-cell notebook (bench/notebook-editor.ts). */}
       <div className="sticky top-12 z-20 border-b border-slate-200 bg-white">
-        <div className={`mx-auto flex ${width} flex-wrap items-center gap-x-4 gap-y-1 px-4 pt-2`}>
+        <div className={`mx-auto flex ${width} flex-wrap items-center gap-x-4 gap-y-1 px-3 pt-2 sm:px-4`}>
           <nav className="flex min-w-0 items-center gap-1.5 text-sm" aria-label="Breadcrumb">
             <Link href={`/projects/${notebook.projectId}`} className="truncate text-slate-500 hover:text-slate-800 hover:underline">
               {notebook.projectName}
@@ -231,7 +231,7 @@ export function NotebookEditor({ notebook, userId, kernelStartsOnRun = false }: 
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600" data-testid="notebook-mode" aria-live="polite">
             {state.mode === 'edit' ? 'Edit mode' : 'Command mode'}
           </span>
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex min-w-0 flex-wrap items-center gap-2">
             {notebook.canEdit && <EnvironmentPicker projectId={notebook.projectId} current={{ id: env.id, label: env.label }} onChoose={envSwitch.choose} disabled={envSwitch.busy} />}
             <KernelStatusBadge status={kernel.status} environment={env.label} progress={kernel.progress} startsOnRun={notebook.canRun} />
           </div>

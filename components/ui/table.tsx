@@ -1,10 +1,14 @@
 import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 import { cn } from './cn';
 
-/** Dense data table; wrap rows in <tbody>. */
+/**
+ * Dense data table; wrap rows in <tbody>. A narrow screen scrolls it sideways in its own box;
+ * `relative` keeps absolutely placed content (screen-reader-only labels) inside that box too,
+ * or it would widen the page.
+ */
 export function Table({ children, className }: { children: ReactNode; className?: string }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className={cn('min-w-full divide-y divide-slate-200 text-sm', className)}>{children}</table>
     </div>
   );
