@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { peerBin } from '../helpers/peers';
 import { freePort } from '../helpers/free-port';
+import { jupyterConnect } from '../../common/jupyter-connect';
 
 export interface TJupyterLab {
   /** http://127.0.0.1:<port> */
@@ -35,12 +36,14 @@ export async function startJupyterLab(opts: { gatewayUrl: string; gatewayToken: 
   await writeFile(path.join(settings, 'notification.jupyterlab-settings'), JSON.stringify({ fetchNews: 'false' }));
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
+  // What the profile page tells people to run (common/jupyter-connect.ts).
+  const connect = jupyterConnect(opts.gatewayUrl, opts.gatewayToken);
   let output = '';
   const child: ChildProcess = spawn(
     path.join(bin, 'jupyter'),
     [
       'lab',
-      `--gateway-url=${opts.gatewayUrl}`,
+      ...connect.args,
       '--ServerApp.ip=127.0.0.1',
       `--ServerApp.port=${port}`,
       '--ServerApp.port_retries=0',
@@ -63,7 +66,7 @@ export async function startJupyterLab(opts: { gatewayUrl: string; gatewayToken: 
         JUPYTER_CONFIG_DIR: sub('config'),
         JUPYTER_DATA_DIR: sub('data'),
         JUPYTER_RUNTIME_DIR: sub('runtime'),
-        JUPYTER_GATEWAY_AUTH_TOKEN: opts.gatewayToken,
+        ...connect.env,
       } as Partial<NodeJS.ProcessEnv> as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     },

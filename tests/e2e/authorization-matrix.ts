@@ -133,6 +133,8 @@ export const MATRIX: readonly TMatrixRow[] = [
     { variant: 'credentials sign-in' },
   ),
   web('GET /api/me', SIGNED_IN, () => ({ path: '/api/me' })),
+  // Renaming oneself: any signed-in user, and only themself (the body names no user).
+  web('PATCH /api/me', SIGNED_IN, (_fx, role) => ({ path: '/api/me', json: { name: `Matrix ${role}` } })),
   web('GET /api/me/quota', SIGNED_IN, () => ({ path: '/api/me/quota' }), { variant: 'own limits' }),
   web('GET /api/me/quota', PROJECT_VIEW, (fx) => ({ path: `/api/me/quota?projectId=${fx.projectId}` }), { variant: 'inside the project' }),
   web('GET /api/gateway-token', SIGNED_IN, () => ({ path: '/api/gateway-token' })),

@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { ConnectJupyterCard } from '@/components/profile/connect-jupyter-card';
+import { NameForm } from '@/components/profile/name-form';
 import { TokensPanel } from '@/components/profile/tokens-panel';
 import { RoleBadge } from '@/components/projects/role-badge';
 import { MyQuota } from '@/components/quotas/my-quota';
@@ -6,6 +8,7 @@ import { Card, CardHeader } from '@/components/ui/card';
 import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/require-page-user';
+import { getConfig } from '@/lib/config';
 import { getDb } from '@/lib/db';
 import { getMyQuota } from '@/lib/quotas/get-my-quota';
 import { listApiTokens } from '@/lib/tokens/list-api-tokens';
@@ -14,17 +17,20 @@ export const metadata: Metadata = { title: 'Profile · Lattice' };
 
 export default async function ProfilePage() {
   const user = await requirePageUser();
+  const config = getConfig();
   const [tokens, quota] = await Promise.all([listApiTokens(getDb(), user), getMyQuota(getDb(), user)]);
   return (
     <PageContainer>
-      <PageHeader title="Profile" description="Your account and personal API tokens." />
+      <PageHeader title="Profile" description="Your account, connecting Jupyter clients, and personal API tokens." />
       <div className="space-y-6">
         <Card>
           <CardHeader title="Account" />
           <dl className="grid grid-cols-1 gap-x-6 gap-y-3 px-4 py-4 text-sm sm:grid-cols-3">
             <div>
               <dt className="text-xs font-medium text-slate-500">Name</dt>
-              <dd className="mt-0.5 text-slate-900">{user.name}</dd>
+              <dd className="mt-0.5">
+                <NameForm name={user.name} />
+              </dd>
             </div>
             <div>
               <dt className="text-xs font-medium text-slate-500">Email</dt>
@@ -38,6 +44,7 @@ export default async function ProfilePage() {
             </div>
           </dl>
         </Card>
+        <ConnectJupyterCard gateway={{ publicUrl: config.LATTICE_GATEWAY_PUBLIC_URL ?? null, port: config.LATTICE_GATEWAY_PORT }} />
         <MyQuota quota={quota} />
         <TokensPanel tokens={tokens} now={new Date().toISOString()} />
       </div>

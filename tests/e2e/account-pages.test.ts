@@ -1,8 +1,9 @@
 /**
  * End to end in Chromium at 390 px wide (a phone): every signed-in page fits the width — no
  * horizontal scrolling of the page itself (wide tables scroll inside their own box) — and the
- * top bar keeps "Sign out" on screen. Also: the pages' titles name what is open, and the app
- * serves its icon. Saves a 390 px screenshot of the project page.
+ * top bar keeps "Sign out" on screen. Also: the pages' titles name what is open, the app serves
+ * its icon, and the profile renames its user and shows how to connect a Jupyter client. Saves a
+ * 390 px screenshot of the project page.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -11,14 +12,14 @@ import type { Page } from 'playwright-core';
 import { createNotebook, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const ADMIN = { email: 'admin@narrow.test', password: 'e2e-narrow-admin-password' };
+const ADMIN = { email: 'admin@pages.test', password: 'e2e-pages-admin-password' };
 
 let suite: TNotebookSuite;
 let page: Page;
 let notebookId: string;
 
 before(async () => {
-  suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-narrow-', project: 'Quarterly churn analysis', context: { viewport: { width: 390, height: 844 } } });
+  suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-pages-', project: 'Quarterly churn analysis', context: { viewport: { width: 390, height: 844 } } });
   page = await suite.context.newPage();
   const cells = [{ id: 'n0000001', cell_type: 'code' as const, metadata: {}, source: 'df.groupby("region").agg({"revenue": "sum", "customers": "nunique"}).sort_values("revenue")', outputs: [], execution_count: null }];
   ({ id: notebookId } = await createNotebook(suite, page, 'Revenue by region', cells));
@@ -68,4 +69,20 @@ test('the app serves its icon and pages link it', async () => {
   const res = await page.request.get(new URL(href!, suite.platform.webUrl).href);
   assert.equal(res.status(), 200);
   assert.match(res.headers()['content-type'] ?? '', /^image\//);
+});
+
+test('the profile renames its user and shows the gateway URL and the commands to connect JupyterLab or VS Code', async () => {
+  await page.goto(`${suite.platform.webUrl}/profile`);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('Your name').fill('Ada\u0000');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('no control characters').waitFor();
+  await page.getByLabel('Your name').fill('  Ada Lovelace ');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('[data-testid=my-name]', { hasText: 'Ada Lovelace' }).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Profile of Ada Lovelace' }).count(), 1, 'the top bar follows');
+  const gatewayPort = new URL(suite.platform.gatewayUrl).port;
+  const url = `http://localhost:${gatewayPort}`;
+  assert.equal(await page.locator('[data-testid=gateway-url]').textContent(), url, 'the gateway as this browser reaches it');
+  assert.equal(await page.locator('[data-testid=jupyterlab-snippet]').textContent(), `export JUPYTER_GATEWAY_AUTH_TOKEN='<an API token from below>'\njupyter lab --gateway-url=${url}`);
 });
