@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { zMultiLineText, zSingleLineText } from './plain-text';
 import { AppError } from './errors';
 import { formatMemory, ZNetworkMode, ZProvisionerName, type TEnvironmentSpec, type TPlacement, type TSparkSpec, type TToleration } from './environment';
+import { zMultiLineText, zSingleLineText } from './plain-text';
 
 /**
  * The environment template as a person types it (forms and the JSON API): CPU in vCPU
