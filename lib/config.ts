@@ -13,6 +13,12 @@ export const ZWebConfig = z.object({
   LATTICE_GATEWAY_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   /** The gateway's port, for browsers that reach it on the page's own host. */
   LATTICE_GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(8888),
+  /**
+   * Browser origins besides the request's own (`http://<Host>`) from which the web accepts
+   * state-changing API requests, e.g. the public `https://` origin behind a TLS proxy. The
+   * gateway reads the same setting for its websockets.
+   */
+  LATTICE_WEB_ORIGINS: z.string().default(''),
   /** Lifetime of the gateway tokens minted for a signed-in browser, in seconds. */
   LATTICE_BROWSER_TOKEN_TTL_S: z.coerce.number().int().positive().default(3600),
   /**

@@ -3,6 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { getConfig } from '../config';
 import { getDb } from '../db';
 import { authorizeCredentials } from './authorize-credentials';
+import { safeCallbackPath } from './safe-callback-path';
 
 function clientAddress(headers: Record<string, unknown> | undefined): string {
   const forwarded = headers?.['x-forwarded-for'];
@@ -24,6 +25,7 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      redirect: ({ url, baseUrl }) => baseUrl + safeCallbackPath(url, baseUrl),
       jwt({ token, user }) {
         if (user) token.sub = user.id;
         return token;

@@ -2,6 +2,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { TSignedInUser } from './authorize-credentials';
 import { getCurrentUser } from './current-user';
+import { DEFAULT_CALLBACK, safeCallbackPath } from './safe-callback-path';
 
 /**
  * For layouts and pages: the signed-in, enabled user, or a redirect to the sign-in page that
@@ -13,5 +14,6 @@ export async function requirePageUser(): Promise<TSignedInUser> {
   const path = (await headers()).get('x-lattice-path');
   const user = await getCurrentUser();
   if (user) return user;
-  redirect(path && path !== '/' && path.startsWith('/') ? `/signin?callbackUrl=${encodeURIComponent(path)}` : '/signin');
+  const back = safeCallbackPath(path);
+  redirect(path && path !== '/' && back !== DEFAULT_CALLBACK ? `/signin?callbackUrl=${encodeURIComponent(back)}` : '/signin');
 }

@@ -49,8 +49,13 @@ export function newNonce(): string {
   return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
 }
 
+/** The headers every API response carries: JSON is never sniffed into something a browser runs. */
+export const API_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+};
+
 /** The headers every page response carries besides the policy. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
+  ...API_HEADERS,
   'Referrer-Policy': 'strict-origin-when-cross-origin',
 };

@@ -1,4 +1,5 @@
 import { AppError } from '@/common/errors';
+import { findNul } from '@/common/plain-text';
 import type { TNotebook } from '@/common/nbformat/schema';
 import { recordSetAside, setAsideInvalidMetadata, setAsideWarning } from '@/common/nbformat/invalid-metadata';
 import { validateNotebook } from '@/common/nbformat/validate-notebook';
@@ -27,6 +28,12 @@ export function checkNotebookContent(content: unknown): { notebook: TNotebook; w
     } catch (err) {
       throw new AppError('INVALID_NOTEBOOK', `This file is not valid JSON, so it cannot be a notebook (.ipynb): ${(err as Error).message}.`);
     }
+  }
+  // Postgres jsonb cannot hold a NUL anywhere; without this the save was a 500.
+  const nulAt = findNul(raw);
+  if (nulAt) {
+    const message = `The notebook holds a NUL character (at ${nulAt}), which cannot be stored. Remove it and try again.`;
+    throw new AppError('BAD_REQUEST', message, { content: message });
   }
   const { input, found } = setAsideInvalidMetadata(raw);
   const result = validateNotebook(input);

@@ -13,12 +13,7 @@ export interface TNotebookSummary {
   updatedBy: { id: string; name: string } | null;
 }
 
-/** The largest notebook accepted (import and save): big enough for many figures, small enough for one JSONB row. */
-export const MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024;
-
-export function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
+export { formatBytes, MAX_NOTEBOOK_BYTES } from './notebook-size-limit';
 
 /** A notebook name: trimmed, without a trailing `.ipynb`, no slashes or control characters. */
 export const ZNotebookName = z

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { zMultiLineText, zSingleLineText } from '@/common/plain-text';
 import { AppError } from '@/common/errors';
 import type { TDb } from '@/db/client';
 import { projectMembers, projects } from '@/db/schema';
@@ -9,8 +10,8 @@ import { parseInput } from '../validation/parse-input';
 import type { TProjectSummary } from './project-summary';
 
 export const ZCreateProjectInput = z.object({
-  name: z.string().trim().min(1, 'Enter a project name').max(100, 'Use at most 100 characters'),
-  description: z.string().trim().max(2000, 'Use at most 2000 characters').default(''),
+  name: zSingleLineText().trim().min(1, 'Enter a project name').max(100, 'Use at most 100 characters'),
+  description: zMultiLineText().trim().max(2000, 'Use at most 2000 characters').default(''),
 });
 
 /** "Churn Model (v2)" → "churn-model-v2"; never empty. */

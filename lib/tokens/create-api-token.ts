@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zSingleLineText } from '@/common/plain-text';
 import type { TDb } from '@/db/client';
 import { apiTokens } from '@/db/schema';
 import { generateToken } from '@/db/tokens';
@@ -7,7 +8,7 @@ import { parseInput } from '../validation/parse-input';
 import { toTokenSummary, type TApiTokenSummary } from './token-summary';
 
 export const ZCreateApiTokenInput = z.object({
-  name: z.string().trim().max(100, 'Use at most 100 characters').optional(),
+  name: zSingleLineText().trim().max(100, 'Use at most 100 characters').optional(),
   /** Days until it expires; absent = never. */
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });

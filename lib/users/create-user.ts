@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { zSingleLineText } from '@/common/plain-text';
 import { AppError } from '@/common/errors';
 import { ZUserRole } from '@/common/roles';
 import type { TDb } from '@/db/client';
@@ -12,7 +13,7 @@ import { toUserSummary, type TUserSummary } from './user-summary';
 
 export const ZCreateUserInput = z.object({
   email: z.string().trim().toLowerCase().email('Enter a valid email address').max(254),
-  name: z.string().trim().min(1, 'Enter a name').max(200),
+  name: zSingleLineText().trim().min(1, 'Enter a name').max(200),
   role: ZUserRole.default('member'),
   /** Empty or absent: a password is generated and returned once. */
   password: z
