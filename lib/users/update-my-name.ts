@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { zSingleLineText } from '@/common/plain-text';
 import type { TDb } from '@/db/client';
 import { users } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
@@ -7,13 +8,7 @@ import { parseInput } from '../validation/parse-input';
 import { toUserSummary, type TUserSummary } from './user-summary';
 
 export const ZUpdateMyNameInput = z.object({
-  name: z
-    .string({ error: 'Enter a name' })
-    .trim()
-    .min(1, 'Enter a name')
-    .max(200, 'Use at most 200 characters')
-    // A name is one line of text: no control characters (a NUL cannot even be stored).
-    .refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'Use letters, digits and punctuation only (no control characters)'),
+  name: zSingleLineText({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(200, 'Use at most 200 characters'),
 });
 
 /** The signed-in user changes their own display name (shown to project members, on the dashboard, in "stopped by"). */

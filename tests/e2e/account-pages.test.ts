@@ -76,7 +76,7 @@ test('the profile renames its user and shows the gateway URL and the commands to
   await page.getByRole('button', { name: 'Edit' }).click();
   await page.getByLabel('Your name').fill('Ada\u0000');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByText('no control characters').waitFor();
+  await page.getByText('Remove control characters').waitFor();
   await page.getByLabel('Your name').fill('  Ada Lovelace ');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.locator('[data-testid=my-name]', { hasText: 'Ada Lovelace' }).waitFor();
