@@ -135,6 +135,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
     kernels,
     origins: config.webOrigins,
     pingIntervalMs: config.wsPingIntervalMs,
+    limits: config.wsLimits,
     logger,
     metrics,
   });

@@ -72,12 +72,16 @@ export class KernelSocket {
     }
   }
 
-  /** Signs and queues a message; a DEALER holds it until the kernel is reachable. */
-  send(msg: TWireMessage): void {
-    if (this.closed || !(this.socket instanceof zmq.Dealer)) return;
+  /**
+   * Signs and queues a message; a DEALER holds it until the kernel is reachable. Resolves
+   * once ZeroMQ has taken it (or it was dropped), so callers can apply back-pressure.
+   */
+  send(msg: TWireMessage): Promise<void> {
+    if (this.closed || !(this.socket instanceof zmq.Dealer)) return Promise.resolve();
     const socket = this.socket;
     const frames = encodeWire(this.key, msg);
     this.sending = this.sending.then(() => socket.send(frames)).catch(() => undefined);
+    return this.sending;
   }
 
   close(): void {
