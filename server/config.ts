@@ -67,6 +67,8 @@ export const ZGatewayEnv = z.object({
   LATTICE_WS_MAX_FRAME_MIB: z.coerce.number().int().min(1).max(256).default(32),
   /** MiB a websocket may have sent towards its kernel that ZeroMQ has not yet taken; past it the gateway stops reading that socket until the kernel catches up. */
   LATTICE_WS_MAX_IN_FLIGHT_MIB: z.coerce.number().int().min(1).default(64),
+  /** Bearer token Prometheus sends to scrape `GET /metrics`; unset = no metrics endpoint (`npm start` generates one into `<data dir>/metrics-token`). */
+  LATTICE_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** `stop`: shut kernels down when the gateway exits; `keep`: leave them running to reattach on restart. */
   LATTICE_KERNELS_ON_EXIT: z.enum(['stop', 'keep']).default('stop'),
   /** Seconds between heartbeat comments on `GET /api/events` streams (and re-checks of what the caller may see). */
@@ -158,6 +160,7 @@ export interface TGatewayConfig {
   localSandbox: { enabled: boolean; uidMin: number; uidMax: number };
   wsPingIntervalMs: number;
   wsLimits: { maxFrameBytes: number; maxInFlightBytes: number };
+  metricsToken: string | null;
   kernelsOnExit: 'stop' | 'keep';
   eventsHeartbeatMs: number;
   wsReplay: { windowMs: number; maxMessages: number; maxBytes: number };
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsPingIntervalMs: e.LATTICE_WS_PING_INTERVAL_S * 1000,
     wsLimits: Object.freeze({ maxFrameBytes: e.LATTICE_WS_MAX_FRAME_MIB * 1024 * 1024, maxInFlightBytes: e.LATTICE_WS_MAX_IN_FLIGHT_MIB * 1024 * 1024 }),
     kernelsOnExit: e.LATTICE_KERNELS_ON_EXIT,
+    metricsToken: e.LATTICE_METRICS_TOKEN ?? null,
     eventsHeartbeatMs: e.LATTICE_EVENTS_HEARTBEAT_S * 1000,
     wsReplay: Object.freeze({
       windowMs: e.LATTICE_WS_REPLAY_WINDOW_S * 1000,
