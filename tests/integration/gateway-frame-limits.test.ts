@@ -4,17 +4,23 @@
  * stays flat (ws refuses the frame from its header; nothing is buffered), and the kernel
  * keeps serving other connections. The frame is streamed from one small buffer over a raw
  * TCP socket so that the test's own client adds nothing to the RSS being measured (the
- * gateway runs in this process).
+ * gateway runs in this process). A client pushing faster than its kernel takes messages is
+ * slowed down (the gateway stops reading its socket) rather than buffered in the gateway.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TTestGateway } from '../helpers/gateway';
 import { killGroup, localState } from '../helpers/kernels';
 
 const MIB = 1024 * 1024;
+// A collection before the baseline, so garbage from earlier steps is not counted as growth.
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc') as () => void;
 let t: TTestDatabase;
 let gw: TTestGateway;
 let token: string;
@@ -64,10 +70,16 @@ async function pushOversizeFrame(kernelId: string, size: number): Promise<{ code
   randomBytes(4).copy(header, 10);
   socket.write(header);
   const chunk = Buffer.alloc(64 * 1024, 1);
-  for (let sent = 0; sent < size && !socket.destroyed && socket.writable; sent += chunk.length) {
+  // Stop once the gateway has answered: what it reads after that is not what is measured.
+  const answered = () => received.some((b) => b.length > 0);
+  for (let sent = 0; sent < size && !answered() && !socket.destroyed && socket.writable; sent += chunk.length) {
     if (!socket.write(chunk)) await new Promise((r) => (socket.once('drain', r), socket.once('close', r)));
   }
-  const frames = await Promise.race([closed, new Promise<Buffer>((r) => setTimeout(() => (socket.destroy(), r(Buffer.concat(received))), 20_000))]);
+  const timeout = setTimeout(() => socket.destroy(), 20_000);
+  await new Promise<void>((resolve) => (answered() ? resolve() : (socket.once('data', () => resolve()), socket.once('close', () => resolve()))));
+  socket.end();
+  const frames = await closed;
+  clearTimeout(timeout);
   assert.equal(frames[0], 0x88, 'the gateway sent a close frame');
   const length = frames[1] & 0x7f;
   return { code: frames.readUInt16BE(2), reason: frames.subarray(4, 2 + length).toString('utf8') };
@@ -83,9 +95,14 @@ describe('websocket frame limits', () => {
     await warm.execute('1');
     await warm.close();
 
+    collectGarbage();
     const before = process.memoryUsage().rss;
-    const told = await pushOversizeFrame(id, 33 * MIB);
-    const grown = process.memoryUsage().rss - before;
+    // The peak while the frame arrives: a gateway that buffered it frees it right after.
+    let peak = before;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 2);
+    const told = await pushOversizeFrame(id, 33 * MIB).finally(() => clearInterval(sampler));
+    const grown = Math.max(peak, process.memoryUsage().rss) - before;
+    console.log(`RSS growth while refusing a 33 MiB frame: ${(grown / MIB).toFixed(1)} MiB`);
     assert.equal(told.code, 1009, `closed with ${told.code} ${told.reason}`);
     assert.match(told.reason, /32 MiB/, 'the reason names the limit');
     assert.ok(grown < 6 * MIB, `the gateway's RSS grew by ${(grown / MIB).toFixed(1)} MiB`);
@@ -98,5 +115,38 @@ describe('websocket frame limits', () => {
       await next.close();
     }
     assert.equal((await gatewayFetch(gw, `/api/kernels/${id}`, { token })).body.lattice.state, 'idle');
+  });
+
+  test('a client pushing faster than its kernel takes is held back at its own end, and nothing is lost', async () => {
+    const limited = await startTestGateway({ db: t.db, config: { wsLimits: { maxFrameBytes: 32 * MIB, maxInFlightBytes: MIB } } });
+    try {
+      const created = await gatewayFetch(limited, '/api/kernels', { token, method: 'POST', body: {} });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const { pid } = await localState(t.db, created.body.id);
+      pids.push(pid);
+      const ch = await openChannels(limited, created.body.id, { token });
+      try {
+        await ch.execute('n = 0');
+        // The kernel stops taking messages; the client sends 24 × 4 MiB = 96 MiB at it.
+        process.kill(-pid, 'SIGSTOP');
+        const padding = 'x'.repeat(4 * MIB);
+        const ids: string[] = [];
+        try {
+          for (let i = 0; i < 24; i++) ids.push(ch.send('shell', 'execute_request', { code: `n += 1  # ${padding}`, silent: false, store_history: false, user_expressions: {}, allow_stdin: false }));
+          await new Promise((r) => setTimeout(r, 3000));
+          const heldByClient = ch.ws.bufferedAmount;
+          assert.ok(heldByClient > 48 * MIB, `only ${(heldByClient / MIB).toFixed(1)} MiB still wait at the client: the gateway took the rest`);
+        } finally {
+          process.kill(-pid, 'SIGCONT');
+        }
+        for (const id of ids) await ch.waitFor((m) => m.channel === 'shell' && m.parent_header.msg_id === id, 60_000);
+        const { iopub } = await ch.execute('n');
+        assert.equal((iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data as Record<string, string>)['text/plain'], '24', 'every message reached the kernel, in order');
+      } finally {
+        await ch.close();
+      }
+    } finally {
+      await limited.close();
+    }
   });
 });
