@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { newSecret } from '../db/secret-file';
 import { ensureGatewayBundle } from '../scripts/build-gateway';
 import { freePort } from '../tests/helpers/free-port';
 import type { TGatewayEndpoint } from './gateway-client';
@@ -54,6 +55,7 @@ export async function startBenchGateway(opts: {
   const hooks = await compileHooks(`${dataDir}-hooks.mjs`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const metricsToken = newSecret();
   const child = await startChild(bundle, {
     execArgv: ['--import', hooks],
     env: {
@@ -65,6 +67,7 @@ export async function startBenchGateway(opts: {
       LATTICE_GATEWAY_PORT: String(port),
       LATTICE_LOG_LEVEL: 'info',
       LATTICE_LOG_FORMAT: 'json',
+      LATTICE_METRICS_TOKEN: metricsToken,
       ...opts.env,
     },
     logFile: `${dataDir}.log`,
@@ -78,6 +81,7 @@ export async function startBenchGateway(opts: {
     url,
     wsUrl: `ws://127.0.0.1:${port}`,
     token: opts.token,
+    metricsToken,
     child,
     async cpuMicros() {
       const { usage } = await child.ask<{ usage: NodeJS.CpuUsage }>({ type: 'cpu' }, 'cpu');

@@ -13,6 +13,8 @@ export interface TGatewayEndpoint {
   url: string;
   wsUrl: string;
   token: string;
+  /** The gateway's `LATTICE_METRICS_TOKEN`, for `GET /metrics`. */
+  metricsToken?: string;
 }
 
 async function call(gw: TGatewayEndpoint, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -78,8 +80,8 @@ export async function connectGateway(gw: TGatewayEndpoint, kernelId: string): Pr
  * One sample from the gateway's `GET /metrics` (Prometheus text): the first line of metric
  * `name` carrying every given label; null when there is none (or no /metrics at all).
  */
-export async function scrapeMetric(gw: Pick<TGatewayEndpoint, 'url'>, name: string, labels: Record<string, string> = {}): Promise<number | null> {
-  const res = await fetch(`${gw.url}/metrics`);
+export async function scrapeMetric(gw: Pick<TGatewayEndpoint, 'url' | 'metricsToken'>, name: string, labels: Record<string, string> = {}): Promise<number | null> {
+  const res = await fetch(`${gw.url}/metrics`, { headers: gw.metricsToken ? { authorization: `Bearer ${gw.metricsToken}` } : {} });
   if (!res.ok) return null;
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   const line = (await res.text())

@@ -37,7 +37,7 @@ COPY package.json tsconfig.json ./
 COPY common ./common
 COPY db ./db
 COPY server ./server
-COPY scripts/platform.ts scripts/start-config.ts scripts/child-env.ts scripts/supervisor.ts scripts/build-gateway.ts scripts/build-frames.ts scripts/newest-mtime.ts ./scripts/
+COPY scripts/platform.ts scripts/start-config.ts scripts/child-env.ts scripts/metrics-token.ts scripts/supervisor.ts scripts/build-gateway.ts scripts/build-frames.ts scripts/newest-mtime.ts ./scripts/
 COPY deploy/prepare-database.ts ./deploy/
 # The bundle finds kernel-launcher.sh, the Spark startup script and db/migrations at their
 # source paths relative to .build/, so the sources above stay in the image beside it.

@@ -11,6 +11,7 @@ import { seedAdmin, seedDefaultEnvironment } from '../db/seed';
 import { ensureFrames } from './build-frames';
 import { ensureGatewayBundle } from './build-gateway';
 import { gatewayChildEnv, helperChildEnv, webChildEnv } from './child-env';
+import { metricsToken } from './metrics-token';
 import { newestMtime } from './newest-mtime';
 import { readStartConfig, ROOT, type TStartConfig } from './start-config';
 import { ProcessSupervisor, stopChild } from './supervisor';
@@ -203,6 +204,7 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
       LATTICE_GATEWAY_HOST: host,
       LATTICE_GATEWAY_PORT: String(opts.gatewayPort),
       LATTICE_WEB_ORIGINS: [...new Set(webOrigins)].join(','),
+      LATTICE_METRICS_TOKEN: metricsToken(opts.dataDir),
       ...(opts.python ? { LATTICE_PYTHON: opts.python } : {}),
       ...opts.gatewayEnv,
     },

@@ -121,7 +121,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   registerErrorHandling(fastify);
   registerCors(fastify, config.webOrigins);
   registerApiRoutes(fastify);
-  registerMetricsRoutes(fastify, metrics);
+  registerMetricsRoutes(fastify, metrics, config.metricsToken);
   let eventStreams: ReturnType<typeof registerEventRoutes> | null = null;
   await fastify.register(async (scope) => {
     requireCaller(scope, db);
@@ -135,6 +135,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
     kernels,
     origins: config.webOrigins,
     pingIntervalMs: config.wsPingIntervalMs,
+    limits: config.wsLimits,
     logger,
     metrics,
   });

@@ -63,6 +63,12 @@ export const ZGatewayEnv = z.object({
   LATTICE_CGROUP_PARENT: z.string().startsWith('/').optional(),
   /** Seconds between websocket pings; a client missing one round is disconnected. */
   LATTICE_WS_PING_INTERVAL_S: seconds(30),
+  /** MiB of the largest websocket message a client may send; a larger one closes that socket with 1009 (messages carry code and widget buffers; uploads go through the web). */
+  LATTICE_WS_MAX_FRAME_MIB: z.coerce.number().int().min(1).max(256).default(32),
+  /** MiB a websocket may have sent towards its kernel that ZeroMQ has not yet taken; past it the gateway stops reading that socket until the kernel catches up. */
+  LATTICE_WS_MAX_IN_FLIGHT_MIB: z.coerce.number().int().min(1).default(64),
+  /** Bearer token Prometheus sends to scrape `GET /metrics`; unset = no metrics endpoint (`npm start` generates one into `<data dir>/metrics-token`). */
+  LATTICE_METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** `stop`: shut kernels down when the gateway exits; `keep`: leave them running to reattach on restart. */
   LATTICE_KERNELS_ON_EXIT: z.enum(['stop', 'keep']).default('stop'),
   /** Seconds between heartbeat comments on `GET /api/events` streams (and re-checks of what the caller may see). */
@@ -153,6 +159,8 @@ export interface TGatewayConfig {
   cgroupParent: string | null;
   localSandbox: { enabled: boolean; uidMin: number; uidMax: number };
   wsPingIntervalMs: number;
+  wsLimits: { maxFrameBytes: number; maxInFlightBytes: number };
+  metricsToken: string | null;
   kernelsOnExit: 'stop' | 'keep';
   eventsHeartbeatMs: number;
   wsReplay: { windowMs: number; maxMessages: number; maxBytes: number };
@@ -196,7 +204,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     localSandbox: { enabled: e.LATTICE_LOCAL_SANDBOX === 'on', uidMin: e.LATTICE_SANDBOX_UID_MIN, uidMax: e.LATTICE_SANDBOX_UID_MAX },
     cgroupParent: e.LATTICE_CGROUP_PARENT ?? null,
     wsPingIntervalMs: e.LATTICE_WS_PING_INTERVAL_S * 1000,
+    wsLimits: Object.freeze({ maxFrameBytes: e.LATTICE_WS_MAX_FRAME_MIB * 1024 * 1024, maxInFlightBytes: e.LATTICE_WS_MAX_IN_FLIGHT_MIB * 1024 * 1024 }),
     kernelsOnExit: e.LATTICE_KERNELS_ON_EXIT,
+    metricsToken: e.LATTICE_METRICS_TOKEN ?? null,
     eventsHeartbeatMs: e.LATTICE_EVENTS_HEARTBEAT_S * 1000,
     wsReplay: Object.freeze({
       windowMs: e.LATTICE_WS_REPLAY_WINDOW_S * 1000,

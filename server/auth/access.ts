@@ -35,7 +35,7 @@ export function decideKernelAccess(
   return can(access, needed) ? 'allow' : 'forbidden';
 }
 
-const FORBIDDEN_MESSAGES: Record<TKernelAction, string> = {
+export const FORBIDDEN_MESSAGES: Record<TKernelAction, string> = {
   view: 'You may not see this kernel.',
   run: 'Your role in this project lets you watch kernels but not run, interrupt or restart them; ask an owner for editor access.',
   stop: "Only the kernel's owner or a project owner may stop this kernel.",
@@ -52,6 +52,12 @@ export async function authorizeKernel(
   const decision = decideKernelAccess(access, action, kernel.userId === caller.userId);
   if (decision === 'not-found') throw kernelNotFound(kernel.id);
   if (decision === 'forbidden') throw new AppError('FORBIDDEN', FORBIDDEN_MESSAGES[action]);
+}
+
+/** Whether the caller may stop the kernel (DELETE, or a `shutdown_request` on its websocket). */
+export async function mayStopKernel(db: TDb, caller: TCaller, kernel: { projectId: string; userId: string }): Promise<boolean> {
+  const access = await projectAccess(db, caller, kernel.projectId);
+  return decideKernelAccess(access, 'stop', kernel.userId === caller.userId) === 'allow';
 }
 
 export function kernelNotFound(id: string): AppError {

@@ -4,15 +4,24 @@ import { isTerminal } from '../../common/kernel-states';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { ManagedKernel, TKernelEnd, TKernelListener } from '../kernels/managed-kernel';
 import type { ClientChannels, TClientChannel } from '../kernels/client-channels';
-import { MalformedFrameError, parseHeader, type TChannel } from '../zmq/messages';
+import { MalformedFrameError, parseHeader, type TChannel, type TMessageHeader } from '../zmq/messages';
 import { isClientChannel, type TRelayMessage } from './relay-message';
 import type { TWireMessage } from '../zmq/wire';
 import { decodeLegacy, decodeV1, encodeLegacy, encodeV1 } from './ws-serializers';
+import { InFlightGate, type TFrameLimits } from './frame-limits';
+import { shutdownKind, shutdownReply, stopRefusedContent } from './shutdown-guard';
 
 export type TWsProtocol = 'v1' | 'legacy';
 
-/** What a session needs beyond its socket: the client's `session_id` (for replay) and metrics. */
+/**
+ * What a session needs beyond its socket: whether the caller may stop this kernel (decided
+ * at connect time, by the DELETE rule), how to restart it as `POST …/restart` does, the
+ * in-flight limit, the client's `session_id` (for replay) and metrics.
+ */
 export interface TSessionOptions {
+  mayStop: boolean;
+  restart: () => Promise<void>;
+  limits: TFrameLimits;
   sessionId?: string;
   metrics?: GatewayMetrics;
 }
@@ -36,14 +45,16 @@ export class ChannelsSession implements TKernelListener {
   private closed = false;
   /** The last iopub message (replay sequence number) handed to this websocket. */
   private sentSeq = 0;
+  private readonly inFlight: InFlightGate;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly kernel: ManagedKernel,
     private readonly protocol: TWsProtocol,
     private readonly logger: Logger,
-    private readonly opts: TSessionOptions = {},
+    private readonly opts: TSessionOptions,
   ) {
+    this.inFlight = new InFlightGate(ws, opts.limits.maxInFlightBytes);
     this.sockets = kernel.openClientChannels({
       onMessage: (channel, msg) => this.toClient(channel, msg),
       onRejected: (channel, err) => this.logger.warn({ channel, err: err.message }, 'dropped kernel message'),
@@ -65,12 +76,13 @@ export class ChannelsSession implements TKernelListener {
     const frame = toBuffer(data);
     let msg: TRelayMessage;
     let channel: TClientChannel;
+    let header: TMessageHeader;
     try {
       if (this.protocol === 'v1' && !isBinary) throw new MalformedFrameError('text frame on the v1 protocol');
       msg = this.protocol === 'v1' ? decodeV1(frame) : decodeLegacy(isBinary ? frame : frame.toString('utf8'), isBinary);
       if (!isClientChannel(msg.channel)) throw new MalformedFrameError(`clients may not send on ${msg.channel}`);
       channel = msg.channel;
-      parseHeader(msg.parts[0]);
+      header = parseHeader(msg.parts[0]);
     } catch (err) {
       const reason = err instanceof MalformedFrameError ? err.message : 'unreadable frame';
       this.logger.warn({ reason }, 'malformed websocket frame; closing this socket');
@@ -78,9 +90,35 @@ export class ChannelsSession implements TKernelListener {
       this.dispose();
       return;
     }
+    const shutdown = shutdownKind(header, msg.parts[3]);
+    if (shutdown === 'restart') {
+      void this.restartFor(channel, { header, headerPart: msg.parts[0] });
+      return;
+    }
+    if (shutdown === 'stop' && !this.opts.mayStop) {
+      this.logger.warn({ channel, msgId: header.msg_id }, 'refused a shutdown_request from a caller who may not stop this kernel');
+      this.toClient(channel, shutdownReply({ header, headerPart: msg.parts[0] }, stopRefusedContent()));
+      return;
+    }
     this.kernel.touch();
     this.opts.metrics?.relayed('to_kernel', channel, frame.length);
-    this.sockets.send(channel, { parts: msg.parts, buffers: msg.buffers });
+    this.inFlight.track(frame.length, this.sockets.send(channel, { parts: msg.parts, buffers: msg.buffers }));
+  }
+
+  /**
+   * `shutdown_request {restart: true}`: ipykernel answers it by exiting and leaves the restart
+   * to its manager, so forwarding it would stop the kernel. The gateway restarts it as
+   * `POST …/restart` does (editors may) and replies as the kernel would have.
+   */
+  private async restartFor(channel: TClientChannel, request: { header: TMessageHeader; headerPart: Buffer }): Promise<void> {
+    try {
+      await this.opts.restart();
+      this.toClient(channel, shutdownReply(request, { status: 'ok', restart: true }));
+    } catch (err) {
+      const evalue = (err as Error).message;
+      this.logger.warn({ err: evalue }, 'restart asked over the websocket failed');
+      this.toClient(channel, shutdownReply(request, { status: 'error', ename: 'RestartFailed', evalue, traceback: [], restart: true }));
+    }
   }
 
   /** True when the message was handed to the websocket. */

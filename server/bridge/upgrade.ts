@@ -5,11 +5,13 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, toErrorBody } from '../../common/errors';
 import type { TDb } from '../../db/client';
+import { mayStopKernel } from '../auth/access';
 import { authenticate, extractToken } from '../auth/caller';
 import { isOriginAllowed } from '../http/cors';
 import type { KernelManager } from '../kernels/kernel-manager';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ChannelsSession } from './channels-session';
+import { explainOversizeClose, type TFrameLimits } from './frame-limits';
 import { V1_PROTOCOL } from './ws-serializers';
 
 const CHANNELS_PATH = /^\/api\/kernels\/([0-9a-f-]{36})\/channels\/?$/i;
@@ -36,11 +38,19 @@ function refuse(socket: Duplex, err: unknown): void {
  */
 export function attachChannels(
   server: Server,
-  deps: { db: TDb; kernels: KernelManager; origins: readonly string[]; pingIntervalMs: number; logger: Logger; metrics?: GatewayMetrics },
+  deps: {
+    db: TDb;
+    kernels: KernelManager;
+    origins: readonly string[];
+    pingIntervalMs: number;
+    limits: TFrameLimits;
+    logger: Logger;
+    metrics?: GatewayMetrics;
+  },
 ): TChannelsServer {
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 256 * 1024 * 1024,
+    maxPayload: deps.limits.maxFrameBytes,
     handleProtocols: (protocols) => (protocols.has(V1_PROTOCOL) ? V1_PROTOCOL : false),
   });
   const alive = new WeakMap<WebSocket, boolean>();
@@ -56,11 +66,16 @@ export function attachChannels(
       if (!query.success) throw new AppError('BAD_REQUEST', 'Invalid session_id.');
       const caller = await authenticate(deps.db, extractToken(req.headers.authorization, req.url));
       const kernel = await deps.kernels.connect(caller, match[1]);
+      const mayStop = await mayStopKernel(deps.db, caller, kernel.record);
       wss.handleUpgrade(req, socket, head, (ws) => {
+        explainOversizeClose(ws, deps.limits.maxFrameBytes);
         alive.set(ws, true);
         ws.on('pong', () => alive.set(ws, true));
         const logger = deps.logger.child({ kernelId: kernel.record.id, userId: caller.userId, sessionId: query.data.session_id });
         new ChannelsSession(ws, kernel, ws.protocol === V1_PROTOCOL ? 'v1' : 'legacy', logger, {
+          mayStop,
+          restart: async () => void (await deps.kernels.restart(caller, kernel.record.id)),
+          limits: deps.limits,
           sessionId: query.data.session_id,
           metrics: deps.metrics,
         });

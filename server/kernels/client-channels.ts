@@ -47,8 +47,9 @@ export class ClientChannels {
     );
   }
 
-  send(channel: TClientChannel, msg: TWireMessage): void {
-    this.sockets.get(channel)?.send(msg);
+  /** Resolves once ZeroMQ has taken the message (see `KernelSocket.send`). */
+  send(channel: TClientChannel, msg: TWireMessage): Promise<void> {
+    return this.sockets.get(channel)?.send(msg) ?? Promise.resolve();
   }
 
   /** The kernel's owner moved it (a restarted pod has a new address); the routing id stays. */

@@ -15,6 +15,13 @@ zmq.context.maxSockets = zmq.context.maxSocketsLimit;
  */
 const RECONNECT = { reconnectInterval: 100, reconnectMaxInterval: 1000 } as const;
 
+/**
+ * Messages a client's DEALER queues towards a kernel that is not taking them. libzmq's
+ * default (1000) would let one websocket park gigabytes in the gateway; past this many,
+ * `send` waits, which the websocket session turns into back-pressure on its client.
+ */
+const CLIENT_SEND_HWM = 8;
+
 export interface TKernelSocketHandlers {
   /** A verified message from the kernel. */
   onMessage(msg: TWireMessage): void;
@@ -49,7 +56,7 @@ export class KernelSocket {
       sub.subscribe();
       this.socket = sub;
     } else {
-      this.socket = new zmq.Dealer({ linger: 0, ...RECONNECT, ...(routingId ? { routingId } : {}) });
+      this.socket = new zmq.Dealer({ linger: 0, ...RECONNECT, ...(routingId ? { routingId, sendHighWaterMark: CLIENT_SEND_HWM } : {}) });
     }
     this.socket.connect(channelEndpoint(conn, channel));
     void this.receiveLoop(handlers);
@@ -72,12 +79,16 @@ export class KernelSocket {
     }
   }
 
-  /** Signs and queues a message; a DEALER holds it until the kernel is reachable. */
-  send(msg: TWireMessage): void {
-    if (this.closed || !(this.socket instanceof zmq.Dealer)) return;
+  /**
+   * Signs and queues a message; a DEALER holds it until the kernel is reachable. Resolves
+   * once ZeroMQ has taken it (or it was dropped), so callers can apply back-pressure.
+   */
+  send(msg: TWireMessage): Promise<void> {
+    if (this.closed || !(this.socket instanceof zmq.Dealer)) return Promise.resolve();
     const socket = this.socket;
     const frames = encodeWire(this.key, msg);
     this.sending = this.sending.then(() => socket.send(frames)).catch(() => undefined);
+    return this.sending;
   }
 
   close(): void {

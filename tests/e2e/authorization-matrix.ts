@@ -246,8 +246,8 @@ export const MATRIX: readonly TMatrixRow[] = [
   // ——— gateway: Jupyter API ———
   gw('GET /api', PUBLIC, () => ({ path: '/api' })),
   gw('GET /healthz', PUBLIC, () => ({ path: '/healthz' })),
-  // Prometheus scrapes without credentials; it holds aggregate numbers only.
-  gw('GET /metrics', PUBLIC, () => ({ path: '/metrics' })),
+  // Only Prometheus' scrape token (LATTICE_METRICS_TOKEN, which npm start sets) reads metrics; no user's token does.
+  gw('GET /metrics', { anonymous: 401, nonMember: 401, viewer: 401, editor: 401, owner: 401, admin: 401 }, () => ({ path: '/metrics' })),
   // Server-sent events: open to every signed-in caller, filtered to the projects they may view.
   gw('GET /api/events', SIGNED_IN, (fx) => ({ path: `/api/events?project=${fx.projectId}`, stream: true })),
   // Unnamed, the listing is what launches where a launch naming no project goes: the caller's personal project.

@@ -2,7 +2,8 @@
  * `GET /metrics`: valid Prometheus text exposition whose numbers follow what the gateway
  * does (kernels by state, launch latency by phase and pool hit/miss, pool counters,
  * websocket connections, messages and bytes relayed), with no ids, emails or tokens in it,
- * beside prom-client's process metrics under their standard names.
+ * beside prom-client's process metrics under their standard names. Only a scraper holding
+ * the scrape token reads them (issue 14 §1: labels name the environments users chose).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,10 +14,11 @@ import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 
 let t: TTestDatabase;
 let gw: TTestGateway;
+const METRICS_TOKEN = 'scrape-token-for-this-test-only';
 
 before(async () => {
   t = await createTestDatabase();
-  gw = await startTestGateway({ db: t.db, config: { poolRefreshMs: 300 } });
+  gw = await startTestGateway({ db: t.db, config: { poolRefreshMs: 300, metricsToken: METRICS_TOKEN } });
 });
 
 after(async () => {
@@ -59,7 +61,7 @@ function parseExposition(text: string): { samples: TSample[]; types: Map<string,
 }
 
 async function scrape(): Promise<{ text: string; value: (name: string, labels?: Record<string, string>) => number; types: Map<string, string> }> {
-  const res = await fetch(`${gw.url}/metrics`);
+  const res = await fetch(`${gw.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   const text = await res.text();
@@ -77,7 +79,27 @@ async function until(what: string, f: () => Promise<boolean> | boolean, ms = 30_
   }
 }
 
-test('metrics parse, need no token, and move with launches, websockets and the pool', async () => {
+test('metrics need the scrape token: without it or with a user token 401, and no endpoint at all when none is set', async () => {
+  const { token } = await createUserWithToken(t.db);
+  for (const authorization of [undefined, `Bearer ${METRICS_TOKEN}x`, `token ${token}`, `Bearer ${token}`, METRICS_TOKEN]) {
+    const res = await fetch(`${gw.url}/metrics`, { headers: authorization ? { authorization } : {} });
+    const body = await res.json();
+    assert.equal(res.status, 401, String(authorization));
+    assert.equal(body.code, 'UNAUTHENTICATED');
+    assert.match(body.message, /Bearer/, 'the message says what to send');
+    assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
+  }
+  const unset = await startTestGateway({ db: t.db });
+  try {
+    const res = await fetch(`${unset.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).message, /LATTICE_METRICS_TOKEN/);
+  } finally {
+    await unset.close();
+  }
+});
+
+test('metrics parse and move with launches, websockets and the pool', async () => {
   const { token, user } = await createUserWithToken(t.db);
   const before = await scrape();
   assert.equal(before.value('lattice_kernels'), 0);

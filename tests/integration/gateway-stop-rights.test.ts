@@ -1,23 +1,27 @@
 /**
  * Who may stop a kernel (issue 4 §5), one by one and in bulk (a dashboard's "stop all" is
  * one DELETE per kernel, each checked): project owners stop anyone's, editors their own,
- * viewers none.
+ * viewers none. The same rule holds for a `shutdown_request` sent over the kernel's
+ * websocket (issue 14 §1); `restart: true` is a restart, which editors may do.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
-import { addMember, createProject, createUserWithToken, gatewayFetch, startTestGateway, type TTestGateway } from '../helpers/gateway';
-import { killGroup, localState } from '../helpers/kernels';
+import { addMember, createProject, createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TTestGateway } from '../helpers/gateway';
+import { killGroup, localState, until } from '../helpers/kernels';
+import { captureLog, type TCapturedLog } from '../helpers/log-capture';
 
 let t: TTestDatabase;
 let gw: TTestGateway;
+let log: TCapturedLog;
 let projectId: string;
 const tokens: Record<'owner' | 'editor' | 'viewer', string> = { owner: '', editor: '', viewer: '' };
 const pids: number[] = [];
 
 before(async () => {
   t = await createTestDatabase();
-  gw = await startTestGateway({ db: t.db });
+  log = captureLog();
+  gw = await startTestGateway({ db: t.db, logger: log.logger });
   const owner = await createUserWithToken(t.db);
   const editor = await createUserWithToken(t.db);
   const viewer = await createUserWithToken(t.db);
@@ -57,5 +61,43 @@ describe('stop rights', () => {
     assert.deepEqual(await stop(tokens.editor, [editorsKernels[0]]), [204], 'an editor stops their own');
     assert.deepEqual(await stop(tokens.owner, [ownersKernel, editorsKernels[1]]), [204, 204], 'the owner stops anyone’s, in bulk');
     assert.deepEqual((await gatewayFetch(gw, `/api/kernels?project=${projectId}`, { token: tokens.owner })).body, []);
+  });
+
+  test('a shutdown_request over the websocket obeys the same rule; restart: true restarts', async () => {
+    const ownersKernel = await launch(tokens.owner);
+    const state = async () => (await gatewayFetch(gw, `/api/kernels/${ownersKernel}`, { token: tokens.owner })).body?.lattice?.state;
+    const editor = await openChannels(gw, ownersKernel, { token: tokens.editor });
+    try {
+      await editor.execute('x = 1');
+      for (const channel of ['control', 'shell']) {
+        const id = editor.send(channel, 'shutdown_request', { restart: false });
+        const reply = await editor.waitFor((m) => m.parent_header.msg_id === id);
+        assert.deepEqual([reply.channel, reply.header.msg_type, reply.content.status, reply.content.ename], [channel, 'shutdown_reply', 'error', 'Forbidden']);
+        assert.match(String(reply.content.evalue), /owner/, 'the reply says who may stop it');
+      }
+      assert.equal(log.find('refused a shutdown_request').length, 2, 'each refusal is logged');
+      assert.equal((await editor.execute('x')).reply.content.status, 'ok', 'the kernel lives, its state intact');
+      assert.equal(await state(), 'idle');
+
+      const id = editor.send('control', 'shutdown_request', { restart: true });
+      const reply = await editor.waitFor((m) => m.parent_header.msg_id === id, 60_000);
+      assert.deepEqual([reply.header.msg_type, reply.content.status, reply.content.restart], ['shutdown_reply', 'ok', true]);
+      pids.push((await localState(t.db, ownersKernel)).pid);
+      const after = await editor.execute('x');
+      assert.equal(after.reply.content.ename, 'NameError', 'a fresh kernel answers on the same socket');
+      assert.equal(await state(), 'idle', 'restarted, not stopped');
+    } finally {
+      await editor.close();
+    }
+
+    const owner = await openChannels(gw, ownersKernel, { token: tokens.owner });
+    try {
+      const id = owner.send('control', 'shutdown_request', { restart: false });
+      const reply = await owner.waitFor((m) => m.parent_header.msg_id === id);
+      assert.deepEqual([reply.header.msg_type, reply.content.status], ['shutdown_reply', 'ok'], "the kernel's owner still shuts it down over the socket");
+      await until('the kernel is gone', async () => (await gatewayFetch(gw, `/api/kernels/${ownersKernel}`, { token: tokens.owner })).status === 404);
+    } finally {
+      await owner.close();
+    }
   });
 });
