@@ -28,6 +28,7 @@ test('the web gets the session secret it is given, and not the admin password or
   assert.equal(env.LATTICE_MIGRATION_DATABASE_URL, undefined);
   assert.equal(env.NEXTAUTH_SECRET, 'from-the-data-dir');
   assert.equal(env.PATH, '/usr/bin:/bin');
+  assert.equal(webChildEnv({ ...launcherEnv(), LATTICE_METRICS_TOKEN: 'scrape' }, { NEXTAUTH_SECRET: 's', DATABASE_URL: 'x' }).LATTICE_METRICS_TOKEN, undefined, 'nor the gateway\'s metrics token');
 });
 
 test('after the launcher read its settings, its own environment holds none of them, so no later child inherits them', () => {

@@ -6,6 +6,6 @@ import { readOrCreateSecret } from '../db/secret-file';
  * generated once and kept in `<data dir>/metrics-token` (0600), where an operator reads it
  * for Prometheus' `authorization: {credentials_file: …}`.
  */
-export function metricsToken(dataDir: string, given = process.env.LATTICE_METRICS_TOKEN): string {
+export function metricsToken(dataDir: string, given: string | undefined): string {
   return given || readOrCreateSecret(path.join(dataDir, 'metrics-token'));
 }

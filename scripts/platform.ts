@@ -144,6 +144,8 @@ export interface TPlatformOptions {
   adminPassword?: string;
   python?: string;
   sessionSecret?: string;
+  /** The gateway's scrape token (LATTICE_METRICS_TOKEN); default: generated once into the data directory. */
+  metricsToken?: string;
   /** `next dev` instead of a production build. */
   dev?: boolean;
   /** Extra environment for the gateway (tests shorten timeouts with it). */
@@ -204,7 +206,7 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
       LATTICE_GATEWAY_HOST: host,
       LATTICE_GATEWAY_PORT: String(opts.gatewayPort),
       LATTICE_WEB_ORIGINS: [...new Set(webOrigins)].join(','),
-      LATTICE_METRICS_TOKEN: metricsToken(opts.dataDir),
+      LATTICE_METRICS_TOKEN: metricsToken(opts.dataDir, opts.metricsToken),
       ...(opts.python ? { LATTICE_PYTHON: opts.python } : {}),
       ...opts.gatewayEnv,
     },

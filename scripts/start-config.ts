@@ -32,6 +32,8 @@ const ZStartConfig = z.object({
   LATTICE_LOCAL_SANDBOX: z.enum(['on', 'off'], { error: 'LATTICE_LOCAL_SANDBOX must be on or off' }).default('on'),
   /** Session-signing secret of the web; when unset one is generated into .data/ and kept. */
   NEXTAUTH_SECRET: z.string().optional(),
+  /** The gateway's `/metrics` scrape token; when unset one is generated into .data/metrics-token and kept. */
+  LATTICE_METRICS_TOKEN: z.string().optional(),
 });
 export type TStartConfig = Readonly<z.infer<typeof ZStartConfig>>;
 

@@ -56,6 +56,7 @@ try {
     adminPassword: config.LATTICE_ADMIN_PASSWORD,
     python: python.ok ? python.python : (python.python ?? undefined),
     sessionSecret: config.NEXTAUTH_SECRET,
+    metricsToken: config.LATTICE_METRICS_TOKEN,
     dev,
     log,
     stdio: 'inherit',
