@@ -13,6 +13,8 @@ export const ZWebConfig = z.object({
   LATTICE_GATEWAY_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   /** The gateway's port, for browsers that reach it on the page's own host. */
   LATTICE_GATEWAY_PORT: z.coerce.number().int().min(1).max(65535).default(8888),
+  /** Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For the sign-in throttle believes; empty = none. */
+  LATTICE_TRUSTED_PROXIES: z.string().default(''),
   /** Lifetime of the gateway tokens minted for a signed-in browser, in seconds. */
   LATTICE_BROWSER_TOKEN_TTL_S: z.coerce.number().int().positive().default(3600),
   /**
