@@ -32,7 +32,8 @@ COPY --from=runtime-deps /app/node_modules ./node_modules
 COPY --from=build /app/.next ./.next
 COPY --from=build /app/public ./public
 COPY package.json next.config.mjs ./
+COPY scripts/peer-address-preload.mjs ./scripts/
 # `node` (uid 1000) comes with the base image; the files stay root-owned and read-only to it.
 USER 1000
 EXPOSE 3000
-CMD ["node", "node_modules/next/dist/bin/next", "start", "--port", "3000", "--hostname", "0.0.0.0"]
+CMD ["node", "--import", "./scripts/peer-address-preload.mjs", "node_modules/next/dist/bin/next", "start", "--port", "3000", "--hostname", "0.0.0.0"]

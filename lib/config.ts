@@ -19,6 +19,8 @@ export const ZWebConfig = z.object({
    * gateway reads the same setting for its websockets.
    */
   LATTICE_WEB_ORIGINS: z.string().default(''),
+  /** Reverse proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For the sign-in throttle believes; empty = none. */
+  LATTICE_TRUSTED_PROXIES: z.string().default(''),
   /** Lifetime of the gateway tokens minted for a signed-in browser, in seconds. */
   LATTICE_BROWSER_TOKEN_TTL_S: z.coerce.number().int().positive().default(3600),
   /**

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { APP_ROLE, ensureAppRole, urlAsRole } from '../db/app-role';
 import { connectDb } from '../db/client';
 import { ensureDatabase, ensureSuperuserPassword, startEmbeddedPostgres, superuserUrl } from '../db/embedded-postgres';
@@ -224,6 +225,8 @@ export async function startPlatform(opts: TPlatformOptions): Promise<TPlatform> 
         NEXTAUTH_SECRET: sessionSecret(opts.dataDir, opts.sessionSecret),
         NEXTAUTH_URL: `http://${browserHost}:${opts.webPort}`,
         LATTICE_GATEWAY_PORT: String(opts.gatewayPort),
+        // The sign-in throttle's only source of the TCP peer address (see the preload's comment).
+        NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import=${pathToFileURL(path.join(ROOT, 'scripts/peer-address-preload.mjs')).href}`].filter(Boolean).join(' '),
       }),
     },
   );

@@ -10,8 +10,8 @@ import { Select } from '@/components/ui/select';
 import { RequestError } from '@/lib/client/request-error';
 import { webClient } from '@/lib/client/web-client';
 
-/** What this form reads of `POST /api/projects/{id}/members`: whom it added. */
-const ZAddedMember = z.looseObject({ email: z.string() });
+/** What this form reads of `POST /api/projects/{id}/members`: its answer, the same whether or not the email has an account. */
+const ZAddedMember = z.looseObject({ message: z.string() });
 
 /** Inline "add member by email" row; keeps what was typed when the server refuses it. */
 export function AddMemberForm({ projectId }: { projectId: string }) {
@@ -28,8 +28,8 @@ export function AddMemberForm({ projectId }: { projectId: string }) {
     setError(null);
     setAdded(null);
     try {
-      const member = await webClient.send('POST', `/api/projects/${projectId}/members`, ZAddedMember, { email, role });
-      setAdded(`${member.email} was added as ${role}.`);
+      const answer = await webClient.send('POST', `/api/projects/${projectId}/members`, ZAddedMember, { email, role });
+      setAdded(answer.message);
       setEmail('');
       router.refresh();
     } catch (err) {

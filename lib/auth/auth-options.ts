@@ -4,12 +4,7 @@ import { getConfig } from '../config';
 import { getDb } from '../db';
 import { authorizeCredentials } from './authorize-credentials';
 import { safeCallbackPath } from './safe-callback-path';
-
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const forwarded = headers?.['x-forwarded-for'];
-  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]?.trim() : undefined;
-  return first || 'unknown';
-}
+import { signInClientAddress, trustedProxyList } from './sign-in-client-address';
 
 /** next-auth: email + password, JWT sessions. The user id and role ride in the token. */
 export function authOptions(): NextAuthOptions {
@@ -21,7 +16,8 @@ export function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: 'Email and password',
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-        authorize: (credentials, req) => authorizeCredentials(getDb(), credentials, clientAddress(req?.headers)),
+        authorize: (credentials, req) =>
+          authorizeCredentials(getDb(), credentials, signInClientAddress(req?.headers, trustedProxyList(getConfig().LATTICE_TRUSTED_PROXIES))),
       }),
     ],
     callbacks: {

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import type { TDb } from '@/db/client';
 import { verifyPassword } from '@/db/passwords';
 import { users } from '@/db/schema';
-import { clearFailures, recordFailure, secondsUntilAllowed } from './sign-in-throttle';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { purgeStaleSignInRowsWhenDue } from './purge-stale-sign-in-rows';
+import { accountDelayMsAfter, clearFailures, failuresOf, recordFailure, secondsUntilAllowed } from './sign-in-throttle';
 
 const ZCredentials = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1).max(1024) });
 
@@ -17,17 +19,18 @@ export interface TSignedInUser {
 /**
  * Checks an email and password for the sign-in form. Throws an Error whose message the
  * form shows as it is, so every message here is written for the person signing in.
- * Failures are counted per client address and per account: the address comes from a
- * header a client can forge, the account key cannot be dodged that way.
+ * Failures are counted per client address (the TCP peer, see sign-in-client-address.ts) and
+ * per account. The address must wait after repeated failures; the account is only slowed
+ * (accountDelayMsAfter), never closed, so a stranger guessing cannot keep its owner out.
  */
 export async function authorizeCredentials(db: TDb, input: unknown, address: string): Promise<TSignedInUser> {
+  await purgeStaleSignInRowsWhenDue(db);
   const wait = await secondsUntilAllowed(db, address);
   if (wait > 0) throw new Error(`Too many failed sign-ins from your address. Try again in ${wait} s.`);
   const parsed = ZCredentials.safeParse(input);
   if (!parsed.success) throw new Error('Enter your email address and password.');
   const accountKey = `account:${parsed.data.email}`;
-  const accountWait = await secondsUntilAllowed(db, accountKey);
-  if (accountWait > 0) throw new Error(`Too many failed sign-ins for this account. Try again in ${accountWait} s.`);
+  await sleep(accountDelayMsAfter(await failuresOf(db, accountKey)));
   const [user] = await db.select().from(users).where(eq(users.email, parsed.data.email));
   const ok = user ? await verifyPassword(user.passwordHash, parsed.data.password) : false;
   if (!user || !ok) {

@@ -19,6 +19,26 @@ export async function secondsUntilAllowed(db: TDb, address: string, now = new Da
   return Math.max(0, Math.ceil((readyAt - now.getTime()) / 1000));
 }
 
+/**
+ * Per account there is no waiting period an attacker could use to lock its owner out: every
+ * attempt on an account with recent failures is held this long before its password is checked
+ * (right or wrong, so the delay says nothing), doubling per failure from the fourth, up to 4 s.
+ * Guessing pays it on every try; the owner pays it once and signs in.
+ */
+const ACCOUNT_FREE_ATTEMPTS = 3;
+const ACCOUNT_MAX_DELAY_MS = 4000;
+
+export function accountDelayMsAfter(failures: number): number {
+  if (failures < ACCOUNT_FREE_ATTEMPTS) return 0;
+  return Math.min(250 * 2 ** (failures - ACCOUNT_FREE_ATTEMPTS), ACCOUNT_MAX_DELAY_MS);
+}
+
+/** Failures counted under a key since its last success (0 when none). */
+export async function failuresOf(db: TDb, key: string): Promise<number> {
+  const [row] = await db.select({ failures: loginFailures.failures }).from(loginFailures).where(eq(loginFailures.address, key));
+  return row?.failures ?? 0;
+}
+
 export async function recordFailure(db: TDb, address: string): Promise<void> {
   await db
     .insert(loginFailures)

@@ -1,13 +1,12 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '@/common/errors';
-import { ZProjectRole } from '@/common/roles';
+import { ZProjectRole, type TProjectRole } from '@/common/roles';
 import type { TDb } from '@/db/client';
 import { projectMembers, users } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { parseInput } from '../validation/parse-input';
 import { getProjectAccess } from './get-project-access';
-import type { TProjectMember } from './project-summary';
 
 export const ZAddMemberInput = z.object({
   projectId: z.string(),
@@ -15,30 +14,42 @@ export const ZAddMemberInput = z.object({
   role: ZProjectRole,
 });
 
-/** Adds an existing user to a project with a role (owners and admins only). */
-export async function addMember(db: TDb, actor: TSignedInUser, input: z.input<typeof ZAddMemberInput>): Promise<TProjectMember> {
+/** The same answer whether or not the email has an account. */
+export interface TAddMemberAnswer {
+  email: string;
+  role: TProjectRole;
+  message: string;
+}
+
+/**
+ * Adds the user with this email to a project with a role (owners and admins only). Any user can
+ * own a project, so the answer must not tell them which emails have accounts: known and unknown
+ * emails get the same answer, from the same two queries. Someone already in the project is
+ * refused as a duplicate, which tells the owner nothing their member list does not show.
+ */
+export async function addMember(db: TDb, actor: TSignedInUser, input: z.input<typeof ZAddMemberInput>): Promise<TAddMemberAnswer> {
   const data = parseInput(ZAddMemberInput, input, 'member');
   await getProjectAccess(db, actor, data.projectId, 'manage');
-  const [user] = await db.select().from(users).where(eq(users.email, data.email));
-  if (!user) {
-    throw new AppError('NOT_FOUND', `There is no user with the email ${data.email}. An administrator can create one.`, {
-      email: 'No user with this email',
-    });
+  const [existing] = await db
+    .select({ userId: projectMembers.userId })
+    .from(projectMembers)
+    .innerJoin(users, eq(users.id, projectMembers.userId))
+    .where(and(eq(projectMembers.projectId, data.projectId), eq(users.email, data.email)));
+  if (existing) {
+    throw new AppError('CONFLICT', `${data.email} is already a member of this project.`, { email: 'Already a member' });
   }
-  const [row] = await db
+  await db
     .insert(projectMembers)
-    .values({ projectId: data.projectId, userId: user.id, role: data.role })
-    .onConflictDoNothing()
-    .returning();
-  if (!row) {
-    throw new AppError('CONFLICT', `${user.email} is already a member of this project.`, { email: 'Already a member' });
-  }
+    .select(
+      db
+        .select({ projectId: sql`${data.projectId}::uuid`.as('project_id'), userId: users.id, role: sql`${data.role}`.as('role'), createdAt: sql`now()`.as('created_at') })
+        .from(users)
+        .where(eq(users.email, data.email)),
+    )
+    .onConflictDoNothing();
   return {
-    userId: user.id,
-    email: user.email,
-    name: user.name,
-    role: row.role,
-    disabled: user.disabledAt !== null,
-    addedAt: row.createdAt.toISOString(),
+    email: data.email,
+    role: data.role,
+    message: `If ${data.email} has a Lattice account, they are now a member of this project as ${data.role}. People without an account need an administrator to create one.`,
   };
 }

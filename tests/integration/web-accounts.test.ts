@@ -57,7 +57,7 @@ describe('passwords and sign-in', () => {
     await assert.rejects(authorizeCredentials(t.db, { email: '', password: '' }, '10.0.0.3'), /Enter your email address and password/);
   });
 
-  test('repeated failures are slowed down per address and per account, even with a forged address', async () => {
+  test('repeated failures from one address make that address wait', async () => {
     const address = '192.0.2.50';
     await createUser(t.db, SYSTEM_ACTOR, { email: 'target@example.com', name: 'Tia', password: 'target-password' });
     for (let i = 0; i < 5; i++) {
@@ -66,9 +66,10 @@ describe('passwords and sign-in', () => {
     assert.ok((await secondsUntilAllowed(t.db, address)) > 0);
     // Even the right password is refused while the address must wait, with the wait in the message.
     await assert.rejects(authorizeCredentials(t.db, { email: 'target@example.com', password: 'target-password' }, address), /Too many failed sign-ins.*Try again in \d+ s/);
-    // A new X-Forwarded-For value does not reset the count for the attacked account…
-    await assert.rejects(authorizeCredentials(t.db, { email: 'target@example.com', password: 'target-password' }, '192.0.2.51'), /Too many failed sign-ins for this account/);
-    // …while other accounts from other addresses sign in as usual.
+    // The account itself is not closed: its owner, elsewhere, signs in (sign-in-throttle tests the delay).
+    const owner = await authorizeCredentials(t.db, { email: 'target@example.com', password: 'target-password' }, '192.0.2.51');
+    assert.equal(owner.email, 'target@example.com');
+    // …and other accounts from other addresses sign in as usual.
     const ok = await authorizeCredentials(t.db, { email: 'admin@example.com', password: 'admin-password' }, '192.0.2.52');
     assert.equal(ok.role, 'admin');
   });

@@ -114,12 +114,16 @@ describe('members', () => {
     await assert.rejects(listMembers(t.db, carol, projectId), { code: 'NOT_FOUND' });
   });
 
-  test('unknown emails and duplicates get clear errors', async () => {
-    await assert.rejects(addMember(t.db, alice, { projectId, email: 'ghost@example.com', role: 'viewer' }), (err: any) => {
-      assert.equal(err.code, 'NOT_FOUND');
-      assert.match(err.message, /ghost@example.com/);
-      return true;
-    });
+  test('an unknown email gets the same answer as a known one, and duplicates a clear error', async () => {
+    await createUser(t.db, SYSTEM_ACTOR, { email: 'dora@example.com', name: 'Dora', password: 'dora-password' });
+    const known = await addMember(t.db, alice, { projectId, email: 'dora@example.com', role: 'viewer' });
+    const unknown = await addMember(t.db, alice, { projectId, email: 'ghost@example.com', role: 'viewer' });
+    assert.deepEqual(Object.keys(unknown).sort(), Object.keys(known).sort());
+    assert.equal(unknown.message.replace('ghost@', 'dora@'), known.message);
+    assert.match(unknown.message, /If ghost@example.com has a Lattice account/);
+    const members = (await listMembers(t.db, alice, projectId)).map((m) => m.email);
+    assert.ok(members.includes('dora@example.com'));
+    assert.ok(!members.includes('ghost@example.com'));
     await assert.rejects(addMember(t.db, alice, { projectId, email: 'bob@example.com', role: 'viewer' }), { code: 'CONFLICT' });
     await assert.rejects(addMember(t.db, alice, { projectId, email: 'bob', role: 'boss' as never }), (err: any) => {
       assert.equal(err.code, 'BAD_REQUEST');

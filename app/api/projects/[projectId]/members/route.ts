@@ -15,7 +15,7 @@ export const GET = apiHandler(async (_req: Request, ctx: TCtx) => {
   return NextResponse.json(await listMembers(getDb(), actor, projectId));
 });
 
-/** POST /api/projects/:projectId/members {email, role} — 201 (owners and admins). */
+/** POST /api/projects/:projectId/members {email, role} — 201 whether or not the email has an account (owners and admins). */
 export const POST = apiHandler(async (req: Request, ctx: TCtx) => {
   const actor = await requireUser();
   const { projectId } = await ctx.params;
