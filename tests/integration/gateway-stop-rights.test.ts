@@ -47,6 +47,13 @@ async function launch(token: string): Promise<string> {
 const stop = async (token: string, ids: string[]) =>
   Promise.all(ids.map(async (id) => (await gatewayFetch(gw, `/api/kernels/${id}`, { token, method: 'DELETE' })).status));
 
+/**
+ * The reply to shutdown request `id`. Not just any message under it: a request the kernel gets
+ * is also announced on iopub (`status: busy`), and which of the two arrives first is not fixed.
+ */
+const isShutdownReply = (m: { header: { msg_type: string }; parent_header: { msg_id?: string } }, id: string) =>
+  m.parent_header.msg_id === id && m.header.msg_type === 'shutdown_reply';
+
 describe('stop rights', () => {
   test('viewers stop none, editors only their own, owners anyone’s — singly and in bulk', async () => {
     const ownersKernel = await launch(tokens.owner);
@@ -71,7 +78,7 @@ describe('stop rights', () => {
       await editor.execute('x = 1');
       for (const channel of ['control', 'shell']) {
         const id = editor.send(channel, 'shutdown_request', { restart: false });
-        const reply = await editor.waitFor((m) => m.parent_header.msg_id === id);
+        const reply = await editor.waitFor((m) => isShutdownReply(m, id));
         assert.deepEqual([reply.channel, reply.header.msg_type, reply.content.status, reply.content.ename], [channel, 'shutdown_reply', 'error', 'Forbidden']);
         assert.match(String(reply.content.evalue), /owner/, 'the reply says who may stop it');
       }
@@ -80,7 +87,7 @@ describe('stop rights', () => {
       assert.equal(await state(), 'idle');
 
       const id = editor.send('control', 'shutdown_request', { restart: true });
-      const reply = await editor.waitFor((m) => m.parent_header.msg_id === id, 60_000);
+      const reply = await editor.waitFor((m) => isShutdownReply(m, id), 60_000);
       assert.deepEqual([reply.header.msg_type, reply.content.status, reply.content.restart], ['shutdown_reply', 'ok', true]);
       pids.push((await localState(t.db, ownersKernel)).pid);
       const after = await editor.execute('x');
@@ -93,7 +100,7 @@ describe('stop rights', () => {
     const owner = await openChannels(gw, ownersKernel, { token: tokens.owner });
     try {
       const id = owner.send('control', 'shutdown_request', { restart: false });
-      const reply = await owner.waitFor((m) => m.parent_header.msg_id === id);
+      const reply = await owner.waitFor((m) => isShutdownReply(m, id));
       assert.deepEqual([reply.header.msg_type, reply.content.status], ['shutdown_reply', 'ok'], "the kernel's owner still shuts it down over the socket");
       await until('the kernel is gone', async () => (await gatewayFetch(gw, `/api/kernels/${ownersKernel}`, { token: tokens.owner })).status === 404);
     } finally {
