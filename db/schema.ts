@@ -21,7 +21,9 @@ import type { TExecutor, TLaunchProgressInfo } from '../common/kernel-model';
 const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
-export const users = pgTable('users', {
+export const users = pgTable(
+  'users',
+  {
   id: id(),
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
@@ -33,8 +35,33 @@ export const users = pgTable('users', {
    * LATTICE_SANDBOX_UID_MIN..MAX on first launch; null until then.
    */
   sandboxUid: integer('sandbox_uid').unique(),
+  /** Set when an admin-set, generated or reset password must be replaced before anything else. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  /**
+   * A deleted user: the row stays so history (kernels, metering) still names someone, but
+   * email and password are scrubbed, memberships and tokens are gone and nothing signs in.
+   */
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
   createdAt: createdAt(),
-});
+},
+(t) => [index('users_name_sort_idx').on(sql`lower(${t.name})`, t.id), index('users_created_idx').on(t.createdAt, t.id)],
+);
+
+/**
+ * One row per browser sign-in; its id rides in the session cookie (JWT `sid`) and is checked
+ * on every request, so signing out, changing a password or disabling a user ends it at once.
+ */
+export const webSessions = pgTable(
+  'web_sessions',
+  {
+    id: id(),
+    userId: uuid('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('web_sessions_user_idx').on(t.userId)],
+);
 
 /**
  * Personal API tokens (kind `personal`) and the short-lived tokens the web mints for the
@@ -50,6 +77,8 @@ export const apiTokens = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     prefix: text('prefix').notNull(),
     projectId: uuid('project_id').references(() => projects.id, { onDelete: 'cascade' }),
+    /** A browser token's sign-in: it dies with that session (null for personal tokens). */
+    sessionId: uuid('session_id').references(() => webSessions.id, { onDelete: 'cascade' }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
@@ -65,7 +94,9 @@ export const loginFailures = pgTable('login_failures', {
   lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const projects = pgTable('projects', {
+export const projects = pgTable(
+  'projects',
+  {
   id: id(),
   name: text('name').notNull(),
   slug: text('slug').notNull().unique(),
@@ -75,8 +106,14 @@ export const projects = pgTable('projects', {
     .unique()
     .references(() => users.id, { onDelete: 'cascade' }),
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  /** Archived: its kernels are stopped, it is read-only and hidden from lists until restored. */
+  archivedAt: timestamp('archived_at', { withTimezone: true }),
+  /** Deleted: gone for everyone at once; its rows are removed when no kernel of it still runs. */
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
   createdAt: createdAt(),
-});
+},
+(t) => [index('projects_name_sort_idx').on(sql`lower(${t.name})`, t.id), index('projects_created_idx').on(t.createdAt, t.id)],
+);
 
 export const projectMembers = pgTable(
   'project_members',
