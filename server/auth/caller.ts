@@ -2,11 +2,14 @@ import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { AppError } from '../../common/errors';
 import type { TUserRole } from '../../common/roles';
 import type { TDb } from '../../db/client';
-import { apiTokens, users } from '../../db/schema';
+import { apiTokens, users, webSessions } from '../../db/schema';
 import { hashToken } from '../../db/tokens';
+import { tokenRefusal } from './token-refusal';
 
 /** Who is calling, as established from a token. Identity never comes from request content. */
 export interface TCaller {
+  /** The token's row: open websockets are re-checked by it (revocation-sweep.ts). */
+  tokenId: string;
   userId: string;
   email: string;
   userRole: TUserRole;
@@ -41,15 +44,21 @@ export async function authenticate(db: TDb, token: string | null): Promise<TCall
       userId: users.id,
       email: users.email,
       role: users.role,
-      disabledAt: users.disabledAt,
+      userDisabledAt: users.disabledAt,
+      userDeletedAt: users.deletedAt,
       tokenProjectId: apiTokens.projectId,
       expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,
+      sessionId: apiTokens.sessionId,
+      sessionFoundId: webSessions.id,
+      sessionRevokedAt: webSessions.revokedAt,
+      sessionExpiresAt: webSessions.expiresAt,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(webSessions, eq(webSessions.id, apiTokens.sessionId))
     .where(eq(apiTokens.tokenHash, hashToken(token)));
-  if (!row || row.revokedAt || row.disabledAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) throw refuse();
+  if (!row || tokenRefusal({ ...row, sessionFound: row.sessionFoundId !== null })) throw refuse();
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     const stale = new Date(Date.now() - LAST_USED_RESOLUTION_MS);
     // Not awaited: a request never waits for (or fails because of) this bookkeeping.
@@ -59,5 +68,5 @@ export async function authenticate(db: TDb, token: string | null): Promise<TCall
       .where(and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, stale))))
       .catch(() => undefined);
   }
-  return { userId: row.userId, email: row.email, userRole: row.role, tokenProjectId: row.tokenProjectId };
+  return { tokenId: row.tokenId, userId: row.userId, email: row.email, userRole: row.role, tokenProjectId: row.tokenProjectId };
 }
