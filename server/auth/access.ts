@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError } from '../../common/errors';
-import { can, type TAccess, type TProjectAction } from '../../common/roles';
+import { can, type TAccess, type TProjectAction, type TProjectRole } from '../../common/roles';
 import type { TDb } from '../../db/client';
 import { projectMembers } from '../../db/schema';
 import type { TCaller } from './caller';
@@ -13,12 +13,18 @@ export type TKernelAction = 'view' | 'run' | 'stop';
  * an admin) everywhere but its own project.
  */
 export async function projectAccess(db: TDb, caller: TCaller, projectId: string): Promise<TAccess> {
-  if (caller.tokenProjectId && caller.tokenProjectId !== projectId) return { userRole: 'member', projectRole: null };
+  if (caller.tokenProjectId && caller.tokenProjectId !== projectId) return accessIn(caller, projectId, null);
   const [member] = await db
     .select({ role: projectMembers.role })
     .from(projectMembers)
     .where(and(eq(projectMembers.projectId, projectId), eq(projectMembers.userId, caller.userId)));
-  return { userRole: caller.userRole, projectRole: member?.role ?? null };
+  return accessIn(caller, projectId, member?.role ?? null);
+}
+
+/** `projectAccess` once the caller's membership role is known (the revocation sweep reads it in bulk). */
+export function accessIn(caller: Pick<TCaller, 'userRole' | 'tokenProjectId'>, projectId: string, memberRole: TProjectRole | null): TAccess {
+  if (caller.tokenProjectId && caller.tokenProjectId !== projectId) return { userRole: 'member', projectRole: null };
+  return { userRole: caller.userRole, projectRole: memberRole };
 }
 
 /**
@@ -52,12 +58,6 @@ export async function authorizeKernel(
   const decision = decideKernelAccess(access, action, kernel.userId === caller.userId);
   if (decision === 'not-found') throw kernelNotFound(kernel.id);
   if (decision === 'forbidden') throw new AppError('FORBIDDEN', FORBIDDEN_MESSAGES[action]);
-}
-
-/** Whether the caller may stop the kernel (DELETE, or a `shutdown_request` on its websocket). */
-export async function mayStopKernel(db: TDb, caller: TCaller, kernel: { projectId: string; userId: string }): Promise<boolean> {
-  const access = await projectAccess(db, caller, kernel.projectId);
-  return decideKernelAccess(access, 'stop', kernel.userId === caller.userId) === 'allow';
 }
 
 export function kernelNotFound(id: string): AppError {

@@ -14,12 +14,13 @@ import { shutdownKind, shutdownReply, stopRefusedContent } from './shutdown-guar
 export type TWsProtocol = 'v1' | 'legacy';
 
 /**
- * What a session needs beyond its socket: whether the caller may stop this kernel (decided
- * at connect time, by the DELETE rule), how to restart it as `POST …/restart` does, the
- * in-flight limit, the client's `session_id` (for replay) and metrics.
+ * What a session needs beyond its socket: whether the caller may stop this kernel (asked at
+ * each `shutdown_request`, by the DELETE rule and the caller's current role), how to restart
+ * it as `POST …/restart` does, the in-flight limit, the client's `session_id` (for replay)
+ * and metrics.
  */
 export interface TSessionOptions {
-  mayStop: boolean;
+  mayStop: () => Promise<boolean>;
   restart: () => Promise<void>;
   limits: TFrameLimits;
   sessionId?: string;
@@ -73,6 +74,7 @@ export class ChannelsSession implements TKernelListener {
   }
 
   private fromClient(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
     const frame = toBuffer(data);
     let msg: TRelayMessage;
     let channel: TClientChannel;
@@ -95,14 +97,35 @@ export class ChannelsSession implements TKernelListener {
       void this.restartFor(channel, { header, headerPart: msg.parts[0] });
       return;
     }
-    if (shutdown === 'stop' && !this.opts.mayStop) {
-      this.logger.warn({ channel, msgId: header.msg_id }, 'refused a shutdown_request from a caller who may not stop this kernel');
-      this.toClient(channel, shutdownReply({ header, headerPart: msg.parts[0] }, stopRefusedContent()));
+    if (shutdown === 'stop') {
+      void this.stopFor(channel, header, msg, frame.length);
       return;
     }
+    this.toKernel(channel, msg, frame.length);
+  }
+
+  private toKernel(channel: TClientChannel, msg: TRelayMessage, bytes: number): void {
     this.kernel.touch();
-    this.opts.metrics?.relayed('to_kernel', channel, frame.length);
-    this.inFlight.track(frame.length, this.sockets.send(channel, { parts: msg.parts, buffers: msg.buffers }));
+    this.opts.metrics?.relayed('to_kernel', channel, bytes);
+    this.inFlight.track(bytes, this.sockets.send(channel, { parts: msg.parts, buffers: msg.buffers }));
+  }
+
+  /**
+   * `shutdown_request` (stop): forwarded only if the caller may stop the kernel now; a member
+   * demoted since connecting has lost the right. A check that fails refuses, the safe side.
+   */
+  private async stopFor(channel: TClientChannel, header: TMessageHeader, msg: TRelayMessage, bytes: number): Promise<void> {
+    const allowed = await this.opts.mayStop().catch((err) => {
+      this.logger.warn({ err: (err as Error).message }, 'could not check the right to stop this kernel');
+      return false;
+    });
+    if (this.closed) return;
+    if (allowed) {
+      this.toKernel(channel, msg, bytes);
+      return;
+    }
+    this.logger.warn({ channel, msgId: header.msg_id }, 'refused a shutdown_request from a caller who may not stop this kernel');
+    this.toClient(channel, shutdownReply({ header, headerPart: msg.parts[0] }, stopRefusedContent()));
   }
 
   /**
@@ -148,6 +171,12 @@ export class ChannelsSession implements TKernelListener {
     const ended = isTerminal(end.state);
     const reason = ended ? `kernel ${end.state}${end.reason ? `: ${end.reason}` : ''}` : 'gateway going away';
     if (this.ws.readyState === WebSocket.OPEN) this.ws.close(ended ? 1000 : 1001, reason);
+    this.dispose();
+  }
+
+  /** Ends the session from the gateway's side (revocation-sweep.ts): a close code and reason the client can show. */
+  end(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.close(code, reason);
     this.dispose();
   }
 

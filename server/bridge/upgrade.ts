@@ -5,19 +5,22 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, toErrorBody } from '../../common/errors';
 import type { TDb } from '../../db/client';
-import { mayStopKernel } from '../auth/access';
 import { authenticate, extractToken } from '../auth/caller';
+import { mayStopNow } from '../auth/connection-rights';
 import { isOriginAllowed } from '../http/cors';
 import type { KernelManager } from '../kernels/kernel-manager';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ChannelsSession } from './channels-session';
 import { explainOversizeClose, type TFrameLimits } from './frame-limits';
+import { OpenConnections } from './open-connections';
 import { V1_PROTOCOL } from './ws-serializers';
 
 const CHANNELS_PATH = /^\/api\/kernels\/([0-9a-f-]{36})\/channels\/?$/i;
 const ZChannelsQuery = z.looseObject({ session_id: z.string().max(256).optional() });
 
 export interface TChannelsServer {
+  /** The websockets open now, for the revocation sweep. */
+  connections: OpenConnections;
   close(): void;
 }
 
@@ -54,6 +57,7 @@ export function attachChannels(
     handleProtocols: (protocols) => (protocols.has(V1_PROTOCOL) ? V1_PROTOCOL : false),
   });
   const alive = new WeakMap<WebSocket, boolean>();
+  const connections = new OpenConnections();
 
   const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => undefined);
@@ -66,19 +70,21 @@ export function attachChannels(
       if (!query.success) throw new AppError('BAD_REQUEST', 'Invalid session_id.');
       const caller = await authenticate(deps.db, extractToken(req.headers.authorization, req.url));
       const kernel = await deps.kernels.connect(caller, match[1]);
-      const mayStop = await mayStopKernel(deps.db, caller, kernel.record);
+      const key = { tokenId: caller.tokenId, kernel: { projectId: kernel.record.projectId, userId: kernel.record.userId } };
       wss.handleUpgrade(req, socket, head, (ws) => {
         explainOversizeClose(ws, deps.limits.maxFrameBytes);
         alive.set(ws, true);
         ws.on('pong', () => alive.set(ws, true));
         const logger = deps.logger.child({ kernelId: kernel.record.id, userId: caller.userId, sessionId: query.data.session_id });
-        new ChannelsSession(ws, kernel, ws.protocol === V1_PROTOCOL ? 'v1' : 'legacy', logger, {
-          mayStop,
+        const session = new ChannelsSession(ws, kernel, ws.protocol === V1_PROTOCOL ? 'v1' : 'legacy', logger, {
+          mayStop: () => mayStopNow(deps.db, key),
           restart: async () => void (await deps.kernels.restart(caller, kernel.record.id)),
           limits: deps.limits,
           sessionId: query.data.session_id,
           metrics: deps.metrics,
         });
+        const forget = connections.add({ ...key, end: (code, reason) => session.end(code, reason) });
+        ws.on('close', forget);
       });
     } catch (err) {
       if (!(err instanceof AppError)) deps.logger.error({ err }, 'websocket upgrade failed');
@@ -102,6 +108,7 @@ export function attachChannels(
   pinger.unref();
 
   return {
+    connections,
     close() {
       clearInterval(pinger);
       server.off('upgrade', listener);
