@@ -34,6 +34,7 @@ export const KERNEL_REASONS = [
   'gateway-lost',
   'quota',
   'user-request',
+  'revoked',
 ] as const;
 export const ZKernelReason = z.enum(KERNEL_REASONS);
 export type TKernelReason = z.infer<typeof ZKernelReason>;
@@ -81,6 +82,7 @@ const REASON_LABELS: Record<TKernelReason, string> = {
   'gateway-lost': 'lost while the gateway was down',
   quota: 'over quota',
   'user-request': 'stopped by a user',
+  revoked: 'stopped: no longer allowed to run',
 };
 
 /** A phrase a person understands, for badges and tooltips. */

@@ -259,9 +259,25 @@ export class KernelManager {
     await this.stopKernel(kernel, 'user-request', await stoppedByDetail(this.opts.db, caller, from));
   }
 
+  /** Kernels this gateway runs for someone (pooled ones are no one's yet): the revocation sweep's to check. */
+  ownedKernels(): ManagedKernel[] {
+    return [...this.kernels.values()].filter((k) => !k.record.pooled);
+  }
+
+  /**
+   * Stops a kernel its owner or project may no longer run (revocation-sweep.ts), the normal
+   * way, with `detail` saying why; one starting or restarting is stopped once that is done.
+   */
+  async stopRevoked(kernel: ManagedKernel, detail: string): Promise<void> {
+    await kernel.operationDone();
+    if (this.kernels.get(kernel.record.id) !== kernel) return;
+    kernel.logger.info({ detail }, 'stopping a kernel that may no longer run');
+    await this.stopKernel(kernel, 'revoked', detail);
+  }
+
   private async stopKernel(
     kernel: ManagedKernel,
-    reason: 'user-request' | 'culled' | null,
+    reason: 'user-request' | 'culled' | 'revoked' | null,
     detail: string | null = null,
     final: 'stopped' | 'dead' = 'stopped',
   ): Promise<void> {

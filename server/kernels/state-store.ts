@@ -66,7 +66,7 @@ export class KernelStore {
     const startedAt = changes.find((c) => c.startedAt)?.startedAt;
     await this.db.transaction(async (tx) => {
       const now = new Date();
-      await tx
+      const [updated] = await tx
         .update(kernels)
         .set({
           state: t.to,
@@ -79,7 +79,10 @@ export class KernelStore {
           ...(t.to === 'provisioning' || t.to === 'starting' || t.to === 'restarting' ? {} : { progress: null }),
           ...(t.stoppedAt ? { stoppedAt: t.stoppedAt, connection: null } : {}),
         })
-        .where(eq(kernels.id, kernelId));
+        .where(eq(kernels.id, kernelId))
+        .returning({ id: kernels.id });
+      // Its row went with a deleted project (ON DELETE CASCADE): nothing left to record.
+      if (!updated) return;
       await tx.insert(kernelEvents).values(changes.map((c) => ({ kernelId, fromState: c.from, toState: c.to, reason: c.reason ?? null, detail: c.detail ?? null })));
       if (startedAt) await openInterval(tx, kernelId, startedAt);
       if (isTerminal(t.to)) await closeIntervals(tx, kernelId, t.stoppedAt ?? now);
@@ -89,7 +92,8 @@ export class KernelStore {
   /** A notice about a kernel that does not change its state: its `detail` and an event row (from = to). */
   async notice(kernelId: string, state: TKernelState, reason: string, detail: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await tx.update(kernels).set({ detail }).where(eq(kernels.id, kernelId));
+      const [updated] = await tx.update(kernels).set({ detail }).where(eq(kernels.id, kernelId)).returning({ id: kernels.id });
+      if (!updated) return;
       await tx.insert(kernelEvents).values({ kernelId, fromState: state, toState: state, reason, detail });
     });
   }
