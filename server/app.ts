@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { TDb } from '../db/client';
+import { RevocationSweep } from './auth/revocation-sweep';
 import { attachChannels } from './bridge/upgrade';
 import type { TGatewayConfig } from './config';
 import { createGatewayLogger } from './logging/gateway-logger';
@@ -149,12 +150,15 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   await kubernetes?.sweep().catch((err) => logger.warn({ err }, 'kubernetes pod sweep failed'));
   kubernetes?.startSweeping();
   await kernels.startWarmPool();
+  const revocation = new RevocationSweep({ db, connections: channels.connections, kernels, intervalMs: config.revocationCheckMs, logger });
+  revocation.start();
 
   return {
     fastify,
     kernels,
     metrics,
     async close() {
+      await revocation.stop();
       channels.close();
       eventStreams?.closeAll();
       await kernels.close();

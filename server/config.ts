@@ -51,6 +51,8 @@ export const ZGatewayEnv = z.object({
   LATTICE_CULL_WARN_LEAD_S: seconds(300),
   /** Seconds between checks of running kernels' monthly budgets (owners are warned once spent). */
   LATTICE_BUDGET_CHECK_INTERVAL_S: seconds(60),
+  /** Seconds between re-checks of open websockets and running kernels against revoked tokens, disabled or deleted users, changed roles and archived or deleted projects. */
+  LATTICE_REVOCATION_CHECK_S: seconds(2),
   /** How local kernels are limited: `auto` (cgroup v2, else v1, else rlimits), or force one; `none` = unlimited. */
   LATTICE_KERNEL_LIMITS: z.enum(['auto', 'cgroup-v2', 'cgroup-v1', 'rlimit', 'none']).default('auto'),
   /** `on`: every local kernel runs sandboxed (unprivileged uid, namespaces, seccomp); `off` only on purpose, for a single-person machine (every page then says kernels are not isolated). */
@@ -155,6 +157,7 @@ export interface TGatewayConfig {
   cullIntervalMs: number;
   cullWarnLeadS: number;
   budgetCheckIntervalMs: number;
+  revocationCheckMs: number;
   kernelLimits: 'auto' | 'cgroup-v2' | 'cgroup-v1' | 'rlimit' | 'none';
   cgroupParent: string | null;
   localSandbox: { enabled: boolean; uidMin: number; uidMax: number };
@@ -200,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cullIntervalMs: e.LATTICE_CULL_INTERVAL_S * 1000,
     cullWarnLeadS: e.LATTICE_CULL_WARN_LEAD_S,
     budgetCheckIntervalMs: e.LATTICE_BUDGET_CHECK_INTERVAL_S * 1000,
+    revocationCheckMs: e.LATTICE_REVOCATION_CHECK_S * 1000,
     kernelLimits: e.LATTICE_KERNEL_LIMITS,
     localSandbox: { enabled: e.LATTICE_LOCAL_SANDBOX === 'on', uidMin: e.LATTICE_SANDBOX_UID_MIN, uidMax: e.LATTICE_SANDBOX_UID_MAX },
     cgroupParent: e.LATTICE_CGROUP_PARENT ?? null,
