@@ -33,12 +33,16 @@ export async function resolveLaunchTarget(db: TDb, caller: TCaller, body: TStart
   const requestedProject = body.env?.KERNEL_PROJECT;
   const projectId = await targetProject(db, caller, requestedProject, 'create');
 
-  // The slug is read beside the access check, not after it: a launch waits for one round trip, not two.
-  const [access, projectSlug] = await Promise.all([projectAccess(db, caller, projectId), slugOf(db, projectId)]);
+  // The project is read beside the access check, not after it: a launch waits for one round trip, not two.
+  const [access, project] = await Promise.all([projectAccess(db, caller, projectId), projectStatus(db, projectId)]);
   if (!can(access, 'view')) throw projectNotFound(requestedProject ?? projectId);
   if (!can(access, 'run')) {
     throw new AppError('FORBIDDEN', 'Viewers cannot start kernels in this project; ask an owner for editor access.');
   }
+  // Its kernels are being stopped (revocation-sweep.ts); told only to those who may see it.
+  if (project.deletedAt) throw new AppError('CONFLICT', 'This project was deleted: it can no longer run kernels.');
+  if (project.archivedAt) throw new AppError('CONFLICT', 'This project is archived: restore it to run kernels.');
+  const projectSlug = project.slug;
 
   const slug = resolveKernelspecName(body.name);
   const [environment] = await db
@@ -75,11 +79,14 @@ export async function resolveLaunchTarget(db: TDb, caller: TCaller, body: TStart
   return { projectId, projectSlug, notebookId, environment: approved, kernelspecName: body.name ?? slug, env };
 }
 
-/** The project's slug; a project deleted since the request named it is not found. */
-async function slugOf(db: TDb, projectId: string): Promise<string> {
-  const [row] = await db.select({ slug: projects.slug }).from(projects).where(eq(projects.id, projectId));
+/** The project's slug and whether it is archived or deleted; a project removed since the request named it is not found. */
+async function projectStatus(db: TDb, projectId: string): Promise<{ slug: string; archivedAt: Date | null; deletedAt: Date | null }> {
+  const [row] = await db
+    .select({ slug: projects.slug, archivedAt: projects.archivedAt, deletedAt: projects.deletedAt })
+    .from(projects)
+    .where(eq(projects.id, projectId));
   if (!row) throw projectNotFound(projectId);
-  return row.slug;
+  return row;
 }
 
 /** The global template a project template takes its kernel from, if it names one. */
