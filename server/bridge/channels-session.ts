@@ -44,6 +44,7 @@ export class ChannelsSession implements TKernelListener {
   /** This session's own shell, control and stdin sockets, owned by the kernel. */
   private readonly sockets: ClientChannels;
   private closed = false;
+  private pending: Promise<void> | null = null;
   /** The last iopub message (replay sequence number) handed to this websocket. */
   private sentSeq = 0;
   private readonly inFlight: InFlightGate;
@@ -98,13 +99,29 @@ export class ChannelsSession implements TKernelListener {
       return;
     }
     if (shutdown === 'stop') {
-      void this.stopFor(channel, header, msg, frame.length);
+      this.inOrder(() => this.stopFor(channel, header, msg, frame.length));
       return;
     }
-    this.toKernel(channel, msg, frame.length);
+    this.inOrder(() => this.toKernel(channel, msg, frame.length));
+  }
+
+  /**
+   * Runs `step` once every earlier step is done: a `shutdown_request` waits for a database
+   * check, and what the client sent after it must still reach the kernel after it.
+   */
+  private inOrder(step: () => void | Promise<void>): void {
+    const run = this.pending ? this.pending.then(step) : step();
+    if (!run) return;
+    const chained: Promise<void> = run
+      .catch((err) => this.logger.warn({ err: (err as Error).message }, 'could not relay a client message'))
+      .finally(() => {
+        if (this.pending === chained) this.pending = null;
+      });
+    this.pending = chained;
   }
 
   private toKernel(channel: TClientChannel, msg: TRelayMessage, bytes: number): void {
+    if (this.closed) return;
     this.kernel.touch();
     this.opts.metrics?.relayed('to_kernel', channel, bytes);
     this.inFlight.track(bytes, this.sockets.send(channel, { parts: msg.parts, buffers: msg.buffers }));
