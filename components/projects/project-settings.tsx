@@ -60,6 +60,9 @@ export function ProjectSettings({ project }: { project: TProjectInfo }) {
     void run('delete', () => webClient.send('DELETE', base, ZUnread, { confirm }), () => router.push('/projects'));
   };
   const failed = (action: TAction) => (error?.action === action ? error.err : null);
+  const renameError = failed('rename');
+  const archiveError = failed('archive');
+  const deleteError = failed('delete');
 
   return (
     <>
@@ -72,11 +75,11 @@ export function ProjectSettings({ project }: { project: TProjectInfo }) {
             <p className="text-sm text-slate-600">This project is archived: restore it to rename it.</p>
           ) : (
             <form onSubmit={rename} className="space-y-4" aria-label="Rename project">
-              {failed('rename') && !Object.keys(failed('rename')!.fields).length && <Alert tone="error">{failed('rename')!.message}</Alert>}
-              <Field label="Name" htmlFor="settings-name" error={failed('rename')?.fields.name}>
+              {renameError && !Object.keys(renameError.fields).length && <Alert tone="error">{renameError.message}</Alert>}
+              <Field label="Name" htmlFor="settings-name" error={renameError?.fields.name}>
                 <Input id="settings-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} required />
               </Field>
-              <Field label="Description" htmlFor="settings-description" hint="Optional" error={failed('rename')?.fields.description}>
+              <Field label="Description" htmlFor="settings-description" hint="Optional" error={renameError?.fields.description}>
                 <Textarea id="settings-description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} />
               </Field>
               <div className="flex justify-end">
@@ -97,7 +100,7 @@ export function ProjectSettings({ project }: { project: TProjectInfo }) {
                 <section className="space-y-2 border-t border-slate-200 pt-4">
                   <h3 className="text-sm font-semibold">Archive</h3>
                   <p className="text-sm text-slate-600">Stops its kernels and makes it read-only for everyone, hidden from the projects list until restored.</p>
-                  {failed('archive') && <Alert tone="error">{failed('archive')!.message}</Alert>}
+                  {archiveError && <Alert tone="error">{archiveError.message}</Alert>}
                   <Button variant="secondary" onClick={archive} busy={busy === 'archive'} disabled={busy !== null}>
                     Archive project
                   </Button>
@@ -106,8 +109,8 @@ export function ProjectSettings({ project }: { project: TProjectInfo }) {
               <form onSubmit={remove} className="space-y-2 border-t border-slate-200 pt-4" aria-label="Delete project">
                 <h3 className="text-sm font-semibold text-red-700">Delete</h3>
                 <p className="text-sm text-slate-600">Its notebooks, environments, kernels and usage history go for good. This cannot be undone.</p>
-                {failed('delete') && !failed('delete')!.fields.confirm && <Alert tone="error">{failed('delete')!.message}</Alert>}
-                <Field label={`Type "${project.name}" to confirm`} htmlFor="settings-confirm" error={failed('delete')?.fields.confirm}>
+                {deleteError && !deleteError.fields.confirm && <Alert tone="error">{deleteError.message}</Alert>}
+                <Field label={`Type "${project.name}" to confirm`} htmlFor="settings-confirm" error={deleteError?.fields.confirm}>
                   <Input id="settings-confirm" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" />
                 </Field>
                 <Button type="submit" variant="danger" busy={busy === 'delete'} disabled={busy !== null || confirm.trim() !== project.name}>
