@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { isTerminal } from '@/common/kernel-states';
 import { announceNotebooksChanged } from '@/components/notebook/notebooks-changed';
+import { announceRunningNotebooks } from '@/components/notebook/running-notebooks';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
@@ -61,6 +62,8 @@ export function ProjectDashboard({ initial }: { initial: TProjectDashboard }) {
   const chosen = [...selected].filter((id) => stoppable.has(id));
   const running = data.active.filter((k) => !isTerminal(k.state));
   const reserved = running.reduce((s, k) => ({ cpuM: s.cpuM + k.environment.reserved.cpuM, memoryMib: s.memoryMib + k.environment.reserved.memoryMib }), { cpuM: 0, memoryMib: 0 });
+  const runningNotebooks = running.flatMap((k) => (k.notebook ? [k.notebook.id] : [])).sort().join(' ');
+  useEffect(() => announceRunningNotebooks(runningNotebooks ? runningNotebooks.split(' ') : []), [runningNotebooks]);
 
   const mark = (ids: string[], on: boolean) =>
     setBusy((b) => {

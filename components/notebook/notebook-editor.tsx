@@ -227,7 +227,11 @@ export function NotebookEditor({ notebook, userId, kernelStartsOnRun = false }: 
             <h1 className="truncate font-semibold text-slate-900">{notebook.name}</h1>
           </nav>
           {!readOnly && <SaveIndicator state={save.state} savedAt={save.savedAt} autosaveBy={save.autosaveBy} />}
-          {readOnly && <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Read only</span>}
+          {readOnly && (
+            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600" data-testid="read-only">
+              {notebook.projectArchived ? 'Read only · project archived' : 'Read only'}
+            </span>
+          )}
           <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600" data-testid="notebook-mode" aria-live="polite">
             {state.mode === 'edit' ? 'Edit mode' : 'Command mode'}
           </span>

@@ -12,20 +12,26 @@ import { DateTime } from '@/components/ui/date-time';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Field, Input } from '@/components/ui/input';
+import { Select } from '@/components/ui/select';
 import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
 import { gatewayClient } from '@/lib/client/gateway-client';
 import { ZImportedNotebook, ZNotebookList, ZNotebookSummary } from '@/lib/client/notebook-responses';
 import { errorMessage } from '@/lib/client/request-error';
 import { webClient, ZUnread } from '@/lib/client/web-client';
-import type { TNotebookListItem } from '@/lib/notebooks/list-notebooks';
+import type { TNotebookListItem, TNotebookSort } from '@/lib/notebooks/list-notebooks';
 import { onNotebooksChanged } from './notebooks-changed';
+import { onRunningNotebooks } from './running-notebooks';
 
 type TNotebookSummary = TNotebookListItem;
 type TNameDialog = { mode: 'create' } | { mode: 'rename'; notebook: TNotebookSummary } | null;
 
+/** Typing pauses this long before the list is searched again. */
+const SEARCH_DELAY_MS = 250;
+
 /**
- * A project's notebooks: open, create, import (.ipynb), download, rename, delete, and choose
- * each one's environment (restarting the caller's running kernel of it on the new one).
+ * A project's notebooks: search and sort (done by the server), see which have a live kernel,
+ * open, create, import (.ipynb), download, rename, delete, and choose each one's environment
+ * (restarting the caller's running kernel of it on the new one).
  */
 export function NotebookList({ projectId, canEdit, userId }: { projectId: string; canEdit: boolean; userId: string }) {
   const router = useRouter();
@@ -39,17 +45,30 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
   const [dialogError, setDialogError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [switching, setSwitching] = useState<(TPendingSwitch & { notebook: TNotebookSummary; kernelIds: string[] }) | null>(null);
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<TNotebookSort>('name');
+  // Live kernels as the dashboard last heard from the gateway; null until it says (the list's own answer holds till then).
+  const [liveRunning, setLiveRunning] = useState<ReadonlySet<string> | null>(null);
 
   const load = useCallback(async () => {
     try {
-      const data = await webClient.get(base, ZNotebookList);
+      const params = new URLSearchParams({ sort, ...(query ? { q: query } : {}) });
+      const data = await webClient.get(`${base}?${params}`, ZNotebookList);
       setNotebooks(data.notebooks);
+      setError(null);
     } catch (err) {
       setError(errorMessage(err, 'Could not load the notebooks.'));
     }
-  }, [base]);
+  }, [base, query, sort]);
   useEffect(() => void load(), [load]);
   useEffect(() => onNotebooksChanged(() => void load()), [load]);
+  useEffect(() => onRunningNotebooks(setLiveRunning), []);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setQuery(search.trim()), SEARCH_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [search]);
+  const isRunning = (nb: TNotebookSummary) => (liveRunning ? liveRunning.has(nb.id) : nb.running);
 
   function openNameDialog(d: TNameDialog) {
     setDialogError(null);
@@ -180,10 +199,27 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
   return (
     <Card>
       <CardHeader title={`Notebooks${notebooks ? ` (${notebooks.length})` : ''}`} description="Jupyter notebooks (nbformat 4) of this project." actions={actions} />
+      <div className="flex flex-wrap items-center gap-2 border-b border-slate-100 px-4 py-2">
+        <Input
+          type="search"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          placeholder="Search notebooks by name"
+          aria-label="Search notebooks"
+          maxLength={120}
+          className="max-w-xs"
+        />
+        <Select value={sort} onChange={(e) => setSort(e.target.value as TNotebookSort)} aria-label="Sort notebooks" className="w-auto">
+          <option value="name">Name (A–Z)</option>
+          <option value="updated">Last saved</option>
+        </Select>
+      </div>
       {error && <Alert tone="error" className="mx-4 mt-3">{error}</Alert>}
       {notice && <Alert tone="success" className="mx-4 mt-3">{notice}</Alert>}
       {notebooks === null ? (
         <p className="px-4 py-6 text-sm text-slate-500">Loading…</p>
+      ) : notebooks.length === 0 && query ? (
+        <EmptyState title="No notebook matches" description={`No notebook name contains "${query}".`} />
       ) : notebooks.length === 0 ? (
         <EmptyState
           title="No notebooks yet"
@@ -207,6 +243,12 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
                   <Link href={`/projects/${projectId}/notebooks/${nb.id}`} className="text-indigo-700 hover:underline">
                     {nb.name}
                   </Link>
+                  {isRunning(nb) && (
+                    <span className="ml-2 inline-flex items-center gap-1 text-xs font-normal text-emerald-700" title="A kernel of this notebook is running" data-testid="notebook-running">
+                      <span className="h-2 w-2 rounded-full bg-emerald-500" aria-hidden />
+                      running
+                    </span>
+                  )}
                 </Td>
                 <Td className="py-1" data-testid="notebook-environment">
                   {canEdit ? (

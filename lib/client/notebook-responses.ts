@@ -27,6 +27,7 @@ export const ZNotebookList: z.ZodType<{ notebooks: TNotebookListItem[] }> = z.ob
     z.object({
       ...summaryShape,
       environment: z.object({ id: z.string(), slug: z.string(), name: z.string(), hardwareLabel: z.string(), archived: z.boolean() }).nullable(),
+      running: z.boolean(),
     }),
   ),
 });

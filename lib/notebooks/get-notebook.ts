@@ -17,9 +17,11 @@ export interface TNotebookDetail extends TNotebookSummary {
   /** The attached environment's kernelspec name (its slug); null if none is attached. */
   environmentSlug: string | null;
   projectName: string;
-  /** What the caller may do: viewers see the notebook read-only and cannot run it. */
+  /** What the caller may do: viewers, and everyone in an archived project, see the notebook read-only and cannot run it. */
   canEdit: boolean;
   canRun: boolean;
+  /** The project is archived: nothing in it changes or runs until it is restored. */
+  projectArchived: boolean;
 }
 
 /** A notebook with its content, for anyone who may view its project. */
@@ -34,7 +36,8 @@ export async function getNotebook(db: TDb, actor: TSignedInUser, input: { projec
     environmentLabel: env ? hardwareLabel(env) : null,
     environmentSlug: env?.slug ?? null,
     projectName: project.name,
-    canEdit: can(access, 'edit'),
-    canRun: can(access, 'run'),
+    canEdit: can(access, 'edit') && !project.archivedAt,
+    canRun: can(access, 'run') && !project.archivedAt,
+    projectArchived: project.archivedAt !== null,
   };
 }

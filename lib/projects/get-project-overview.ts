@@ -3,14 +3,15 @@ import type { TDb } from '@/db/client';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from './get-project-access';
 import { listMembers } from './list-members';
+import { toProjectInfo, type TProjectInfo } from './project-info';
 import type { TProjectMember } from './project-summary';
 
 export interface TProjectOverview {
-  project: { id: string; name: string; slug: string; description: string; personal: boolean; createdAt: string };
+  project: TProjectInfo;
   access: TAccess;
-  /** May change and run notebooks (editor, owner, admin). */
+  /** May change and run notebooks (editor, owner, admin) and the project is not archived. */
   canEdit: boolean;
-  /** May manage members and settings (owner, admin). */
+  /** May manage members and settings, archive, restore and delete (owner, admin), archived or not. */
   canManage: boolean;
   members: TProjectMember[];
 }
@@ -20,16 +21,9 @@ export async function getProjectOverview(db: TDb, actor: TSignedInUser, projectI
   const { project, access } = await getProjectAccess(db, actor, projectId, 'view');
   const members = await listMembers(db, actor, projectId);
   return {
-    project: {
-      id: project.id,
-      name: project.name,
-      slug: project.slug,
-      description: project.description,
-      personal: project.personalOwnerId !== null,
-      createdAt: project.createdAt.toISOString(),
-    },
+    project: toProjectInfo(project),
     access,
-    canEdit: can(access, 'edit'),
+    canEdit: can(access, 'edit') && !project.archivedAt,
     canManage: can(access, 'manage'),
     members,
   };

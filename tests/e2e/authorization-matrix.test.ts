@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { WebSocket } from 'ws';
 import { hashPassword } from '../../db/passwords';
-import { apiTokens, environments, kernels, notebooks, platformSettings, projectMembers, users } from '../../db/schema';
+import { apiTokens, environments, kernels, notebooks, platformSettings, projectMembers, projects, users } from '../../db/schema';
 import { generateToken } from '../../db/tokens';
 import type { TPlatform } from '../../scripts/platform';
 import { addMember, createProject, createToken, gatewayFetch, startTestGateway } from '../helpers/gateway';
@@ -151,6 +151,13 @@ before(async () => {
     },
     async freshNotebook() {
       return (await asOwner(`/api/projects/${project.id}/notebooks`, { name: `Throwaway ${++counter}` })).body.id;
+    },
+    async freshProject(archived = false) {
+      const fresh = await createProject(db.db, { name: `Matrix throwaway ${++counter}`, ownerId: who.owner.id });
+      await addMember(db.db, fresh.id, who.editor.id, 'editor');
+      await addMember(db.db, fresh.id, who.viewer.id, 'viewer');
+      if (archived) await db.db.update(projects).set({ archivedAt: new Date() }).where(eq(projects.id, fresh.id));
+      return { id: fresh.id, name: fresh.name };
     },
     async freshTokenId(role) {
       const { prefix, hash } = generateToken();

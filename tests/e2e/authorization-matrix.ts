@@ -56,6 +56,8 @@ export interface TMatrixFixtures {
   stopKernel(id: string): Promise<void>;
   /** A notebook in the project, used up by the call. */
   freshNotebook(): Promise<string>;
+  /** Another project with the same owner, editor and viewer (archived if asked), used up by the call. */
+  freshProject(archived?: boolean): Promise<{ id: string; name: string }>;
   /** A personal token id of `role`'s user (anonymous: of the bystander), used up by the call. */
   freshTokenId(role: TRole): Promise<string>;
   /** The bystander's membership in the project (null: not a member). */
@@ -181,6 +183,14 @@ export const MATRIX: readonly TMatrixRow[] = [
   }),
   web('POST /api/projects', SIGNED_IN, (fx) => ({ path: '/api/projects', json: { name: fx.unique('Matrix project') } })),
   web('GET /api/projects/{projectId}', PROJECT_VIEW, (fx) => ({ path: P(fx) })),
+  web('PATCH /api/projects/{projectId}', PROJECT_MANAGE, (fx, role) => ({ path: P(fx), json: { description: `Described by ${role}` } })),
+  // Archiving or deleting the fixture project would stop its kernels: these act on throwaway ones with the same members.
+  web('DELETE /api/projects/{projectId}', PROJECT_MANAGE, async (fx) => {
+    const project = await fx.freshProject();
+    return { path: `/api/projects/${project.id}`, json: { confirm: project.name } };
+  }),
+  web('POST /api/projects/{projectId}/archive', PROJECT_MANAGE, async (fx) => ({ path: `/api/projects/${(await fx.freshProject()).id}/archive` })),
+  web('DELETE /api/projects/{projectId}/archive', PROJECT_MANAGE, async (fx) => ({ path: `/api/projects/${(await fx.freshProject(true)).id}/archive` })),
   web('GET /api/projects/{projectId}/members', PROJECT_VIEW, (fx) => ({ path: `${P(fx)}/members` })),
   web('POST /api/projects/{projectId}/members', PROJECT_MANAGE, async (fx) => {
     await fx.setBystanderMembership(null);

@@ -3,7 +3,9 @@ import Link from 'next/link';
 import { cache } from 'react';
 import { ProjectDashboard } from '@/components/dashboard/project-dashboard';
 import { NotebookList } from '@/components/notebook/notebook-list';
+import { ArchivedBanner } from '@/components/projects/archived-banner';
 import { MembersPanel } from '@/components/projects/members-panel';
+import { ProjectSettings } from '@/components/projects/project-settings';
 import { RoleBadge } from '@/components/projects/role-badge';
 import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
@@ -47,18 +49,22 @@ export default async function ProjectPage({ params }: TProps) {
         actions={
           <div className="flex items-center gap-2 text-xs text-slate-500">
             {project.personal && <Badge tone="amber">personal</Badge>}
+            {project.archivedAt && <Badge tone="amber">archived</Badge>}
             <span className="font-mono">{project.slug}</span>
             {access.projectRole ? <RoleBadge role={access.projectRole} /> : <RoleBadge role="admin" />}
             <Link href={`/projects/${project.id}/environments`} className={buttonClasses('secondary', 'sm')}>
               Environments
             </Link>
+            {canManage && <ProjectSettings project={project} />}
           </div>
         }
       />
       <div className="space-y-6">
-        <ProjectDashboard initial={dashboard} />
+        {project.archivedAt && <ArchivedBanner projectId={project.id} archivedAt={project.archivedAt} canRestore={canManage} />}
+        {/* Notebooks first: they are what people open a project for (issue 14 §3). */}
         <NotebookList projectId={project.id} canEdit={canEdit} userId={user.id} />
-        <MembersPanel projectId={project.id} members={members} canManage={canManage} currentUserId={user.id} />
+        <ProjectDashboard initial={dashboard} />
+        <MembersPanel projectId={project.id} members={members} canManage={canManage && !project.archivedAt} currentUserId={user.id} />
       </div>
     </PageContainer>
   );

@@ -31,9 +31,11 @@ export async function generateMetadata({ params }: TProps): Promise<Metadata> {
 export default async function ProjectEnvironmentsPage({ params }: TProps) {
   const { projectId } = await params;
   const { user, project, access } = await pageOrNotFound(load(projectId));
-  const canManage = can(access, 'manage');
+  const managesProject = can(access, 'manage');
+  // An archived project is read-only: its owners see its templates but change none until they restore it.
+  const canManage = managesProject && !project.archivedAt;
   const [environments, maximums, quota] = await Promise.all([
-    listEnvironments(getDb(), user, { projectId, includeArchived: canManage }),
+    listEnvironments(getDb(), user, { projectId, includeArchived: managesProject }),
     getPlatformMaximums(getDb(), user),
     getMyQuota(getDb(), user, { projectId: project.id }),
   ]);

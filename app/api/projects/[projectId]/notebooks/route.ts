@@ -13,11 +13,13 @@ const ZParams = z.object({ projectId: z.string().uuid() });
 /** JSON body: `{name}` creates an empty notebook; `{name, content}` imports one. */
 const ZBody = z.object({ name: z.string(), content: z.unknown().optional() });
 
-/** GET /api/projects/:projectId/notebooks — the project's notebooks. */
-export const GET = apiHandler(async (_req: Request, ctx: TCtx) => {
+/** GET /api/projects/:projectId/notebooks?q=&sort=name|updated — the project's notebooks, searched and sorted. */
+export const GET = apiHandler(async (req: Request, ctx: TCtx) => {
   const { projectId } = parseParams(await ctx.params, ZParams);
   const user = await requireUser();
-  return NextResponse.json({ notebooks: await listNotebooks(getDb(), user, { projectId }) });
+  const search = new URL(req.url).searchParams;
+  const query = { q: search.get('q') ?? undefined, sort: search.get('sort') ?? undefined };
+  return NextResponse.json({ notebooks: await listNotebooks(getDb(), user, { projectId, ...query }) });
 });
 
 /**
