@@ -5,6 +5,7 @@ import { apiTokens, loginFailures } from '../../db/schema';
 import { generateToken } from '../../db/tokens';
 import { authorizeCredentials } from '../../lib/auth/authorize-credentials';
 import { mintBrowserToken } from '../../lib/auth/mint-browser-token';
+import { startWebSession } from '../../lib/auth/start-web-session';
 import { purgeStaleSignInRows } from '../../lib/auth/purge-stale-sign-in-rows';
 import { accountDelayMsAfter, failuresOf, recordFailure } from '../../lib/auth/sign-in-throttle';
 import { SYSTEM_ACTOR } from '../../lib/auth/system-actor';
@@ -32,7 +33,7 @@ test('sign-in attempts purge old failure counts and expired browser tokens of ev
   await recordFailure(t.db, '198.51.100.200');
   await t.db.update(loginFailures).set({ lastFailureAt: dayAgo(now, 2) });
   await recordFailure(t.db, 'account:recent@throttle.test');
-  const otherSession = { id: otherId, email: 'other@throttle.test', name: 'Otto', role: 'member' as const };
+  const otherSession = { id: otherId, email: 'other@throttle.test', name: 'Otto', role: 'member' as const, sessionId: await startWebSession(t.db, otherId) };
   await mintBrowserToken(t.db, otherSession, { ttlS: 3600 }, dayAgo(now, 2));
   const live = await mintBrowserToken(t.db, otherSession, { ttlS: 3600 }, now);
   const personal = generateToken();
