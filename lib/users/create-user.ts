@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { zSingleLineText } from '@/common/plain-text';
 import { AppError } from '@/common/errors';
@@ -9,6 +8,7 @@ import { users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { parseInput } from '../validation/parse-input';
+import { generatePassword, ZNewPassword } from './password-rules';
 import { toUserSummary, type TUserSummary } from './user-summary';
 
 export const ZCreateUserInput = z.object({
@@ -21,13 +21,14 @@ export const ZCreateUserInput = z.object({
     .max(1024)
     .optional()
     .transform((p) => (p ? p : undefined))
-    .refine((p) => p === undefined || p.length >= 8, 'Use at least 8 characters, or leave empty to generate one'),
+    .refine((p) => p === undefined || ZNewPassword.safeParse(p).success, 'Use at least 8 characters, or leave empty to generate one'),
 });
 export type TCreateUserInput = z.input<typeof ZCreateUserInput>;
 
 /**
  * Creates a user (admins only). Returns the generated initial password when none was given,
- * so the caller can show it exactly once; it is stored only as an Argon2id hash.
+ * so the caller can show it exactly once; it is stored only as an Argon2id hash. Either way
+ * someone other than the user knew it, so the user must replace it at first sign-in.
  */
 export async function createUser(
   db: TDb,
@@ -36,11 +37,11 @@ export async function createUser(
 ): Promise<{ user: TUserSummary; generatedPassword: string | null }> {
   assertAdmin(actor);
   const data = parseInput(ZCreateUserInput, input, 'user');
-  const generatedPassword = data.password ? null : randomBytes(12).toString('base64url');
+  const generatedPassword = data.password ? null : generatePassword();
   const passwordHash = await hashPassword(data.password ?? generatedPassword!);
   const [row] = await db
     .insert(users)
-    .values({ email: data.email, name: data.name, role: data.role, passwordHash })
+    .values({ email: data.email, name: data.name, role: data.role, passwordHash, mustChangePassword: true })
     .onConflictDoNothing({ target: users.email })
     .returning();
   if (!row) {
