@@ -5,6 +5,7 @@ import { environments, notebooks, users } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { toSummary, type TNotebookSummary } from './notebook-summary';
+import { userDisplayName } from '../users/user-display-name';
 
 /** A notebook row of the list: the summary plus the environment it runs on (null: none attached). */
 export interface TNotebookListItem extends TNotebookSummary {
@@ -23,7 +24,7 @@ export async function listNotebooks(db: TDb, actor: TSignedInUser, input: { proj
       createdAt: notebooks.createdAt,
       updatedAt: notebooks.updatedAt,
       updatedBy: notebooks.updatedBy,
-      updatedByName: users.name,
+      updatedByName: userDisplayName,
       environment: environments,
     })
     .from(notebooks)
