@@ -7,6 +7,7 @@ import { hashPassword } from '@/db/passwords';
 import { users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
+import { SYSTEM_ACTOR } from '../auth/system-actor';
 import { parseInput } from '../validation/parse-input';
 import { generatePassword, ZNewPassword } from './password-rules';
 import { toUserSummary, type TUserSummary } from './user-summary';
@@ -27,8 +28,9 @@ export type TCreateUserInput = z.input<typeof ZCreateUserInput>;
 
 /**
  * Creates a user (admins only). Returns the generated initial password when none was given,
- * so the caller can show it exactly once; it is stored only as an Argon2id hash. Either way
- * someone other than the user knew it, so the user must replace it at first sign-in.
+ * so the caller can show it exactly once; it is stored only as an Argon2id hash. A generated
+ * password, or one an admin typed, was known to someone else: the user must replace it at first
+ * sign-in. Only a password the operator chose on the server (SYSTEM_ACTOR) may be kept.
  */
 export async function createUser(
   db: TDb,
@@ -41,7 +43,7 @@ export async function createUser(
   const passwordHash = await hashPassword(data.password ?? generatedPassword!);
   const [row] = await db
     .insert(users)
-    .values({ email: data.email, name: data.name, role: data.role, passwordHash, mustChangePassword: true })
+    .values({ email: data.email, name: data.name, role: data.role, passwordHash, mustChangePassword: !(data.password && actor.id === SYSTEM_ACTOR.id) })
     .onConflictDoNothing({ target: users.email })
     .returning();
   if (!row) {

@@ -85,8 +85,8 @@ describe('revokeSessions', () => {
 });
 
 describe('passwords', () => {
-  test('created users must change their password; browser tokens are refused until they do', async () => {
-    const u = await newUser();
+  test('users an admin creates must change their password; browser tokens are refused until they do', async () => {
+    const { user: u } = await createUser(t.db, admin, { email: `user${++n}@sessions.test`, name: 'Typed by admin', password: 'first-password' });
     const [row] = await t.db.select().from(users).where(eq(users.id, u.id));
     assert.equal(row!.mustChangePassword, true);
     const sessionId = await startWebSession(t.db, u.id);
@@ -95,6 +95,8 @@ describe('passwords', () => {
     const [after] = await t.db.select().from(users).where(eq(users.id, u.id));
     assert.equal(after!.mustChangePassword, false);
     assert.ok(await mintBrowserToken(t.db, { ...u, sessionId }, { ttlS: 60 }));
+    const { user: generated } = await createUser(t.db, admin, { email: `user${++n}@sessions.test`, name: 'Generated' });
+    assert.equal((await t.db.select().from(users).where(eq(users.id, generated.id)))[0]!.mustChangePassword, true);
   });
 
   test('a wrong current password is a 400 naming the field and counts against the account; nothing ends', async () => {
