@@ -1,7 +1,11 @@
 import type { TDb } from '@/db/client';
 import { webSessions } from '@/db/schema';
 
-/** How long a sign-in lasts: the JWT's maxAge and its session row's expiry are this one value. */
+/**
+ * How long a sign-in lasts: the JWT's maxAge and its session row's expiry are this one value.
+ * next-auth renews the cookie while it is used, but the row does not move: a sign-in ends this
+ * long after it began, active or not.
+ */
 export const WEB_SESSION_MAX_AGE_S = 12 * 60 * 60;
 
 /**
