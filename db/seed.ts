@@ -41,7 +41,11 @@ export async function seedAdmin(
   const password = opts.password ?? randomBytes(12).toString('base64url');
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, opts.email));
   if (!existing) {
-    await db.insert(users).values({ email: opts.email.toLowerCase(), name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password) });
+    // A generated password is printed to the console (and logs): it must be replaced. One the
+    // operator chose (LATTICE_ADMIN_PASSWORD) is theirs to keep.
+    await db
+      .insert(users)
+      .values({ email: opts.email.toLowerCase(), name: 'Administrator', role: 'admin', passwordHash: await hashPassword(password), mustChangePassword: generated });
   }
   return { email: opts.email.toLowerCase(), password, generated };
 }

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { UserAccountActions } from '@/components/admin/user-account-actions';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -80,7 +81,8 @@ export function UsersTable({ users, currentUserId }: { users: TUserSummary[]; cu
                 <Td className="text-slate-500">
                   <DateTime value={u.createdAt} />
                 </Td>
-                <Td className="text-right">
+                <Td className="whitespace-nowrap text-right">
+                  <UserAccountActions user={u} self={self} />
                   {u.disabledAt ? (
                     <Button variant="secondary" size="sm" busy={pending === u.id} onClick={() => update(u, { disabled: false })}>
                       Enable

@@ -3,14 +3,19 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import { getConfig } from '../config';
 import { getDb } from '../db';
 import { authorizeCredentials } from './authorize-credentials';
+import { revokeSessions } from './revoke-sessions';
 import { safeCallbackPath } from './safe-callback-path';
 import { signInClientAddress, trustedProxyList } from './sign-in-client-address';
+import { startWebSession, WEB_SESSION_MAX_AGE_S } from './start-web-session';
 
-/** next-auth: email + password, JWT sessions. The user id and role ride in the token. */
+/**
+ * next-auth: email + password, JWT sessions. The user id and the sign-in's session row id
+ * (`sid`) ride in the token; the row is what sign-out, a password change or disabling ends.
+ */
 export function authOptions(): NextAuthOptions {
   return {
     secret: getConfig().NEXTAUTH_SECRET,
-    session: { strategy: 'jwt', maxAge: 12 * 60 * 60 },
+    session: { strategy: 'jwt', maxAge: WEB_SESSION_MAX_AGE_S },
     pages: { signIn: '/signin' },
     providers: [
       CredentialsProvider({
@@ -22,13 +27,21 @@ export function authOptions(): NextAuthOptions {
     ],
     callbacks: {
       redirect: ({ url, baseUrl }) => baseUrl + safeCallbackPath(url, baseUrl),
-      jwt({ token, user }) {
-        if (user) token.sub = user.id;
+      async jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.sid = await startWebSession(getDb(), user.id);
+        }
         return token;
       },
       session({ session, token }) {
-        if (session.user) (session.user as { id?: string }).id = token.sub;
+        if (session.user) Object.assign(session.user, { id: token.sub, sid: token.sid });
         return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (token?.sub && typeof token.sid === 'string') await revokeSessions(getDb(), token.sub, { session: token.sid });
       },
     },
   };

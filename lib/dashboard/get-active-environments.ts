@@ -11,6 +11,7 @@ import { kernels, notebooks, users } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
+import { userDisplayName } from '../users/user-display-name';
 
 export const ZDashboardInput = z.object({ projectId: z.string().uuid('Not a project id') });
 
@@ -94,7 +95,7 @@ export async function getActiveEnvironments(
     .select({
       kernel: kernels,
       notebookName: notebooks.name,
-      ownerName: users.name,
+      ownerName: userDisplayName,
       ownerEmail: users.email,
     })
     .from(kernels)

@@ -7,6 +7,7 @@ import { users } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
+import { userDisplayName } from '../users/user-display-name';
 
 export const ZDailyUnitsInput = z.object({
   projectId: z.string().uuid('Not a project id'),
@@ -45,7 +46,7 @@ export async function getDailyUnits(
     perUser.set(userId, (perUser.get(userId) ?? 0) + units);
   }
   const names = perUser.size
-    ? new Map((await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...perUser.keys()]))).map((u) => [u.id, u.name]))
+    ? new Map((await db.select({ id: users.id, name: userDisplayName }).from(users).where(inArray(users.id, [...perUser.keys()]))).map((u) => [u.id, u.name]))
     : new Map<string, string>();
   const people = [...perUser.entries()]
     .map(([userId, total]) => ({ userId, name: names.get(userId) ?? 'a deleted user', total }))

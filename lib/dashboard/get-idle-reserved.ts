@@ -8,6 +8,7 @@ import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
 import { ZDashboardInput } from './get-active-environments';
+import { userDisplayName } from '../users/user-display-name';
 
 export interface TReserved {
   kernels: number;
@@ -44,7 +45,7 @@ export async function getIdleReserved(db: TDb, actor: TSignedInUser, input: z.in
   const { projectId } = parseInput(ZDashboardInput, input, 'dashboard request');
   await getProjectAccess(db, actor, projectId, 'view');
   const rows = await db
-    .select({ userId: kernels.userId, environment: kernels.environment, lastActivityAt: kernels.lastActivityAt, name: users.name, email: users.email })
+    .select({ userId: kernels.userId, environment: kernels.environment, lastActivityAt: kernels.lastActivityAt, name: userDisplayName, email: users.email })
     .from(kernels)
     .innerJoin(users, eq(users.id, kernels.userId))
     .where(and(eq(kernels.projectId, projectId), eq(kernels.state, 'idle'), eq(kernels.pooled, false)))

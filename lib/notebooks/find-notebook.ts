@@ -3,6 +3,7 @@ import { AppError } from '@/common/errors';
 import type { TDb } from '@/db/client';
 import { notebooks, users } from '@/db/schema';
 import { isUuid } from './notebook-summary';
+import { userDisplayName } from '../users/user-display-name';
 
 /**
  * One notebook row of a project, with the name of who saved it last. The caller has already
@@ -11,7 +12,7 @@ import { isUuid } from './notebook-summary';
 export async function findNotebook(db: TDb, projectId: string, notebookId: string) {
   if (!isUuid(notebookId)) throw new AppError('NOT_FOUND', 'Notebook not found.');
   const [row] = await db
-    .select({ notebook: notebooks, updatedByName: users.name })
+    .select({ notebook: notebooks, updatedByName: userDisplayName })
     .from(notebooks)
     .leftJoin(users, eq(users.id, notebooks.updatedBy))
     .where(and(eq(notebooks.id, notebookId), eq(notebooks.projectId, projectId)));

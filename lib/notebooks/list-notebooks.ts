@@ -9,6 +9,7 @@ import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
 import { toSummary, type TNotebookSummary } from './notebook-summary';
+import { userDisplayName } from '../users/user-display-name';
 
 /** A notebook row of the list: the summary plus the environment it runs on (null: none attached). */
 export interface TNotebookListItem extends TNotebookSummary {
@@ -54,7 +55,7 @@ export async function listNotebooks(
       createdAt: notebooks.createdAt,
       updatedAt: notebooks.updatedAt,
       updatedBy: notebooks.updatedBy,
-      updatedByName: users.name,
+      updatedByName: userDisplayName,
       environment: environments,
       running,
     })

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '@/common/errors';
 import { ZProjectRole, type TProjectRole } from '@/common/roles';
@@ -44,7 +44,7 @@ export async function addMember(db: TDb, actor: TSignedInUser, input: z.input<ty
       db
         .select({ projectId: sql`${data.projectId}::uuid`.as('project_id'), userId: users.id, role: sql`${data.role}`.as('role'), createdAt: sql`now()`.as('created_at') })
         .from(users)
-        .where(eq(users.email, data.email)),
+        .where(and(eq(users.email, data.email), isNull(users.deletedAt))),
     )
     .onConflictDoNothing();
   return {

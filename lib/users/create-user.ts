@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { zSingleLineText } from '@/common/plain-text';
 import { AppError } from '@/common/errors';
@@ -8,7 +7,9 @@ import { hashPassword } from '@/db/passwords';
 import { users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
+import { SYSTEM_ACTOR } from '../auth/system-actor';
 import { parseInput } from '../validation/parse-input';
+import { generatePassword, ZNewPassword } from './password-rules';
 import { toUserSummary, type TUserSummary } from './user-summary';
 
 export const ZCreateUserInput = z.object({
@@ -21,13 +22,15 @@ export const ZCreateUserInput = z.object({
     .max(1024)
     .optional()
     .transform((p) => (p ? p : undefined))
-    .refine((p) => p === undefined || p.length >= 8, 'Use at least 8 characters, or leave empty to generate one'),
+    .refine((p) => p === undefined || ZNewPassword.safeParse(p).success, 'Use at least 8 characters, or leave empty to generate one'),
 });
 export type TCreateUserInput = z.input<typeof ZCreateUserInput>;
 
 /**
  * Creates a user (admins only). Returns the generated initial password when none was given,
- * so the caller can show it exactly once; it is stored only as an Argon2id hash.
+ * so the caller can show it exactly once; it is stored only as an Argon2id hash. A generated
+ * password, or one an admin typed, was known to someone else: the user must replace it at first
+ * sign-in. Only a password the operator chose on the server (SYSTEM_ACTOR) may be kept.
  */
 export async function createUser(
   db: TDb,
@@ -36,11 +39,11 @@ export async function createUser(
 ): Promise<{ user: TUserSummary; generatedPassword: string | null }> {
   assertAdmin(actor);
   const data = parseInput(ZCreateUserInput, input, 'user');
-  const generatedPassword = data.password ? null : randomBytes(12).toString('base64url');
+  const generatedPassword = data.password ? null : generatePassword();
   const passwordHash = await hashPassword(data.password ?? generatedPassword!);
   const [row] = await db
     .insert(users)
-    .values({ email: data.email, name: data.name, role: data.role, passwordHash })
+    .values({ email: data.email, name: data.name, role: data.role, passwordHash, mustChangePassword: !(data.password && actor.id === SYSTEM_ACTOR.id) })
     .onConflictDoNothing({ target: users.email })
     .returning();
   if (!row) {

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { AppError } from '@/common/errors';
 import { ZUserRole } from '@/common/roles';
@@ -25,7 +25,7 @@ export async function setUserRole(
     if (role === 'member' && admins.length === 1 && admins[0] === userId) {
       throw new AppError('CONFLICT', 'This is the last administrator. Make another user an admin first.');
     }
-    const [row] = await tx.update(users).set({ role }).where(eq(users.id, userId)).returning();
+    const [row] = await tx.update(users).set({ role }).where(and(eq(users.id, userId), isNull(users.deletedAt))).returning();
     if (!row) throw new AppError('NOT_FOUND', 'User not found.');
     return toUserSummary(row);
   });

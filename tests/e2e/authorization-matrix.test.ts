@@ -182,6 +182,15 @@ before(async () => {
       return { maxCpu: row.maxCpuM / 1000, maxMemoryGib: row.maxMemoryMib / 1024, maxGpus: row.maxGpus, maxExecutors: row.maxExecutors };
     },
     unique: (label) => `${label} ${++counter}`,
+    async freshUserId() {
+      return (await createMember(`Throwaway${++counter}`)).id;
+    },
+    passwordChange(role) {
+      if (role === 'anonymous') return { currentPassword: PASSWORD, newPassword: 'anonymous-password' };
+      const change = { currentPassword: accounts[role].password, newPassword: `${accounts[role].password}-changed` };
+      accounts[role].password = change.newPassword;
+      return change;
+    },
   };
 });
 

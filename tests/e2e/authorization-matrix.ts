@@ -71,6 +71,10 @@ export interface TMatrixFixtures {
   platformInput(): Promise<Record<string, unknown>>;
   /** A name no earlier call used. */
   unique(label: string): string;
+  /** A throwaway member for account rows that reset, revoke or delete it, used up by the call. */
+  freshUserId(): Promise<string>;
+  /** A password change of `role`'s own account from its current password to a new one (recorded as current). */
+  passwordChange(role: TRole): { currentPassword: string; newPassword: string };
 }
 
 export interface TMatrixRow {
@@ -139,6 +143,8 @@ export const MATRIX: readonly TMatrixRow[] = [
   web('PATCH /api/me', SIGNED_IN, (_fx, role) => ({ path: '/api/me', json: { name: `Matrix ${role}` } })),
   web('GET /api/me/quota', SIGNED_IN, () => ({ path: '/api/me/quota' }), { variant: 'own limits' }),
   web('GET /api/me/quota', PROJECT_VIEW, (fx) => ({ path: `/api/me/quota?projectId=${fx.projectId}` }), { variant: 'inside the project' }),
+  // Changing one's own password (the current one proves it): any signed-in user, only themself.
+  web('POST /api/me/password', SIGNED_IN, (fx, role) => ({ path: '/api/me/password', json: fx.passwordChange(role) })),
   web('GET /api/gateway-token', SIGNED_IN, () => ({ path: '/api/gateway-token' })),
   web('GET /api/tokens', SIGNED_IN, () => ({ path: '/api/tokens' })),
   web('POST /api/tokens', SIGNED_IN, () => ({ path: '/api/tokens', json: { name: 'matrix' } })),
@@ -154,6 +160,14 @@ export const MATRIX: readonly TMatrixRow[] = [
     json: { email: `${fx.unique('user').replace(/\W+/g, '-')}@example.test`, name: 'Matrix user', password: 'matrix-password-1' },
   })),
   web('PATCH /api/users/{userId}', ADMIN_ONLY, (fx) => ({ path: `/api/users/${fx.bystander.id}`, json: { disabled: false } })),
+  // Account actions on another user: a throwaway one when the call is expected to act.
+  web('DELETE /api/users/{userId}', ADMIN_ONLY, async (fx, _role, allowed) => ({ path: `/api/users/${allowed ? await fx.freshUserId() : fx.bystander.id}` })),
+  web('POST /api/users/{userId}/password-reset', ADMIN_ONLY, async (fx, _role, allowed) => ({
+    path: `/api/users/${allowed ? await fx.freshUserId() : fx.bystander.id}/password-reset`,
+  })),
+  web('POST /api/users/{userId}/revoke-access', ADMIN_ONLY, async (fx, _role, allowed) => ({
+    path: `/api/users/${allowed ? await fx.freshUserId() : fx.bystander.id}/revoke-access`,
+  })),
   // Global templates are readable by every signed-in user (the picker lists them); archived ones only by admins.
   web('GET /api/admin/environments', SIGNED_IN, () => ({ path: '/api/admin/environments' })),
   web('POST /api/admin/environments', ADMIN_ONLY, (fx) => ({ path: '/api/admin/environments', json: fx.environmentInput(fx.unique('Matrix global')) })),

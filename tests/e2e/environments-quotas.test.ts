@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TPlatform } from '../../scripts/platform';
 import { startKernelsOnOpen } from '../helpers/platform-settings';
 import { startTestPlatform, type TTestPlatform } from '../helpers/test-platform';
-import { signIn, webFetch, webOk, type TCookieJar } from '../helpers/web-session';
+import { createAccount, signIn, webFetch, webOk, type TCookieJar } from '../helpers/web-session';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SHOTS = path.join(ROOT, 'docs/screenshots');
@@ -91,8 +91,7 @@ async function runInFirstCell(page: Page, code: string) {
 test('admin sets up Small/Large and a one-kernel quota; the user runs A, is refused B, stops A from the dashboard, runs B', { timeout: 900_000 }, async () => {
   mkdirSync(SHOTS, { recursive: true });
   const admin = await signIn(platform.webUrl, ADMIN);
-  await api(admin.cookies, 'POST', '/api/users', { email: DANA.email, name: DANA.name, password: DANA.password });
-  const dana = await signIn(platform.webUrl, DANA);
+  const dana = await createAccount(platform.webUrl, admin.cookies, DANA);
   const project = await api(dana.cookies, 'POST', '/api/projects', { name: 'Churn model' });
   const notebookA = await api(dana.cookies, 'POST', `/api/projects/${project.id}/notebooks`, { name: 'A · features' });
   const notebookB = await api(dana.cookies, 'POST', `/api/projects/${project.id}/notebooks`, { name: 'B · training' });
@@ -196,8 +195,7 @@ test('admin sets up Small/Large and a one-kernel quota; the user runs A, is refu
 test('only admins define what runs: an owner is refused a command, image or pool and picks a global kernel; admins see pool kernels marked pooled', { timeout: 300_000 }, async () => {
   const OLIVE = { email: 'olive@example.com', name: 'Olive Ortiz', password: 'olive-e2e-password' };
   const admin = await signIn(platform.webUrl, ADMIN);
-  await api(admin.cookies, 'POST', '/api/users', OLIVE);
-  const olive = await signIn(platform.webUrl, OLIVE);
+  const olive = await createAccount(platform.webUrl, admin.cookies, OLIVE);
   const project = await api(olive.cookies, 'POST', '/api/projects', { name: 'Rights' });
   const template = { name: 'Mine', language: 'python', cpuRequest: 0.5, cpuLimit: 1, memoryRequestGib: 1, memoryLimitGib: 1 };
 

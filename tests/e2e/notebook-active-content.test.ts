@@ -13,7 +13,7 @@ import { after, before, test } from 'node:test';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import type { TCell } from '../../common/nbformat/schema';
 import { startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
-import { signIn, webOk, type TWebSession } from '../helpers/web-session';
+import { createAccount, signIn, webOk, type TWebSession } from '../helpers/web-session';
 
 const ADMIN = { email: 'admin@active.test', password: 'e2e-active-admin-password' };
 const MEMBER = { email: 'mallory@active.test', name: 'Mallory', password: 'e2e-active-member-password' };
@@ -23,11 +23,10 @@ let member: TWebSession;
 
 before(async () => {
   suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-active-', project: 'Shared analysis' });
+  member = await createAccount(suite.platform.webUrl, (await signIn(suite.platform.webUrl, ADMIN)).cookies, MEMBER);
   const page = await suite.context.newPage();
-  assert.equal((await page.request.post(`${suite.platform.webUrl}/api/users`, { data: MEMBER })).status(), 201);
   assert.equal((await page.request.post(`${suite.projectApi}/members`, { data: { email: MEMBER.email, role: 'editor' } })).status(), 201);
   await page.close();
-  member = await signIn(suite.platform.webUrl, MEMBER);
 });
 
 after(async () => {

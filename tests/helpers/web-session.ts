@@ -113,3 +113,16 @@ export async function signIn(baseUrl: string, credentials: { email: string; pass
   }
   return { email: credentials.email, cookies: jar };
 }
+
+/**
+ * A member an admin creates through the API, as that person first signs in: with the
+ * admin-set password, replaced by `user.password` at once (admin-set passwords must be). Resolves
+ * with the signed-in session that chose it.
+ */
+export async function createAccount(baseUrl: string, adminJar: TCookieJar, user: { email: string; name: string; password: string }): Promise<TWebSession> {
+  const initial = `${user.password}-set-by-admin`;
+  await webOk(baseUrl, adminJar, 'POST', '/api/users', { email: user.email, name: user.name, password: initial });
+  const session = await signIn(baseUrl, { email: user.email, password: initial });
+  await webOk(baseUrl, session.cookies, 'POST', '/api/me/password', { currentPassword: initial, newPassword: user.password });
+  return session;
+}

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { eq } from 'drizzle-orm';
-import { apiTokens, loginFailures } from '../../db/schema';
+import { eq, inArray } from 'drizzle-orm';
+import { apiTokens, loginFailures, webSessions } from '../../db/schema';
 import { generateToken } from '../../db/tokens';
 import { authorizeCredentials } from '../../lib/auth/authorize-credentials';
 import { mintBrowserToken } from '../../lib/auth/mint-browser-token';
+import { revokeSessions } from '../../lib/auth/revoke-sessions';
+import { startWebSession } from '../../lib/auth/start-web-session';
 import { purgeStaleSignInRows } from '../../lib/auth/purge-stale-sign-in-rows';
 import { accountDelayMsAfter, failuresOf, recordFailure } from '../../lib/auth/sign-in-throttle';
 import { SYSTEM_ACTOR } from '../../lib/auth/system-actor';
@@ -32,7 +34,7 @@ test('sign-in attempts purge old failure counts and expired browser tokens of ev
   await recordFailure(t.db, '198.51.100.200');
   await t.db.update(loginFailures).set({ lastFailureAt: dayAgo(now, 2) });
   await recordFailure(t.db, 'account:recent@throttle.test');
-  const otherSession = { id: otherId, email: 'other@throttle.test', name: 'Otto', role: 'member' as const };
+  const otherSession = { id: otherId, email: 'other@throttle.test', name: 'Otto', role: 'member' as const, sessionId: await startWebSession(t.db, otherId) };
   await mintBrowserToken(t.db, otherSession, { ttlS: 3600 }, dayAgo(now, 2));
   const live = await mintBrowserToken(t.db, otherSession, { ttlS: 3600 }, now);
   const personal = generateToken();
@@ -53,7 +55,15 @@ test('purging reports what it removed and keeps what is recent', async () => {
   const now = new Date();
   await recordFailure(t.db, '198.51.100.201');
   await t.db.update(loginFailures).set({ lastFailureAt: dayAgo(now, 1.5) }).where(eq(loginFailures.address, '198.51.100.201'));
-  assert.deepEqual(await purgeStaleSignInRows(t.db, now), { failures: 1, browserTokens: 0 });
+  const revoked = await startWebSession(t.db, otherId, dayAgo(now, 0.1));
+  const expired = await startWebSession(t.db, otherId, dayAgo(now, 1));
+  const live = await startWebSession(t.db, otherId, now);
+  await revokeSessions(t.db, otherId, { session: revoked }, dayAgo(now, 0.1));
+  const longRevoked = await startWebSession(t.db, otherId, dayAgo(now, 0.4));
+  await revokeSessions(t.db, otherId, { session: longRevoked }, dayAgo(now, 1.1));
+  assert.deepEqual(await purgeStaleSignInRows(t.db, now), { failures: 1, browserTokens: 0, sessions: 2 });
+  const kept = (await t.db.select({ id: webSessions.id }).from(webSessions).where(inArray(webSessions.id, [revoked, expired, live, longRevoked]))).map((r) => r.id);
+  assert.deepEqual(kept.sort(), [revoked, live].sort(), 'expired and long-revoked sign-ins go; recent ones stay');
   assert.ok((await failuresOf(t.db, 'account:recent@throttle.test')) > 0);
 });
 

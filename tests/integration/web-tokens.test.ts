@@ -5,6 +5,7 @@ import { apiTokens } from '../../db/schema';
 import { hashToken } from '../../db/tokens';
 import type { TSignedInUser } from '../../lib/auth/authorize-credentials';
 import { mintBrowserToken } from '../../lib/auth/mint-browser-token';
+import { startWebSession } from '../../lib/auth/start-web-session';
 import { SYSTEM_ACTOR } from '../../lib/auth/system-actor';
 import { createApiToken } from '../../lib/tokens/create-api-token';
 import { listApiTokens } from '../../lib/tokens/list-api-tokens';
@@ -66,10 +67,11 @@ describe('personal API tokens', () => {
 
 describe('browser gateway tokens', () => {
   test('minting stores a browser token with the configured lifetime and drops expired ones', async () => {
+    const signedIn = { ...alice, sessionId: await startWebSession(t.db, alice.id) };
     const past = new Date(Date.now() - 2 * 3600_000);
-    const old = await mintBrowserToken(t.db, alice, { ttlS: 60 }, past);
+    const old = await mintBrowserToken(t.db, signedIn, { ttlS: 60 }, past);
     const now = new Date();
-    const fresh = await mintBrowserToken(t.db, alice, { ttlS: 3600 }, now);
+    const fresh = await mintBrowserToken(t.db, signedIn, { ttlS: 3600 }, now);
     assert.notEqual(fresh.token, old.token);
     assert.equal(new Date(fresh.expiresAt).getTime(), now.getTime() + 3600_000);
     const rows = await t.db.select().from(apiTokens).where(and(eq(apiTokens.userId, alice.id), eq(apiTokens.kind, 'browser')));
@@ -82,7 +84,8 @@ describe('browser gateway tokens', () => {
 
   test('a disabled user gets no browser token', async () => {
     const admin = { ...SYSTEM_ACTOR };
+    const signedIn = { ...bob, sessionId: await startWebSession(t.db, bob.id) };
     await setUserDisabled(t.db, admin, { userId: bob.id, disabled: true });
-    await assert.rejects(mintBrowserToken(t.db, bob, { ttlS: 60 }), { code: 'UNAUTHENTICATED' });
+    await assert.rejects(mintBrowserToken(t.db, signedIn, { ttlS: 60 }), { code: 'UNAUTHENTICATED' });
   });
 });

@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
+import { ChangePasswordForm } from '@/components/profile/change-password-form';
 import { ConnectJupyterCard } from '@/components/profile/connect-jupyter-card';
 import { NameForm } from '@/components/profile/name-form';
 import { TokensPanel } from '@/components/profile/tokens-panel';
 import { RoleBadge } from '@/components/projects/role-badge';
 import { MyQuota } from '@/components/quotas/my-quota';
-import { Card, CardHeader } from '@/components/ui/card';
+import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/require-page-user';
@@ -43,6 +44,12 @@ export default async function ProfilePage() {
               </dd>
             </div>
           </dl>
+        </Card>
+        <Card>
+          <CardHeader title="Password" description="Changing it signs out your other sessions; your API tokens keep working." />
+          <CardBody className="max-w-sm">
+            <ChangePasswordForm />
+          </CardBody>
         </Card>
         <ConnectJupyterCard gateway={{ publicUrl: config.LATTICE_GATEWAY_PUBLIC_URL ?? null, port: config.LATTICE_GATEWAY_PORT }} />
         <MyQuota quota={quota} />

@@ -4,6 +4,7 @@ import { ZUserRole } from '@/common/roles';
 import { requireUser } from '@/lib/auth/current-user';
 import { getDb } from '@/lib/db';
 import { apiHandler, parseJson } from '@/lib/http/api-handler';
+import { deleteUser } from '@/lib/users/delete-user';
 import { setUserDisabled } from '@/lib/users/set-user-disabled';
 import { setUserRole } from '@/lib/users/set-user-role';
 
@@ -19,4 +20,11 @@ export const PATCH = apiHandler(async (req: Request, ctx: TCtx) => {
     ? await setUserRole(getDb(), actor, { userId, role: body.role })
     : await setUserDisabled(getDb(), actor, { userId, disabled: body.disabled });
   return NextResponse.json(user);
+});
+
+/** DELETE /api/users/:userId — delete a user, keeping their history; 200 {handedOver: projectIds} (admins only). */
+export const DELETE = apiHandler(async (_req: Request, ctx: TCtx) => {
+  const actor = await requireUser();
+  const { userId } = await ctx.params;
+  return NextResponse.json(await deleteUser(getDb(), actor, { userId }));
 });
