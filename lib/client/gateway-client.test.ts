@@ -30,6 +30,8 @@ const KERNEL: TKernelModel = {
 let minted = 0;
 let expiresInMs = 3_600_000;
 let kernels: unknown = [KERNEL];
+/** The web's session is over: its token route answers 401. */
+let signedOut = false;
 
 let web: Awaited<ReturnType<typeof startTestServer>>;
 let gateway: Awaited<ReturnType<typeof startTestServer>>;
@@ -49,6 +51,7 @@ before(async () => {
   });
   web = await startTestServer((req, res) => {
     if (req.url !== '/api/gateway-token') return json(res, 404, { code: 'NOT_FOUND', message: 'No such route.' });
+    if (signedOut) return json(res, 401, { code: 'UNAUTHENTICATED', message: 'Sign in to continue.' });
     minted++;
     json(res, 200, { token: `t${minted}`, gatewayUrl: null, gatewayPort: gateway.port, expiresAt: new Date(Date.now() + expiresInMs).toISOString() });
   });
@@ -80,6 +83,34 @@ test('a token about to expire is replaced before the next call', async () => {
     assert.equal(minted, after + 1, 'a new token for the second call');
   } finally {
     expiresInMs = 3_600_000;
+  }
+});
+
+test('a token that died early (signed out or revoked elsewhere) is replaced once and the call goes through', async () => {
+  const c = client();
+  await c.listKernels('p1');
+  await client().listKernels('p1'); // another token: the gateway now refuses the first
+  const before = minted;
+  assert.deepEqual(await c.getKernel(KERNEL.id), KERNEL);
+  assert.equal(minted, before + 1);
+});
+
+test('when the web refuses a new token too, the page is sent to sign in', async () => {
+  let sentToSignIn = 0;
+  const c = new GatewayClient({
+    web: new WebClient({ origin: web.url, onUnauthenticated: () => sentToSignIn++ }),
+    page: () => ({ protocol: 'http:', hostname: '127.0.0.1' }),
+  });
+  await c.listKernels('p1');
+  await client().listKernels('p1');
+  signedOut = true;
+  try {
+    const err = await c.getKernel(KERNEL.id).catch((e: unknown) => e);
+    assert.ok(err instanceof RequestError);
+    assert.deepEqual([err.service, err.status], ['web', 401]);
+    assert.equal(sentToSignIn, 1);
+  } finally {
+    signedOut = false;
   }
 });
 

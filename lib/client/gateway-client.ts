@@ -148,8 +148,22 @@ export class GatewayClient {
     }
   }
 
+  /**
+   * A 401 means the token died before its time (signed out elsewhere, revoked by an admin): the
+   * token is dropped and asked for again once — the web answers a new one, or a 401 of its own
+   * that sends this page to sign in.
+   */
   private async request<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
-    const token = await this.currentToken();
+    try {
+      return await this.send(await this.currentToken(), method, path, schema, body);
+    } catch (err) {
+      if (!(err instanceof RequestError) || err.status !== 401) throw err;
+      this.token = null;
+      return this.send(await this.currentToken(), method, path, schema, body);
+    }
+  }
+
+  private send<S extends z.ZodType>(token: TGatewayToken, method: string, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
     return sendRequest({ service: 'gateway', method, url: `${resolveGatewayUrl(token, this.page())}${path}`, headers: { Authorization: `token ${token.token}` }, body }, schema);
   }
 

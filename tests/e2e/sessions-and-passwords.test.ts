@@ -173,6 +173,42 @@ test('an admin revokes sessions and tokens: the cookie and the personal token di
   await context.close();
 });
 
+test('a notebook open when its sign-in is revoked: its kernel websocket closes and the page goes to sign in', { timeout: 300_000 }, async () => {
+  const nora = await member('Nora');
+  const { context, page } = await browserAs(nora);
+  const project = (await (await page.request.post(`${web()}/api/projects`, { data: { name: 'Nora notes' } })).json()) as { id: string };
+  const api = `${web()}/api/projects/${project.id}/notebooks`;
+  const created = (await (await page.request.post(api, { data: { name: 'Open' } })).json()) as { id: string; version: number };
+  const content = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    cells: [{ id: 'c0000001', cell_type: 'code', metadata: {}, source: 'print(6 * 7)', outputs: [], execution_count: null }],
+  };
+  assert.equal((await page.request.put(`${api}/${created.id}`, { data: { content, baseVersion: created.version } })).status(), 200);
+  const kernelSockets: { closed: boolean; closedOnNotebook: boolean }[] = [];
+  page.on('websocket', (ws) => {
+    if (!ws.url().includes('/channels')) return;
+    const seen = { closed: false, closedOnNotebook: false };
+    kernelSockets.push(seen);
+    ws.on('close', () => {
+      seen.closed = true;
+      seen.closedOnNotebook = page.url().includes('/notebooks/');
+    });
+  });
+  await page.goto(`${web()}/projects/${project.id}/notebooks/${created.id}`);
+  await page.locator('[data-testid=cell] [data-testid=cell-prompt]').first().click();
+  await page.keyboard.press('Shift+Enter');
+  await page.getByText('42', { exact: true }).waitFor({ timeout: 120_000 });
+  assert.equal(kernelSockets.filter((w) => !w.closed).length, 1, 'one open kernel websocket');
+
+  await webOk(web(), admin, 'POST', `/api/users/${nora.id}/revoke-access`);
+  await page.waitForURL(/\/signin/, { timeout: 60_000 });
+  // Closed by the gateway while the notebook was still shown, not by the page going away.
+  assert.ok(kernelSockets.length > 0 && kernelSockets.every((w) => w.closed && w.closedOnNotebook), JSON.stringify(kernelSockets));
+  await context.close();
+});
+
 test('an admin deletes a user: no sign-in, email reusable, sole-owned project handed over, history names them as deleted', { timeout: 600_000 }, async () => {
   const zed = await member('Zed');
   const cookie = (await signIn(web(), zed)).cookies;
