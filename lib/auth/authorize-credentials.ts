@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { TDb } from '@/db/client';
-import { verifyPassword } from '@/db/passwords';
+import { randomBytes } from 'node:crypto';
+import { hashPassword, verifyPassword } from '@/db/passwords';
 import { users } from '@/db/schema';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { purgeStaleSignInRowsWhenDue } from './purge-stale-sign-in-rows';
@@ -15,6 +16,14 @@ export interface TSignedInUser {
   name: string;
   role: 'admin' | 'member';
 }
+
+/**
+ * A hash no password matches, checked when the email has no account (or a deleted one, whose
+ * hash is no Argon2 hash): the answer then takes as long as for a real account, so its timing
+ * does not tell who has one.
+ */
+let decoyHash: Promise<string> | null = null;
+const decoy = () => (decoyHash ??= hashPassword(randomBytes(32).toString('base64')));
 
 /**
  * Checks an email and password for the sign-in form. Throws an Error whose message the
@@ -32,7 +41,8 @@ export async function authorizeCredentials(db: TDb, input: unknown, address: str
   const accountKey = `account:${parsed.data.email}`;
   await sleep(accountDelayMsAfter(await failuresOf(db, accountKey)));
   const [user] = await db.select().from(users).where(eq(users.email, parsed.data.email));
-  const ok = user ? await verifyPassword(user.passwordHash, parsed.data.password) : false;
+  const real = user?.passwordHash.startsWith('$argon2') ? user.passwordHash : null;
+  const ok = (await verifyPassword(real ?? (await decoy()), parsed.data.password)) && real !== null;
   if (!user || !ok) {
     await recordFailure(db, address);
     await recordFailure(db, accountKey);
