@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { fromZodIssues } from '@/common/errors';
 import { zSingleLineText } from '@/common/plain-text';
 
 /** Rows a list page shows unless `limit` asks otherwise; 50 rows of any list stay well under 300 KB. */
@@ -47,11 +46,4 @@ export function flattenParams(params: TRawParams): Record<string, string> {
     if (first !== undefined && !Object.hasOwn(flat, k)) flat[k] = first;
   }
   return flat;
-}
-
-/** Parses a list's query with its schema (ZListQuery or an extension); a bad value is a 400 naming the parameter. */
-export function parseListQuery<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw fromZodIssues(parsed.error.issues, 'list query');
-  return parsed.data;
 }

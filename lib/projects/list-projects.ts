@@ -4,7 +4,8 @@ import type { TDb } from '@/db/client';
 import { notebooks, projectMembers, projects } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { containsPattern, keysetPage, toListPage } from '../paging/keyset-page';
-import { parseListQuery, ZListQuery, type TListPage } from '../paging/list-query';
+import { ZListQuery, type TListPage } from '../paging/list-query';
+import { parseInput } from '../validation/parse-input';
 import type { TProjectSummary } from './project-summary';
 
 /** `GET /api/projects` and `/projects`: the shared list query plus the Archived filter (`?archived=true`). */
@@ -19,7 +20,7 @@ export type TProjectListQuery = z.output<typeof ZProjectListQuery>;
  * Deleted projects never show; archived ones only, and all of them, under the Archived filter.
  */
 export async function listProjects(db: TDb, actor: TSignedInUser, input: z.input<typeof ZProjectListQuery> = {}): Promise<TListPage<TProjectSummary>> {
-  const query = parseListQuery(ZProjectListQuery, input);
+  const query = parseInput(ZProjectListQuery, input, 'list query');
   const page = keysetPage({ name: projects.name, created: projects.createdAt, id: projects.id }, query);
   const memberCount = sql<number>`(select count(*)::int from ${projectMembers} pm where pm.project_id = ${projects.id})`;
   const notebookCount = sql<number>`(select count(*)::int from ${notebooks} nb where nb.project_id = ${projects.id})`;

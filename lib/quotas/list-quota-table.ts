@@ -8,7 +8,8 @@ import { projects, quotas, users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { containsPattern, keysetPage, toListPage } from '../paging/keyset-page';
-import { parseListQuery, ZListQuery, type TListPage } from '../paging/list-query';
+import { ZListQuery, type TListPage } from '../paging/list-query';
+import { parseInput } from '../validation/parse-input';
 
 export const ZQuotaRowKind = z.enum(['user', 'project', 'project_user'], { message: 'kind is user, project or project_user' });
 export type TQuotaRowKind = z.infer<typeof ZQuotaRowKind>;
@@ -49,7 +50,7 @@ export interface TQuotaTable extends TListPage<TQuotaTableRow> {
  */
 export async function listQuotaTable(db: TDb, actor: TSignedInUser, input: z.input<typeof ZQuotaTableQuery> = {}, opts: { now?: Date } = {}): Promise<TQuotaTable> {
   assertAdmin(actor);
-  const query = parseListQuery(ZQuotaTableQuery, input);
+  const query = parseInput(ZQuotaTableQuery, input, 'list query');
   const now = opts.now ?? new Date();
   const pattern = query.q ? containsPattern(query.q) : null;
   const defaultRows = await db.select().from(quotas).where(or(eq(quotas.scope, 'default_user'), eq(quotas.scope, 'default_project')));

@@ -5,7 +5,8 @@ import { users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { containsPattern, keysetPage, toListPage } from '../paging/keyset-page';
-import { parseListQuery, ZListQuery, type TListPage } from '../paging/list-query';
+import { ZListQuery, type TListPage } from '../paging/list-query';
+import { parseInput } from '../validation/parse-input';
 import { toUserSummary, type TUserSummary } from './user-summary';
 
 /**
@@ -15,7 +16,7 @@ import { toUserSummary, type TUserSummary } from './user-summary';
  */
 export async function listUsers(db: TDb, actor: TSignedInUser, input: z.input<typeof ZListQuery> = {}): Promise<TListPage<TUserSummary>> {
   assertAdmin(actor);
-  const query = parseListQuery(ZListQuery, input);
+  const query = parseInput(ZListQuery, input, 'list query');
   const page = keysetPage({ name: users.name, created: users.createdAt, id: users.id }, query);
   const pattern = query.q ? containsPattern(query.q) : null;
   const rows = await db

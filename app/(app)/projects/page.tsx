@@ -11,8 +11,9 @@ import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/require-page-user';
 import { getDb } from '@/lib/db';
-import { flattenParams, parseListQuery } from '@/lib/paging/list-query';
+import { flattenParams } from '@/lib/paging/list-query';
 import { listProjects, ZProjectListQuery } from '@/lib/projects/list-projects';
+import { parseInput } from '@/lib/validation/parse-input';
 
 export const metadata: Metadata = { title: 'Projects · Lattice' };
 
@@ -21,7 +22,7 @@ type TSearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function ProjectsPage({ searchParams }: { searchParams: TSearchParams }) {
   const user = await requirePageUser();
   const raw = flattenParams(await searchParams);
-  const query = parseListQuery(ZProjectListQuery, raw);
+  const query = parseInput(ZProjectListQuery, raw, 'list query');
   const page = await listProjects(getDb(), user, raw);
   const params = { q: raw.q, sort: raw.sort, order: raw.order, archived: query.archived ? 'true' : undefined };
   const filtered = Boolean(query.q || query.archived || query.cursor);

@@ -8,8 +8,9 @@ import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/require-page-user';
 import { getDb } from '@/lib/db';
-import { flattenParams, parseListQuery } from '@/lib/paging/list-query';
+import { flattenParams } from '@/lib/paging/list-query';
 import { listQuotaTable, ZQuotaTableQuery, type TQuotaRowKind } from '@/lib/quotas/list-quota-table';
+import { parseInput } from '@/lib/validation/parse-input';
 
 export const metadata: Metadata = { title: 'Quotas · Admin · Lattice' };
 export const dynamic = 'force-dynamic';
@@ -27,7 +28,7 @@ export default async function AdminQuotasPage({ searchParams }: { searchParams: 
   // The admin layout explains the refusal to members; it renders alongside this page.
   if (user.role !== 'admin') return null;
   const raw = flattenParams(await searchParams);
-  const query = parseListQuery(ZQuotaTableQuery, raw);
+  const query = parseInput(ZQuotaTableQuery, raw, 'list query');
   const table = await listQuotaTable(getDb(), user, raw);
   const kind = query.kind === 'user' ? undefined : query.kind;
   const params = { kind, q: raw.q, sort: raw.sort, order: raw.order };

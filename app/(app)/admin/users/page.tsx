@@ -8,8 +8,9 @@ import { PageContainer } from '@/components/ui/page-container';
 import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/require-page-user';
 import { getDb } from '@/lib/db';
-import { flattenParams, parseListQuery, ZListQuery } from '@/lib/paging/list-query';
+import { flattenParams, ZListQuery } from '@/lib/paging/list-query';
 import { listUsers } from '@/lib/users/list-users';
+import { parseInput } from '@/lib/validation/parse-input';
 
 export const metadata: Metadata = { title: 'Users · Admin · Lattice' };
 
@@ -18,7 +19,7 @@ type TSearchParams = Promise<Record<string, string | string[] | undefined>>;
 export default async function AdminUsersPage({ searchParams }: { searchParams: TSearchParams }) {
   const user = await requirePageUser();
   const raw = flattenParams(await searchParams);
-  const query = parseListQuery(ZListQuery, raw);
+  const query = parseInput(ZListQuery, raw, 'list query');
   const page = await listUsers(getDb(), user, raw);
   return (
     <PageContainer>
