@@ -3,7 +3,8 @@
  * the URL (issue 14 §3). With 120 projects and 80 more users seeded, /projects and /admin/users
  * show 50 rows, search as the admin types, re-sort from the select, and "Next page" shows
  * the next rows; Back returns to the previous page. The quotas page shows the platform's finite
- * defaults first and pages each kind. A bad cursor is a 400 with a message.
+ * defaults first and pages each kind; its in-project limit form searches for its user and
+ * project. A bad cursor is a 400 with a message.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -111,6 +112,20 @@ test('/admin/quotas: the finite defaults first, each kind paged, a bad cursor re
   await page.getByRole('link', { name: 'Next page' }).click();
   await page.waitForURL(/kind=project.*cursor=|cursor=.*kind=project/);
   await page.getByText('batch-51', { exact: true }).waitFor();
+
+  // The in-project limit form finds its user and project by searching the server, not from a list of every one.
+  await page.goto(`${web}/admin/quotas?kind=project_user`);
+  await page.getByRole('button', { name: 'Add in-project limit' }).click();
+  await page.getByLabel('Search users').fill('person 07');
+  await page.locator('#pu-user option', { hasText: 'Seeded person 071' }).waitFor({ state: 'attached' });
+  assert.equal(await page.locator('#pu-user option').count(), 11, 'Choose… and the ten matches');
+  await page.locator('#pu-user').selectOption({ label: 'Seeded person 071 (person71@lists.test)' });
+  await page.getByLabel('Search projects').fill('batch 033');
+  await page.locator('#pu-project option', { hasText: 'Batch 033' }).waitFor({ state: 'attached' });
+  await page.locator('#pu-project').selectOption({ label: 'Batch 033 (batch-33)' });
+  await page.getByLabel('Kernels limit in kernels').fill('2');
+  await page.getByRole('button', { name: 'Set limit' }).click();
+  await page.getByRole('row').filter({ hasText: 'Seeded person 071 · Batch 033' }).waitFor();
 
   const res = await page.request.get(`${web}/api/projects?cursor=bogus`);
   assert.equal(res.status(), 400);
