@@ -99,11 +99,6 @@ export async function loadProjectLimits(db: TDbOrTx, projectId: string): Promise
   ).limits;
 }
 
-/** Every quota row (the admin table). */
-export function listQuotaRows(db: TDbOrTx): Promise<TQuotaRow[]> {
-  return db.select().from(quotas);
-}
-
 /** Usage of every user, every project and every user inside each project (`projectId:userId`), at `now`. */
 export async function loadAllUsage(db: TDbOrTx, now: Date): Promise<Record<'byUser' | 'byProject' | 'byPair', Map<string, TUsage>>> {
   const active = await activeRequests(db);

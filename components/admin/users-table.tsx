@@ -14,7 +14,7 @@ import { RequestError } from '@/lib/client/request-error';
 import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TUserSummary } from '@/lib/users/user-summary';
 
-/** All users with inline role change and disable/enable (disabling asks first). */
+/** One page of users with inline role change and disable/enable (disabling asks first). */
 export function UsersTable({ users, currentUserId }: { users: TUserSummary[]; currentUserId: string }) {
   const router = useRouter();
   const [pending, setPending] = useState<string | null>(null);

@@ -5,22 +5,18 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/input';
-import { Select } from '@/components/ui/select';
 import { RequestError } from '@/lib/client/request-error';
 import { webClient, ZUnread } from '@/lib/client/web-client';
 import { LIMIT_COLUMNS } from './format';
 import { LimitInput } from './limit-input';
+import { SubjectPicker } from './subject-picker';
 import { DRAFT_KEYS, EMPTY_DRAFT, parseDraft, type TLimitsDraft } from './limits-draft';
 
 /**
  * Sets a user's limit inside one project (on top of their own and the project's limits).
  * Existing in-project limits are edited in the table.
  */
-export function AddProjectUserLimit({ users, projects, onDone }: {
-  users: Array<{ id: string; name: string; detail: string }>;
-  projects: Array<{ id: string; name: string; detail: string }>;
-  onDone: () => void;
-}) {
+export function AddProjectUserLimit({ onDone }: { onDone: () => void }) {
   const router = useRouter();
   const [userId, setUserId] = useState('');
   const [projectId, setProjectId] = useState('');
@@ -57,26 +53,12 @@ export function AddProjectUserLimit({ users, projects, onDone }: {
       <div className="flex flex-wrap items-start gap-3">
         <div className="w-56">
           <Field label="User" htmlFor="pu-user" error={errors.userId}>
-            <Select id="pu-user" value={userId} onChange={(e) => setUserId(e.target.value)} aria-invalid={Boolean(errors.userId)}>
-              <option value="">Choose…</option>
-              {users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} ({u.detail})
-                </option>
-              ))}
-            </Select>
+            <SubjectPicker id="pu-user" what="user" value={userId} onChange={setUserId} invalid={Boolean(errors.userId)} />
           </Field>
         </div>
         <div className="w-56">
           <Field label="Project" htmlFor="pu-project" error={errors.projectId}>
-            <Select id="pu-project" value={projectId} onChange={(e) => setProjectId(e.target.value)} aria-invalid={Boolean(errors.projectId)}>
-              <option value="">Choose…</option>
-              {projects.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </Select>
+            <SubjectPicker id="pu-project" what="project" value={projectId} onChange={setProjectId} invalid={Boolean(errors.projectId)} />
           </Field>
         </div>
         {DRAFT_KEYS.map((k, i) => (

@@ -1,13 +1,11 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useMemo, useState } from 'react';
-import type { TQuotaLimitName, TQuotaLimits } from '@/common/quota';
+import { useState, type ReactNode } from 'react';
+import type { TQuotaLimits } from '@/common/quota';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Input } from '@/components/ui/input';
-import { Select } from '@/components/ui/select';
 import { Table, TBody, Td, Th, Tr } from '@/components/ui/table';
 import { RequestError } from '@/lib/client/request-error';
 import { webClient, ZUnread } from '@/lib/client/web-client';
@@ -16,10 +14,7 @@ import type { TSetQuotaInput } from '@/lib/quotas/set-quota';
 import { formatLimitValue, LIMIT_COLUMNS } from './format';
 import { LimitInput } from './limit-input';
 import { DRAFT_KEYS, draftOf, parseDraft, type TLimitsDraft } from './limits-draft';
-import { UsageBar, usageFraction } from './usage-bar';
-
-type TSortKey = 'name' | TQuotaLimitName;
-type TKindFilter = 'all' | TQuotaTableRow['kind'];
+import { UsageBar } from './usage-bar';
 
 /** What an inline edit writes: the subject of one row (or a default). */
 interface TEditTarget {
@@ -29,7 +24,6 @@ interface TEditTarget {
 }
 
 const KIND_LABEL: Record<TQuotaTableRow['kind'], string> = { user: 'user', project: 'project', project_user: 'in project' };
-const KIND_ORDER: Record<TQuotaTableRow['kind'], number> = { user: 0, project: 1, project_user: 2 };
 
 /** Editing starts from the effective limits; saving gives the subject its own row. */
 function targetOf(row: TQuotaTableRow): TEditTarget {
@@ -37,32 +31,19 @@ function targetOf(row: TQuotaTableRow): TEditTarget {
 }
 
 /**
- * The admin quotas table: every user, project and in-project limit with usage against each
- * limit as bars, sortable by any column, filterable, with inline editing (empty = unlimited).
+ * The admin quotas table: the platform defaults for new users and projects first, then one
+ * page of users, projects or in-project limits (searched, sorted and paged by the server) with
+ * usage against each limit as bars, and inline editing (empty = unlimited).
  */
-export function QuotaTable({ table }: { table: TQuotaTable }) {
+export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: ReactNode }) {
   const router = useRouter();
-  const [query, setQuery] = useState('');
-  const [kind, setKind] = useState<TKindFilter>('all');
-  const [sort, setSort] = useState<{ key: TSortKey; desc: boolean }>({ key: 'name', desc: false });
   const [editing, setEditing] = useState<TEditTarget | null>(null);
   const [draft, setDraft] = useState<TLimitsDraft>(draftOf(null));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
 
-  const rows = useMemo(() => {
-    const q = query.trim().toLowerCase();
-    const shown = table.rows.filter((r) => (kind === 'all' || r.kind === kind) && (!q || `${r.name} ${r.detail}`.toLowerCase().includes(q)));
-    const dir = sort.desc ? -1 : 1;
-    return shown.sort((a, b) => {
-      if (sort.key === 'name') return dir * (KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name));
-      const k = sort.key;
-      const fa = usageFraction(a.usage[k], a.limits[k]);
-      const fb = usageFraction(b.usage[k], b.limits[k]);
-      return dir * (fa - fb || a.usage[k] - b.usage[k] || a.name.localeCompare(b.name));
-    });
-  }, [table.rows, query, kind, sort]);
+  const rows = table.items;
 
   function startEdit(target: TEditTarget) {
     setEditing(target);
@@ -92,19 +73,6 @@ export function QuotaTable({ table }: { table: TQuotaTable }) {
       setBusy(false);
     }
   }
-
-  const sortHeader = (key: TSortKey, label: string, className?: string) => (
-    <Th key={key} className={className} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
-      <button
-        type="button"
-        className="inline-flex items-center gap-1 uppercase tracking-wide hover:text-slate-900"
-        onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }))}
-      >
-        {label}
-        <span aria-hidden className="text-[10px]">{sort.key === key ? (sort.desc ? '▼' : '▲') : '↕'}</span>
-      </button>
-    </Th>
-  );
 
   const editCells = (key: string) =>
     DRAFT_KEYS.map((k, i) => (
@@ -144,7 +112,9 @@ export function QuotaTable({ table }: { table: TQuotaTable }) {
       <Tr key={scope} className="bg-indigo-50/40">
         <Td>
           <div className="font-medium text-slate-900">{label}</div>
-          <div className="text-xs text-slate-500">Applies to every {scope === 'default_user' ? 'user' : 'project'} without its own limits</div>
+          <div className="text-xs text-slate-500">
+            Platform setting: applies to every {scope === 'default_user' ? 'user' : 'project'} without its own limits, new ones included
+          </div>
         </Td>
         {isEditing
           ? editCells(scope)
@@ -166,36 +136,23 @@ export function QuotaTable({ table }: { table: TQuotaTable }) {
 
   return (
     <div>
-      <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 px-4 py-3">
-        <div className="w-72">
-          <Input type="search" placeholder="Filter by name, email or slug" value={query} onChange={(e) => setQuery(e.target.value)} aria-label="Filter" />
-        </div>
-        <div className="w-48">
-          <Select value={kind} onChange={(e) => setKind(e.target.value as TKindFilter)} aria-label="Type">
-            <option value="all">Users and projects</option>
-            <option value="user">Users</option>
-            <option value="project">Projects</option>
-            <option value="project_user">In-project limits</option>
-          </Select>
-        </div>
-        <span className="ml-auto text-xs text-slate-500">
-          {rows.length} of {table.rows.length} rows · usage now, compute units this month (UTC)
-        </span>
-      </div>
+      {controls}
       {status && <Alert tone={status.tone} className="m-3">{status.text}</Alert>}
       <Table>
         <thead>
           <tr>
-            {sortHeader('name', 'Name')}
-            {LIMIT_COLUMNS.map((c) => sortHeader(c.limit, c.label))}
+            <Th>Name</Th>
+            {LIMIT_COLUMNS.map((c) => (
+              <Th key={c.limit}>{c.label}</Th>
+            ))}
             <Th className="text-right">
               <span className="sr-only">Actions</span>
             </Th>
           </tr>
         </thead>
         <TBody>
-          {defaultRow('default_user', 'New users (default)', table.defaults.user)}
-          {defaultRow('default_project', 'New projects (default)', table.defaults.project)}
+          {defaultRow('default_user', 'Default for new users', table.defaults.user)}
+          {defaultRow('default_project', 'Default for new projects', table.defaults.project)}
           {rows.map((row) => {
             const isEditing = editing?.key === row.key;
             return (
@@ -235,7 +192,7 @@ export function QuotaTable({ table }: { table: TQuotaTable }) {
           })}
         </TBody>
       </Table>
-      {rows.length === 0 && <p className="px-4 py-8 text-center text-sm text-slate-500">No user or project matches the filter.</p>}
+      {rows.length === 0 && <p className="px-4 py-8 text-center text-sm text-slate-500">Nothing here matches the search.</p>}
     </div>
   );
 }

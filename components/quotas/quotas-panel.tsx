@@ -1,17 +1,18 @@
 'use client';
 
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/button';
 import { Card, CardHeader } from '@/components/ui/card';
 import type { TQuotaTable } from '@/lib/quotas/list-quota-table';
 import { AddProjectUserLimit } from './add-project-user-limit';
 import { QuotaTable } from './quota-table';
 
-/** The admin quotas card: the table, plus the form for a per-user limit inside one project. */
-export function QuotasPanel({ table }: { table: TQuotaTable }) {
+/**
+ * The admin quotas card: the platform defaults and one page of limits (with the page's search
+ * and pager around it), plus the form for a per-user limit inside one project.
+ */
+export function QuotasPanel({ table, controls, pager }: { table: TQuotaTable; controls: ReactNode; pager: ReactNode }) {
   const [adding, setAdding] = useState(false);
-  const users = table.rows.filter((r) => r.kind === 'user').map((r) => ({ id: r.userId!, name: r.name, detail: r.detail }));
-  const projects = table.rows.filter((r) => r.kind === 'project').map((r) => ({ id: r.projectId!, name: r.name, detail: r.detail }));
   return (
     <Card>
       <CardHeader
@@ -25,8 +26,9 @@ export function QuotasPanel({ table }: { table: TQuotaTable }) {
           )
         }
       />
-      {adding && <AddProjectUserLimit users={users} projects={projects} onDone={() => setAdding(false)} />}
-      <QuotaTable table={table} />
+      {adding && <AddProjectUserLimit onDone={() => setAdding(false)} />}
+      <QuotaTable table={table} controls={controls} />
+      {pager}
     </Card>
   );
 }

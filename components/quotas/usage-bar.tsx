@@ -3,7 +3,7 @@ import { cn } from '@/components/ui/cn';
 import { formatLimitValue } from './format';
 
 /** Share of a limit in use; 0 when unlimited. Used for bar width and for sorting. */
-export function usageFraction(used: number, max: number | null): number {
+function usageFraction(used: number, max: number | null): number {
   if (max === null) return 0;
   if (max === 0) return used > 0 ? Infinity : 1;
   return used / max;

@@ -1,12 +1,21 @@
-import { asc } from 'drizzle-orm';
+import { and, eq, ilike, isNull, or } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import { effectiveLimits, limitsOf, ZERO_USAGE, type TLimitSource, type TQuotaLimits, type TUsage } from '@/common/quota';
 import type { TDb } from '@/db/client';
-import { listQuotaRows, loadAllUsage } from '@/db/quotas';
-import { projects, users } from '@/db/schema';
+import { loadAllUsage } from '@/db/quotas';
+import { projects, quotas, users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
+import { containsPattern, keysetPage, toListPage } from '../paging/keyset-page';
+import { ZListQuery, type TListPage } from '../paging/list-query';
+import { parseInput } from '../validation/parse-input';
 
-export type TQuotaRowKind = 'user' | 'project' | 'project_user';
+export const ZQuotaRowKind = z.enum(['user', 'project', 'project_user'], { message: 'kind is user, project or project_user' });
+export type TQuotaRowKind = z.infer<typeof ZQuotaRowKind>;
+
+/** `GET /api/admin/quotas` and `/admin/quotas`: one kind of row at a time (`?kind=`), paged like every list. */
+export const ZQuotaTableQuery = ZListQuery.extend({ kind: ZQuotaRowKind.default('user') });
 
 /** One line of the admin quotas table. */
 export interface TQuotaTableRow {
@@ -26,33 +35,43 @@ export interface TQuotaTableRow {
   usage: TUsage;
 }
 
-export interface TQuotaTable {
-  /** null = no default row (new subjects are unlimited). */
+export interface TQuotaTable extends TListPage<TQuotaTableRow> {
+  kind: TQuotaRowKind;
+  /** The platform setting for new users and projects; null = no default row (unlimited). */
   defaults: { user: TQuotaLimits | null; project: TQuotaLimits | null };
-  rows: TQuotaTableRow[];
   at: string;
 }
 
 /**
- * Every user and every project with its effective limits and usage against each, plus the
- * per-user limits set inside single projects and the defaults. Admins only.
+ * The defaults, then one page of users, projects or per-user limits inside single projects
+ * (`kind`), each with its effective limits and usage against them. Search matches name and
+ * email (users), name and slug (projects), user or project name (in-project limits). Deleted
+ * users and projects are left out. Admins only.
  */
-export async function listQuotaTable(db: TDb, actor: TSignedInUser, opts: { now?: Date } = {}): Promise<TQuotaTable> {
+export async function listQuotaTable(db: TDb, actor: TSignedInUser, input: z.input<typeof ZQuotaTableQuery> = {}, opts: { now?: Date } = {}): Promise<TQuotaTable> {
   assertAdmin(actor);
+  const query = parseInput(ZQuotaTableQuery, input, 'list query');
   const now = opts.now ?? new Date();
-  const allUsers = await db.select().from(users).orderBy(asc(users.name));
-  const allProjects = await db.select().from(projects).orderBy(asc(projects.name));
-  const rows = await listQuotaRows(db);
+  const pattern = query.q ? containsPattern(query.q) : null;
+  const defaultRows = await db.select().from(quotas).where(or(eq(quotas.scope, 'default_user'), eq(quotas.scope, 'default_project')));
+  const defaultUser = defaultRows.find((r) => r.scope === 'default_user');
+  const defaultProject = defaultRows.find((r) => r.scope === 'default_project');
+  // Usage is summed over active kernels and this month's metering, which grow with kernels, not with users or projects.
   const { byUser, byProject, byPair } = await loadAllUsage(db, now);
-  const explicit = new Map(rows.map((r) => [`${r.scope}:${r.projectId ?? ''}:${r.userId ?? ''}`, r]));
-  const defaultUser = explicit.get('default_user::');
-  const defaultProject = explicit.get('default_project::');
-  const userName = new Map(allUsers.map((u) => [u.id, u.name]));
-  const projectName = new Map(allProjects.map((p) => [p.id, p.name]));
+  let page: TListPage<TQuotaTableRow>;
 
-  const table: TQuotaTableRow[] = [
-    ...allUsers.map((u) => ({
-      kind: 'user' as const,
+  if (query.kind === 'user') {
+    const keyset = keysetPage({ name: users.name, created: users.createdAt, id: users.id }, query);
+    const own = alias(quotas, 'own');
+    const rows = await db
+      .select({ user: users, own, sortKey: keyset.sortKey, id: users.id })
+      .from(users)
+      .leftJoin(own, and(eq(own.scope, 'user'), eq(own.userId, users.id)))
+      .where(and(isNull(users.deletedAt), pattern ? or(ilike(users.name, pattern), ilike(users.email, pattern)) : undefined, keyset.after))
+      .orderBy(...keyset.orderBy)
+      .limit(keyset.limit);
+    page = toListPage(rows, query, ({ user: u, own }) => ({
+      kind: 'user',
       key: u.id,
       userId: u.id,
       projectId: null,
@@ -60,11 +79,21 @@ export async function listQuotaTable(db: TDb, actor: TSignedInUser, opts: { now?
       detail: u.email,
       personal: false,
       disabled: u.disabledAt !== null,
-      ...effectiveLimits(explicit.get(`user::${u.id}`), defaultUser),
+      ...effectiveLimits(own ?? undefined, defaultUser),
       usage: byUser.get(u.id) ?? { ...ZERO_USAGE },
-    })),
-    ...allProjects.map((p) => ({
-      kind: 'project' as const,
+    }));
+  } else if (query.kind === 'project') {
+    const keyset = keysetPage({ name: projects.name, created: projects.createdAt, id: projects.id }, query);
+    const own = alias(quotas, 'own');
+    const rows = await db
+      .select({ project: projects, own, sortKey: keyset.sortKey, id: projects.id })
+      .from(projects)
+      .leftJoin(own, and(eq(own.scope, 'project'), eq(own.projectId, projects.id)))
+      .where(and(isNull(projects.deletedAt), pattern ? or(ilike(projects.name, pattern), ilike(projects.slug, pattern)) : undefined, keyset.after))
+      .orderBy(...keyset.orderBy)
+      .limit(keyset.limit);
+    page = toListPage(rows, query, ({ project: p, own }) => ({
+      kind: 'project',
       key: p.id,
       userId: null,
       projectId: p.id,
@@ -72,28 +101,46 @@ export async function listQuotaTable(db: TDb, actor: TSignedInUser, opts: { now?
       detail: p.slug,
       personal: p.personalOwnerId !== null,
       disabled: false,
-      ...effectiveLimits(explicit.get(`project:${p.id}:`), defaultProject),
+      ...effectiveLimits(own ?? undefined, defaultProject),
       usage: byProject.get(p.id) ?? { ...ZERO_USAGE },
-    })),
-    ...rows
-      .filter((r) => r.scope === 'project_user' && r.projectId && r.userId)
-      .map((r) => ({
-        kind: 'project_user' as const,
-        key: `${r.projectId}:${r.userId}`,
-        userId: r.userId,
-        projectId: r.projectId,
-        name: `${userName.get(r.userId!) ?? 'Unknown user'} · ${projectName.get(r.projectId!) ?? 'Unknown project'}`,
-        detail: 'in-project limit',
-        personal: false,
-        disabled: false,
-        limits: limitsOf(r),
-        source: 'explicit' as const,
-        usage: byPair.get(`${r.projectId}:${r.userId}`) ?? { ...ZERO_USAGE },
-      })),
-  ];
+    }));
+  } else {
+    // In-project limits sort by the user's name, or by when the limit was last set.
+    const keyset = keysetPage({ name: users.name, created: quotas.updatedAt, id: quotas.id }, query);
+    const rows = await db
+      .select({ quota: quotas, userName: users.name, projectName: projects.name, sortKey: keyset.sortKey, id: quotas.id })
+      .from(quotas)
+      .innerJoin(users, eq(users.id, quotas.userId))
+      .innerJoin(projects, eq(projects.id, quotas.projectId))
+      .where(
+        and(
+          eq(quotas.scope, 'project_user'),
+          isNull(users.deletedAt),
+          isNull(projects.deletedAt),
+          pattern ? or(ilike(users.name, pattern), ilike(users.email, pattern), ilike(projects.name, pattern)) : undefined,
+          keyset.after,
+        ),
+      )
+      .orderBy(...keyset.orderBy)
+      .limit(keyset.limit);
+    page = toListPage(rows, query, ({ quota: r, userName, projectName }) => ({
+      kind: 'project_user',
+      key: `${r.projectId}:${r.userId}`,
+      userId: r.userId,
+      projectId: r.projectId,
+      name: `${userName} · ${projectName}`,
+      detail: 'in-project limit',
+      personal: false,
+      disabled: false,
+      limits: limitsOf(r),
+      source: 'explicit',
+      usage: byPair.get(`${r.projectId}:${r.userId}`) ?? { ...ZERO_USAGE },
+    }));
+  }
   return {
+    ...page,
+    kind: query.kind,
     defaults: { user: defaultUser ? limitsOf(defaultUser) : null, project: defaultProject ? limitsOf(defaultProject) : null },
-    rows: table,
     at: now.toISOString(),
   };
 }

@@ -155,6 +155,7 @@ export const MATRIX: readonly TMatrixRow[] = [
 
   // ——— web: users and platform administration ———
   web('GET /api/users', ADMIN_ONLY, () => ({ path: '/api/users' })),
+  web('GET /api/users', ADMIN_ONLY, () => ({ path: '/api/users?q=example&sort=created&order=desc&limit=5' }), { variant: 'search, sort, page size' }),
   web('POST /api/users', ADMIN_ONLY, (fx) => ({
     path: '/api/users',
     json: { email: `${fx.unique('user').replace(/\W+/g, '-')}@example.test`, name: 'Matrix user', password: 'matrix-password-1' },
@@ -189,11 +190,17 @@ export const MATRIX: readonly TMatrixRow[] = [
   // Warm-pool kernels are the admins' to watch (issue 10 §3).
   web('GET /api/admin/pooled-kernels', ADMIN_ONLY, () => ({ path: '/api/admin/pooled-kernels' })),
   web('GET /api/admin/quotas', ADMIN_ONLY, () => ({ path: '/api/admin/quotas' })),
+  web('GET /api/admin/quotas', ADMIN_ONLY, () => ({ path: '/api/admin/quotas?kind=project&q=matrix&sort=created' }), { variant: 'projects, searched' }),
   web('PUT /api/admin/quotas', ADMIN_ONLY, (fx) => ({ path: '/api/admin/quotas', json: { scope: 'user', userId: fx.bystander.id, limits: null } })),
 
   // ——— web: projects and members ———
   web('GET /api/projects', SIGNED_IN, () => ({ path: '/api/projects' }), {
     sees: { what: 'the fixture project', roles: PROJECT_SEERS, in: (fx, body) => JSON.stringify(body).includes(fx.projectId) },
+  }),
+  // The Archived filter shows only what the caller could see anyway: the fixture project is not archived.
+  web('GET /api/projects', SIGNED_IN, () => ({ path: '/api/projects?archived=true&sort=created&order=desc' }), {
+    variant: 'archived',
+    sees: { what: 'the fixture project', roles: [], in: (fx, body) => JSON.stringify(body).includes(fx.projectId) },
   }),
   web('POST /api/projects', SIGNED_IN, (fx) => ({ path: '/api/projects', json: { name: fx.unique('Matrix project') } })),
   web('GET /api/projects/{projectId}', PROJECT_VIEW, (fx) => ({ path: P(fx) })),

@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TCell } from '../../common/nbformat/schema';
 import { startKernelsOnOpen } from '../helpers/platform-settings';
+import { allowKernels } from '../helpers/kernel-quota';
 import { openNotebook as open, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,6 +26,8 @@ before(async () => {
   suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-keys-', project: 'Keyboard' });
   // These tests are about the kernel a notebook has once its page is open (issue 12's "starts on first run" is tested in notebook-kernel-cost).
   await startKernelsOnOpen(suite.testPlatform.db.db);
+  // Ten notebooks, each keeping its kernel: more than the default quotas allow.
+  await allowKernels(suite.context.request, suite.platform.webUrl, { projectId: suite.projectId, kernels: 12 });
 });
 
 after(async () => {

@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { validateNotebook } from '../../common/nbformat/validate-notebook';
 import type { TCell, TNotebook } from '../../common/nbformat/schema';
 import { FIXTURES, officialNotebookValidator } from '../helpers/nbformat-fixtures';
+import { allowKernels } from '../helpers/kernel-quota';
 import { openNotebook as open, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -25,6 +26,8 @@ let suite: TNotebookSuite;
 
 before(async () => {
   suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-outputs-', project: 'Outputs', context: { acceptDownloads: true } });
+  // Five notebooks, each keeping its kernel: more than the default quotas allow.
+  await allowKernels(suite.context.request, suite.platform.webUrl, { projectId: suite.projectId, kernels: 8 });
 });
 
 after(async () => {

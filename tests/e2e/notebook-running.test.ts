@@ -8,12 +8,15 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { TCell } from '../../common/nbformat/schema';
+import { allowKernels } from '../helpers/kernel-quota';
 import { createNotebook, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
 
 let suite: TNotebookSuite;
 
 before(async () => {
   suite = await startNotebookSuite({ admin: { email: 'admin@running.test', password: 'e2e-running-admin-password' }, dataDirPrefix: 'lattice-e2e-running-', project: 'Running' });
+  // Seven notebooks, each keeping its kernel: more than the default quotas allow.
+  await allowKernels(suite.context.request, suite.platform.webUrl, { projectId: suite.projectId, kernels: 10 });
 });
 
 after(async () => {

@@ -33,7 +33,7 @@ after(async () => {
 
 async function userEmails(): Promise<string[]> {
   const body = await webOk(web, admin.cookies, 'GET', '/api/users');
-  return (Array.isArray(body) ? body : body.users).map((u: { email: string }) => u.email);
+  return (body.items as Array<{ email: string }>).map((u: { email: string }) => u.email);
 }
 
 test('a cross-site POST with the admin’s session cookie is refused; the same POST from Lattice works', async () => {

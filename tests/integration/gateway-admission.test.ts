@@ -53,7 +53,8 @@ describe('admission', () => {
   test('50 simultaneous launches against a quota of 10 kernels: exactly 10 start, 40 are refused naming the limit', async () => {
     const { user, token } = await createUserWithToken(t.db);
     const project = await createProject(t.db, { ownerId: user.id });
-    await t.db.insert(quotas).values({ scope: 'user', userId: user.id, kernels: 10 });
+    // The project gets its own unlimited row, as an admin would give it: the limit under test is the user's alone.
+    await t.db.insert(quotas).values([{ scope: 'user', userId: user.id, kernels: 10 }, { scope: 'project', projectId: project.id }]);
 
     const results = await Promise.all(Array.from({ length: 50 }, () => launch(token, project.id)));
     const started = results.filter((r) => r.status === 201);

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { clearDefaultQuotas } from '../helpers/default-quotas';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { createUserWithToken, gatewayFetch, startTestGateway, type TTestGateway } from '../helpers/gateway';
 import { killGroup, localState } from '../helpers/kernels';
@@ -17,6 +18,8 @@ const pids: number[] = [];
 before(async () => {
   t = await createTestDatabase();
   gw = await startTestGateway({ db: t.db, config: { kernelStartTimeoutMs: 120_000 } });
+  // Twenty launches by one user: more than the default quotas allow, so the admin lifts them first.
+  await clearDefaultQuotas(t.db);
   ({ token } = await createUserWithToken(t.db));
 });
 

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TChannelsClient, type TTestGateway } from '../helpers/gateway';
+import { clearDefaultQuotas } from '../helpers/default-quotas';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 
 const KERNELS = 20;
@@ -25,6 +26,8 @@ const busyLoops: ChildProcess[] = [];
 before(async () => {
   t = await createTestDatabase();
   gw = await startTestGateway({ db: t.db, config: { kernelStartTimeoutMs: 120_000 } });
+  // Twenty kernels of one user: more than the default quotas allow, so the admin lifts them first.
+  await clearDefaultQuotas(t.db);
   ({ token } = await createUserWithToken(t.db));
 });
 

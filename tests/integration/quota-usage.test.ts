@@ -57,6 +57,8 @@ before(async () => {
     .returning();
   alice = a.id;
   bob = b.id;
+  // These tests start from no quota rows at all: an admin has cleared the finite defaults that migration 0008 installs.
+  await t.db.delete(quotas);
   const [x, y] = await t.db.insert(projects).values([{ name: 'One', slug: 'one' }, { name: 'Two', slug: 'two' }]).returning();
   p1 = x.id;
   p2 = y.id;

@@ -129,7 +129,7 @@ describe('user administration', () => {
   });
 
   test('admins list users without password hashes', async () => {
-    const list = await listUsers(t.db, admin);
+    const list = (await listUsers(t.db, admin)).items;
     assert.ok(list.some((u) => u.email === 'admin@example.com' && u.role === 'admin'));
     assert.ok(!JSON.stringify(list).includes('argon2'));
   });

@@ -24,6 +24,7 @@ import { toEnvironmentSpec } from '../../lib/environments/environment-summary';
 import { attachEnvironment } from '../../lib/notebooks/attach-environment';
 import { createNotebook } from '../../lib/notebooks/create-notebook';
 import { saveNotebook } from '../../lib/notebooks/save-notebook';
+import { clearDefaultQuotas } from '../helpers/default-quotas';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { insertUser, refusal } from '../helpers/web-fixtures';
 
@@ -105,6 +106,9 @@ async function interval(kernelId: string, userId: string, unitsPerHour: number, 
 
 before(async () => {
   t = await createTestDatabase();
+  // The dashboards below show the editor with six running kernels, more than the default quotas
+  // allow; the admin lifts them (the quota refusals tested here come from rows of their own).
+  await clearDefaultQuotas(t.db);
   admin = await user('admin@example.com', 'admin');
   owner = await user('owner@example.com');
   editor = await user('editor@example.com');

@@ -57,17 +57,17 @@ describe('creating and listing projects', () => {
 
   test('a member sees only their projects; an admin sees all, personal ones marked', async () => {
     await t.db.insert(projects).values({ name: 'carol (personal)', slug: 'carol-personal', personalOwnerId: carol.id });
-    const aliceNames = (await listProjects(t.db, alice)).map((p) => p.name);
+    const aliceNames = (await listProjects(t.db, alice)).items.map((p) => p.name);
     assert.deepEqual(aliceNames, ['Sales Forecast']);
-    assert.deepEqual((await listProjects(t.db, carol)).map((p) => p.name), []);
-    const all = await listProjects(t.db, admin);
+    assert.deepEqual((await listProjects(t.db, carol)).items.map((p) => p.name), []);
+    const all = (await listProjects(t.db, admin)).items;
     assert.equal(all.length, 3);
     assert.equal(all.find((p) => p.slug === 'carol-personal')!.personal, true);
     assert.ok(all.every((p) => p.role === null));
   });
 
   test('a non-member gets NOT_FOUND for a project, a member gets its overview', async () => {
-    const [p] = await listProjects(t.db, alice);
+    const [p] = (await listProjects(t.db, alice)).items;
     await assert.rejects(getProjectOverview(t.db, carol, p!.id), { code: 'NOT_FOUND' });
     await assert.rejects(getProjectOverview(t.db, carol, 'not-a-uuid'), { code: 'NOT_FOUND' });
     const o = await getProjectOverview(t.db, alice, p!.id);
@@ -86,7 +86,7 @@ describe('members', () => {
 
   test('an owner adds members by email with a role; they then see the project', async () => {
     await addMember(t.db, alice, { projectId, email: 'BOB@example.com', role: 'viewer' });
-    const bobProjects = await listProjects(t.db, bob);
+    const bobProjects = (await listProjects(t.db, bob)).items;
     assert.ok(bobProjects.some((p) => p.id === projectId && p.role === 'viewer'));
   });
 

@@ -70,7 +70,7 @@ describe('setting quotas', () => {
     await setQuota(t.db, admin, { scope: 'default_user', limits: { ...none, cpu: 4, memoryGib: 16, kernels: 5 } });
     await setQuota(t.db, admin, { scope: 'default_project', limits: { ...none, monthlyUnits: 500 } });
     const table = await listQuotaTable(t.db, admin);
-    const row = table.rows.find((r) => r.kind === 'user' && r.userId === ben.id)!;
+    const row = table.items.find((r) => r.kind === 'user' && r.userId === ben.id)!;
     assert.equal(row.source, 'default');
     assert.deepEqual(row.limits, { cpuM: 4000, memoryMib: 16384, gpus: null, kernels: 5, monthlyUnits: null });
     assert.deepEqual(table.defaults.project, { cpuM: null, memoryMib: null, gpus: null, kernels: null, monthlyUnits: 500 });
@@ -95,12 +95,12 @@ describe('setting quotas', () => {
 describe('usage and headroom', () => {
   test('the table shows each subject\'s usage across projects', async () => {
     const table = await listQuotaTable(t.db, admin);
-    const annRow = table.rows.find((r) => r.kind === 'user' && r.userId === ann.id)!;
+    const annRow = table.items.find((r) => r.kind === 'user' && r.userId === ann.id)!;
     assert.equal(annRow.usage.kernels, 2);
     assert.equal(annRow.usage.cpuM, 2000);
     assert.equal(annRow.usage.memoryMib, 4096);
     assert.ok(annRow.usage.monthlyUnits > 0);
-    const project = table.rows.find((r) => r.kind === 'project' && r.projectId === projectId)!;
+    const project = (await listQuotaTable(t.db, admin, { kind: 'project' })).items.find((r) => r.kind === 'project' && r.projectId === projectId)!;
     assert.equal(project.usage.kernels, 1);
     assert.equal(project.source, 'default');
   });
@@ -117,8 +117,8 @@ describe('usage and headroom', () => {
     assert.equal(fit[0].blocks[0].message, 'Over your in-project concurrent kernel quota: 1 kernel of 1 kernel in use, this launch needs 1 kernel.');
     const elsewhere = await checkEnvironmentFit(t.db, ann, { projectId: otherProjectId });
     assert.ok(elsewhere.every((f) => f.fits), 'the other project has no in-project limit');
-    const table = await listQuotaTable(t.db, admin);
-    const row = table.rows.find((r) => r.kind === 'project_user')!;
+    const table = await listQuotaTable(t.db, admin, { kind: 'project_user' });
+    const row = table.items.find((r) => r.kind === 'project_user')!;
     assert.equal(row.name, 'ann · Forecast');
     assert.equal(row.usage.kernels, 1);
   });

@@ -194,7 +194,7 @@ describe('deleting a user', () => {
     const sharedOwners = await t.db.select().from(projectMembers).where(eq(projectMembers.projectId, shared.id));
     assert.deepEqual(sharedOwners.map((m) => m.userId), [partner.id]);
 
-    assert.ok(!(await listUsers(t.db, admin)).some((x) => x.id === u.id));
+    assert.ok(!(await listUsers(t.db, admin, { q: u.name })).items.some((x) => x.id === u.id));
     await assert.rejects(authorizeCredentials(t.db, { email: row!.email, password: 'first-password' }, '10.9.0.2'));
     const active = await getActiveEnvironments(t.db, admin, { projectId: sole.id });
     assert.deepEqual(active.filter((k) => k.kernelId === kernel!.id).map((k) => k.owner.name), [`${u.name} (deleted)`]);
