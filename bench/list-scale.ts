@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { signIn, webFetch, webOk, type TCookieJar } from '../tests/helpers/web-session';
+import { createAccount, signIn, webFetch, webOk, type TCookieJar } from '../tests/helpers/web-session';
 import { startTestPlatform, type TTestPlatform } from '../tests/helpers/test-platform';
 import { testPython } from '../tests/helpers/python';
 import { describeMachine, replaceReadmeSection } from './report';
@@ -130,11 +130,12 @@ try {
   tp = await startTestPlatform({ admin: ADMIN, dataDirPrefix: 'lattice-bench-lists-' });
   const web = tp.platform.webUrl;
   const admin = await signIn(web, ADMIN);
-  const member = await webOk(web, admin.cookies, 'POST', '/api/users', { email: MEMBER.email, name: 'Bench member', password: MEMBER.password });
+  const member = await createAccount(web, admin.cookies, { ...MEMBER, name: 'Bench member' });
+  const memberId = ((await webOk(web, member.cookies, 'GET', '/api/me')) as { id: string }).id;
   const seedStart = performance.now();
-  await seed(tp, member.user.id);
+  await seed(tp, memberId);
   log(`seeded ${userCount} users, ${projectCount} projects, ${projectCount * NOTEBOOKS_PER_PROJECT} notebooks in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-  const jars = { admin: admin.cookies, member: (await signIn(web, MEMBER)).cookies };
+  const jars = { admin: admin.cookies, member: member.cookies };
 
   const next = async (api: string) => {
     const body = await webOk(web, jars.admin, 'GET', api);
