@@ -24,4 +24,4 @@ RUN useradd --uid 1000 --user-group --create-home --home-dir /home/lattice latti
 USER 1000
 WORKDIR /home/lattice
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/lattice-pyspark-entrypoint"]
-CMD ["python", "-m", "ipykernel_launcher", "-f", "/etc/lattice/connection.json", "--IPKernelApp.exec_lines=[\"__import__('sys').breakpointhook = __import__('sys').__breakpointhook__\"]", "--IPKernelApp.exec_files=[\"/opt/lattice/lattice-spark-startup.py\"]"]
+CMD ["python", "-m", "ipykernel_launcher", "-f", "/etc/lattice/connection.json", "--IPKernelApp.exec_lines=[\"__import__('sys').breakpointhook = __import__('sys').__breakpointhook__\"]", "--HistoryManager.connection_options={'check_same_thread': False, 'timeout': 60}", "--IPKernelApp.exec_files=[\"/opt/lattice/lattice-spark-startup.py\"]"]

@@ -11,4 +11,4 @@ RUN pip install --no-cache-dir 'ipykernel>=6.29,<7'
 RUN useradd --uid 1000 --user-group --create-home --home-dir /home/lattice lattice
 USER 1000
 WORKDIR /home/lattice
-CMD ["python", "-m", "ipykernel_launcher", "-f", "/etc/lattice/connection.json", "--IPKernelApp.exec_lines=[\"__import__('sys').breakpointhook = __import__('sys').__breakpointhook__\"]"]
+CMD ["python", "-m", "ipykernel_launcher", "-f", "/etc/lattice/connection.json", "--IPKernelApp.exec_lines=[\"__import__('sys').breakpointhook = __import__('sys').__breakpointhook__\"]", "--HistoryManager.connection_options={'check_same_thread': False, 'timeout': 60}"]

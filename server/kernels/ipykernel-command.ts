@@ -7,7 +7,14 @@
  */
 const RESTORE_BREAKPOINT = "__import__('sys').breakpointhook = __import__('sys').__breakpointhook__";
 
+/**
+ * A user's kernels share one IPython history database; SQLite's default 5 s wait for its lock
+ * is too short when many of them run on a loaded machine, and IPython then prints an error
+ * into a cell and stops saving history for good. They wait up to a minute instead.
+ */
+const HISTORY_LOCK_WAIT = "--HistoryManager.connection_options={'check_same_thread': False, 'timeout': 60}";
+
 /** The default kernel command (an environment without its own argv): ipykernel on `connectionFile`. */
 export function ipykernelCommand(python: string, connectionFile: string): string[] {
-  return [python, '-m', 'ipykernel_launcher', '-f', connectionFile, `--IPKernelApp.exec_lines=${JSON.stringify([RESTORE_BREAKPOINT])}`];
+  return [python, '-m', 'ipykernel_launcher', '-f', connectionFile, `--IPKernelApp.exec_lines=${JSON.stringify([RESTORE_BREAKPOINT])}`, HISTORY_LOCK_WAIT];
 }

@@ -47,8 +47,17 @@ test('a kernel pod: labels, image, command, requests/limits, hardened and non-ro
   assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
   const [c] = spec.containers;
   assert.equal(c.image, 'lattice/kernel-python:1');
-  // ipykernel, plus the start-up line that lets breakpoint() open the debugger (ipykernel-command.ts).
-  assert.deepEqual(c.command, ['python', '-m', 'ipykernel_launcher', '-f', CONNECTION_FILE, `--IPKernelApp.exec_lines=["__import__('sys').breakpointhook = __import__('sys').__breakpointhook__"]`]);
+  // ipykernel, plus the start-up line that lets breakpoint() open the debugger and the longer
+  // wait for the shared history database (ipykernel-command.ts).
+  assert.deepEqual(c.command, [
+    'python',
+    '-m',
+    'ipykernel_launcher',
+    '-f',
+    CONNECTION_FILE,
+    `--IPKernelApp.exec_lines=["__import__('sys').breakpointhook = __import__('sys').__breakpointhook__"]`,
+    "--HistoryManager.connection_options={'check_same_thread': False, 'timeout': 60}",
+  ]);
   assert.deepEqual(c.resources, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
   assert.deepEqual(c.securityContext, HARDENED);
   assert.equal(c.workingDir, '/home/lattice');
