@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { KERNEL_REQUIREMENTS_FILE, kernelRequirementsHash, readKernelPins } from './kernel-requirements';
 
 /**
- * What the project virtualenv's kernels get (as tests/requirements.txt): ipykernel 7 stops
- * answering shell requests once a client vanishes (a crashed gateway), so 6.x; ipywidgets 8 for
- * the notebook's widgets; tqdm for progress bars.
+ * Holds the hash of the pinned list last installed into the venv, so a start compares one
+ * small file instead of asking pip (≈3 s) whether anything is missing.
  */
-const KERNEL_REQUIREMENTS = ['ipykernel>=6.29,<7', 'ipywidgets>=8.1,<9', 'tqdm>=4.66'];
+export const VENV_STAMP = '.lattice-kernel-requirements';
 
 /**
  * Sandboxed kernels run as other uids, so the Python a kernel venv is made from must be
@@ -20,8 +20,8 @@ export type TPythonCheck =
   | { ok: true; python: string; note?: string }
   | { ok: false; python: string | null; message: string };
 
-function importsIpykernel(python: string, alsoWidgets = false): boolean {
-  return spawnSync(python, ['-c', alsoWidgets ? 'import ipykernel, ipywidgets' : 'import ipykernel'], { stdio: 'ignore' }).status === 0;
+function importsIpykernel(python: string): boolean {
+  return spawnSync(python, ['-c', 'import ipykernel'], { stdio: 'ignore' }).status === 0;
 }
 
 /** The `home` of a virtualenv's pyvenv.cfg: the directory of the Python it was made from. */
@@ -33,12 +33,22 @@ export function venvHome(venv: string): string | null {
   }
 }
 
+/** Whether the venv holds exactly the pinned list (its stamp matches the list's hash). */
+export function venvHasPinnedPackages(venv: string): boolean {
+  try {
+    return readFileSync(path.join(venv, VENV_STAMP), 'utf8').trim() === kernelRequirementsHash();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Finds a Python that can run kernels: LATTICE_PYTHON, else the project virtualenv, else
- * the system Python if it has ipykernel, else a virtualenv created under the data directory
- * from the system Python with ipykernel installed from PyPI. A project virtualenv made from
- * another Python (one kernel uids may not read) is made again. Never throws: a missing
- * Python is reported, and the web comes up without kernels.
+ * Finds a Python that can run kernels: LATTICE_PYTHON, else the project virtualenv under the
+ * data directory, made from the system Python, with the pinned data-science stack
+ * (python/kernel-requirements.txt) installed from PyPI the first time and again whenever the
+ * list changes. A project virtualenv made from another Python (one kernel uids may not read)
+ * is made again. Never throws: a missing Python is reported, and the web comes up without
+ * kernels; a system Python with ipykernel serves when no venv can be made.
  */
 export function ensurePython(opts: { configured?: string; dataDir: string; log: (line: string) => void }): TPythonCheck {
   if (opts.configured) {
@@ -53,22 +63,23 @@ export function ensurePython(opts: { configured?: string; dataDir: string; log: 
     opts.log(`${venv} was made from ${venvHome(venv) ?? 'an unknown Python'}, which kernel uids may not read: making it again from ${SYSTEM_PYTHON}…`);
     rmSync(venv, { recursive: true, force: true });
   }
-  // The project venv is ours to complete: one from before widgets gets them.
-  if (existsSync(venvPython) && importsIpykernel(venvPython, true)) return { ok: true, python: venvPython };
+  if (existsSync(venvPython) && venvHasPinnedPackages(venv)) return { ok: true, python: venvPython };
   const system = debian ? SYSTEM_PYTHON : spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0 ? 'python3' : null;
   if (!system) {
     return { ok: false, python: null, message: 'Python 3 was not found, so kernels cannot start. Install Python 3 (e.g. `apt-get install python3 python3-venv`) and run `npm start` again.' };
   }
-  if (!existsSync(venvPython) && importsIpykernel(system)) return { ok: true, python: system };
 
-  opts.log(`Installing the kernel packages (${KERNEL_REQUIREMENTS.join(', ')}) into ${venv} (once)…`);
   const created = existsSync(venvPython) || spawnSync(system, ['-m', 'venv', venv], { stdio: 'inherit' }).status === 0;
   if (!created) {
+    if (importsIpykernel(system)) return { ok: true, python: system, note: `no virtualenv could be made (\`apt-get install python3-venv\`), so kernels use ${system} without the data-science packages of ${KERNEL_REQUIREMENTS_FILE}` };
     return { ok: false, python: system, message: `Could not create a virtualenv. Install the venv module (\`apt-get install python3-venv\`) or ipykernel (\`${system} -m pip install ipykernel\`), then run \`npm start\` again.` };
   }
-  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--quiet', ...KERNEL_REQUIREMENTS], { stdio: 'inherit' });
+  // Not --quiet: ≈160 MB of wheels on a first start, so pip's own progress is what the user watches.
+  opts.log(`Installing the kernel packages (${[...readKernelPins().keys()].join(', ')}; ≈760 MB on disk) into ${venv}, once…`);
+  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', KERNEL_REQUIREMENTS_FILE], { stdio: 'inherit' });
   if (pip.status !== 0 || !importsIpykernel(venvPython)) {
-    return { ok: false, python: system, message: `Installing ipykernel failed. Install it yourself (\`${venvPython} -m pip install ipykernel\`, or set LATTICE_PYTHON to a Python that has it) and run \`npm start\` again.` };
+    return { ok: false, python: system, message: `Installing the kernel packages failed (pip's message is above). Fix the cause (network, disk space) and run \`npm start\` again, or set LATTICE_PYTHON to a Python that has ipykernel.` };
   }
+  writeFileSync(path.join(venv, VENV_STAMP), `${kernelRequirementsHash()}\n`);
   return { ok: true, python: venvPython, note: `installed the kernel packages into ${venv}` };
 }
