@@ -1,9 +1,10 @@
 /**
- * `npm test`: one embedded Postgres for the whole run, then every test group in turn with
- * Node's test runner. Each test file creates its own database on that cluster.
+ * `npm test`: prepares the machine (scripts/prepare-machine.sh, unless LATTICE_MACHINE_PREPARED=1
+ * says it is done), then one embedded Postgres for the whole run, then every test group in turn
+ * with Node's test runner. Each test file creates its own database on that cluster.
  * Usage: npm test [-- group...]   groups: unit integration conformance e2e cluster
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +44,11 @@ function run(files: string[], env: NodeJS.ProcessEnv, concurrency: number): Prom
     });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+if (process.env.LATTICE_MACHINE_PREPARED !== '1') {
+  const prepared = spawnSync('bash', [path.join(ROOT, 'scripts', 'prepare-machine.sh'), '--skip-npm-ci'], { cwd: ROOT, stdio: 'inherit' });
+  if (prepared.status !== 0) process.exit(prepared.status ?? 1);
 }
 
 const wanted = process.argv.slice(2).filter((a) => a in GROUPS);
