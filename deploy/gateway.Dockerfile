@@ -27,8 +27,9 @@ FROM node:20-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-venv tini \
  && rm -rf /var/lib/apt/lists/*
-# ipykernel 6.x, as tests/requirements.txt: 7.x stops answering after a client is SIGKILLed (no reattach).
-RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir 'ipykernel>=6.29,<7'
+# Local kernels' default environment: the pinned list `npm start` installs (ipykernel 6.x, the data-science stack).
+COPY python/kernel-requirements.txt /opt/kernel-requirements.txt
+RUN python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir -r /opt/kernel-requirements.txt
 RUN mkdir -p /var/lib/lattice && chown 1000:1000 /var/lib/lattice
 
 WORKDIR /app

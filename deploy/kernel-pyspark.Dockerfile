@@ -12,8 +12,9 @@ RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
  && apt-get install -y --no-install-recommends openjdk-17-jre-headless procps tini \
  && rm -rf /var/lib/apt/lists/*
-# Pins as tests/requirements.txt: ipykernel 6.x (7.x breaks reattach), the tested pyspark.
-RUN pip install --no-cache-dir 'ipykernel>=6.29,<7' 'pyspark==3.5.9'
+# ipykernel at the default environment's pin (a constraint: the rest of that list stays out), the tested pyspark.
+COPY python/kernel-requirements.txt /opt/kernel-requirements.txt
+RUN pip install --no-cache-dir -c /opt/kernel-requirements.txt ipykernel 'pyspark==3.5.9'
 # PyPI's pyspark is a whole Spark: its jars are where executors find them.
 ENV SPARK_HOME=/usr/local/lib/python3.11/site-packages/pyspark
 RUN test -f "$SPARK_HOME/jars/spark-kubernetes_2.12-3.5.9.jar"

@@ -6,8 +6,9 @@
 # `python`) as uid 1000; the CMD is the same command, for `docker run` and args-only pods.
 
 FROM python:3.11-slim-bookworm
-# ipykernel 6.x, as tests/requirements.txt: 7.x stops answering after a client is SIGKILLed (no reattach).
-RUN pip install --no-cache-dir 'ipykernel>=6.29,<7'
+# The default environment: the pinned list `npm start` installs (ipykernel 6.x, the data-science stack).
+COPY python/kernel-requirements.txt /opt/kernel-requirements.txt
+RUN pip install --no-cache-dir -r /opt/kernel-requirements.txt
 RUN useradd --uid 1000 --user-group --create-home --home-dir /home/lattice lattice
 USER 1000
 WORKDIR /home/lattice

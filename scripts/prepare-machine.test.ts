@@ -14,7 +14,7 @@ for (const tool of ['bash', 'dirname', 'date', 'id']) symlinkSync(path.join('/us
 
 test('without root, missing system packages are named with the command that installs them, and nothing else runs', { skip: process.getuid?.() !== 0 && 'needs root to run the script as another user' }, () => {
   const run = spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', SCRIPT, '--skip-npm-ci'], {
-    env: { PATH: bin },
+    env: { NODE_ENV: 'test', PATH: bin },
     encoding: 'utf8',
   });
   assert.equal(run.status, 1, run.stdout + run.stderr);

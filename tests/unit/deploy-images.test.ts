@@ -123,11 +123,14 @@ describe('deploy/ Dockerfiles', () => {
         assert.notEqual(Number(user), 0);
       });
 
-      it('pins ipykernel as the test suite does', () => {
+      it('takes ipykernel’s version from python/kernel-requirements.txt, as npm start and the tests do', () => {
         if (file === 'web.Dockerfile') return;
-        const pin = testRequirement('ipykernel');
-        const text = readFileSync(path.join(DEPLOY, file), 'utf8');
-        assert.ok(text.includes(`'${pin}'`), `${file} installs '${pin}'`);
+        const copy = stage.find((s) => s.op === 'COPY' && !s.flags.from && s.args.startsWith('python/kernel-requirements.txt '));
+        assert.ok(copy, `${file} copies python/kernel-requirements.txt`);
+        const dest = copy!.args.split(/\s+/).at(-1)!;
+        const install = stage.find((s) => s.op === 'RUN' && /pip install/.test(s.args));
+        assert.match(install?.args ?? '', new RegExp(`(-r|-c) ${dest.replace(/[.]/g, '\\.')}(\\s|$)`), `${file} installs with -r/-c ${dest}`);
+        assert.doesNotMatch(readFileSync(path.join(DEPLOY, file), 'utf8'), /ipykernel\s*[<>=]/, `${file} pins no ipykernel of its own`);
       });
     });
   }
