@@ -1,0 +1,213 @@
+import { randomBytes } from 'node:crypto';
+import { constants, type Stats } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '@/common/errors';
+import { projectPathProblem, type TProjectFileEntry } from '@/common/project-path';
+import { formatBytes } from '@/lib/notebooks/notebook-size-limit';
+
+/**
+ * The one owner of a project's file area on disk: `<data dir>/project-files/<project id>`,
+ * created on first use. Kernels write into the same folders and may plant symlinks, so no path
+ * is ever handed to the filesystem as a string from the area's root: each folder is opened one
+ * name at a time with O_NOFOLLOW, and the final operation runs on `/proc/self/fd/<fd>/<name>`,
+ * which names the opened folder itself. A folder swapped for a symlink after it was checked
+ * therefore changes nothing; a symlink anywhere in a path is refused (ELOOP), and a symlink as
+ * the last name is never opened, only listed, renamed or deleted as the link it is.
+ */
+
+const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+/** Uploads land under this prefix in their target folder, then are renamed into place. */
+const UPLOAD_PREFIX = '.lattice-upload-';
+
+/** Where a project's files live on the host (the local provisioner binds the same folder into kernels). */
+export function projectFileRoot(dataDir: string, projectId: string): string {
+  return path.join(dataDir, 'project-files', projectId);
+}
+
+/** An opened folder of the area; `at(name)` is a path to one of its entries that cannot be redirected. */
+interface TOpenDir {
+  at(name: string): string;
+  close(): Promise<void>;
+}
+
+export class ProjectFileArea {
+  constructor(readonly root: string) {}
+
+  /** The entries of a folder (`''` = the area's root), folders first; uploads in progress are left out. */
+  async list(folder: string): Promise<TProjectFileEntry[]> {
+    const dir = await this.openDir(folder);
+    try {
+      const names = (await readdir(dir.at('.'))).filter((n) => !n.startsWith(UPLOAD_PREFIX));
+      const entries = await Promise.all(
+        names.map(async (name) => {
+          const st = await lstat(dir.at(name)).catch(() => null);
+          if (!st) return null;
+          return { name, path: folder ? `${folder}/${name}` : name, isDir: st.isDirectory(), size: st.isFile() ? st.size : 0, mtime: st.mtime.toISOString() };
+        }),
+      );
+      return entries.filter((e): e is TProjectFileEntry => e !== null).sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.name.localeCompare(b.name));
+    } finally {
+      await dir.close();
+    }
+  }
+
+  /** Creates one folder; its parent must exist. */
+  async mkdir(target: string): Promise<void> {
+    await this.inParent(target, async (dir, name) => {
+      await mkdir(dir.at(name), { mode: 0o2770 }).catch((err) => {
+        throw fsError(err, target);
+      });
+    });
+  }
+
+  /**
+   * Writes `body` to `target`, streamed to a temporary file beside it and renamed into place
+   * only when complete, so a reader never sees half a file. Stops with a 413 (and removes what
+   * was written) as soon as the bytes received pass `maxBytes`.
+   */
+  async upload(target: string, body: AsyncIterable<Uint8Array>, maxBytes: number, limitText: string): Promise<{ size: number }> {
+    return this.inParent(target, async (dir, name) => {
+      const existing = await lstat(dir.at(name)).catch(() => null);
+      if (existing?.isDirectory()) throw new AppError('CONFLICT', `"${target}" is a folder: choose another name for the file.`);
+      const temp = dir.at(`${UPLOAD_PREFIX}${randomBytes(8).toString('hex')}`);
+      const file = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o660);
+      let size = 0;
+      try {
+        for await (const chunk of body) {
+          size += chunk.byteLength;
+          if (size > maxBytes) throw new AppError('STORAGE_QUOTA_EXCEEDED', `This upload does not fit in the project's storage: ${limitText}. Delete files you no longer need, or ask an administrator for more space.`);
+          await writeAll(file, chunk);
+        }
+        await file.close();
+        await rename(temp, dir.at(name));
+        return { size };
+      } catch (err) {
+        await file.close().catch(() => undefined);
+        await unlink(temp).catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  /** Opens a regular file for reading; symlinks and folders are refused. */
+  async openForRead(target: string): Promise<{ file: FileHandle; stats: Stats }> {
+    return this.inParent(target, async (dir, name) => {
+      const file = await open(dir.at(name), constants.O_RDONLY | constants.O_NOFOLLOW).catch((err) => {
+        throw fsError(err, target);
+      });
+      const stats = await file.stat();
+      if (!stats.isFile()) {
+        await file.close();
+        throw new AppError('BAD_REQUEST', `"${target}" is a folder: only files can be downloaded.`);
+      }
+      return { file, stats };
+    });
+  }
+
+  /** Renames or moves a file or folder; an existing entry at `to` is never replaced. */
+  async move(from: string, to: string): Promise<void> {
+    if (to === from || to.startsWith(`${from}/`)) throw new AppError('BAD_REQUEST', `"${from}" cannot be moved into itself.`);
+    await this.inParent(from, (src, fromName) =>
+      this.inParent(to, async (dst, toName) => {
+        if (!(await lstat(src.at(fromName)).catch(() => null))) throw new AppError('NOT_FOUND', `"${from}" does not exist.`);
+        if (await lstat(dst.at(toName)).catch(() => null)) throw new AppError('CONFLICT', `"${to}" already exists: choose another name.`);
+        await rename(src.at(fromName), dst.at(toName)).catch((err) => {
+          throw fsError(err, to);
+        });
+      }),
+    );
+  }
+
+  /** Deletes a file, a symlink (not what it points to) or a folder with everything in it. */
+  async remove(target: string): Promise<void> {
+    await this.inParent(target, async (dir, name) => {
+      const st = await lstat(dir.at(name)).catch((err) => {
+        throw fsError(err, target);
+      });
+      await (st.isDirectory() ? rm(dir.at(name), { recursive: true }) : unlink(dir.at(name)));
+    });
+  }
+
+  /** Bytes the area's files take (sizes of regular files; symlinks are not followed). */
+  async usage(): Promise<number> {
+    await this.ensureRoot();
+    const walk = async (dir: string): Promise<number> => {
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      let total = 0;
+      for (const e of entries) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) total += await walk(p);
+        else if (e.isFile()) total += (await lstat(p).catch(() => null))?.size ?? 0;
+      }
+      return total;
+    };
+    return walk(this.root);
+  }
+
+  private async ensureRoot(): Promise<void> {
+    await mkdir(this.root, { recursive: true, mode: 0o2770 });
+  }
+
+  /** Runs `fn` with the opened parent folder of `target` and its last name. */
+  private async inParent<T>(target: string, fn: (dir: TOpenDir, name: string) => Promise<T>): Promise<T> {
+    const problem = projectPathProblem(target);
+    if (problem) throw new AppError('BAD_REQUEST', problem);
+    const names = target.split('/');
+    const dir = await this.openDir(names.slice(0, -1).join('/'));
+    try {
+      return await fn(dir, names[names.length - 1]);
+    } finally {
+      await dir.close();
+    }
+  }
+
+  /** Opens a folder of the area one name at a time, never following a symlink. */
+  private async openDir(folder: string): Promise<TOpenDir> {
+    const problem = projectPathProblem(folder, { allowRoot: true });
+    if (problem) throw new AppError('BAD_REQUEST', problem);
+    await this.ensureRoot();
+    let handle = await open(this.root, DIR_FLAGS);
+    const walked: string[] = [];
+    for (const name of folder ? folder.split('/') : []) {
+      walked.push(name);
+      try {
+        const next = await open(`/proc/self/fd/${handle.fd}/${name}`, DIR_FLAGS);
+        await handle.close();
+        handle = next;
+      } catch (err) {
+        // O_DIRECTORY reports a symlink as ENOTDIR before O_NOFOLLOW's ELOOP: say which it was.
+        const link = (await lstat(`/proc/self/fd/${handle.fd}/${name}`).catch(() => null))?.isSymbolicLink();
+        await handle.close();
+        throw fsError(link ? Object.assign(new Error('symlink'), { code: 'ELOOP' }) : err, walked.join('/'));
+      }
+    }
+    const fd = handle.fd;
+    return { at: (name) => `/proc/self/fd/${fd}/${name}`, close: () => handle.close() };
+  }
+}
+
+/** A project's limit as people read it: "2.0 MB of 10.0 GB used". */
+export function storageText(usedBytes: number, limitBytes: number): string {
+  return `${sizeText(usedBytes)} of ${sizeText(limitBytes)} used`;
+}
+
+function sizeText(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : formatBytes(n);
+}
+
+async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.byteLength) offset += (await file.write(chunk, offset)).bytesWritten;
+}
+
+/** Filesystem errors as messages naming the path the person gave. */
+function fsError(err: unknown, target: string): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new AppError('NOT_FOUND', `"${target}" does not exist.`);
+  if (code === 'ELOOP') return new AppError('BAD_REQUEST', `"${target}" is a symbolic link: links are not followed in project files.`);
+  if (code === 'ENOTDIR') return new AppError('BAD_REQUEST', `"${target}" is not a folder.`);
+  if (code === 'EEXIST' || code === 'ENOTEMPTY') return new AppError('CONFLICT', `"${target}" already exists: choose another name.`);
+  if (code === 'EINVAL') return new AppError('BAD_REQUEST', `"${target}" cannot be moved into itself.`);
+  return err instanceof Error ? err : new Error(String(err));
+}
