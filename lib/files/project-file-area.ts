@@ -66,7 +66,7 @@ export class ProjectFileArea {
    * only when complete, so a reader never sees half a file. Stops with a 413 (and removes what
    * was written) as soon as the bytes received pass `maxBytes`.
    */
-  async upload(target: string, body: AsyncIterable<Uint8Array>, maxBytes: number, limitText: string): Promise<{ size: number }> {
+  async upload(target: string, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes: number, limitText: string): Promise<{ size: number }> {
     return this.inParent(target, async (dir, name) => {
       const existing = await lstat(dir.at(name)).catch(() => null);
       if (existing?.isDirectory()) throw new AppError('CONFLICT', `"${target}" is a folder: choose another name for the file.`);
