@@ -4,7 +4,7 @@ import { lstat, mkdir, open, readdir, rename, rm, unlink, type FileHandle } from
 import path from 'node:path';
 import { AppError } from '@/common/errors';
 import { projectPathProblem, type TProjectFileEntry } from '@/common/project-path';
-import { formatBytes } from '@/lib/notebooks/notebook-size-limit';
+import { formatStorageSize } from '@/common/storage-size';
 
 /**
  * The one owner of a project's file area on disk: `<data dir>/project-files/<project id>`,
@@ -189,11 +189,7 @@ export class ProjectFileArea {
 
 /** A project's limit as people read it: "2.0 MB of 10.0 GB used". */
 export function storageText(usedBytes: number, limitBytes: number): string {
-  return `${sizeText(usedBytes)} of ${sizeText(limitBytes)} used`;
-}
-
-function sizeText(n: number): string {
-  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : formatBytes(n);
+  return `${formatStorageSize(usedBytes)} of ${formatStorageSize(limitBytes)} used`;
 }
 
 async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
