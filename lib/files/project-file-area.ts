@@ -20,10 +20,6 @@ const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOL
 /** Uploads land under this prefix in their target folder, then are renamed into place. */
 const UPLOAD_PREFIX = '.lattice-upload-';
 
-/** Where a project's files live on the host (the local provisioner binds the same folder into kernels). */
-export function projectFileRoot(dataDir: string, projectId: string): string {
-  return path.join(dataDir, 'project-files', projectId);
-}
 
 /** An opened folder of the area; `at(name)` is a path to one of its entries that cannot be redirected. */
 interface TOpenDir {
@@ -31,8 +27,16 @@ interface TOpenDir {
   close(): Promise<void>;
 }
 
+/** Files are shared by every member's kernels through the project's group (common/project-files-location.ts). */
+const FILE_MODE = 0o660;
+const DIR_MODE = 0o2770;
+
 export class ProjectFileArea {
-  constructor(readonly root: string) {}
+  /** `root` is the project's folder (projectFilesDir), `gid` its group (projectFilesGid). */
+  constructor(
+    readonly root: string,
+    private readonly gid: number,
+  ) {}
 
   /** The entries of a folder (`''` = the area's root), folders first; uploads in progress are left out. */
   async list(folder: string): Promise<TProjectFileEntry[]> {
@@ -55,9 +59,12 @@ export class ProjectFileArea {
   /** Creates one folder; its parent must exist. */
   async mkdir(target: string): Promise<void> {
     await this.inParent(target, async (dir, name) => {
-      await mkdir(dir.at(name), { mode: 0o2770 }).catch((err) => {
+      await mkdir(dir.at(name)).catch((err) => {
         throw fsError(err, target);
       });
+      // The mode is set on the opened folder, not by name: a kernel may swap the name for a link.
+      const made = await open(dir.at(name), DIR_FLAGS);
+      await made.chmod(DIR_MODE).finally(() => made.close());
     });
   }
 
@@ -79,6 +86,7 @@ export class ProjectFileArea {
           if (size > maxBytes) throw new AppError('STORAGE_QUOTA_EXCEEDED', `This upload does not fit in the project's storage: ${limitText}. Delete files you no longer need, or ask an administrator for more space.`);
           await writeAll(file, chunk);
         }
+        await file.chmod(FILE_MODE);
         await file.close();
         await rename(temp, dir.at(name));
         return { size };
@@ -145,8 +153,25 @@ export class ProjectFileArea {
     return walk(this.root);
   }
 
+  /**
+   * Creates the area on first use: `project-files/` is traversable (0711: kernels' uids pass
+   * through it to their own project's folder, which bwrap mounts as them) but not listable; the
+   * area is the project group's (2770). Only root can give it that group: run unprivileged
+   * (no sandbox, one person), kernels run as the same user and need no group.
+   */
   private async ensureRoot(): Promise<void> {
-    await mkdir(this.root, { recursive: true, mode: 0o2770 });
+    if (await lstat(this.root).catch(() => null)) return;
+    await mkdir(path.dirname(this.root), { recursive: true, mode: 0o711 });
+    await mkdir(this.root, { mode: DIR_MODE }).catch((err) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    });
+    const dir = await open(this.root, DIR_FLAGS);
+    try {
+      if (process.getuid?.() === 0) await dir.chown(0, this.gid);
+      await dir.chmod(DIR_MODE);
+    } finally {
+      await dir.close();
+    }
   }
 
   /** Runs `fn` with the opened parent folder of `target` and its last name. */

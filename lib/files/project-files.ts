@@ -6,7 +6,8 @@ import type { TSignedInUser } from '@/lib/auth/authorize-credentials';
 import { getConfig } from '@/lib/config';
 import type { TDb } from '@/db/client';
 import { getProjectAccess } from '@/lib/projects/get-project-access';
-import { ProjectFileArea, projectFileRoot, storageText } from './project-file-area';
+import { projectFilesDir, projectFilesGid } from '@/common/project-files-location';
+import { ProjectFileArea, storageText } from './project-file-area';
 
 /**
  * What the routes under /api/projects/:projectId/files call. Each checks the caller's access
@@ -17,7 +18,7 @@ import { ProjectFileArea, projectFileRoot, storageText } from './project-file-ar
 async function areaFor(db: TDb, user: TSignedInUser, projectId: string, action: 'view' | 'run') {
   const { project } = await getProjectAccess(db, user, projectId, action);
   const config = getConfig();
-  return { area: new ProjectFileArea(projectFileRoot(path.resolve(config.LATTICE_DATA_DIR), project.id)), limitBytes: config.LATTICE_PROJECT_STORAGE_BYTES };
+  return { area: new ProjectFileArea(projectFilesDir(path.resolve(config.LATTICE_DATA_DIR), project.id), projectFilesGid(project.id)), limitBytes: config.LATTICE_PROJECT_STORAGE_BYTES };
 }
 
 /** A folder's entries with the project's storage use and limit. */

@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { ProjectFileArea, projectFileRoot } from '../../lib/files/project-file-area';
+import { projectFilesDir, projectFilesGid } from '../../common/project-files-location';
+import { ProjectFileArea } from '../../lib/files/project-file-area';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-files-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 
 let n = 0;
+let lastId = '';
 function freshArea(): ProjectFileArea {
-  return new ProjectFileArea(projectFileRoot(dataDir, `p${n++}`));
+  lastId = `00000000-0000-4000-8000-00000000000${n}`;
+  const id = `00000000-0000-4000-8000-00000000000${n++}`;
+  return new ProjectFileArea(projectFilesDir(dataDir, id), projectFilesGid(id));
 }
 
 async function* chunks(total: number, size = 64 * 1024): AsyncIterable<Uint8Array> {
@@ -111,4 +115,17 @@ test('a download of a folder is refused; a missing file is a 404', async () => {
   mkdirSync(path.join(area.root, 'd'));
   await assert.rejects(area.openForRead('d'), /is a folder/);
   await assert.rejects(area.openForRead('nope.csv'), (err: Error & { status?: number }) => err.status === 404);
+});
+
+test("every member's kernels can share the files: the project's group owns them, setgid folders, group-writable files", { skip: process.getuid?.() !== 0 && 'needs root to give the area its group' }, async () => {
+  const area = freshArea();
+  const gid = projectFilesGid(lastId);
+  await area.mkdir('data');
+  await area.upload('data/a.csv', [Buffer.from('x')], 10, '');
+  const mode = (p: string) => statSync(path.join(area.root, p)).mode & 0o7777;
+  const group = (p: string) => statSync(path.join(area.root, p)).gid;
+  assert.deepEqual([mode(''), group('')], [0o2770, gid]);
+  assert.deepEqual([mode('data'), group('data')], [0o2770, gid]);
+  assert.deepEqual([mode('data/a.csv'), group('data/a.csv')], [0o660, gid]);
+  assert.equal(statSync(path.dirname(area.root)).mode & 0o777, 0o711, 'project-files/ is traversable, not listable');
 });
