@@ -98,16 +98,19 @@ export class ProjectFileArea {
     });
   }
 
-  /** Opens a regular file for reading; symlinks and folders are refused. */
+  /**
+   * Opens a regular file for reading; symlinks, folders and anything else a kernel can make
+   * (a FIFO would block the open forever without O_NONBLOCK) are refused.
+   */
   async openForRead(target: string): Promise<{ file: FileHandle; stats: Stats }> {
     return this.inParent(target, async (dir, name) => {
-      const file = await open(dir.at(name), constants.O_RDONLY | constants.O_NOFOLLOW).catch((err) => {
+      const file = await open(dir.at(name), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err) => {
         throw fsError(err, target);
       });
       const stats = await file.stat();
       if (!stats.isFile()) {
         await file.close();
-        throw new AppError('BAD_REQUEST', `"${target}" is a folder: only files can be downloaded.`);
+        throw new AppError('BAD_REQUEST', stats.isDirectory() ? `"${target}" is a folder: only files can be downloaded.` : `"${target}" is not a regular file: only files can be downloaded.`);
       }
       return { file, stats };
     });

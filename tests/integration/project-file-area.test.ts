@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,8 @@ test('a download of a folder is refused; a missing file is a 404', async () => {
   mkdirSync(area.root, { recursive: true });
   mkdirSync(path.join(area.root, 'd'));
   await assert.rejects(area.openForRead('d'), /is a folder/);
+  execFileSync('mkfifo', [path.join(area.root, 'pipe')]);
+  await assert.rejects(area.openForRead('pipe'), /not a regular file/, 'a FIFO a kernel made does not hang the download');
   await assert.rejects(area.openForRead('nope.csv'), (err: Error & { status?: number }) => err.status === 404);
 });
 
