@@ -73,7 +73,16 @@ export class ProjectFileArea {
    * only when complete, so a reader never sees half a file. Stops with a 413 (and removes what
    * was written) as soon as the bytes received pass `maxBytes`.
    */
-  async upload(target: string, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, maxBytes: number, limitText: string): Promise<{ size: number }> {
+  async upload(
+    target: string,
+    body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    maxBytes: number,
+    limitText: string,
+    /** The size the client announced (Content-Length): over the limit, refused before a byte is read. */
+    declaredBytes?: number,
+  ): Promise<{ size: number }> {
+    const refusal = () => new AppError('STORAGE_QUOTA_EXCEEDED', `This upload does not fit in the project's storage: ${limitText}. Delete files you no longer need, or ask an administrator for more space.`);
+    if (declaredBytes !== undefined && declaredBytes > maxBytes) throw refusal();
     return this.inParent(target, async (dir, name) => {
       const existing = await lstat(dir.at(name)).catch(() => null);
       if (existing?.isDirectory()) throw new AppError('CONFLICT', `"${target}" is a folder: choose another name for the file.`);
@@ -83,7 +92,7 @@ export class ProjectFileArea {
       try {
         for await (const chunk of body) {
           size += chunk.byteLength;
-          if (size > maxBytes) throw new AppError('STORAGE_QUOTA_EXCEEDED', `This upload does not fit in the project's storage: ${limitText}. Delete files you no longer need, or ask an administrator for more space.`);
+          if (size > maxBytes) throw refusal();
           await writeAll(file, chunk);
         }
         await file.chmod(FILE_MODE);

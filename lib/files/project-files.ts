@@ -29,10 +29,14 @@ export async function listProjectFolder(db: TDb, user: TSignedInUser, input: { p
 }
 
 /** Streams a request body into a file; refused with a 413 once it would pass the project's storage limit. */
-export async function uploadProjectFile(db: TDb, user: TSignedInUser, input: { projectId: string; path: string; body: AsyncIterable<Uint8Array> }): Promise<{ size: number }> {
+export async function uploadProjectFile(
+  db: TDb,
+  user: TSignedInUser,
+  input: { projectId: string; path: string; body: AsyncIterable<Uint8Array>; declaredBytes?: number },
+): Promise<{ size: number }> {
   const { area, limitBytes } = await areaFor(db, user, input.projectId, 'run');
   const used = await area.usage();
-  return area.upload(input.path, input.body, Math.max(0, limitBytes - used), storageText(used, limitBytes));
+  return area.upload(input.path, input.body, Math.max(0, limitBytes - used), storageText(used, limitBytes), input.declaredBytes);
 }
 
 /** Opens a file for download (the caller streams and closes it). */

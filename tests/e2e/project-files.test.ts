@@ -93,6 +93,10 @@ test('an upload past the storage limit is a 413 that says the use and limit, and
   assert.equal(up.status, 413, JSON.stringify(up.body));
   assert.equal(up.body.code, 'STORAGE_QUOTA_EXCEEDED');
   assert.match(up.body.message, /200\.0 MB of 300\.0 MB used/);
+  // A client that announces its size (a browser does) is refused on the announcement.
+  const announced = await fetch(url('/upload', 'data/third.bin'), { method: 'PUT', headers: { cookie: cookie(admin) }, body: new Uint8Array(100 * MIB + 1) });
+  assert.equal(announced.status, 413);
+  assert.match((await announced.json()).message, /200\.0 MB of 300\.0 MB used/);
   const listing = await webOk(web, admin.cookies, 'GET', `/api/projects/${projectId}/files?path=data`);
   assert.deepEqual(listing.entries.map((e: { name: string }) => e.name), ['big.bin'], 'no partial file is listed');
   assert.equal(listing.usedBytes, 200 * MIB, 'no partial file takes space');

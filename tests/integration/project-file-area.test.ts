@@ -102,6 +102,9 @@ test('an upload over the limit is stopped while streaming and leaves nothing beh
   });
   assert.ok(produced <= 1024 * 1024 + 65536, `stopped at the limit, not after reading ${produced} bytes`);
   assert.deepEqual(readdirSync(area.root), [], 'the partial file is removed');
+  produced = 0;
+  await assert.rejects(area.upload('announced.bin', endless(), 1024 * 1024, '1.0 MB of 1.0 MB used', 1024 * 1024 + 1), /does not fit/);
+  assert.equal(produced, 0, 'an announced size over the limit is refused before reading');
   const ok = await area.upload('fits.bin', chunks(1024 * 1024), 1024 * 1024, '');
   assert.equal(ok.size, 1024 * 1024);
   const { file } = await area.openForRead('fits.bin');

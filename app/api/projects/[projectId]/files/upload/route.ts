@@ -26,6 +26,9 @@ export const PUT = apiHandler(async (req: Request, ctx: TCtx) => {
   const user = await requireUser();
   const filePath = pathParam(req, ZProjectPath);
   if (!req.body) throw new AppError('BAD_REQUEST', 'Send the file as the request body.');
-  const { size } = await uploadProjectFile(getDb(), user, { projectId, path: filePath, body: req.body as unknown as AsyncIterable<Uint8Array> });
+  const length = req.headers.get('content-length');
+  const declaredBytes = length !== null && /^\d+$/.test(length) ? Number(length) : undefined;
+  const body = req.body as unknown as AsyncIterable<Uint8Array>;
+  const { size } = await uploadProjectFile(getDb(), user, { projectId, path: filePath, body, declaredBytes });
   return NextResponse.json({ path: filePath, size }, { status: 201, headers: { 'X-Content-Type-Options': 'nosniff' } });
 });
