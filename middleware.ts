@@ -56,4 +56,5 @@ function withHeaders(res: NextResponse, headers: Readonly<Record<string, string>
 }
 
 // Not the output frames (public/frames): they carry their own sandboxing policy (next.config.mjs).
-export const config = { matcher: ['/((?!_next/static|_next/image|frames/|favicon.ico|robots.txt).*)'] };
+// Not the streamed file upload: Next would buffer its body for middleware (see its route).
+export const config = { matcher: ['/((?!_next/static|_next/image|frames/|favicon.ico|robots.txt|api/projects/[^/]+/files/upload).*)'] };

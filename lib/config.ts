@@ -29,6 +29,10 @@ export const ZWebConfig = z.object({
    * and the gateway the same value.
    */
   LATTICE_LOCAL_SANDBOX: z.enum(['on', 'off'], { error: 'LATTICE_LOCAL_SANDBOX must be on or off' }).default('on'),
+  /** The platform's data directory (`npm start` passes it); projects' files live in its `project-files/`. */
+  LATTICE_DATA_DIR: z.string().min(1).default('.data'),
+  /** Each project's storage limit for its files, in bytes (default 10 GiB). */
+  LATTICE_PROJECT_STORAGE_BYTES: z.coerce.number().int().positive().default(10 * 1024 ** 3),
 });
 export type TWebConfig = Readonly<z.infer<typeof ZWebConfig>>;
 

@@ -48,7 +48,7 @@ export function checkApiRequest(req: TApiRequest): TRefusal | null {
  * `Sec-Fetch-Site` on all of them in current engines; a request with neither did not come
  * from a browser page (curl, a script with a token) and goes on to the usual session checks.
  */
-function crossSiteRefusal(req: TApiRequest): TRefusal | null {
+export function crossSiteRefusal(req: Pick<TApiRequest, 'headers' | 'ownOrigins'>): TRefusal | null {
   const origin = req.headers.get('origin');
   if (origin !== null) {
     if (req.ownOrigins.some((o) => sameOrigin(o, origin))) return null;

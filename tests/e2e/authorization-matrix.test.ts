@@ -152,6 +152,11 @@ before(async () => {
     async freshNotebook() {
       return (await asOwner(`/api/projects/${project.id}/notebooks`, { name: `Throwaway ${++counter}` })).body.id;
     },
+    async freshProjectFile() {
+      const name = `throwaway-${++counter}.txt`;
+      await expectOk(webFetch(webUrl(), who.owner.cookies, `/api/projects/${project.id}/files/upload?path=${name}`, { method: 'PUT', json: 'x' }), 'uploading a file');
+      return name;
+    },
     async freshProject(archived = false) {
       const fresh = await createProject(db.db, { name: `Matrix throwaway ${++counter}`, ownerId: who.owner.id });
       await addMember(db.db, fresh.id, who.editor.id, 'editor');

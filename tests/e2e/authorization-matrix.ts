@@ -56,6 +56,8 @@ export interface TMatrixFixtures {
   stopKernel(id: string): Promise<void>;
   /** A notebook in the project, used up by the call. */
   freshNotebook(): Promise<string>;
+  /** A file in the project's file area (uploaded by the owner), used up by the call. */
+  freshProjectFile(): Promise<string>;
   /** Another project with the same owner, editor and viewer (archived if asked), used up by the call. */
   freshProject(archived?: boolean): Promise<{ id: string; name: string }>;
   /** A personal token id of `role`'s user (anonymous: of the bystander), used up by the call. */
@@ -241,6 +243,14 @@ export const MATRIX: readonly TMatrixRow[] = [
     path: `${NB(fx)}/environment`,
     json: { environmentId: fx.kernelEnvironment.id },
   })),
+
+  // ——— web: project files ———
+  web('GET /api/projects/{projectId}/files', PROJECT_VIEW, (fx) => ({ path: `${P(fx)}/files?path=` })),
+  web('PUT /api/projects/{projectId}/files/upload', PROJECT_EDIT, (fx) => ({ path: `${P(fx)}/files/upload?path=${encodeURIComponent(fx.unique('upload'))}`, json: 'x' })),
+  web('GET /api/projects/{projectId}/files/download', PROJECT_VIEW, async (fx) => ({ path: `${P(fx)}/files/download?path=${await fx.freshProjectFile()}` })),
+  web('POST /api/projects/{projectId}/files/folders', PROJECT_EDIT, (fx) => ({ path: `${P(fx)}/files/folders`, json: { path: fx.unique('folder') } })),
+  web('PATCH /api/projects/{projectId}/files', PROJECT_EDIT, async (fx) => ({ path: `${P(fx)}/files`, json: { from: await fx.freshProjectFile(), to: fx.unique('moved') } })),
+  web('DELETE /api/projects/{projectId}/files', PROJECT_EDIT, async (fx) => ({ path: `${P(fx)}/files?path=${await fx.freshProjectFile()}` })),
 
   // ——— web: project dashboard ———
   web('GET /api/projects/{projectId}/dashboard', PROJECT_VIEW, (fx) => ({ path: `${P(fx)}/dashboard` }), {

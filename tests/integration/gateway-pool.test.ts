@@ -113,7 +113,7 @@ test('pooled kernels count against no quota until claimed', async () => {
   assert.equal((await gatewayFetch(gw, `/api/kernels/${personal.body.id}`, { token, method: 'DELETE' })).status, 204);
 });
 
-test('a claimed pool kernel runs as the pool uid in a scratch home; from its first restart on, as its owner, in the owner\'s home', async () => {
+test('a claimed pool kernel runs as the pool uid in a scratch home; from its first restart on, as its owner, in its project\'s files (its home is ~)', async () => {
   await until('one ready pool kernel', () => pool().ready === 1);
   const { user, token } = await createUserWithToken(t.db);
   const res = await gatewayFetch(gw, '/api/kernels', { token, method: 'POST', body: {} });
@@ -135,8 +135,8 @@ test('a claimed pool kernel runs as the pool uid in a scratch home; from its fir
   assert.equal((await gatewayFetch(gw, `/api/kernels/${id}/restart`, { token, method: 'POST' })).status, 200);
   const [owner] = await t.db.select().from(users).where(eq(users.id, user.id));
   assert.ok(owner.sandboxUid && owner.sandboxUid > 200000, 'the owner got a uid of their own');
-  assert.equal(await run(whoAmI), `'${owner.sandboxUid}|/home/lattice|'`, "the owner's uid and home (the scratch file stayed behind)");
-  await run('open("notes.txt", "w").write("mine")');
+  assert.equal(await run(whoAmI), `'${owner.sandboxUid}|/project|'`, "the owner's uid, in its project's files (the scratch file stayed behind)");
+  await run('open(os.path.expanduser("~/notes.txt"), "w").write("mine")');
   const home = path.join(gw.dataDir, 'homes', user.id, res.body.lattice.projectId);
   assert.equal(await readFile(path.join(home, 'notes.txt'), 'utf8'), 'mine');
   assert.equal((await stat(home)).uid, owner.sandboxUid);

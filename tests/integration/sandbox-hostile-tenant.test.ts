@@ -18,7 +18,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -176,6 +176,17 @@ describe("C's kernel against A's kernel and the platform's files", () => {
   test("list the data dir, its sandbox/, kernels/ and homes/ → not found", async (ctx) => {
     const dirs = ['', 'sandbox', 'kernels', 'homes', path.join('homes', users.a)].map((d) => path.join(gw.dataDir, d));
     assertAllFailed(await attack(ctx, c, `report({p: attempt(lambda p=p: os.listdir(p)) for p in ${py(dirs)}})`));
+  });
+
+  test("reach A's project files (by host path, by listing project-files/, by /project) → not found", async (ctx) => {
+    writeFileSync(path.join(gw.dataDir, 'project-files', projects.a, 'a-data.csv'), 'secret,1\n');
+    const targets = {
+      list: path.join(gw.dataDir, 'project-files'),
+      listA: path.join(gw.dataDir, 'project-files', projects.a),
+      readA: path.join(gw.dataDir, 'project-files', projects.a, 'a-data.csv'),
+      viaProject: '/project/a-data.csv',
+    };
+    assertAllFailed(await attack(ctx, c, `report({k: attempt(lambda p=p, k=k: os.listdir(p) if k.startswith('list') else open(p).read()) for k, p in ${py(targets)}.items()})`));
   });
 
   test('read the secrets (nextauth-secret, Postgres app password, seccomp.bpf) → not found', async (ctx) => {
@@ -389,15 +400,16 @@ describe("C's kernel still works, within its limits", () => {
 
   test('C writes to its home and the file persists across a restart of its kernel', async (ctx) => {
     const note = `C-${randomBytes(6).toString('hex')}`;
-    await run(c, `open('c-notes.txt', 'w').write(${py(note)}); print(os.getcwd())`);
+    await run(c, `open(os.path.expanduser('~/c-notes.txt'), 'w').write(${py(note)}); print(os.getcwd())`);
     await c.close();
     const res = await gatewayFetch(gw, `/api/kernels/${kernels.c}/restart`, { token: tokens.c, method: 'POST' });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     c = await openChannels(gw, kernels.c, { token: tokens.c });
     await run(c, PY_HELPERS);
-    const out = await run(c, `print(os.getcwd(), open('c-notes.txt').read())`);
+    const out = await run(c, `print(os.getcwd(), open(os.path.expanduser('~/c-notes.txt')).read())`);
     ctx.diagnostic(out.trim());
-    assert.equal(out.trim(), `/home/lattice ${note}`);
+    // The working directory is the project's files (issue 15 §5); the home is ~.
+    assert.equal(out.trim(), `/project ${note}`);
   });
 
   test('C allocates 600 MiB in a 256 MiB environment → oom-killed (dead)', async (ctx) => {

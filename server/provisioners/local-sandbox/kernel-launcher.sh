@@ -1,7 +1,7 @@
 #!/bin/sh
 # Starts one sandboxed kernel. Run by the gateway as root, already inside the kernel's cgroups;
 # everything it starts stays in its process group, so the gateway's signals reach all of it.
-#   kernel-launcher.sh <uid> <none|egress|host> <private dir> <network gid> -- <bwrap arguments...>
+#   kernel-launcher.sh <uid> <none|egress|host> <private dir> <network gid> <project gid|-> -- <bwrap arguments...>
 # The kernel runs as <uid> with no capabilities and no_new_privs (setpriv), inside bwrap's
 # namespaces (the caller passes --unshare-all, plus --share-net for egress and host: `host`
 # keeps the host's network namespace, for Spark drivers whose executors connect back).
@@ -11,9 +11,15 @@
 # rule on <network gid>, slirp4netns's group, which the kernel's own processes never have) and exits when the last kernel process does (--exit-fd: the sandbox holds the only
 # writers of that fifo).
 set -eu
-uid=$1 net=$2 dir=$3 netgid=$4
-shift 5
-as_kernel() { exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"; }
+uid=$1 net=$2 dir=$3 netgid=$4 projectgid=$5
+shift 6
+# The project's group (or none: "-") is the kernel's only supplementary group: its project's
+# files are that group's (2770), and umask 002 keeps what the kernel writes there writable by
+# the project's other members' kernels (its home is 0700, so nothing else is shared by it).
+groups=--clear-groups
+[ "$projectgid" = - ] || groups=--groups="$projectgid"
+umask 002
+as_kernel() { exec setpriv --reuid="$uid" --regid="$uid" "$groups" --no-new-privs --inh-caps=-all --bounding-set=-all -- "$@"; }
 if [ "$net" != egress ]; then
   as_kernel bwrap "$@"
 fi

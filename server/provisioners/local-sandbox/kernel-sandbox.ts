@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
+import { projectFilesDir, projectFilesGid } from '../../../common/project-files-location';
 import { etcFiles, SANDBOX_CONNECTION_FILE, sandboxArgv, SECCOMP_FD, type TSandboxNetwork } from './sandbox-argv';
 import { seccompProgram } from './seccomp-filter';
 
@@ -33,6 +34,8 @@ export interface TSandboxPlacement {
   homeDir: string;
   /** Root's, beside the private dir: the kernel's own /etc/hosts, passwd and group. */
   etcDir: string;
+  /** The project's files (owned kernels only). */
+  project?: { dir: string; gid: number };
 }
 
 /**
@@ -107,8 +110,18 @@ export class KernelSandbox {
       }
       await chown(homeDir, uid, uid);
     };
-    await Promise.all(owner ? [makePrivateDir(), makeEtc(), makeHome()] : [makeEtc(), makeHome()]);
-    return { uid, privateDir, homeDir, etcDir };
+    const project = owner ? { dir: projectFilesDir(this.settings.dataDir, owner.projectId), gid: projectFilesGid(owner.projectId) } : undefined;
+    const makeProjectFiles = async () => {
+      if (!project) return;
+      // The same layout the web makes on first upload (lib/files/project-file-area.ts), whichever comes first.
+      await mkdir(path.dirname(project.dir), { recursive: true, mode: 0o711 });
+      await chmod(path.dirname(project.dir), 0o711);
+      await mkdir(project.dir, { recursive: true });
+      await chown(project.dir, 0, project.gid);
+      await chmod(project.dir, 0o2770);
+    };
+    await Promise.all(owner ? [makePrivateDir(), makeEtc(), makeHome(), makeProjectFiles()] : [makeEtc(), makeHome()]);
+    return { uid, privateDir, homeDir, etcDir, project };
   }
 
   /** Writes the kernel's view of its connection file (inside its private dir, readable by it only). */
@@ -128,7 +141,7 @@ export class KernelSandbox {
     platformFiles: readonly string[] = [],
   ): Promise<{ argv: string[]; seccompFd: number }> {
     return {
-      argv: sandboxArgv({ launcher: LAUNCHER, etcDir: placement.etcDir, uid: placement.uid, networkGid: this.settings.uidMax, network, privateDir: placement.privateDir, homeDir: placement.homeDir, readOnly: [...this.pythonRoots, ...platformFiles], argv }),
+      argv: sandboxArgv({ launcher: LAUNCHER, etcDir: placement.etcDir, uid: placement.uid, networkGid: this.settings.uidMax, network, privateDir: placement.privateDir, homeDir: placement.homeDir, project: placement.project, readOnly: [...this.pythonRoots, ...platformFiles], argv }),
       // The provisioner closes it once the child has it.
       seccompFd: openSync(this.seccompFile, 'r'),
     };

@@ -21,7 +21,7 @@ function bwrapOf(argv: string[]): string[] {
 test('the launcher gets uid, network and private dir; the kernel argv comes last, after --', () => {
   const argv = sandboxArgv({ ...base, network: 'none' });
   assert.deepEqual(argv.slice(0, 6), ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--']);
-  assert.deepEqual(argv.slice(6, 13), ['/bin/sh', base.launcher, '200007', 'none', base.privateDir, '299999', '--']);
+  assert.deepEqual(argv.slice(6, 14), ['/bin/sh', base.launcher, '200007', 'none', base.privateDir, '299999', '-', '--']);
   const bwrap = bwrapOf(argv);
   assert.deepEqual(bwrap.slice(bwrap.lastIndexOf('--') + 1), base.argv);
 });
@@ -69,4 +69,14 @@ test('a Python under /tmp stays visible: the private /tmp is mounted before the 
   const tmpfs = bwrap.indexOf('--tmpfs');
   assert.equal(bwrap[tmpfs + 1], '/tmp');
   assert.ok(tmpfs < bwrap.indexOf('/tmp/ci/lattice/.data/venv'));
+});
+
+test("a project's kernel gets its files read-write at /project, its working directory, and the project's group", () => {
+  const project = { dir: '/srv/data/project-files/p1', gid: 1000004242 };
+  const argv = sandboxArgv({ ...base, network: 'none', project });
+  assert.deepEqual(argv.slice(11, 14), ['299999', '1000004242', '--'], 'the launcher adds the group');
+  const bwrap = bwrapOf(argv).join(' ');
+  assert.ok(bwrap.includes(`--bind ${project.dir} /project --chdir /project`));
+  assert.ok(!bwrap.includes(`--chdir ${SANDBOX_HOME}`));
+  assert.equal(bwrap.match(/project-files/g)?.length, 1, 'only its own project folder');
 });

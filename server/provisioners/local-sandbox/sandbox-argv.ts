@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { TEnvironmentSpec } from '../../../common/environment';
+import { KERNEL_PROJECT_DIR } from '../../../common/project-files-location';
 
 /** Where the kernel finds its own things inside the sandbox. */
 export const SANDBOX_HOSTNAME = 'lattice-kernel';
@@ -35,8 +36,13 @@ export interface TSandboxedLaunch {
   network: TSandboxNetwork;
   /** Host directory, private to this kernel: its connection file and sockets (→ /run/lattice). */
   privateDir: string;
-  /** Host directory of the user's persistent home for this project (→ /home/lattice, the working directory). */
+  /** Host directory of the user's persistent home for this project (→ /home/lattice). */
   homeDir: string;
+  /**
+   * The project's files and their group (→ /project, the working directory, read-write for the
+   * project's group); none for a pooled kernel that has no project yet (it starts in its home).
+   */
+  project?: { dir: string; gid: number };
   /**
    * Host directory (root's, read-only to the kernel) with the kernel's own `hosts`, `passwd` and
    * `group`: its hostname and uid resolve (Java takes user.home from passwd; Spark's driver looks
@@ -52,8 +58,8 @@ export interface TSandboxedLaunch {
 /**
  * The argv that starts a kernel in its sandbox: the launcher (uid, network, private dir),
  * then bwrap's view of the filesystem. The kernel sees a read-only system (/usr, /etc), its
- * Python, a private /tmp, /proc of its own PID namespace, a minimal /dev, its home and its own
- * /run/lattice: nothing of the platform's data directory besides those two.
+ * Python, a private /tmp, /proc of its own PID namespace, a minimal /dev, its home, its own
+ * /run/lattice and its project's files: nothing else of the platform's data directory.
  */
 export function sandboxArgv(launch: TSandboxedLaunch): string[] {
   const bwrap = [
@@ -75,7 +81,7 @@ export function sandboxArgv(launch: TSandboxedLaunch): string[] {
     '--dir', '/run',
     '--bind', launch.privateDir, SANDBOX_RUN_DIR,
     '--bind', launch.homeDir, SANDBOX_HOME,
-    '--chdir', SANDBOX_HOME,
+    ...(launch.project ? ['--bind', launch.project.dir, KERNEL_PROJECT_DIR, '--chdir', KERNEL_PROJECT_DIR] : ['--chdir', SANDBOX_HOME]),
     '--setenv', 'HOME', SANDBOX_HOME,
     '--setenv', 'TMPDIR', '/tmp',
     '--cap-drop', 'ALL',
@@ -85,7 +91,7 @@ export function sandboxArgv(launch: TSandboxedLaunch): string[] {
   ];
   // The launcher is pid 1 of a PID namespace of its own: whatever it started (bwrap, slirp4netns)
   // dies and is reaped with it, instead of lingering as zombies of a host init that may not reap.
-  return ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--', '/bin/sh', launch.launcher, String(launch.uid), launch.network, launch.privateDir, String(launch.networkGid), '--', ...bwrap];
+  return ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc', '--', '/bin/sh', launch.launcher, String(launch.uid), launch.network, launch.privateDir, String(launch.networkGid), launch.project ? String(launch.project.gid) : '-', '--', ...bwrap];
 }
 
 function isUnder(dir: string, root: string): boolean {

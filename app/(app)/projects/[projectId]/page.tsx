@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { cache } from 'react';
 import { ProjectDashboard } from '@/components/dashboard/project-dashboard';
+import { FilesPanel } from '@/components/files/files-panel';
 import { NotebookList } from '@/components/notebook/notebook-list';
 import { ArchivedBanner } from '@/components/projects/archived-banner';
 import { MembersPanel } from '@/components/projects/members-panel';
@@ -63,6 +64,7 @@ export default async function ProjectPage({ params }: TProps) {
         {project.archivedAt && <ArchivedBanner projectId={project.id} archivedAt={project.archivedAt} canRestore={canManage} />}
         {/* Notebooks first: they are what people open a project for (issue 14 §3). */}
         <NotebookList projectId={project.id} canEdit={canEdit} userId={user.id} />
+        <FilesPanel projectId={project.id} canWrite={canEdit} />
         <ProjectDashboard initial={dashboard} />
         <MembersPanel projectId={project.id} members={members} canManage={canManage && !project.archivedAt} currentUserId={user.id} />
       </div>
