@@ -13,6 +13,7 @@ import { kernels } from '../../db/schema';
 import { createProject, createUserWithToken, gatewayFetch, openChannels } from '../helpers/gateway';
 import { makeDataDir, startGatewayProcess, type TGatewayProcess } from '../helpers/gateway-process';
 import { kernelRow, until } from '../helpers/kernels';
+import { clearDefaultQuotas } from '../helpers/default-quotas';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
 import { createPodEnvironment, gatewayKubeconfig, kubernetesGatewayEnv, launchKernel } from './kubernetes-gateway';
@@ -29,6 +30,9 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'lattice-k8s-'));
   env = kubernetesGatewayEnv(await gatewayKubeconfig(cluster, dir));
   database = await createTestDatabase();
+  // Kernels here are sized past the finite default quotas (GPUs, a node's worth of CPU) and strays
+  // are made without limits: the admin lifts the defaults, as on the quotas page.
+  await clearDefaultQuotas(database.db);
   data = await makeDataDir();
 }, { timeout: 1_200_000 }); // the cluster lock may be held by another run for up to 15 min
 

@@ -14,6 +14,7 @@ import { loadConfig } from '../../server/config';
 import { namespaceFor } from '../../server/provisioners/kubernetes/names';
 import { createProject, createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TTestGateway } from '../helpers/gateway';
 import { kernelRow, until } from '../helpers/kernels';
+import { clearDefaultQuotas } from '../helpers/default-quotas';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
 import { createPodEnvironment, gatewayKubeconfig, KERNEL_PYTHON, launchKernel } from './kubernetes-gateway';
@@ -34,6 +35,9 @@ before(async () => {
   // client-node's loadFromDefault reads KUBECONFIG: the in-process gateway gets only the gateway's rights.
   process.env.KUBECONFIG = await gatewayKubeconfig(cluster, dir);
   database = await createTestDatabase();
+  // Kernels here are sized past the finite default quotas (GPUs, a node's worth of CPU) and strays
+  // are made without limits: the admin lifts the defaults, as on the quotas page.
+  await clearDefaultQuotas(database.db);
   const base = loadConfig({
     DATABASE_URL: 'postgres://injected-by-test',
     LATTICE_K8S_KERNEL_PYTHON: KERNEL_PYTHON,

@@ -14,6 +14,7 @@ import type { TExecutor } from '../../common/kernel-model';
 import { loadConfig } from '../../server/config';
 import { createProject, createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TChannelsClient, type TTestGateway } from '../helpers/gateway';
 import { kernelRow, until } from '../helpers/kernels';
+import { clearDefaultQuotas } from '../helpers/default-quotas';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { apiUrlForPods } from './api-forward';
 import { startCluster, type Cluster } from './cluster';
@@ -38,6 +39,9 @@ before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'lattice-spark-k8s-'));
   process.env.KUBECONFIG = await gatewayKubeconfig(cluster, dir);
   database = await createTestDatabase();
+  // Kernels here are sized past the finite default quotas (GPUs, a node's worth of CPU) and strays
+  // are made without limits: the admin lifts the defaults, as on the quotas page.
+  await clearDefaultQuotas(database.db);
   const base = loadConfig({
     DATABASE_URL: 'postgres://injected-by-test',
     LATTICE_K8S_KERNEL_PYTHON: KERNEL_PYTHON,
