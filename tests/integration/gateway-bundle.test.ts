@@ -47,7 +47,7 @@ test('plain node runs the bundle: a sandboxed local kernel starts and computes',
   try {
     const { reply, iopub } = await ch.execute('import os\nprint(6 * 7, os.getcwd())');
     assert.equal(reply.content.status, 'ok');
-    assert.ok(iopub.some((m) => m.header.msg_type === 'stream' && m.content.text === '42 /home/lattice\n'));
+    assert.ok(iopub.some((m) => m.header.msg_type === 'stream' && m.content.text === '42 /project\n'));
   } finally {
     await ch.close();
   }

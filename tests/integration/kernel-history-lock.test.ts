@@ -32,10 +32,12 @@ holder = subprocess.Popen(
 print(holder.stdout.readline().strip())
 `;
 
+// Matched whole, so this cell's own source (saved too, at some point) is never counted.
 const SAVED_COUNT = `
 import sqlite3, time
+MARKER = "print('marker-while-locked')"
 for _ in range(50):
-    saved = sqlite3.connect(hist).execute("select count(*) from history where source like '%marker-while-locked%'").fetchone()[0]
+    saved = sqlite3.connect(hist).execute('select count(*) from history where source = ?', (MARKER,)).fetchone()[0]
     if saved: break
     time.sleep(0.2)
 print('saved', saved)
