@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from './errors';
 import { formatMemory, ZNetworkMode, ZProvisionerName, type TEnvironmentSpec, type TPlacement, type TSparkSpec, type TToleration } from './environment';
 import { zMultiLineText, zSingleLineText } from './plain-text';
+import { ZSoftwareInput } from './software';
 
 /**
  * The environment template as a person types it (forms and the JSON API): CPU in vCPU
@@ -174,6 +175,8 @@ export const ZEnvironmentInput = z.object({
     .uuid('Choose a kernel from the global environments')
     .nullish()
     .transform((v) => v ?? null),
+  /** Python version and packages; absent = the platform's default environment. */
+  software: ZSoftwareInput.default({ pythonVersion: null, packages: '' }),
 });
 export type TEnvironmentInput = z.input<typeof ZEnvironmentInput>;
 
@@ -198,8 +201,10 @@ export interface TPlatformMaximums {
 export type TEnvironmentScope = 'global' | 'project';
 
 /** The `environments` row values a valid input becomes (everything but identity and status). */
-export type TEnvironmentValues = Omit<TEnvironmentSpec, 'id' | 'slug' | 'placement'> & {
+export type TEnvironmentValues = Omit<TEnvironmentSpec, 'id' | 'slug' | 'placement' | 'software'> & {
   description: string;
+  pythonVersion: string | null;
+  packages: string;
   placement: TPlacement;
   baseEnvironmentId: string | null;
 };
@@ -247,6 +252,8 @@ export function validateEnvironment(input: unknown, max: TPlatformMaximums, scop
     spark: d.spark ? toSparkSpec(d.spark) : null,
     placement: d.placement,
     baseEnvironmentId: d.baseEnvironmentId,
+    pythonVersion: d.software.pythonVersion,
+    packages: d.software.packages,
   };
   if (scope === 'project') {
     if (values.argv) fields.argv = 'Only administrators set kernel commands, in global environments; choose a kernel from one instead';
@@ -338,6 +345,7 @@ export function toEnvironmentInput(v: TEnvironmentValues): z.output<typeof ZEnvi
       : null,
     placement: v.placement ?? { nodeSelector: {}, tolerations: [] },
     baseEnvironmentId: v.baseEnvironmentId ?? null,
+    software: { pythonVersion: v.pythonVersion ?? null, packages: v.packages ?? '' },
   };
 }
 

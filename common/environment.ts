@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZKernelSoftware } from './software';
 
 /**
  * Optional Spark dynamic allocation (with shuffle tracking): Spark scales between min and
@@ -74,6 +75,8 @@ export const ZEnvironmentSpec = z.object({
   poolSize: z.number().int().min(0),
   /** Outbound network access; absent (rows and snapshots from before it existed) = `egress`. */
   network: ZNetworkMode.default('egress'),
+  /** The built software the kernel runs; null/absent = the platform's default Python environment. */
+  software: ZKernelSoftware.nullish(),
 });
 export type TEnvironmentSpec = z.infer<typeof ZEnvironmentSpec>;
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   doublePrecision,
@@ -126,6 +127,42 @@ export const projectMembers = pgTable(
   (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index('project_members_user_idx').on(t.userId)],
 );
 
+/**
+ * Content-addressed Python environments (issue 15 §3): one row per distinct software definition
+ * (`spec_hash` = base + normalized package list), built once in the background by a gateway.
+ * Its files live under `<data dir>/software/envs/<lock_hash>` (local) or on the software volume
+ * (Kubernetes): rows whose lists resolve to the same lock share them. Read-only once ready.
+ */
+export const softwareBuilds = pgTable(
+  'software_builds',
+  {
+    id: id(),
+    specHash: text('spec_hash').notNull().unique(),
+    /** `python:3.11` (a Python on the gateway's machine) or `image:<ref>` (a kernel image; `image:` = the gateway's default). */
+    base: text('base').notNull(),
+    /** The template's package list, normalized (requirements format, one per line). */
+    requirements: text('requirements').notNull(),
+    state: text('state', { enum: ['queued', 'building', 'ready', 'failed'] }).notNull().default('queued'),
+    /** What the build is doing now, for people ("Resolving 3 packages", "Installing 14 packages"). */
+    step: text('step'),
+    /** The resolved lock (uv pip compile, with hashes) and its hash with the base's exact Python version. */
+    lock: text('lock'),
+    lockHash: text('lock_hash'),
+    /** The installer's output (last 64 KiB). */
+    log: text('log').notNull().default(''),
+    /** Why it failed: the installer's own message. */
+    error: text('error'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    /** The gateway building it (a build whose gateway died is taken over). */
+    builderId: text('builder_id'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('software_builds_lock_hash_idx').on(t.lockHash)],
+);
+
 /** Environment templates. `project_id` null = global (admin-managed). Each is a kernelspec. */
 export const environments = pgTable('environments', {
   id: id(),
@@ -157,6 +194,12 @@ export const environments = pgTable('environments', {
    * a project row's own argv, image and pool size are never used (DESIGN §6).
    */
   baseEnvironmentId: uuid('base_environment_id').references((): AnyPgColumn => environments.id, { onDelete: 'set null' }),
+  /** The software section: a Python version available on the gateway's machine (null = the platform's default environment) … */
+  pythonVersion: text('python_version'),
+  /** … and the packages, in requirements format (empty with a null version = the default stack). */
+  packages: text('packages').notNull().default(''),
+  /** The build of this software definition (null = the platform's default Python environment). */
+  softwareBuildId: uuid('software_build_id').references(() => softwareBuilds.id, { onDelete: 'set null' }),
   archivedAt: timestamp('archived_at', { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZEnvironmentSpec, ZPlacement } from '@/common/environment';
+import { SOFTWARE_BUILD_STATES } from '@/common/software';
 import { ZQuotaLimits, ZQuotaScope } from '@/common/quota';
 import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
 import type { TAttachResult } from '@/lib/notebooks/attach-environment';
@@ -8,8 +9,24 @@ import type { TEnvironmentFit } from '@/lib/quotas/check-environment-fit';
 // Each schema is typed against what its route returns, so the two cannot drift apart unnoticed.
 
 /** A template as the environment routes return it. */
-export const ZEnvironmentSummary = ZEnvironmentSpec.omit({ placement: true }).extend({
+/** A template's software build as the environment routes return it. */
+export const ZSoftwareBuildInfo = z.object({
+  id: z.string(),
+  state: z.enum(SOFTWARE_BUILD_STATES),
+  step: z.string().nullable(),
+  error: z.string().nullable(),
+  base: z.string(),
+  packages: z.string(),
+  sizeBytes: z.number().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export const ZEnvironmentSummary = ZEnvironmentSpec.omit({ placement: true, software: true }).extend({
   description: z.string(),
+  pythonVersion: z.string().nullable(),
+  packages: z.string(),
+  softwareBuild: ZSoftwareBuildInfo.nullable(),
   placement: ZPlacement,
   baseEnvironmentId: z.string().nullable(),
   projectId: z.string().nullable(),

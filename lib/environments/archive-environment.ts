@@ -4,7 +4,8 @@ import { AppError } from '@/common/errors';
 import type { TDb } from '@/db/client';
 import { environments } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
-import { toEnvironmentSummary, type TEnvironmentSummary } from './environment-summary';
+import type { TEnvironmentSummary } from './environment-summary';
+import { summarizeEnvironment } from './summarize-environments';
 import { getManagedEnvironment } from './get-managed-environment';
 
 /**
@@ -17,7 +18,7 @@ export async function archiveEnvironment(db: TDb, actor: TSignedInUser, input: {
   if (current.projectId === null && current.slug === DEFAULT_ENVIRONMENT_SLUG) {
     throw new AppError('BAD_REQUEST', 'The default environment cannot be archived; edit it instead.');
   }
-  if (current.archivedAt) return toEnvironmentSummary(current);
+  if (current.archivedAt) return summarizeEnvironment(db, current);
   const [row] = await db.update(environments).set({ archivedAt: new Date() }).where(eq(environments.id, current.id)).returning();
-  return toEnvironmentSummary(row);
+  return summarizeEnvironment(db, row);
 }

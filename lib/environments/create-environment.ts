@@ -9,8 +9,10 @@ import { loadPlatformMaximums } from '../platform/get-platform-maximums';
 import { getProjectAccess } from '../projects/get-project-access';
 import { assertBaseKernel } from './assert-base-kernel';
 import { assertEnvironmentRoom } from './assert-environment-room';
+import { requestSoftwareBuild } from '../software/request-software-build';
 import { slugCandidates } from './environment-slug';
-import { toEnvironmentSummary, type TEnvironmentSummary } from './environment-summary';
+import type { TEnvironmentSummary } from './environment-summary';
+import { summarizeEnvironment } from './summarize-environments';
 
 const ZProjectId = z.string().uuid().nullish();
 
@@ -38,14 +40,15 @@ export async function createEnvironment(
     const slug = slugCandidates(values.name, taken.size + 1).find((s) => !taken.has(s))!;
     const row = await db.transaction(async (tx) => {
       if (projectId) await assertEnvironmentRoom(tx, projectId);
+      const softwareBuildId = await requestSoftwareBuild(tx, values, values);
       const [inserted] = await tx
         .insert(environments)
-        .values({ ...values, projectId, slug })
+        .values({ ...values, projectId, slug, softwareBuildId })
         .onConflictDoNothing({ target: environments.slug })
         .returning();
       return inserted;
     });
-    if (row) return toEnvironmentSummary(row);
+    if (row) return summarizeEnvironment(db, row);
   }
   throw new AppError('CONFLICT', 'Could not find a free kernelspec name for this template; try another name.');
 }

@@ -1,9 +1,11 @@
 import { DEFAULT_ENVIRONMENT_SLUG, hardwareLabel, type TEnvironmentSpec, type TPlacement } from '@/common/environment';
 import { computeUnitsPerHour } from '@/common/metering';
 import type { TEnvironmentValues } from '@/common/environment-input';
-import type { environments } from '@/db/schema';
+import type { TSoftwareBuildInfo } from '@/common/software';
+import type { environments, softwareBuilds } from '@/db/schema';
 
 type TEnvironmentRow = typeof environments.$inferSelect;
+type TSoftwareBuildRow = typeof softwareBuilds.$inferSelect;
 
 /** A template as pages and the API show it: stored units plus its rate and hardware label. */
 export interface TEnvironmentSummary extends TEnvironmentValues {
@@ -18,6 +20,8 @@ export interface TEnvironmentSummary extends TEnvironmentValues {
   computeUnitsPerHour: number;
   /** "Python 3 · 1 vCPU · 2 GiB" — also the kernelspec's display name. */
   hardwareLabel: string;
+  /** The build of its software (null = the platform's default environment): kernels start only once it is `ready`. */
+  softwareBuild: TSoftwareBuildInfo | null;
 }
 
 /** The launch snapshot a kernel keeps of its template (see `kernels.environment`). */
@@ -44,15 +48,34 @@ export function toEnvironmentSpec(row: TEnvironmentRow): TEnvironmentSpec & { pl
   };
 }
 
-export function toEnvironmentSummary(row: TEnvironmentRow): TEnvironmentSummary {
+/** The build as people see it: its state, step and error (its log is fetched on its own). */
+export function toSoftwareBuildInfo(build: TSoftwareBuildRow): TSoftwareBuildInfo {
+  return {
+    id: build.id,
+    state: build.state,
+    step: build.step,
+    error: build.error,
+    base: build.base,
+    packages: build.requirements,
+    sizeBytes: build.sizeBytes,
+    createdAt: build.createdAt.toISOString(),
+    finishedAt: build.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** `build` is the row `row.softwareBuildId` names (callers load it: see `loadSoftwareBuilds`). */
+export function toEnvironmentSummary(row: TEnvironmentRow, build: TSoftwareBuildRow | null | undefined): TEnvironmentSummary {
   const spec = toEnvironmentSpec(row);
-  const { id, slug, ...values } = spec;
+  const { id, slug, software: _snapshotOnly, ...values } = spec;
   return {
     ...values,
     id,
     slug,
     description: row.description,
     baseEnvironmentId: row.baseEnvironmentId,
+    pythonVersion: row.pythonVersion,
+    packages: row.packages,
+    softwareBuild: build ? toSoftwareBuildInfo(build) : null,
     projectId: row.projectId,
     isDefault: slug === DEFAULT_ENVIRONMENT_SLUG,
     archivedAt: row.archivedAt?.toISOString() ?? null,

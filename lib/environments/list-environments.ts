@@ -6,7 +6,8 @@ import { environments } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
-import { toEnvironmentSummary, type TEnvironmentSummary } from './environment-summary';
+import type { TEnvironmentSummary } from './environment-summary';
+import { summarizeEnvironments } from './summarize-environments';
 
 export const ZListEnvironmentsInput = z.object({
   /** With a project: the global templates plus that project's. Without: global only. */
@@ -42,5 +43,5 @@ export async function listEnvironments(
       sql`${environments.archivedAt} is not null`,
       asc(environments.name),
     );
-  return rows.map(toEnvironmentSummary);
+  return summarizeEnvironments(db, rows);
 }

@@ -4,8 +4,10 @@ import type { TDb } from '@/db/client';
 import { environments } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
 import { loadPlatformMaximums } from '../platform/get-platform-maximums';
+import { requestSoftwareBuild } from '../software/request-software-build';
 import { assertBaseKernel } from './assert-base-kernel';
-import { toEnvironmentSummary, type TEnvironmentSummary } from './environment-summary';
+import type { TEnvironmentSummary } from './environment-summary';
+import { summarizeEnvironment } from './summarize-environments';
 import { getManagedEnvironment } from './get-managed-environment';
 
 /**
@@ -22,10 +24,12 @@ export async function updateEnvironment(
   const current = await getManagedEnvironment(db, actor, input.id, input.projectId);
   const values = validateEnvironment(input, await loadPlatformMaximums(db), current.projectId ? 'project' : 'global');
   await assertBaseKernel(db, values.baseEnvironmentId);
+  // Changed software is a new build; the kernels running keep theirs (their snapshot names it).
+  const softwareBuildId = await requestSoftwareBuild(db, values, values);
   const [row] = await db
     .update(environments)
-    .set({ ...values, updatedAt: new Date() })
+    .set({ ...values, softwareBuildId, updatedAt: new Date() })
     .where(eq(environments.id, current.id))
     .returning();
-  return toEnvironmentSummary(row);
+  return summarizeEnvironment(db, row);
 }

@@ -5,7 +5,8 @@ import { AppError } from '@/common/errors';
 import type { TDb } from '@/db/client';
 import { environments, notebooks } from '@/db/schema';
 import type { TSignedInUser } from '../auth/authorize-credentials';
-import { toEnvironmentSummary, type TEnvironmentSummary } from '../environments/environment-summary';
+import type { TEnvironmentSummary } from '../environments/environment-summary';
+import { summarizeEnvironment } from '../environments/summarize-environments';
 import { getProjectAccess } from '../projects/get-project-access';
 import { parseInput } from '../validation/parse-input';
 import { findNotebook } from './find-notebook';
@@ -81,5 +82,5 @@ export async function attachEnvironment(db: TDb, actor: TSignedInUser, input: z.
       'This notebook was saved elsewhere after you opened it, so the environment was not changed. Reload to get the latest version, then choose again.',
     );
   }
-  return { version: row.version, updatedAt: row.updatedAt.toISOString(), environment: toEnvironmentSummary(env), kernelspec };
+  return { version: row.version, updatedAt: row.updatedAt.toISOString(), environment: await summarizeEnvironment(db, env), kernelspec };
 }
