@@ -47,7 +47,16 @@ describe('validateEnvironment', () => {
       spark: null,
       placement: { nodeSelector: {}, tolerations: [] },
       baseEnvironmentId: null,
+      pythonVersion: null,
+      packages: '',
     });
+  });
+
+  it('takes a software section, stored normalized, and refuses a bad package line beside its field', () => {
+    const v = validateEnvironment({ ...base, software: { pythonVersion: '3.11', packages: 'requests==2.31.0\n# comment\n' } }, MAX, 'project');
+    assert.equal(v.pythonVersion, '3.11');
+    assert.equal(v.packages, 'requests==2.31.0');
+    assert.match(fieldsOf({ ...base, software: { packages: '--extra-index-url https://x.example' } })['software.packages'], /installer options/);
   });
 
   it('takes network none or egress and names the choices for anything else', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ensurePython, venvHome, VENV_STAMP } from './ensure-python';
-import { kernelRequirementsHash } from './kernel-requirements';
+import { kernelRequirementsHash } from '../common/kernel-requirements';
 import { testPython } from '../tests/helpers/python';
 
 const root = mkdtempSync(path.join(tmpdir(), 'lattice-ensure-python-'));

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { KERNEL_REQUIREMENTS_FILE, kernelRequirementsHash, readKernelPins } from './kernel-requirements';
+import { BUILD_TOOLS_FILE, KERNEL_REQUIREMENTS_FILE, kernelRequirementsHash, readKernelPins } from '../common/kernel-requirements';
 
 /**
  * Holds the hash of the pinned list last installed into the venv, so a start compares one
@@ -75,8 +75,8 @@ export function ensurePython(opts: { configured?: string; dataDir: string; log: 
     return { ok: false, python: system, message: `Could not create a virtualenv. Install the venv module (\`apt-get install python3-venv\`) or ipykernel (\`${system} -m pip install ipykernel\`), then run \`npm start\` again.` };
   }
   // Not --quiet: ≈160 MB of wheels on a first start, so pip's own progress is what the user watches.
-  opts.log(`Installing the kernel packages (${[...readKernelPins().keys()].join(', ')}; ≈760 MB on disk) into ${venv}, once…`);
-  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', KERNEL_REQUIREMENTS_FILE], { stdio: 'inherit' });
+  opts.log(`Installing the kernel packages (${[...readKernelPins().keys()].join(', ')}; ≈760 MB on disk) and the environment builder (uv) into ${venv}, once…`);
+  const pip = spawnSync(venvPython, ['-m', 'pip', 'install', '--disable-pip-version-check', '-r', KERNEL_REQUIREMENTS_FILE, '-r', BUILD_TOOLS_FILE], { stdio: 'inherit' });
   if (pip.status !== 0 || !importsIpykernel(venvPython)) {
     return { ok: false, python: system, message: `Installing the kernel packages failed (pip's message is above). Fix the cause (network, disk space) and run \`npm start\` again, or set LATTICE_PYTHON to a Python that has ipykernel.` };
   }

@@ -77,7 +77,7 @@ fi
 test_stamp=.data/venv/.lattice-test-requirements
 # The stamp `npm start` checks (scripts/ensure-python.ts): the kernel list's own hash.
 kernel_stamp=.data/venv/.lattice-kernel-requirements
-want=$(hash_of tests/requirements.txt python/kernel-requirements.txt)
+want=$(hash_of tests/requirements.txt python/kernel-requirements.txt python/build-tools.txt)
 if [ -x .data/venv/bin/python ] && [ "$(cat "$test_stamp" 2>/dev/null)" = "$want" ]; then
   echo "up to date with tests/requirements.txt and python/kernel-requirements.txt"
 else
@@ -85,7 +85,7 @@ else
   # pip's wheel cache (~/.cache/pip, beside the cluster cache in ~/.cache) makes a rebuild quick.
   .data/venv/bin/python -m pip install --disable-pip-version-check -r tests/requirements.txt
   echo "$want" >"$test_stamp"
-  hash_of python/kernel-requirements.txt >"$kernel_stamp"
+  hash_of python/kernel-requirements.txt python/build-tools.txt >"$kernel_stamp"
 fi
 
 step "Peer servers for conformance tests and benchmarks (.data/peers)"

@@ -22,6 +22,10 @@ import { detectLocalLimits } from './provisioners/local-limits/detect';
 import type { TLocalLimits } from './provisioners/local-limits/limits';
 import { localProvisionerFactory } from './provisioners/local-provisioner';
 import { KernelSandbox } from './provisioners/local-sandbox/kernel-sandbox';
+import { SoftwareBuildWorker } from './software/build-worker';
+import { LocalSoftwareBuilder } from './software/local-software-builder';
+import type { TSoftwareBuilder } from './software/software-builder';
+import { collectSoftware, startSoftwareGc } from './software/software-gc';
 import { sandboxUidAllocator } from './kernels/sandbox-uid';
 import type { TProvisionerFactory } from './provisioners/provisioner';
 import { startKubernetesProvisioning, type TKubernetesProvisioning } from './provisioners/kubernetes/kubernetes-provisioning';
@@ -39,8 +43,18 @@ export interface TGatewayApp {
   fastify: FastifyInstance;
   kernels: KernelManager;
   metrics: GatewayMetrics;
+  /** One garbage collection of software environments now (it also runs every LATTICE_SOFTWARE_GC_INTERVAL_S). */
+  collectSoftware(): Promise<{ builds: number; environments: number }>;
   /** Closes websockets, stops or detaches kernels (LATTICE_KERNELS_ON_EXIT), closes the server. */
   close(): Promise<void>;
+}
+
+interface TStartedProvisioners {
+  registry: TProvisionerRegistry;
+  limits: TLocalLimits | null;
+  kubernetes: TKubernetesProvisioning | null;
+  /** Who builds environments' software for the kernels this gateway runs (issue 15 §3). */
+  builders: TSoftwareBuilder[];
 }
 
 /** The provisioners `config.provisioners` names, each having checked its own settings; throws for an unknown name. */
@@ -48,13 +62,9 @@ async function startProvisioners(
   config: Readonly<TGatewayConfig>,
   db: TDb,
   logger: Logger,
-): Promise<{ registry: TProvisionerRegistry; limits: TLocalLimits | null; kubernetes: TKubernetesProvisioning | null }> {
+): Promise<TStartedProvisioners> {
   const registry = new Map<string, TProvisionerFactory>();
-  const started: { registry: TProvisionerRegistry; limits: TLocalLimits | null; kubernetes: TKubernetesProvisioning | null } = {
-    registry,
-    limits: null,
-    kubernetes: null,
-  };
+  const started: TStartedProvisioners = { registry, limits: null, kubernetes: null, builders: [] };
   try {
     for (const name of enabledProvisioners(config.provisioners)) {
       if (name === 'local') {
@@ -66,6 +76,7 @@ async function startProvisioners(
           : null;
         if (!sandbox) logger.warn('LATTICE_LOCAL_SANDBOX=off: local kernels are NOT isolated (they run as the gateway user, beside its data)');
         registry.set(name, localProvisionerFactory({ python: config.python, dataDir: config.dataDir, baseEnv: config.kernelBaseEnv, sparkMaster: config.sparkMaster }, started.limits, sandbox));
+        started.builders.push(new LocalSoftwareBuilder({ dataDir: config.dataDir, config: config.software, sandbox, baseEnv: config.kernelBaseEnv, logger }));
       } else {
         started.kubernetes = await startKubernetesProvisioning({ config: config.kubernetes, db, logger });
         registry.set(name, started.kubernetes.factory);
@@ -86,8 +97,8 @@ async function startProvisioners(
 export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   const { config, db } = deps;
   const logger = deps.logger ?? createGatewayLogger({ level: config.logLevel, format: config.logFormat });
-  const { registry, limits, kubernetes } = deps.provisioners
-    ? { registry: deps.provisioners, limits: null, kubernetes: null }
+  const { registry, limits, kubernetes, builders } = deps.provisioners
+    ? { registry: deps.provisioners, limits: null, kubernetes: null, builders: [] }
     : await startProvisioners(config, db, logger);
   const events = new KernelEventBus();
   const metrics = new GatewayMetrics();
@@ -152,12 +163,19 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   await kernels.startWarmPool();
   const revocation = new RevocationSweep({ db, connections: channels.connections, kernels, intervalMs: config.revocationCheckMs, logger });
   revocation.start();
+  const softwareBuilds = new SoftwareBuildWorker({ db, gatewayId: kernels.gatewayId, builders, pollMs: config.software.pollMs, timeoutMs: config.software.buildTimeoutMs, logger });
+  if (builders.length) softwareBuilds.start();
+  const gcOptions = { db, dataDir: config.dataDir, builders, logger };
+  const softwareGc = builders.length ? startSoftwareGc({ ...gcOptions, intervalMs: config.software.gcIntervalMs }) : null;
 
   return {
     fastify,
     kernels,
     metrics,
+    collectSoftware: () => collectSoftware(gcOptions),
     async close() {
+      softwareGc?.stop();
+      await softwareBuilds.stop();
       await revocation.stop();
       channels.close();
       eventStreams?.closeAll();

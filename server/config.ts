@@ -89,6 +89,16 @@ export const ZGatewayEnv = z.object({
   LATTICE_PROVISIONERS: z.string().default('local'),
   /** Spark standalone master (`spark://host:7077`) for Spark environments on the `local` provisioner; unset = Spark in local mode inside the kernel. */
   LATTICE_SPARK_MASTER: z.string().regex(/^spark:\/\/[^/\s]+$/, 'must look like spark://host:7077').optional(),
+  /** The resolver and installer that builds environments' software (uv); default: the one beside LATTICE_PYTHON, else `uv` on PATH. */
+  LATTICE_UV: z.string().optional(),
+  /** uv's download and wheel cache for software builds (the build sandbox's uid owns it); default `<data dir>/software/cache`. */
+  LATTICE_SOFTWARE_CACHE_DIR: z.string().optional(),
+  /** Seconds one software build may take before it fails. */
+  LATTICE_SOFTWARE_BUILD_TIMEOUT_S: seconds(1800),
+  /** Seconds between checks for queued software builds (and for builds whose gateway died). */
+  LATTICE_SOFTWARE_POLL_S: seconds(1),
+  /** Seconds between garbage collections of software environments no template or kernel uses. */
+  LATTICE_SOFTWARE_GC_INTERVAL_S: seconds(60),
   /** Kubernetes: each project's kernels run in namespace `<prefix><project slug>` (created on demand unless disabled). */
   LATTICE_K8S_NAMESPACE_PREFIX: z.string().regex(/^[a-z0-9]([-a-z0-9]*)?$/, 'lowercase letters, digits and -').default('lattice-project-'),
   /** Kubernetes: `false` when namespaces are made by an administrator (the gateway then needs no namespace rights). */
@@ -140,6 +150,15 @@ export interface TKubernetesConfig {
   apiServerCidrs: readonly string[];
 }
 
+/** Software environments (server/software): how they are built and kept. */
+export interface TSoftwareConfig {
+  uv: string;
+  cacheDir: string;
+  buildTimeoutMs: number;
+  pollMs: number;
+  gcIntervalMs: number;
+}
+
 export interface TGatewayConfig {
   databaseUrl: string;
   host: string;
@@ -172,6 +191,7 @@ export interface TGatewayConfig {
   provisioners: readonly string[];
   sparkMaster: string | null;
   kubernetes: Readonly<TKubernetesConfig>;
+  software: Readonly<TSoftwareConfig>;
   /** The gateway's variables that local kernels inherit; secrets such as DATABASE_URL are not among them. */
   kernelBaseEnv: Readonly<Record<string, string>>;
 }
@@ -221,6 +241,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     poolMaxStarting: e.LATTICE_POOL_MAX_STARTING,
     provisioners: Object.freeze(e.LATTICE_PROVISIONERS.split(',').map((p) => p.trim()).filter(Boolean)),
     sparkMaster: e.LATTICE_SPARK_MASTER ?? null,
+    software: Object.freeze({
+      uv: e.LATTICE_UV ?? besidePython(e.LATTICE_PYTHON, 'uv'),
+      cacheDir: path.resolve(e.LATTICE_SOFTWARE_CACHE_DIR ?? path.join(e.LATTICE_DATA_DIR, 'software', 'cache')),
+      buildTimeoutMs: e.LATTICE_SOFTWARE_BUILD_TIMEOUT_S * 1000,
+      pollMs: e.LATTICE_SOFTWARE_POLL_S * 1000,
+      gcIntervalMs: e.LATTICE_SOFTWARE_GC_INTERVAL_S * 1000,
+    }),
     kubernetes: Object.freeze({
       namespacePrefix: e.LATTICE_K8S_NAMESPACE_PREFIX,
       createNamespaces: e.LATTICE_K8S_CREATE_NAMESPACES === 'true',
@@ -242,4 +269,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       Object.fromEntries(KERNEL_INHERITED_ENV.flatMap((name) => (env[name] ? [[name, env[name] as string]] : []))),
     ),
   });
+}
+
+/** A tool installed in the same environment as `python` (its bin dir), else the bare name (PATH). */
+function besidePython(python: string, tool: string): string {
+  const beside = path.join(path.dirname(python), tool);
+  return path.isAbsolute(python) && existsSync(beside) ? beside : tool;
 }

@@ -25,11 +25,14 @@ export async function updateEnvironment(
   const values = validateEnvironment(input, await loadPlatformMaximums(db), current.projectId ? 'project' : 'global');
   await assertBaseKernel(db, values.baseEnvironmentId);
   // Changed software is a new build; the kernels running keep theirs (their snapshot names it).
-  const softwareBuildId = await requestSoftwareBuild(db, values, values);
-  const [row] = await db
-    .update(environments)
-    .set({ ...values, softwareBuildId, updatedAt: new Date() })
-    .where(eq(environments.id, current.id))
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    const softwareBuildId = await requestSoftwareBuild(tx, values, values);
+    const [updated] = await tx
+      .update(environments)
+      .set({ ...values, softwareBuildId, updatedAt: new Date() })
+      .where(eq(environments.id, current.id))
+      .returning();
+    return updated;
+  });
   return summarizeEnvironment(db, row);
 }

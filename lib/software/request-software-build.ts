@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { localPythons } from '@/common/local-pythons';
 import { AppError } from '@/common/errors';
 import { usesDefaultSoftware, type TSoftware, type TSoftwareBase } from '@/common/software';
@@ -12,7 +12,8 @@ type TTx = Parameters<Parameters<TDb['transaction']>[0]>[0];
  * The build a template's software needs: null for the platform's default environment, else the
  * row of its definition, queued for a gateway to build when it is new. Equal definitions share
  * a row (and a failed one is queued again, so fixing the index or the network and saving
- * retries it). Builds are started by gateways (server/software), never here.
+ * retries it). Builds are started by gateways (server/software), never here. Call it in the
+ * transaction that stores the template.
  */
 export async function requestSoftwareBuild(
   db: TDb | TTx,
@@ -22,19 +23,24 @@ export async function requestSoftwareBuild(
   if (usesDefaultSoftware(software)) return null;
   const base = await softwareBase(db, software, where);
   const specHash = softwareSpecHash(base, software.packages);
+  // Always an update on conflict, so the row is locked until the caller's transaction names it
+  // (software garbage collection skips locked rows); only a failed build starts over.
+  const failed = sql`${softwareBuilds.state} = 'failed'`;
   const [row] = await db
     .insert(softwareBuilds)
     .values({ specHash, base, requirements: software.packages })
     .onConflictDoUpdate({
       target: softwareBuilds.specHash,
-      // Only a failed build starts over; a queued, running or ready one is shared as it is.
-      set: { state: 'queued', step: null, error: null, log: '', builderId: null, heartbeatAt: null, startedAt: null, finishedAt: null },
-      setWhere: eq(softwareBuilds.state, 'failed'),
+      set: {
+        state: sql`case when ${failed} then 'queued' else ${softwareBuilds.state} end`,
+        step: sql`case when ${failed} then null else ${softwareBuilds.step} end`,
+        error: sql`case when ${failed} then null else ${softwareBuilds.error} end`,
+        log: sql`case when ${failed} then '' else ${softwareBuilds.log} end`,
+        finishedAt: sql`case when ${failed} then null else ${softwareBuilds.finishedAt} end`,
+      },
     })
     .returning({ id: softwareBuilds.id });
-  if (row) return row.id;
-  const [existing] = await db.select({ id: softwareBuilds.id }).from(softwareBuilds).where(eq(softwareBuilds.specHash, specHash));
-  return existing.id;
+  return row.id;
 }
 
 async function softwareBase(

@@ -16,5 +16,10 @@ const HISTORY_LOCK_WAIT = "--HistoryManager.connection_options={'check_same_thre
 
 /** The default kernel command (an environment without its own argv): ipykernel on `connectionFile`. */
 export function ipykernelCommand(python: string, connectionFile: string): string[] {
-  return [python, '-m', 'ipykernel_launcher', '-f', connectionFile, `--IPKernelApp.exec_lines=${JSON.stringify([RESTORE_BREAKPOINT])}`, HISTORY_LOCK_WAIT];
+  return [python, ...ipykernelArgs(connectionFile)];
+}
+
+/** Its arguments after the Python (which may be a wrapper: the user's package layer). */
+export function ipykernelArgs(connectionFile: string): string[] {
+  return ['-m', 'ipykernel_launcher', '-f', connectionFile, `--IPKernelApp.exec_lines=${JSON.stringify([RESTORE_BREAKPOINT])}`, HISTORY_LOCK_WAIT];
 }

@@ -19,6 +19,7 @@ import { KernelEventBus, toStateEvent } from './kernel-event-bus';
 import { cullDetail, cullStep, type TCullClock } from './culler';
 import { newKernelRecord, type TKernelRecord } from './kernel-record';
 import { toEnvironmentSpec } from './kernelspecs';
+import { kernelSoftware } from '../software/kernel-software';
 import { toKernelModel } from './kernel-model';
 import { resolveLaunchTarget } from './launch-target';
 import { ManagedKernel, type TManagedKernelDeps } from './managed-kernel';
@@ -124,7 +125,8 @@ export class KernelManager {
   async start(caller: TCaller, body: TStartKernelBody): Promise<TKernelModel> {
     const requested = Date.now();
     const target = await resolveLaunchTarget(this.opts.db, caller, body);
-    const environment = toEnvironmentSpec(target.environment);
+    // Refused while the template's software is queued, building or failed; kept by the kernel after.
+    const environment = { ...toEnvironmentSpec(target.environment), software: await kernelSoftware(this.opts.db, target.environment) };
     const factory = provisionerFactory(this.opts.registry, environment.provisioner);
     // Taken before admission so that exactly this launch owns it; its id becomes the kernel's.
     const pooled = this.pool?.take(environment) ?? null;

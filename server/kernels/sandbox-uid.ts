@@ -3,7 +3,7 @@ import type { TDb } from '../../db/client';
 
 /**
  * The OS uid a user's local kernels run as: allocated on the user's first launch (the next
- * free one after `uidMin`, which the warm pool keeps; `uidMax` is reserved too) and then kept in `users.sandbox_uid`,
+ * free one after `uidMin`, which the warm pool keeps; `uidMax` and `uidMax - 1` are reserved too) and then kept in `users.sandbox_uid`,
  * so the user's homes stay theirs across kernels, restarts and gateways.
  */
 export function sandboxUidAllocator(db: TDb, uidMin: number, uidMax: number): (userId: string) => Promise<number> {
@@ -20,8 +20,8 @@ export function sandboxUidAllocator(db: TDb, uidMin: number, uidMax: number): (u
           where id = ${userId} returning sandbox_uid`);
         const uid = rows.rows[0]?.sandbox_uid;
         if (uid == null) throw new Error(`no user ${userId} to give a sandbox uid`);
-        // uidMax is the group of the kernels' network helper, never a user's.
-        if (uid >= uidMax) throw new Error(`the kernel uid range ${uidMin}-${uidMax} is used up; raise LATTICE_SANDBOX_UID_MAX`);
+        // uidMax is the group of the kernels' network helper and uidMax - 1 software builds' uid, never a user's.
+        if (uid >= uidMax - 1) throw new Error(`the kernel uid range ${uidMin}-${uidMax} is used up; raise LATTICE_SANDBOX_UID_MAX`);
         known.set(userId, uid);
         return uid;
       } catch (err) {

@@ -157,8 +157,9 @@ export class WarmPool {
     const globals = approvedKernels(rows);
     const seen = new Set<string>();
     for (const row of rows) {
-      // Only local kernels can wait unowned: a pod lives in its project's namespace.
-      if (row.provisioner !== 'local' || !this.opts.registry.has(row.provisioner)) continue;
+      // Only local kernels can wait unowned: a pod lives in its project's namespace. Nor do
+      // templates with software of their own: a pooled kernel has no user, so no user layer.
+      if (row.provisioner !== 'local' || !this.opts.registry.has(row.provisioner) || row.softwareBuildId) continue;
       let spec: TEnvironmentSpec;
       try {
         // A project template's row may carry a pool size (from before only admins set it): never used.

@@ -1,12 +1,15 @@
 import { ZConnectionInfo, type TConnectionInfo } from '../zmq/connection-info';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { TExecutor } from '../../common/kernel-model';
+import type { TKernelSoftware } from '../../common/software';
+import { softwareEnvDir } from '../software/software-paths';
+import { layeredPython, USER_LAYER_SCRIPT, userLayerDir } from '../software/user-layer';
 import { driverExecutors } from '../spark/driver-executors';
 import { localModeSparkConf, SPARK_STARTUP_SCRIPT, sparkKernelArgs, sparkKernelEnv, standaloneSparkConf } from '../spark/spark-conf';
 import { checkSparkMaster } from '../spark/standalone-master';
@@ -16,7 +19,7 @@ import { NO_LIMITS, type TKernelLimits, type TLocalLimits } from './local-limits
 import { processGroupUsage, processStat } from './local-limits/proc-usage';
 import type { KernelSandbox, TSandboxPlacement } from './local-sandbox/kernel-sandbox';
 import { SANDBOX_CONNECTION_FILE, SANDBOX_IPC_PREFIX, SECCOMP_FD } from './local-sandbox/sandbox-argv';
-import { ipykernelCommand } from '../kernels/ipykernel-command';
+import { ipykernelArgs } from '../kernels/ipykernel-command';
 import {
   KernelStartError,
   type KernelProvisioner,
@@ -134,14 +137,13 @@ export class LocalProvisioner implements KernelProvisioner {
     if (placement && this.sandbox) await this.sandbox.writeConnectionFile(placement, { ...this.connection, ip: SANDBOX_IPC_PREFIX });
     else await writeFile(this.connectionFile, JSON.stringify(this.connection), { mode: 0o600 });
 
-    const kernelArgv = spec.environment.argv?.length
-      ? spec.environment.argv.map((a) => a.replaceAll('{connection_file}', connectionFile))
-      : ipykernelCommand(this.config.python, connectionFile);
+    const python = spec.environment.argv?.length ? null : this.kernelPython(spec.environment.software, placement !== null && this.owner !== undefined);
+    const kernelArgv = python ? [...python.command, ...ipykernelArgs(connectionFile)] : spec.environment.argv!.map((a) => a.replaceAll('{connection_file}', connectionFile));
     const spark = await this.sparkLaunch(spec);
     // A Spark driver on a standalone master is reached by its executors: it keeps the host's
     // network (still its own uid, filesystem, processes and seccomp; kernels have no TCP ports).
     const network = spec.environment.spark && this.config.sparkMaster ? 'host' : (spec.environment.network ?? 'egress');
-    const sandboxed = placement && this.sandbox ? await this.sandbox.command(placement, network, [...kernelArgv, ...spark.args], spec.environment.spark ? [SPARK_STARTUP_SCRIPT] : []) : null;
+    const sandboxed = placement && this.sandbox ? await this.sandbox.command(placement, network, [...kernelArgv, ...spark.args], [...(python?.mounts ?? []), ...(spec.environment.spark ? [SPARK_STARTUP_SCRIPT] : [])]) : null;
     this.kernelLimits = await this.limits.prepare(spec.kernelId, ++this.launches, spec.environment);
     const argv = this.kernelLimits.wrap(sandboxed ? sandboxed.argv : [...kernelArgv, ...spark.args]);
     const env: Record<string, string> = {
@@ -183,6 +185,21 @@ export class LocalProvisioner implements KernelProvisioner {
     }
     this.ctx.logger.info({ pid: this.pid, limits: this.limits.mechanism, sandbox: placement ? { uid: placement.uid, network } : 'off' }, 'local kernel process started');
     return this.connection;
+  }
+
+  /**
+   * The Python that runs ipykernel: the kernel's built environment (issue 15 §3) or the platform's;
+   * for an owned, sandboxed kernel through its user's own package layer (§4), which needs the
+   * environment to be a virtualenv at an absolute path. `mounts` are what the sandbox must show.
+   */
+  private kernelPython(software: TKernelSoftware | null | undefined, layered: boolean): { command: string[]; mounts: string[] } {
+    const root = software ? softwareEnvDir(this.config.dataDir, software.lockHash) : path.dirname(path.dirname(this.config.python));
+    if (software && !existsSync(root)) {
+      throw new Error(`This kernel's software environment (${software.lockHash.slice(0, 12)}) is not on this gateway's machine; save its template again to rebuild it.`);
+    }
+    const mounts = software ? [root] : [];
+    if (!layered || (!software && !path.isAbsolute(this.config.python))) return { command: [software ? path.join(root, 'bin', 'python') : this.config.python], mounts };
+    return { command: layeredPython(root, userLayerDir(software, root)), mounts: [...mounts, USER_LAYER_SCRIPT] };
   }
 
   /**

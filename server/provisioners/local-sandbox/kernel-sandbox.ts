@@ -19,10 +19,10 @@ export interface TSandboxSettings {
   dataDir: string;
   /** The Python that runs kernels by default (its environment is mounted read-only). */
   python: string;
-  /** Kernel uids: the first is the warm pool's (kernels with no owner yet), the last the group of kernels' network helper, the rest are users'. */
+  /** Kernel uids: the first is the warm pool's (kernels with no owner yet), the last the group of kernels' network helper, the one before it software builds', the rest are users'. */
   uidMin: number;
   uidMax: number;
-  /** Allocates (once) and returns the uid of a user's kernels, from uidMin + 1 … uidMax - 1. */
+  /** Allocates (once) and returns the uid of a user's kernels, from uidMin + 1 … uidMax - 2. */
   uidOfUser(userId: string): Promise<number>;
   logger: Logger;
 }
@@ -82,9 +82,17 @@ export class KernelSandbox {
     return sandbox;
   }
 
-  /** The uid and directories of one launch: the owner's uid and home, or the pool's uid and a scratch home. */
-  async place(kernelId: string, owner: { projectId: string; userId: string } | undefined): Promise<TSandboxPlacement> {
-    const uid = owner ? await this.settings.uidOfUser(owner.userId) : this.settings.uidMin;
+  /** The uid software builds run as: never a user's or the pool's, so a build can touch no kernel's files. */
+  get builderUid(): number {
+    return this.settings.uidMax - 1;
+  }
+
+  /**
+   * The uid and directories of one launch: the owner's uid and home, or (no owner) `scratchUid`
+   * (the pool's, or the builder's for a software build) and a scratch home in the private dir.
+   */
+  async place(kernelId: string, owner: { projectId: string; userId: string } | undefined, scratchUid = this.settings.uidMin): Promise<TSandboxPlacement> {
+    const uid = owner ? await this.settings.uidOfUser(owner.userId) : scratchUid;
     const privateDir = path.join(this.settings.dataDir, 'sandbox', kernelId);
     const etcDir = `${privateDir}.etc`;
     // A pooled kernel has no owner yet: a scratch home inside its private dir (gone with it).
@@ -137,11 +145,13 @@ export class KernelSandbox {
     placement: TSandboxPlacement,
     network: TSandboxNetwork,
     argv: readonly string[],
-    /** Platform files the kernel runs (e.g. the Spark startup script), mounted read-only. */
+    /** Platform files the kernel runs (e.g. the Spark startup script, its software environment), mounted read-only. */
     platformFiles: readonly string[] = [],
+    /** Directories a software build writes (its output, uv's cache); never a kernel's. */
+    writable: readonly string[] = [],
   ): Promise<{ argv: string[]; seccompFd: number }> {
     return {
-      argv: sandboxArgv({ launcher: LAUNCHER, etcDir: placement.etcDir, uid: placement.uid, networkGid: this.settings.uidMax, network, privateDir: placement.privateDir, homeDir: placement.homeDir, project: placement.project, readOnly: [...this.pythonRoots, ...platformFiles], argv }),
+      argv: sandboxArgv({ launcher: LAUNCHER, etcDir: placement.etcDir, uid: placement.uid, networkGid: this.settings.uidMax, network, privateDir: placement.privateDir, homeDir: placement.homeDir, project: placement.project, readOnly: [...this.pythonRoots, ...platformFiles], writable, argv }),
       // The provisioner closes it once the child has it.
       seccompFd: openSync(this.seccompFile, 'r'),
     };

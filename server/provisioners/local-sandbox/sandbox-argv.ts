@@ -51,6 +51,8 @@ export interface TSandboxedLaunch {
   etcDir: string;
   /** Host directories mounted read-only at the same path: the environment's Python outside /usr. */
   readOnly: readonly string[];
+  /** Host directories mounted read-write at the same path (a software build's output and cache); none for kernels. */
+  writable?: readonly string[];
   /** The kernel's argv, as it sees it (paths inside the sandbox). */
   argv: readonly string[];
 }
@@ -76,6 +78,7 @@ export function sandboxArgv(launch: TSandboxedLaunch): string[] {
     // Before the binds below: a tmpfs on /tmp would hide a Python that lives under /tmp.
     '--tmpfs', '/tmp',
     ...launch.readOnly.filter((dir) => !isUnder(dir, '/usr')).flatMap((dir) => ['--ro-bind', dir, dir]),
+    ...(launch.writable ?? []).flatMap((dir) => ['--bind', dir, dir]),
     '--proc', '/proc',
     '--dev', '/dev',
     '--dir', '/run',

@@ -1,3 +1,4 @@
+/** Server-side only (reads python/kernel-requirements.txt). */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,15 @@ export function readKernelPins(file = KERNEL_REQUIREMENTS_FILE): Map<string, str
   return pins;
 }
 
-/** A hash of the list as written: a venv stamped with it has exactly these pins installed. */
-export function kernelRequirementsHash(file = KERNEL_REQUIREMENTS_FILE): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+/** The gateway's software builder (uv), installed into the same venv as the kernel's packages. */
+export const BUILD_TOOLS_FILE = path.resolve(import.meta.dirname, '..', 'python', 'build-tools.txt');
+
+/**
+ * A hash of both lists as written (`cat` of the two, as scripts/prepare-machine.sh hashes them):
+ * a venv stamped with it has exactly these pins installed.
+ */
+export function kernelRequirementsHash(files: readonly string[] = [KERNEL_REQUIREMENTS_FILE, BUILD_TOOLS_FILE]): string {
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(readFileSync(file));
+  return hash.digest('hex');
 }
