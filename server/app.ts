@@ -164,7 +164,7 @@ export async function buildApp(deps: TGatewayDeps): Promise<TGatewayApp> {
   const revocation = new RevocationSweep({ db, connections: channels.connections, kernels, intervalMs: config.revocationCheckMs, logger });
   revocation.start();
   const softwareBuilds = new SoftwareBuildWorker({ db, gatewayId: kernels.gatewayId, builders, pollMs: config.software.pollMs, timeoutMs: config.software.buildTimeoutMs, logger });
-  if (builders.length) softwareBuilds.start();
+  if (builders.length && config.software.builds) softwareBuilds.start();
   const gcOptions = { db, dataDir: config.dataDir, builders, logger };
   const softwareGc = builders.length ? startSoftwareGc({ ...gcOptions, intervalMs: config.software.gcIntervalMs }) : null;
 

@@ -91,8 +91,8 @@ export const ZGatewayEnv = z.object({
   LATTICE_SPARK_MASTER: z.string().regex(/^spark:\/\/[^/\s]+$/, 'must look like spark://host:7077').optional(),
   /** The resolver and installer that builds environments' software (uv); default: the one beside LATTICE_PYTHON, else `uv` on PATH. */
   LATTICE_UV: z.string().optional(),
-  /** uv's download and wheel cache for software builds (the build sandbox's uid owns it); default `<data dir>/software/cache`. */
-  LATTICE_SOFTWARE_CACHE_DIR: z.string().optional(),
+  /** `off`: this gateway builds no software (other gateways do, or builds are held while the index is down); kernels still start on built environments. */
+  LATTICE_SOFTWARE_BUILDS: z.enum(['on', 'off']).default('on'),
   /** Seconds one software build may take before it fails. */
   LATTICE_SOFTWARE_BUILD_TIMEOUT_S: seconds(1800),
   /** Seconds between checks for queued software builds (and for builds whose gateway died). */
@@ -153,7 +153,7 @@ export interface TKubernetesConfig {
 /** Software environments (server/software): how they are built and kept. */
 export interface TSoftwareConfig {
   uv: string;
-  cacheDir: string;
+  builds: boolean;
   buildTimeoutMs: number;
   pollMs: number;
   gcIntervalMs: number;
@@ -243,7 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sparkMaster: e.LATTICE_SPARK_MASTER ?? null,
     software: Object.freeze({
       uv: e.LATTICE_UV ?? besidePython(e.LATTICE_PYTHON, 'uv'),
-      cacheDir: path.resolve(e.LATTICE_SOFTWARE_CACHE_DIR ?? path.join(e.LATTICE_DATA_DIR, 'software', 'cache')),
+      builds: e.LATTICE_SOFTWARE_BUILDS === 'on',
       buildTimeoutMs: e.LATTICE_SOFTWARE_BUILD_TIMEOUT_S * 1000,
       pollMs: e.LATTICE_SOFTWARE_POLL_S * 1000,
       gcIntervalMs: e.LATTICE_SOFTWARE_GC_INTERVAL_S * 1000,

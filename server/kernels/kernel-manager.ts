@@ -126,7 +126,9 @@ export class KernelManager {
     const requested = Date.now();
     const target = await resolveLaunchTarget(this.opts.db, caller, body);
     // Refused while the template's software is queued, building or failed; kept by the kernel after.
-    const environment = { ...toEnvironmentSpec(target.environment), software: await kernelSoftware(this.opts.db, target.environment) };
+    // The platform default adds no key, so the snapshot still equals a warm pool's spec.
+    const software = await kernelSoftware(this.opts.db, target.environment);
+    const environment = software ? { ...toEnvironmentSpec(target.environment), software } : toEnvironmentSpec(target.environment);
     const factory = provisionerFactory(this.opts.registry, environment.provisioner);
     // Taken before admission so that exactly this launch owns it; its id becomes the kernel's.
     const pooled = this.pool?.take(environment) ?? null;

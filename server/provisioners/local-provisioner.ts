@@ -137,7 +137,10 @@ export class LocalProvisioner implements KernelProvisioner {
     if (placement && this.sandbox) await this.sandbox.writeConnectionFile(placement, { ...this.connection, ip: SANDBOX_IPC_PREFIX });
     else await writeFile(this.connectionFile, JSON.stringify(this.connection), { mode: 0o600 });
 
-    const python = spec.environment.argv?.length ? null : this.kernelPython(spec.environment.software, placement !== null && this.owner !== undefined);
+    // A Spark driver's executors run its Python by the path the driver has (sys.executable): a
+    // layer inside its sandbox is no path for them, so Spark kernels run the environment directly.
+    const layered = placement !== null && this.owner !== undefined && !spec.environment.spark;
+    const python = spec.environment.argv?.length ? null : this.kernelPython(spec.environment.software, layered);
     const kernelArgv = python ? [...python.command, ...ipykernelArgs(connectionFile)] : spec.environment.argv!.map((a) => a.replaceAll('{connection_file}', connectionFile));
     const spark = await this.sparkLaunch(spec);
     // A Spark driver on a standalone master is reached by its executors: it keeps the host's

@@ -36,7 +36,10 @@ interface TLocalBuilderDeps {
  * kernel needs) into a lock with hashes, then install it into a relocatable virtualenv under
  * `software/envs/<lock hash>`. Installing can run code from the index (sdists build), so both
  * steps run in the kernel sandbox as the builder uid, with the `egress` network, writing only
- * the build's scratch dir and uv's cache; the result is then made root's and read-only.
+ * the build's scratch dir; the result is then made root's and read-only. uv's cache is in that
+ * scratch dir too, one per build: a cache shared between builds could be planted by one
+ * template's build code with files another template's build would install (and environments are
+ * shared by lock, across projects), so each build downloads what it installs.
  */
 export class LocalSoftwareBuilder implements TSoftwareBuilder {
   constructor(private readonly deps: TLocalBuilderDeps) {}
@@ -93,15 +96,13 @@ export class LocalSoftwareBuilder implements TSoftwareBuilder {
     await rm(softwareEnvDir(this.deps.dataDir, lockHash), { recursive: true, force: true });
   }
 
-  /** `software/` and `envs/` are root's and traversable; the scratch dir and cache are the builder's alone. */
+  /** `software/` and `envs/` are root's and traversable; the scratch dir is the builder's alone. */
   private async prepareDirs(dir: string, uid: number): Promise<void> {
     const root = softwareDir(this.deps.dataDir);
     for (const d of [root, path.join(root, 'envs'), path.join(root, 'builds')]) await mkdir(d, { recursive: true, mode: 0o711 });
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { mode: 0o700 });
     await chown(dir, uid, uid);
-    await mkdir(this.deps.config.cacheDir, { recursive: true, mode: 0o700 });
-    await chown(this.deps.config.cacheDir, uid, uid);
   }
 
   /** Runs uv (in the sandbox), its output to the build's log; a non-zero exit is the installer's failure. */
@@ -110,7 +111,7 @@ export class LocalSoftwareBuilder implements TSoftwareBuilder {
     const env: Record<string, string> = {
       ...baseEnv,
       ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => PASSED_ON.test(e[0]) && e[1] !== undefined)),
-      UV_CACHE_DIR: config.cacheDir,
+      UV_CACHE_DIR: path.join(dir, 'cache'),
       UV_PYTHON_DOWNLOADS: 'never',
       UV_NO_PROGRESS: '1',
       // This machine's CA store (a site's TLS proxy is in it), not uv's bundled roots.
@@ -122,7 +123,7 @@ export class LocalSoftwareBuilder implements TSoftwareBuilder {
     if (sandbox) {
       const placement = await sandbox.place(buildSandboxId(buildId), undefined, sandbox.builderUid);
       const uvDir = path.dirname(config.uv);
-      const sandboxed = await sandbox.command(placement, 'egress', argv, path.isAbsolute(config.uv) ? [uvDir] : [], [dir, config.cacheDir]);
+      const sandboxed = await sandbox.command(placement, 'egress', argv, path.isAbsolute(config.uv) ? [uvDir] : [], [dir]);
       command = sandboxed.argv;
       seccompFd = sandboxed.seccompFd;
     }

@@ -15,16 +15,16 @@ fi
 if [ ! -x "$layer/bin/python" ]; then
   base=$(readlink -f "$root/bin/python")
   site=$(cd "$root/lib" && echo python3*)/site-packages
-  # Made beside, then renamed: two kernels starting at once never see half a layer.
-  new="$layer.new.$$"
-  rm -rf "$new"
+  # Made beside (a unique name: every sandbox has its own PID namespace, so $$ is no such name),
+  # then renamed: kernels starting at once never see half a layer, and one of them wins.
+  mkdir -p "$(dirname "$layer")"
+  new=$(mktemp -d "$layer.new.XXXXXX")
   mkdir -p "$new/bin" "$new/lib/$site"
   printf 'home = %s\ninclude-system-site-packages = false\n' "$(dirname "$base")" >"$new/pyvenv.cfg"
   # addsitedir (not a plain path line) also runs the environment's own .pth files.
   printf "import site; site.addsitedir('%s')\n" "$root/lib/$site" >"$new/lib/$site/_lattice_environment.pth"
   ln -s "$base" "$new/bin/python"
   ln -s python "$new/bin/python3"
-  mkdir -p "$(dirname "$layer")"
   mv -T "$new" "$layer" 2>/dev/null || rm -rf "$new"
 fi
 PATH="$layer/bin:$root/bin:$PATH"

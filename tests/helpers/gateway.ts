@@ -12,7 +12,6 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { testPython } from './python';
 import { waitForMatch } from './wait-for-match';
-import { SOFTWARE_TEST_CACHE } from './software-cache';
 
 export interface TTestGateway {
   /** http://127.0.0.1:<port> */
@@ -41,7 +40,6 @@ export async function startTestGateway(opts: { db: TDb; config?: Partial<TGatewa
       LATTICE_LOG_LEVEL: process.env.LATTICE_TEST_LOG ?? 'silent',
       LATTICE_GATEWAY_HOST: '127.0.0.1',
       LATTICE_GATEWAY_PORT: '0',
-      LATTICE_SOFTWARE_CACHE_DIR: SOFTWARE_TEST_CACHE,
     }),
     kernelPollIntervalMs: 500,
     ...opts.config,

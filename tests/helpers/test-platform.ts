@@ -6,7 +6,6 @@ import { startPlatform, type TPlatform } from '../../scripts/platform';
 import { freePort } from './free-port';
 import { createTestDatabase, type TTestDatabase } from './postgres';
 import { testPython } from './python';
-import { SOFTWARE_TEST_CACHE } from './software-cache';
 
 export interface TTestPlatformOptions {
   /** The admin account the platform seeds. */
@@ -59,7 +58,7 @@ export async function startTestPlatform(opts: TTestPlatformOptions): Promise<TTe
       adminPassword: opts.admin.password,
       python: path.resolve(testPython()),
       log: (line) => console.log(`[platform] ${line}`),
-      gatewayEnv: { LATTICE_SOFTWARE_CACHE_DIR: SOFTWARE_TEST_CACHE, ...opts.gatewayEnv },
+      gatewayEnv: opts.gatewayEnv,
     });
     if (opts.browser) {
       browser = await chromium.launch({
