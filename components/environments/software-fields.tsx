@@ -37,7 +37,7 @@ export function SoftwareFields({ provisioner, pythonVersion, packages, errors, c
       <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
         {provisioner === 'kubernetes' ? (
           <p className="text-xs text-slate-600" data-testid="software-image-base">
-            Base: the kernel image (this template’s container image, or the gateway’s default). The packages are installed on top of it.
+            Base: the kernel’s container image (the gateway’s default when none is set), so no Python version is chosen here. The packages are installed on top of it.
           </p>
         ) : (
           <Field label="Python version" htmlFor="env-pythonVersion" error={versionError} hint="The Pythons installed on the gateway’s machine">
