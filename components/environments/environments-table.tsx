@@ -6,7 +6,7 @@ import type { TEnvironmentSummary } from '@/lib/environments/environment-summary
 import { EnvironmentStatus } from './environment-status';
 import { formatRate, RATE_FORMULA } from './format-rate';
 import { SoftwareBuildBadge } from './software-build-badge';
-import { softwareSummary } from './software-build-labels';
+import { DEFAULT_SOFTWARE_CONTENTS, softwareSummary } from './software-build-labels';
 import { hardwareSummary, placementLabel } from './template-labels';
 
 /**
@@ -55,13 +55,13 @@ export function EnvironmentsTable({ environments, actions, onShowLog, showScope 
                 {env.spark && ` · driver ${env.spark.driverCores} vCPU`}
               </div>
             </Td>
-            <Td className="max-w-xs whitespace-normal">
-              <div className="text-xs text-slate-700" data-testid="template-software" title={env.packages || undefined}>
+            <Td className="w-64 min-w-[12rem] max-w-[16rem] whitespace-normal">
+              <div className="whitespace-normal text-xs text-slate-700" data-testid="template-software" title={env.packages || DEFAULT_SOFTWARE_CONTENTS}>
                 {softwareSummary(env)}
               </div>
               {env.softwareBuild && (
                 <div className="mt-1 flex items-start gap-2">
-                  <SoftwareBuildBadge build={env.softwareBuild} />
+                  <SoftwareBuildBadge build={env.softwareBuild} compact />
                   {onShowLog && (
                     <button type="button" className="shrink-0 text-[11px] font-medium text-indigo-600 hover:underline" onClick={() => onShowLog(env)}>
                       Build log

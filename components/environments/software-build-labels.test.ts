@@ -40,8 +40,10 @@ test('a picker says why a template cannot be chosen, and nothing when it can', (
   assert.equal(softwareUnavailableReason(build({ state: 'queued' })), 'Software waiting to be built');
 });
 
-test('the software summary names the default environment or counts the packages', () => {
-  assert.match(softwareSummary({ pythonVersion: null, packages: '', provisioner: 'local' }), /^Platform default \(numpy, pandas/);
-  assert.equal(softwareSummary({ pythonVersion: '3.11', packages: 'requests==2.31.0', provisioner: 'local' }), 'Python 3.11 · 1 package');
-  assert.equal(softwareSummary({ pythonVersion: null, packages: 'a\nb', provisioner: 'kubernetes' }), 'Kernel image · 2 packages');
+test('the software summary names the default environment, or the base and the number of packages', () => {
+  assert.equal(softwareSummary({ pythonVersion: null, packages: '', softwareBuild: null }), 'Platform default');
+  assert.equal(softwareSummary({ pythonVersion: '3.11', packages: 'requests==2.31.0', softwareBuild: build({ base: 'python:3.11' }) }), 'Python 3.11 · 1 package');
+  // No version chosen: the build says which Python the machine's newest was.
+  assert.equal(softwareSummary({ pythonVersion: null, packages: 'a\nb', softwareBuild: build({ base: 'python:3.13' }) }), 'Python 3.13 · 2 packages');
+  assert.equal(softwareSummary({ pythonVersion: null, packages: 'a\nb', softwareBuild: build({ base: 'image:ghcr.io/acme/py:3.11' }) }), 'Kernel image · 2 packages');
 });

@@ -5,7 +5,6 @@ type TTone = 'gray' | 'indigo' | 'green' | 'amber' | 'red' | 'blue';
 
 /** What the platform default environment holds, in the words the form and tables use. */
 export const DEFAULT_SOFTWARE_CONTENTS = 'numpy, pandas, matplotlib, scipy, scikit-learn … preinstalled';
-export const DEFAULT_SOFTWARE_LABEL = `Platform default (${DEFAULT_SOFTWARE_CONTENTS})`;
 
 /** A build's badge: its state in a word, with the step, the size or the installer's error beside it. */
 export function softwareBuildStatus(build: TSoftwareBuildInfo): { tone: TTone; label: string; detail: string | null } {
@@ -41,10 +40,14 @@ export function softwareUnavailableReason(build: TSoftwareBuildInfo | null): str
   }
 }
 
-/** "Python 3.11 · 3 packages", or the platform default's label. */
-export function softwareSummary(env: { pythonVersion: string | null; packages: string; provisioner: string }): string {
+/**
+ * "Python 3.11 · 3 packages" (the build's base when the template leaves the version to the
+ * machine's newest), "Kernel image · 2 packages" on Kubernetes, or "Platform default".
+ */
+export function softwareSummary(env: { pythonVersion: string | null; packages: string; softwareBuild: TSoftwareBuildInfo | null }): string {
   const count = env.packages.split('\n').filter(Boolean).length;
-  if (!env.pythonVersion && count === 0) return DEFAULT_SOFTWARE_LABEL;
-  const base = env.provisioner === 'kubernetes' ? 'Kernel image' : `Python ${env.pythonVersion ?? '(newest)'}`;
-  return `${base} · ${count} package${count === 1 ? '' : 's'}`;
+  if (!env.pythonVersion && count === 0) return 'Platform default';
+  const base = env.softwareBuild?.base ?? `python:${env.pythonVersion ?? ''}`;
+  const label = base.startsWith('image:') ? 'Kernel image' : `Python ${base.slice('python:'.length) || '(newest here)'}`;
+  return `${label} · ${count} package${count === 1 ? '' : 's'}`;
 }
