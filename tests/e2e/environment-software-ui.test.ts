@@ -5,14 +5,16 @@
  * changes, and in a notebook's environment picker, which refuses the template until it is
  * ready. The builds' states are written to their rows here, as a gateway's build worker
  * would; what is tested is what people see of them. Invalid package lines are refused
- * beside the field, and nothing is saved.
+ * beside the field, and nothing is saved. A project's viewer follows a project template's
+ * build the same way and reads its log.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { softwareBuilds } from '../../db/schema';
-import { openNotebook, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
+import { openNotebook, signInPage, startNotebookSuite, type TNotebookSuite } from '../helpers/notebook-pages';
+import { createAccount, signIn, webOk } from '../helpers/web-session';
 
 const ADMIN = { email: 'admin@example.com', password: 'e2e-admin-password' };
 
@@ -176,4 +178,46 @@ test('a template with requests==2.31.0: its build shows queued, building with it
   assert.deepEqual([...errors, ...notebook.errors], []);
   await notebook.page.close();
   await page.close();
+});
+
+test('a project viewer follows a project template’s build live on the project’s environments page and reads its log', { timeout: 300_000 }, async () => {
+  const { webUrl } = suite.platform;
+  const admin = await signIn(webUrl, ADMIN);
+  const VERA = { email: 'vera@example.com', name: 'Vera Viewer', password: 'vera-e2e-password' };
+  await createAccount(webUrl, admin.cookies, VERA);
+  await webOk(webUrl, admin.cookies, 'POST', `/api/projects/${suite.projectId}/members`, { email: VERA.email, role: 'viewer' });
+  // The admin created the project, so owns it: a project template with its own package list.
+  const created = await webOk(webUrl, admin.cookies, 'POST', `/api/projects/${suite.projectId}/environments`, {
+    name: 'Project scraping',
+    language: 'python',
+    cpuRequest: 0.5,
+    cpuLimit: 1,
+    memoryRequestGib: 1,
+    memoryLimitGib: 1,
+    software: { packages: 'beautifulsoup4==4.12.3' },
+  });
+  assert.equal(created.softwareBuild.state, 'queued');
+
+  const context = await suite.testPlatform.browser!.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signInPage(page, webUrl, VERA);
+  await page.goto(`${webUrl}/projects/${suite.projectId}/environments`);
+  const row = page.getByRole('row').filter({ hasText: 'Project scraping' });
+  await row.locator('[data-testid=software-build][data-state=queued]').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByRole('button', { name: 'New template' }).count(), 0, 'a viewer manages nothing');
+
+  await setBuild(created.softwareBuild.id, { state: 'building', step: 'Resolving 1 package…', log: 'Resolving 1 package…\n' });
+  await row.getByTestId('software-build-detail').filter({ hasText: 'Resolving 1 package…' }).waitFor({ timeout: 15_000 });
+  await setBuild(created.softwareBuild.id, { state: 'ready', step: null, sizeBytes: 3 * 1024 * 1024, log: 'Resolving 1 package…\nInstalled 2 packages in 40ms\n', finishedAt: new Date() });
+  await row.locator('[data-testid=software-build][data-state=ready]').waitFor({ timeout: 15_000 });
+  assert.match((await row.getByTestId('software-build').textContent()) ?? '', /Ready\s*3\.0 MB/);
+
+  await row.getByRole('button', { name: 'Build log' }).click();
+  const log = page.getByTestId('software-build-log');
+  await log.waitFor();
+  assert.equal(await log.textContent(), 'Resolving 1 package…\nInstalled 2 packages in 40ms\n');
+  assert.deepEqual(errors, []);
+  await context.close();
 });
