@@ -62,3 +62,22 @@ test('the network setting starts at egress and a chosen none comes back through 
   assert.equal(draftOf(offline).network, 'none');
   assert.deepEqual(checkDraft(draftOf(offline), MAX, 'global'), { values: offline, errors: null });
 });
+
+test('the software section round-trips, and its problems are named as the server names them', () => {
+  const local = { ...draftOf(null), name: 'Scraping', pythonVersion: '3.11', packages: 'requests==2.31.0\n# for the API\n' };
+  const checked = checkDraft(local, MAX, 'global');
+  assert.equal(checked.values?.pythonVersion, '3.11');
+  assert.equal(checked.values?.packages, 'requests==2.31.0');
+  const again = draftOf(checked.values!);
+  assert.equal(again.pythonVersion, '3.11');
+  assert.equal(again.packages, 'requests==2.31.0');
+  assert.match(checkDraft({ ...local, packages: '-r /etc/passwd' }, MAX, 'global').errors?.['software.packages'] ?? '', /installer options/);
+});
+
+test('on Kubernetes no Python version is sent (the base is the kernel image); empty software is the platform default', () => {
+  const draft = { ...draftOf(null), name: 'Pods', provisioner: 'kubernetes', pythonVersion: '3.11', packages: 'requests==2.31.0' };
+  assert.equal(checkDraft(draft, MAX, 'global').values?.pythonVersion, null);
+  const plain = checkDraft({ ...draftOf(null), name: 'Plain' }, MAX, 'global').values!;
+  assert.equal(plain.pythonVersion, null);
+  assert.equal(plain.packages, '');
+});

@@ -18,7 +18,7 @@ export interface TTolerationDraft {
 type TTextField = (typeof NUMBER_FIELDS)[number] | (typeof SPARK_FIELDS)[number] | (typeof DYNAMIC_FIELDS)[number];
 
 /** The template form's state: every control's text as typed. */
-export type TEnvironmentDraft = Record<TTextField | 'name' | 'description' | 'language' | 'command' | 'image' | 'provisioner' | 'network' | 'nodeSelector' | 'baseEnvironmentId', string> & {
+export type TEnvironmentDraft = Record<TTextField | 'name' | 'description' | 'language' | 'command' | 'image' | 'provisioner' | 'network' | 'nodeSelector' | 'baseEnvironmentId' | 'pythonVersion' | 'packages', string> & {
   sparkOn: boolean;
   dynamicOn: boolean;
   tolerations: TTolerationDraft[];
@@ -43,6 +43,7 @@ const NEW_TEMPLATE = {
   spark: null,
   placement: { nodeSelector: {}, tolerations: [] },
   baseEnvironmentId: null,
+  software: { pythonVersion: null, packages: '' },
 };
 const NEW_SPARK = { driverCores: 1, driverMemoryGib: 2, executors: 2, executorCores: 1, executorMemoryGib: 2, dynamicAllocation: null };
 
@@ -64,6 +65,8 @@ export function draftOf(env: TEnvironmentValues | null, scope: TEnvironmentScope
     baseEnvironmentId: input.baseEnvironmentId ?? '',
     provisioner: input.provisioner,
     network: input.network,
+    pythonVersion: input.software.pythonVersion ?? '',
+    packages: input.software.packages,
     sparkOn: input.spark !== null,
     dynamicOn: spark.dynamicAllocation != null,
     nodeSelector: nodeSelectorText(input.placement.nodeSelector),
@@ -90,6 +93,8 @@ export function bodyOf(d: TEnvironmentDraft) {
     baseEnvironmentId: d.baseEnvironmentId || null,
     provisioner: d.provisioner,
     network: d.network,
+    // On Kubernetes the base is the kernel image: a Python version chosen before switching is not sent.
+    software: { pythonVersion: d.provisioner === 'kubernetes' ? null : d.pythonVersion || null, packages: d.packages },
     ...Object.fromEntries(NUMBER_FIELDS.map((k) => [k, num(d[k])])),
     spark: d.sparkOn
       ? {

@@ -11,9 +11,11 @@ import { ZEnvironmentSummary } from '@/lib/client/environment-responses';
 import { RequestError } from '@/lib/client/request-error';
 import { webClient } from '@/lib/client/web-client';
 import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
+import type { TSoftwareChoices } from '@/lib/software/get-software-choices';
 import { bodyOf, checkDraft, draftOf, type DYNAMIC_FIELDS, type NUMBER_FIELDS, type SPARK_FIELDS, type TEnvironmentDraft } from './environment-draft';
 import { formatRate } from './format-rate';
 import { PlacementFields } from './placement-fields';
+import { SoftwareFields } from './software-fields';
 import { hardwareSummary } from './template-labels';
 
 /**
@@ -23,7 +25,7 @@ import { hardwareSummary } from './template-labels';
  * template (admins) sets a kernel command, image and warm pool; a project template picks
  * its kernel from the global ones.
  */
-export function EnvironmentForm({ env, scope, kernels, endpoint, maximums, onSaved, onCancel }: {
+export function EnvironmentForm({ env, scope, kernels, endpoint, maximums, software, onSaved, onCancel }: {
   env: TEnvironmentSummary | null;
   scope: TEnvironmentScope;
   /** The global templates a project template may take its kernel from. */
@@ -31,6 +33,7 @@ export function EnvironmentForm({ env, scope, kernels, endpoint, maximums, onSav
   /** Collection URL, e.g. /api/admin/environments; edits PUT to `${endpoint}/${id}`. */
   endpoint: string;
   maximums: TPlatformMaximums;
+  software: TSoftwareChoices;
   onSaved: (env: TEnvironmentSummary) => void;
   onCancel: () => void;
 }) {
@@ -147,6 +150,16 @@ export function EnvironmentForm({ env, scope, kernels, endpoint, maximums, onSav
           </div>
         )}
       </div>
+
+      <SoftwareFields
+        provisioner={draft.provisioner}
+        pythonVersion={draft.pythonVersion}
+        packages={draft.packages}
+        errors={errors}
+        choices={software}
+        onPythonVersion={(pythonVersion) => setDraft((d) => ({ ...d, pythonVersion }))}
+        onPackages={(packages) => setDraft((d) => ({ ...d, packages }))}
+      />
 
       {/* Placement only matters on Kubernetes; a local template that has some keeps showing it. */}
       {(draft.provisioner === 'kubernetes' || draft.nodeSelector.trim() || draft.tolerations.length > 0) && (

@@ -8,6 +8,7 @@ import { RequestError } from '@/lib/client/request-error';
 import { webClient } from '@/lib/client/web-client';
 import type { TEnvironmentFit } from '@/lib/quotas/check-environment-fit';
 import { formatRate } from './format-rate';
+import { softwareUnavailableReason } from './software-build-labels';
 import { hardwareSummary } from './template-labels';
 
 /** What a picker shows on its button: the attached environment, if any. */
@@ -27,8 +28,9 @@ function hardwareOf(fit: TEnvironmentFit): string {
  * templates the caller may use in the project — each with its hardware, its rate and
  * whether it fits the caller's quota right now (if not, the limit that blocks it). Archived
  * templates are never offered. Fits are fetched fresh each time the list opens. A blocked
- * template can still be chosen (the caller decides whether to wait for capacity);
- * `onChoose` does the attaching.
+ * template can still be chosen (the caller decides whether to wait for capacity); one whose
+ * software is not built (queued, building, failed) is shown with the reason but cannot be, as
+ * no kernel could start on it. `onChoose` does the attaching.
  */
 export function EnvironmentPicker({
   projectId,
@@ -117,6 +119,7 @@ export function EnvironmentPicker({
   }, [open, fits]);
 
   function choose(fit: TEnvironmentFit) {
+    if (softwareUnavailableReason(fit.environment.softwareBuild)) return;
     setOpen(false);
     if (fit.environment.id !== current.id) onChoose(fit);
   }
@@ -203,18 +206,24 @@ export function EnvironmentPicker({
               >
                 {fits.map((fit, i) => {
                   const selected = fit.environment.id === current.id;
+                  const unavailable = softwareUnavailableReason(fit.environment.softwareBuild);
                   return (
                     <li
                       key={fit.environment.id}
                       id={`${listId}-${i}`}
                       role="option"
                       aria-selected={selected}
+                      aria-disabled={unavailable ? true : undefined}
                       data-testid="environment-option"
                       data-slug={fit.environment.slug}
                       data-fits={fit.fits}
                       onMouseEnter={() => setActive(i)}
                       onClick={() => choose(fit)}
-                      className={cn('cursor-pointer border-l-2 px-3 py-2', i === active ? 'border-indigo-500 bg-indigo-50/60' : 'border-transparent')}
+                      className={cn(
+                        'border-l-2 px-3 py-2',
+                        unavailable ? 'cursor-not-allowed opacity-70' : 'cursor-pointer',
+                        i === active ? 'border-indigo-500 bg-indigo-50/60' : 'border-transparent',
+                      )}
                     >
                       <div className="flex items-center gap-2">
                         <span className="w-3.5 shrink-0 text-indigo-600" aria-hidden>
@@ -234,7 +243,12 @@ export function EnvironmentPicker({
                         </span>
                       </div>
                       <div className="mt-1 pl-[1.375rem] text-xs" data-testid="environment-fit">
-                        {fit.fits ? (
+                        {unavailable ? (
+                          <p className="flex gap-1 text-amber-800" data-testid="environment-software-unavailable">
+                            <span className="mt-1 h-1.5 w-1.5 shrink-0 rounded-full bg-amber-500" aria-hidden />
+                            <span className="whitespace-pre-wrap break-words">{unavailable}</span>
+                          </p>
+                        ) : fit.fits ? (
                           <span className="inline-flex items-center gap-1 text-emerald-700">
                             <span className="h-1.5 w-1.5 rounded-full bg-emerald-500" aria-hidden />
                             Fits your quota

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { TEnvironmentScope, TPlatformMaximums } from '@/common/environment-input';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -11,15 +11,21 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { RequestError } from '@/lib/client/request-error';
 import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
+import type { TSoftwareChoices } from '@/lib/software/get-software-choices';
 import { EnvironmentForm } from './environment-form';
 import { EnvironmentsTable } from './environments-table';
+import { SoftwareBuildLogDialog } from './software-build-log-dialog';
+import { useLiveSoftwareBuilds } from './use-live-software-builds';
+
+// One empty list for every render, so the live-build overlay keeps its state between renders.
+const NO_TEMPLATES: TEnvironmentSummary[] = [];
 
 /**
  * Templates of one scope (global for admins, or a project's for its owners) with create,
- * edit, archive and unarchive. `readOnly` templates (the global ones on a project page) are
- * listed without actions.
+ * edit, archive and unarchive, and their software builds followed live with their logs.
+ * `readOnly` templates (the global ones on a project page) are listed without actions.
  */
-export function EnvironmentsManager({ title, description, environments, readOnly = [], scope, endpoint, maximums, canManage }: {
+export function EnvironmentsManager({ title, description, environments, readOnly = NO_TEMPLATES, scope, endpoint, maximums, software, canManage }: {
   title: string;
   /** `global`: the templates define their kernels; `project`: they pick one of the `readOnly` (global) ones. */
   scope: TEnvironmentScope;
@@ -28,6 +34,7 @@ export function EnvironmentsManager({ title, description, environments, readOnly
   readOnly?: TEnvironmentSummary[];
   endpoint: string;
   maximums: TPlatformMaximums;
+  software: TSoftwareChoices;
   canManage: boolean;
 }) {
   const router = useRouter();
@@ -36,6 +43,10 @@ export function EnvironmentsManager({ title, description, environments, readOnly
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [showingLog, setShowingLog] = useState<TEnvironmentSummary | null>(null);
+  const shown = useMemo(() => [...environments, ...readOnly], [environments, readOnly]);
+  // The list route of this scope returns every template shown here (a project's answers with the global ones).
+  const withLiveBuild = useLiveSoftwareBuilds(shown, scope === 'global' ? endpoint : `${endpoint}?includeArchived=1`);
 
   async function setArchived(env: TEnvironmentSummary, archived: boolean) {
     setBusy(true);
@@ -89,6 +100,7 @@ export function EnvironmentsManager({ title, description, environments, readOnly
               kernels={readOnly}
               endpoint={endpoint}
               maximums={maximums}
+              software={software}
               onCancel={() => setEditing(null)}
               onSaved={(env) => {
                 setEditing(null);
@@ -106,7 +118,7 @@ export function EnvironmentsManager({ title, description, environments, readOnly
           actions={canManage && !editing ? <Button size="sm" onClick={() => setEditing('new')}>New template</Button> : undefined}
         />
         {environments.length ? (
-          <EnvironmentsTable environments={environments} actions={canManage ? actions : undefined} />
+          <EnvironmentsTable environments={environments.map(withLiveBuild)} actions={canManage ? actions : undefined} onShowLog={setShowingLog} />
         ) : (
           <EmptyState title="No templates yet" description={canManage ? 'Create one to offer it in this scope’s environment picker.' : undefined} />
         )}
@@ -114,9 +126,10 @@ export function EnvironmentsManager({ title, description, environments, readOnly
       {readOnly.length > 0 && (
         <Card>
           <CardHeader title="Global templates" description="Managed by administrators; available in every project." />
-          <EnvironmentsTable environments={readOnly} />
+          <EnvironmentsTable environments={readOnly.map(withLiveBuild)} />
         </Card>
       )}
+      <SoftwareBuildLogDialog env={showingLog} onClose={() => setShowingLog(null)} />
       <ConfirmDialog
         open={archiving !== null}
         title={`Archive ${archiving?.name ?? ''}?`}

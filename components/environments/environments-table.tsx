@@ -5,12 +5,18 @@ import { Table, TBody, Td, Th, Tr } from '@/components/ui/table';
 import type { TEnvironmentSummary } from '@/lib/environments/environment-summary';
 import { EnvironmentStatus } from './environment-status';
 import { formatRate, RATE_FORMULA } from './format-rate';
+import { SoftwareBuildBadge } from './software-build-badge';
+import { DEFAULT_SOFTWARE_CONTENTS, softwareSummary } from './software-build-labels';
 import { hardwareSummary, placementLabel } from './template-labels';
 
-/** Templates with their hardware, rate and status; `actions` renders each row's buttons. */
-export function EnvironmentsTable({ environments, actions, showScope = false }: {
+/**
+ * Templates with their hardware, software (and its build), rate and status; `actions` renders
+ * each row's buttons, `onShowLog` opens a build's log (offered to those who may read it).
+ */
+export function EnvironmentsTable({ environments, actions, onShowLog, showScope = false }: {
   environments: TEnvironmentSummary[];
   actions?: (env: TEnvironmentSummary) => ReactNode;
+  onShowLog?: (env: TEnvironmentSummary) => void;
   showScope?: boolean;
 }) {
   return (
@@ -19,6 +25,7 @@ export function EnvironmentsTable({ environments, actions, showScope = false }: 
         <tr>
           <Th>Template</Th>
           <Th>Hardware</Th>
+          <Th>Software</Th>
           <Th className="text-right" title={RATE_FORMULA}>
             Rate
           </Th>
@@ -47,6 +54,21 @@ export function EnvironmentsTable({ environments, actions, showScope = false }: 
                 requests {env.cpuRequestM / 1000} vCPU · {Math.round((env.memoryRequestMib / 1024) * 100) / 100} GiB
                 {env.spark && ` · driver ${env.spark.driverCores} vCPU`}
               </div>
+            </Td>
+            <Td className="w-64 min-w-[12rem] max-w-[16rem] whitespace-normal">
+              <div className="whitespace-normal text-xs text-slate-700" data-testid="template-software" title={env.packages || DEFAULT_SOFTWARE_CONTENTS}>
+                {softwareSummary(env)}
+              </div>
+              {env.softwareBuild && (
+                <div className="mt-1 flex items-start gap-2">
+                  <SoftwareBuildBadge build={env.softwareBuild} compact />
+                  {onShowLog && (
+                    <button type="button" className="shrink-0 text-[11px] font-medium text-indigo-600 hover:underline" onClick={() => onShowLog(env)}>
+                      Build log
+                    </button>
+                  )}
+                </div>
+              )}
             </Td>
             <Td className="text-right font-medium tabular-nums text-slate-900">{formatRate(env.computeUnitsPerHour)}</Td>
             <Td className="max-w-xs whitespace-normal">

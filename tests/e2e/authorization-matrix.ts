@@ -270,6 +270,9 @@ export const MATRIX: readonly TMatrixRow[] = [
     path: `${P(fx)}/environments`,
     json: fx.environmentInput(fx.unique('Matrix project template')),
   })),
+  // A template's build log: the project's members for its templates; admins for global ones (lists show everyone the build state, not the installer's output).
+  web('GET /api/environments/{environmentId}/software-build', PROJECT_VIEW, (fx) => ({ path: `/api/environments/${fx.projectEnvironmentId}/software-build` }), { variant: 'project template' }),
+  web('GET /api/environments/{environmentId}/software-build', ADMIN_ONLY, (fx) => ({ path: `/api/environments/${fx.globalEnvironmentId}/software-build` }), { variant: 'global template' }),
   web('GET /api/projects/{projectId}/environments/fit', PROJECT_VIEW, (fx) => ({ path: `${P(fx)}/environments/fit` })),
   web('PUT /api/projects/{projectId}/environments/{environmentId}', PROJECT_MANAGE, (fx) => ({
     path: `${P(fx)}/environments/${fx.projectEnvironmentId}`,

@@ -10,6 +10,7 @@ import { getDb } from '@/lib/db';
 import { listEnvironments } from '@/lib/environments/list-environments';
 import { getPlatformMaximums } from '@/lib/platform/get-platform-maximums';
 import { listPooledKernels } from '@/lib/platform/list-pooled-kernels';
+import { getSoftwareChoices } from '@/lib/software/get-software-choices';
 
 export const metadata: Metadata = { title: 'Environments · Admin · Lattice' };
 
@@ -38,6 +39,7 @@ export default async function AdminEnvironmentsPage() {
           scope="global"
           endpoint="/api/admin/environments"
           maximums={maximums}
+          software={getSoftwareChoices()}
           canManage={user.role === 'admin'}
         />
         <PooledKernelsCard budget={pool.budget} kernels={pool.kernels} />

@@ -14,6 +14,7 @@ import { listEnvironments } from '@/lib/environments/list-environments';
 import { getPlatformMaximums } from '@/lib/platform/get-platform-maximums';
 import { getProjectAccess } from '@/lib/projects/get-project-access';
 import { getMyQuota } from '@/lib/quotas/get-my-quota';
+import { getSoftwareChoices } from '@/lib/software/get-software-choices';
 
 type TProps = { params: Promise<{ projectId: string }> };
 
@@ -66,6 +67,7 @@ export default async function ProjectEnvironmentsPage({ params }: TProps) {
           scope="project"
           endpoint={`/api/projects/${project.id}/environments`}
           maximums={maximums}
+          software={getSoftwareChoices()}
           canManage={canManage}
         />
         <MyQuota quota={quota} />
