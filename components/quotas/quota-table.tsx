@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import type { TQuotaLimits } from '@/common/quota';
+import { formatStorageSize } from '@/common/storage-size';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -14,7 +15,7 @@ import type { TSetQuotaInput } from '@/lib/quotas/set-quota';
 import { formatLimitValue, LIMIT_COLUMNS } from './format';
 import { LimitInput } from './limit-input';
 import { DRAFT_KEYS, draftOf, parseDraft, type TLimitsDraft } from './limits-draft';
-import { UsageBar } from './usage-bar';
+import { StorageBar, UsageBar } from './usage-bar';
 
 /** What an inline edit writes: the subject of one row (or a default). */
 interface TEditTarget {
@@ -44,6 +45,8 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
   const [status, setStatus] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
 
   const rows = table.items;
+  // Storage is per project only, and its limit is a setting (LATTICE_PROJECT_STORAGE_BYTES), not edited here.
+  const showStorage = table.kind === 'project' && table.projectStorageLimitBytes !== null;
 
   function startEdit(target: TEditTarget) {
     setEditing(target);
@@ -123,6 +126,11 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
                 {limits?.[c.limit] == null ? <span className="text-slate-400">∞</span> : formatLimitValue(c.limit, limits[c.limit]!)}
               </Td>
             ))}
+        {showStorage && (
+          <Td className="text-xs tabular-nums" title={scope === 'default_project' ? 'Set by LATTICE_PROJECT_STORAGE_BYTES' : undefined}>
+            {scope === 'default_project' ? formatStorageSize(table.projectStorageLimitBytes!) : <span className="text-slate-400">—</span>}
+          </Td>
+        )}
         <Td className="text-right">
           {isEditing ? editActions(limits ? 'Make unlimited' : null) : (
             <Button size="sm" variant="ghost" onClick={() => startEdit({ key: scope, subject: { scope }, limits })}>
@@ -145,6 +153,7 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
             {LIMIT_COLUMNS.map((c) => (
               <Th key={c.limit}>{c.label}</Th>
             ))}
+            {showStorage && <Th>Storage</Th>}
             <Th className="text-right">
               <span className="sr-only">Actions</span>
             </Th>
@@ -178,6 +187,7 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
                         <UsageBar limit={c.limit} used={row.usage[c.limit]} max={row.limits[c.limit]} />
                       </Td>
                     ))}
+                {showStorage && <Td data-testid="project-storage">{row.storage && <StorageBar {...row.storage} />}</Td>}
                 <Td className="text-right">
                   {isEditing ? (
                     editActions(row.kind === 'project_user' ? 'Remove' : row.source === 'explicit' ? 'Use default' : null)
