@@ -3,7 +3,12 @@ import { projectFileAreaFor } from './project-file-area-for';
 
 /** A project's file storage against its limit, as the admin quotas page shows it. */
 export interface TProjectStorageUse {
-  /** Bytes its files take; null while the first count has not finished. */
+  /**
+   * Bytes its files take; null while the first count has not finished. May pass `limitBytes`:
+   * uploads are refused past the limit (413 STORAGE_QUOTA_EXCEEDED), but kernels write into
+   * /project unlimited, the data directory's ext4 having no project quota (no `project` feature,
+   * no `prjquota` mount option) to make the kernel refuse them.
+   */
   usedBytes: number | null;
   limitBytes: number;
   /** When `usedBytes` was counted (ISO time); kernels' writes show from the next count. */
