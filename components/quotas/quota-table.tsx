@@ -115,7 +115,8 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
       <Tr key={scope} className="bg-indigo-50/40">
         <Td>
           <div className="font-medium text-slate-900">{label}</div>
-          <div className="text-xs text-slate-500">
+          {/* Wrapped, so the explanation does not widen the name column and push the last columns (Storage) out of view. */}
+          <div className="max-w-[16rem] whitespace-normal text-xs text-slate-500">
             Platform setting: applies to every {scope === 'default_user' ? 'user' : 'project'} without its own limits, new ones included
           </div>
         </Td>
