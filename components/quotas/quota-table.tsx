@@ -3,6 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, type ReactNode } from 'react';
 import type { TQuotaLimits } from '@/common/quota';
+import { formatStorageSize } from '@/common/storage-size';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -14,7 +15,7 @@ import type { TSetQuotaInput } from '@/lib/quotas/set-quota';
 import { formatLimitValue, LIMIT_COLUMNS } from './format';
 import { LimitInput } from './limit-input';
 import { DRAFT_KEYS, draftOf, parseDraft, type TLimitsDraft } from './limits-draft';
-import { UsageBar } from './usage-bar';
+import { StorageBar, UsageBar } from './usage-bar';
 
 /** What an inline edit writes: the subject of one row (or a default). */
 interface TEditTarget {
@@ -44,6 +45,8 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
   const [status, setStatus] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
 
   const rows = table.items;
+  // Storage is per project only, and its limit is a setting (LATTICE_PROJECT_STORAGE_BYTES), not edited here.
+  const showStorage = table.kind === 'project' && table.projectStorageLimitBytes !== null;
 
   function startEdit(target: TEditTarget) {
     setEditing(target);
@@ -112,7 +115,8 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
       <Tr key={scope} className="bg-indigo-50/40">
         <Td>
           <div className="font-medium text-slate-900">{label}</div>
-          <div className="text-xs text-slate-500">
+          {/* Wrapped, so the explanation does not widen the name column and push the last columns (Storage) out of view. */}
+          <div className="max-w-[16rem] whitespace-normal text-xs text-slate-500">
             Platform setting: applies to every {scope === 'default_user' ? 'user' : 'project'} without its own limits, new ones included
           </div>
         </Td>
@@ -123,6 +127,11 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
                 {limits?.[c.limit] == null ? <span className="text-slate-400">∞</span> : formatLimitValue(c.limit, limits[c.limit]!)}
               </Td>
             ))}
+        {showStorage && (
+          <Td className="text-xs tabular-nums" title={scope === 'default_project' ? 'Set by LATTICE_PROJECT_STORAGE_BYTES' : undefined}>
+            {scope === 'default_project' ? formatStorageSize(table.projectStorageLimitBytes!) : <span className="text-slate-400">—</span>}
+          </Td>
+        )}
         <Td className="text-right">
           {isEditing ? editActions(limits ? 'Make unlimited' : null) : (
             <Button size="sm" variant="ghost" onClick={() => startEdit({ key: scope, subject: { scope }, limits })}>
@@ -145,6 +154,7 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
             {LIMIT_COLUMNS.map((c) => (
               <Th key={c.limit}>{c.label}</Th>
             ))}
+            {showStorage && <Th>Storage</Th>}
             <Th className="text-right">
               <span className="sr-only">Actions</span>
             </Th>
@@ -178,6 +188,7 @@ export function QuotaTable({ table, controls }: { table: TQuotaTable; controls: 
                         <UsageBar limit={c.limit} used={row.usage[c.limit]} max={row.limits[c.limit]} />
                       </Td>
                     ))}
+                {showStorage && <Td data-testid="project-storage">{row.storage && <StorageBar {...row.storage} />}</Td>}
                 <Td className="text-right">
                   {isEditing ? (
                     editActions(row.kind === 'project_user' ? 'Remove' : row.source === 'explicit' ? 'Use default' : null)

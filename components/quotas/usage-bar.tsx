@@ -1,4 +1,5 @@
 import type { TQuotaLimitName } from '@/common/quota';
+import { formatStorageSize } from '@/common/storage-size';
 import { cn } from '@/components/ui/cn';
 import { formatLimitValue } from './format';
 
@@ -24,15 +25,13 @@ function bareAmount(limit: TQuotaLimitName, value: number): string {
   }
 }
 
-/** "used / limit" with a bar; ∞ when unlimited. Amber from 70 %, red from 90 %. */
-export function UsageBar({ limit, used, max }: { limit: TQuotaLimitName; used: number; max: number | null }) {
+/** "used / limit" above a bar. Amber from 70 %, red from 90 %. */
+function Meter({ used, max, usedText, maxText, title }: { used: number; max: number | null; usedText: string; maxText: string; title: string }) {
   const fraction = usageFraction(used, max);
   const width = max === null || (max === 0 && used === 0) ? 0 : Math.min(100, Math.max(used > 0 ? 2 : 0, Math.round(fraction * 100)));
   const tone = fraction >= 0.9 ? 'bg-red-500' : fraction >= 0.7 ? 'bg-amber-500' : 'bg-indigo-500';
-  const usedText = bareAmount(limit, used);
-  const maxText = max === null ? '∞' : formatLimitValue(limit, max);
   return (
-    <div className="w-28" title={`${formatLimitValue(limit, used)} of ${max === null ? 'unlimited' : maxText}`}>
+    <div className="w-28" title={title}>
       <div className="flex items-baseline justify-between gap-1 text-xs tabular-nums">
         <span className="text-slate-900">{usedText}</span>
         <span className="text-slate-500">/ {maxText}</span>
@@ -42,4 +41,20 @@ export function UsageBar({ limit, used, max }: { limit: TQuotaLimitName; used: n
       </div>
     </div>
   );
+}
+
+/** One quota limit's use; ∞ when unlimited. */
+export function UsageBar({ limit, used, max }: { limit: TQuotaLimitName; used: number; max: number | null }) {
+  const maxText = max === null ? '∞' : formatLimitValue(limit, max);
+  return <Meter used={used} max={max} usedText={bareAmount(limit, used)} maxText={maxText} title={`${formatLimitValue(limit, used)} of ${max === null ? 'unlimited' : maxText}`} />;
+}
+
+/** A project's file storage against its limit; "counting…" until the first count of its files is done. */
+export function StorageBar({ usedBytes, limitBytes, measuredAt }: { usedBytes: number | null; limitBytes: number; measuredAt: string | null }) {
+  const maxText = formatStorageSize(limitBytes);
+  if (usedBytes === null) return <span className="text-xs text-slate-500" title="The project's files are being counted: reload in a moment.">counting… / {maxText}</span>;
+  const usedText = formatStorageSize(usedBytes);
+  // The ISO time, not the locale's: the server renders this too, and the browser's locale would differ.
+  const counted = measuredAt ? ` (counted ${measuredAt.slice(11, 19)} UTC)` : '';
+  return <Meter used={usedBytes} max={limitBytes} usedText={usedText} maxText={maxText} title={`${usedText} of ${maxText} used${counted}`} />;
 }

@@ -149,9 +149,8 @@ export class ProjectFileArea {
     });
   }
 
-  /** Bytes the area's files take (sizes of regular files; symlinks are not followed). */
+  /** Bytes the area's files take (sizes of regular files; symlinks are not followed); 0 for an area not made yet. */
   async usage(): Promise<number> {
-    await this.ensureRoot();
     const walk = async (dir: string): Promise<number> => {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
       let total = 0;

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { TProjectFolder } from '@/common/project-path';
@@ -6,8 +5,9 @@ import type { TSignedInUser } from '@/lib/auth/authorize-credentials';
 import { getConfig } from '@/lib/config';
 import type { TDb } from '@/db/client';
 import { getProjectAccess } from '@/lib/projects/get-project-access';
-import { projectFilesDir, projectFilesGid } from '@/common/project-files-location';
-import { ProjectFileArea, storageText } from './project-file-area';
+import { storageText } from './project-file-area';
+import { projectFileAreaFor } from './project-file-area-for';
+import { noteProjectFilesChanged } from './project-storage-use';
 
 /**
  * What the routes under /api/projects/:projectId/files call. Each checks the caller's access
@@ -17,8 +17,7 @@ import { ProjectFileArea, storageText } from './project-file-area';
 
 async function areaFor(db: TDb, user: TSignedInUser, projectId: string, action: 'view' | 'run') {
   const { project } = await getProjectAccess(db, user, projectId, action);
-  const config = getConfig();
-  return { area: new ProjectFileArea(projectFilesDir(path.resolve(config.LATTICE_DATA_DIR), project.id), projectFilesGid(project.id)), limitBytes: config.LATTICE_PROJECT_STORAGE_BYTES };
+  return { area: projectFileAreaFor(project.id), limitBytes: getConfig().LATTICE_PROJECT_STORAGE_BYTES };
 }
 
 /** A folder's entries with the project's storage use and limit. */
@@ -36,7 +35,9 @@ export async function uploadProjectFile(
 ): Promise<{ size: number }> {
   const { area, limitBytes } = await areaFor(db, user, input.projectId, 'run');
   const used = await area.usage();
-  return area.upload(input.path, input.body, Math.max(0, limitBytes - used), storageText(used, limitBytes), input.declaredBytes);
+  const uploaded = await area.upload(input.path, input.body, Math.max(0, limitBytes - used), storageText(used, limitBytes), input.declaredBytes);
+  noteProjectFilesChanged(input.projectId);
+  return uploaded;
 }
 
 /** Opens a file for download (the caller streams and closes it). */
@@ -58,4 +59,5 @@ export async function moveProjectFile(db: TDb, user: TSignedInUser, input: { pro
 export async function deleteProjectFile(db: TDb, user: TSignedInUser, input: { projectId: string; path: string }): Promise<void> {
   const { area } = await areaFor(db, user, input.projectId, 'run');
   await area.remove(input.path);
+  noteProjectFilesChanged(input.projectId);
 }

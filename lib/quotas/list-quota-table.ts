@@ -7,6 +7,7 @@ import { loadAllUsage } from '@/db/quotas';
 import { projects, quotas, users } from '@/db/schema';
 import { assertAdmin } from '../auth/assert-admin';
 import type { TSignedInUser } from '../auth/authorize-credentials';
+import type { TProjectStorageSource, TProjectStorageUse } from '../files/project-storage-use';
 import { containsPattern, keysetPage, toListPage } from '../paging/keyset-page';
 import { ZListQuery, type TListPage } from '../paging/list-query';
 import { parseInput } from '../validation/parse-input';
@@ -33,22 +34,27 @@ export interface TQuotaTableRow {
   limits: TQuotaLimits;
   source: TLimitSource;
   usage: TUsage;
+  /** Project rows: the project's file storage against its limit; null on other rows. */
+  storage: TProjectStorageUse | null;
 }
 
 export interface TQuotaTable extends TListPage<TQuotaTableRow> {
   kind: TQuotaRowKind;
   /** The platform setting for new users and projects; null = no default row (unlimited). */
   defaults: { user: TQuotaLimits | null; project: TQuotaLimits | null };
+  /** Every project's file storage limit (LATTICE_PROJECT_STORAGE_BYTES: a setting, not edited here); null when not asked for. */
+  projectStorageLimitBytes: number | null;
   at: string;
 }
 
 /**
  * The defaults, then one page of users, projects or per-user limits inside single projects
- * (`kind`), each with its effective limits and usage against them. Search matches name and
- * email (users), name and slug (projects), user or project name (in-project limits). Deleted
- * users and projects are left out. Admins only.
+ * (`kind`), each with its effective limits and usage against them; project rows also with
+ * their file storage against its limit when `opts.projectStorage` reads it. Search matches name and email (users), name and slug
+ * (projects), user or project name (in-project limits). Deleted users and projects are left
+ * out. Admins only.
  */
-export async function listQuotaTable(db: TDb, actor: TSignedInUser, input: z.input<typeof ZQuotaTableQuery> = {}, opts: { now?: Date } = {}): Promise<TQuotaTable> {
+export async function listQuotaTable(db: TDb, actor: TSignedInUser, input: z.input<typeof ZQuotaTableQuery> = {}, opts: { now?: Date; projectStorage?: TProjectStorageSource } = {}): Promise<TQuotaTable> {
   assertAdmin(actor);
   const query = parseInput(ZQuotaTableQuery, input, 'list query');
   const now = opts.now ?? new Date();
@@ -81,6 +87,7 @@ export async function listQuotaTable(db: TDb, actor: TSignedInUser, input: z.inp
       disabled: u.disabledAt !== null,
       ...effectiveLimits(own ?? undefined, defaultUser),
       usage: byUser.get(u.id) ?? { ...ZERO_USAGE },
+      storage: null,
     }));
   } else if (query.kind === 'project') {
     const keyset = keysetPage({ name: projects.name, created: projects.createdAt, id: projects.id }, query);
@@ -103,7 +110,12 @@ export async function listQuotaTable(db: TDb, actor: TSignedInUser, input: z.inp
       disabled: false,
       ...effectiveLimits(own ?? undefined, defaultProject),
       usage: byProject.get(p.id) ?? { ...ZERO_USAGE },
+      storage: null,
     }));
+    if (opts.projectStorage) {
+      const storage = await opts.projectStorage.use(page.items.map((r) => r.key));
+      for (const row of page.items) row.storage = storage.get(row.key) ?? null;
+    }
   } else {
     // In-project limits sort by the user's name, or by when the limit was last set.
     const keyset = keysetPage({ name: users.name, created: quotas.updatedAt, id: quotas.id }, query);
@@ -135,12 +147,14 @@ export async function listQuotaTable(db: TDb, actor: TSignedInUser, input: z.inp
       limits: limitsOf(r),
       source: 'explicit',
       usage: byPair.get(`${r.projectId}:${r.userId}`) ?? { ...ZERO_USAGE },
+      storage: null,
     }));
   }
   return {
     ...page,
     kind: query.kind,
     defaults: { user: defaultUser ? limitsOf(defaultUser) : null, project: defaultProject ? limitsOf(defaultProject) : null },
+    projectStorageLimitBytes: opts.projectStorage?.limitBytes ?? null,
     at: now.toISOString(),
   };
 }

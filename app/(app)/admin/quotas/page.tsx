@@ -9,6 +9,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requirePageUser } from '@/lib/auth/require-page-user';
 import { getDb } from '@/lib/db';
 import { flattenParams } from '@/lib/paging/list-query';
+import { projectStorageSource } from '@/lib/files/project-storage-use';
 import { listQuotaTable, ZQuotaTableQuery, type TQuotaRowKind } from '@/lib/quotas/list-quota-table';
 import { parseInput } from '@/lib/validation/parse-input';
 
@@ -29,7 +30,7 @@ export default async function AdminQuotasPage({ searchParams }: { searchParams: 
   if (user.role !== 'admin') return null;
   const raw = flattenParams(await searchParams);
   const query = parseInput(ZQuotaTableQuery, raw, 'list query');
-  const table = await listQuotaTable(getDb(), user, raw);
+  const table = await listQuotaTable(getDb(), user, raw, { projectStorage: projectStorageSource() });
   const kind = query.kind === 'user' ? undefined : query.kind;
   const params = { kind, q: raw.q, sort: raw.sort, order: raw.order };
   return (
