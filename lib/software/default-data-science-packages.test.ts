@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { readKernelPins } from '../../scripts/kernel-requirements';
+import { readKernelPins } from '../../common/kernel-requirements';
 import { defaultDataSciencePackages } from './default-data-science-packages';
 
 const REPO_FILE = path.resolve(import.meta.dirname, '../../python/kernel-requirements.txt');

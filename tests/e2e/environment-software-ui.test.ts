@@ -21,7 +21,8 @@ const ADMIN = { email: 'admin@example.com', password: 'e2e-admin-password' };
 let suite: TNotebookSuite;
 
 before(async () => {
-  suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-software-ui-', project: 'Scraping' });
+  // The test drives the build rows itself: this gateway builds nothing (tests/integration/software-environments.test.ts builds for real).
+  suite = await startNotebookSuite({ admin: ADMIN, dataDirPrefix: 'lattice-e2e-software-ui-', project: 'Scraping', gatewayEnv: { LATTICE_SOFTWARE_BUILDS: 'off' } });
 });
 
 after(async () => {
