@@ -12,6 +12,7 @@ import { PodWatch } from './pod-watch';
 import { ProjectNamespaces } from './project-namespace';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label').max(63);
+const dnsSubdomain = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-1123 subdomain').max(253);
 
 /** The provisioner's own check of its settings (config.ts parsed the variables; this checks what Kubernetes needs). */
 const ZKubernetesConfig = z.object({
@@ -30,6 +31,16 @@ const ZKubernetesConfig = z.object({
   platformNamespace: dnsLabel,
   internalCidrs: z.array(z.string()).readonly(),
   apiServerCidrs: z.array(z.string()).readonly(),
+  projectStorage: z.object({
+    storageClass: dnsSubdomain.nullable(),
+    accessMode: z.enum(['ReadWriteMany', 'ReadWriteOnce']),
+    bytes: z.number().int().positive(),
+  }),
+  software: z.object({
+    volumeSource: z.record(z.string(), z.unknown()).nullable(),
+    dir: z.string().startsWith('/'),
+    buildProxy: z.string().nullable(),
+  }),
 });
 
 /** The `kubernetes` provisioner of one gateway: its registry entry plus what runs beside it. */
@@ -79,7 +90,14 @@ export async function startKubernetesProvisioning(opts: {
     db: opts.db,
     api,
     watch,
-    namespaces: new ProjectNamespaces({ api, createNamespaces: config.createNamespaces, serviceAccount: config.serviceAccount, network: config }),
+    namespaces: new ProjectNamespaces({
+      api,
+      createNamespaces: config.createNamespaces,
+      serviceAccount: config.serviceAccount,
+      network: config,
+      projectStorage: config.projectStorage,
+      softwareVolumeSource: config.software.volumeSource,
+    }),
   };
   const sweeper = new PodSweeper({ db: opts.db, api, watch, logger, intervalMs: config.sweepIntervalMs, namespacePrefix: config.namespacePrefix });
   return {
