@@ -176,6 +176,9 @@ export class CoreV1 {
   createNamespacedResourceQuota(p: { namespace: string; body: k8s.V1ResourceQuota }) {
     return this.client.request<k8s.V1ResourceQuota>('POST', `${ns(p.namespace)}/resourcequotas`, { body: p.body });
   }
+  createNamespacedPersistentVolumeClaim(p: { namespace: string; body: k8s.V1PersistentVolumeClaim }) {
+    return this.client.request<k8s.V1PersistentVolumeClaim>('POST', `${ns(p.namespace)}/persistentvolumeclaims`, { body: p.body });
+  }
   readNamespacedPersistentVolumeClaim(p: NN) {
     return this.client.request<k8s.V1PersistentVolumeClaim>('GET', `${ns(p.namespace)}/persistentvolumeclaims/${p.name}`);
   }

@@ -35,6 +35,7 @@ const PREFIX = 'lattice-sw-';
 let cluster: Cluster;
 let database: TTestDatabase;
 let provisioning: TKubernetesProvisioning;
+let rwoProvisioning: TKubernetesProvisioning;
 let builder: TSoftwareBuilder;
 let builderApi: ClientNodePodApi;
 let proxy: Awaited<ReturnType<typeof startConnectProxy>>;
@@ -62,6 +63,12 @@ before(async () => {
     LATTICE_K8S_BUILD_PROXY: proxy.url,
   });
   provisioning = await startKubernetesProvisioning({ config: kubernetes, db: database.db, logger: pino({ level: 'silent' }) });
+  // A second gateway's settings: ReadWriteOnce project volumes, and a short wait for a node.
+  rwoProvisioning = await startKubernetesProvisioning({
+    config: { ...kubernetes, projectStorage: { ...kubernetes.projectStorage, accessMode: 'ReadWriteOnce' }, launchTimeoutMs: 15_000 },
+    db: database.db,
+    logger: pino({ level: 'silent' }),
+  });
   builderApi = new ClientNodePodApi();
   builder = createKubernetesSoftwareBuilder({ api: builderApi, config: kubernetes });
 }, { timeout: 1_200_000 }); // the cluster lock may be held by another run for up to 15 min
@@ -69,6 +76,7 @@ before(async () => {
 after(async () => {
   for (const p of launched) await p.cleanup({ restart: false }).catch(() => undefined);
   await provisioning?.close();
+  await rwoProvisioning?.close();
   await builderApi?.close();
   await proxy?.close();
   await database?.drop();
@@ -87,9 +95,9 @@ const onNode = (node: string): Partial<TEnvironmentSpec> => ({
 });
 
 /** A kernel pod of `project` through the provisioner, as the kernel manager starts one. */
-async function launch(project: { id: string; slug: string }, over: Partial<TEnvironmentSpec> = {}): Promise<TConnectionInfo> {
+async function launch(project: { id: string; slug: string }, over: Partial<TEnvironmentSpec> = {}, through = provisioning): Promise<TConnectionInfo> {
   const kernelId = randomUUID();
-  const p = provisioning.factory.create({ kernelId, logger: pino({ level: 'silent' }), owner: { projectId: project.id, userId }, projectSlug: project.slug });
+  const p = through.factory.create({ kernelId, logger: pino({ level: 'silent' }), owner: { projectId: project.id, userId }, projectSlug: project.slug });
   launched.push(p);
   const environment = environmentSpec({ id: 'k8s-software', slug: 'k8s-software', cpuRequestM: 100, cpuLimitM: 500, memoryRequestMib: 128, memoryLimitMib: 512, ...over });
   return p.launch({ kernelId, environment, env: {} }, () => undefined);
@@ -143,6 +151,23 @@ test('project files: one claim per project at /project, the working directory; t
   await run(reader, "open('data/notes.txt', 'w').write('from the reader')");
   assert.equal(await run(writer, "print(open('data/notes.txt').read())"), 'from the reader');
   assert.equal(await run(stranger, "import os; print(sorted(os.listdir('.')))"), '[]', 'another project\'s kernel sees its own, empty files');
+});
+
+test('ReadWriteOnce project volumes: a project\'s kernels share its node; one placed elsewhere waits with the scheduler\'s reason', { timeout: 300_000 }, async () => {
+  const project = await newProject('rwo');
+  const first = await launch(project, onNode('lattice-node-1'), rwoProvisioning);
+  const second = await launch(project, {}, rwoProvisioning);
+  const claim = await cluster.kubectl(['get', 'pvc', 'lattice-project-files', '-n', project.namespace, '-o', 'json']).then(JSON.parse);
+  assert.deepEqual(claim.spec.accessModes, ['ReadWriteOnce']);
+  const pods = JSON.parse(await cluster.kubectl(['get', 'pods', '-n', project.namespace, '-o', 'json'])).items as Array<{ spec: { nodeName: string } }>;
+  assert.deepEqual(pods.map((p) => p.spec.nodeName), ['lattice-node-1', 'lattice-node-1']);
+  await run(first, "open('shared.txt', 'w').write('rwo')");
+  assert.equal(await run(second, "print(open('shared.txt').read())"), 'rwo');
+  await assert.rejects(launch(project, onNode('lattice-node-0'), rwoProvisioning), (err: Error & { reason?: string }) => {
+    assert.equal(err.reason, 'unschedulable');
+    assert.match(err.message, /No node could take the kernel within 15 s: .*pod affinity/);
+    return true;
+  });
 });
 
 test('software: a build pod installs requests==2.31.0 with pip from PyPI into the store; a kernel on it imports exactly 2.31.0 from its read-only layer, a kernel without it has no requests', { timeout: 600_000 }, async () => {

@@ -27,7 +27,14 @@ const input = (over: Partial<TKernelPodInput> = {}): TKernelPodInput => ({
   kernelId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
   owner: { projectId: PROJECT_ID, userId: 'u-1' },
   environment,
-  config: { kernelImage: 'lattice/kernel-python:1', sparkImage: 'lattice/kernel-pyspark:1', kernelPython: 'python', serviceAccount: 'lattice-kernel', runAsUser: 1000 },
+  config: {
+    kernelImage: 'lattice/kernel-python:1',
+    sparkImage: 'lattice/kernel-pyspark:1',
+    kernelPython: 'python',
+    serviceAccount: 'lattice-kernel',
+    runAsUser: 1000,
+    projectStorage: { storageClass: null, accessMode: 'ReadWriteMany', bytes: 1024 ** 3 },
+  },
   env: { KERNEL_USERNAME: 'ada@example.test' },
   sparkConf: null,
   ...over,
@@ -93,6 +100,18 @@ test('project files: the fsGroup is the project\'s group (as on local kernels), 
   assert.equal(kernelPodManifest(input({ owner: { projectId: other, userId: 'u-2' } })).spec!.securityContext!.fsGroup, projectFilesGid(other));
   assert.notEqual(projectFilesGid(other), PROJECT_GID);
   assert.ok(PROJECT_GID >= 1_000_000_000 && PROJECT_GID < 2 ** 31);
+});
+
+test('ReadWriteOnce project volumes: kernels of a project go to the node its kernels are on; ReadWriteMany places them freely', () => {
+  const rwo = kernelPodManifest(input({ config: { ...input().config, projectStorage: { storageClass: null, accessMode: 'ReadWriteOnce', bytes: 1024 } } }));
+  assert.deepEqual(rwo.spec!.affinity, {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { 'app.kubernetes.io/component': 'kernel', 'lattice.dev/project': PROJECT_ID } }, topologyKey: 'kubernetes.io/hostname' },
+      ],
+    },
+  });
+  assert.equal(kernelPodManifest(input()).spec!.affinity, undefined);
 });
 
 test('built software: the layer of the snapshot\'s lock mounted read-only (claim and mount) and first on PYTHONPATH; none without it', () => {

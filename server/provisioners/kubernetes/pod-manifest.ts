@@ -31,7 +31,7 @@ export interface TKernelPodInput {
   kernelId: string;
   owner: { projectId: string; userId: string };
   environment: TEnvironmentSpec;
-  config: Pick<TKubernetesConfig, 'kernelImage' | 'sparkImage' | 'kernelPython' | 'serviceAccount' | 'runAsUser'>;
+  config: Pick<TKubernetesConfig, 'kernelImage' | 'sparkImage' | 'kernelPython' | 'serviceAccount' | 'runAsUser' | 'projectStorage'>;
   /** The client's KERNEL_* variables. */
   env: Record<string, string>;
   /** Spark properties for a Spark kernel (the driver), passed as LATTICE_SPARK_CONF; null otherwise. */
@@ -117,6 +117,22 @@ const podSecurityContext = (runAsUser: number, projectId: string | null) => ({
 });
 
 /**
+ * With ReadWriteOnce project volumes, a volume is attached to one node at a time: every kernel
+ * of the project goes to the node its running kernels are on (the first goes anywhere), so a
+ * full node leaves the next kernel Pending with the scheduler's reason instead of starting on
+ * another node and hanging on a Multi-Attach error.
+ */
+function sameNodeAsProject(projectId: string) {
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { [LABELS.component]: 'kernel', [LABELS.project]: labelValue(projectId) } }, topologyKey: 'kubernetes.io/hostname' },
+      ],
+    },
+  };
+}
+
+/**
  * The kernel's volumes beyond its connection, home and /tmp: the project's files read-write (the
  * working directory) and, for an environment with built software, its layer read-only.
  */
@@ -164,6 +180,7 @@ export function kernelPodManifest(input: TKernelPodInput): V1Pod {
       automountServiceAccountToken: input.sparkConf !== null,
       nodeSelector: environment.placement?.nodeSelector ?? {},
       tolerations: environment.placement?.tolerations ?? [],
+      ...(config.projectStorage.accessMode === 'ReadWriteOnce' ? { affinity: sameNodeAsProject(input.owner.projectId) } : {}),
       securityContext: podSecurityContext(config.runAsUser, input.owner.projectId),
       containers: [
         {
