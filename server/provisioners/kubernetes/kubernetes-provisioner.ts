@@ -171,7 +171,7 @@ export class KubernetesProvisioner implements KernelProvisioner {
         );
       }
     }
-    const secret = connectionSecretManifest({ namespace, name: podName, uid: this.uid, labels }, base, sparkConf ? executorPodTemplate(config) : null);
+    const secret = connectionSecretManifest({ namespace, name: podName, uid: this.uid, labels }, base, sparkConf ? executorPodTemplate(config, owner.projectId, spec.environment) : null);
     await createReplacingLeftover(
       () => api.createSecret(namespace, secret),
       () => api.deleteSecret(namespace, secret.metadata!.name!),

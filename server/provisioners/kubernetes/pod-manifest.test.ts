@@ -171,17 +171,41 @@ test('a Spark driver: Spark image, driver size, its properties (with the executo
   assert.deepEqual(c.env!.find((e) => e.name === 'LATTICE_POD_IP')!.valueFrom, { fieldRef: { fieldPath: 'status.podIP' } });
 });
 
-test('the executors\' pod template: no service-account token, non-root, hardened, a writable /tmp', () => {
-  assert.deepEqual(executorPodTemplate({ runAsUser: 1000 }), {
+test('the executors\' pod template: no service-account token, non-root, hardened, a writable /tmp and the project\'s files where the driver has them', () => {
+  assert.deepEqual(executorPodTemplate(input().config, PROJECT_ID, environment), {
     apiVersion: 'v1',
     kind: 'Pod',
     spec: {
       automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
-      containers: [{ name: 'executor', securityContext: HARDENED, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }],
-      volumes: [{ name: 'tmp', emptyDir: {} }],
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: PROJECT_GID },
+      containers: [
+        {
+          name: 'executor',
+          securityContext: HARDENED,
+          workingDir: '/project',
+          volumeMounts: [
+            { name: 'tmp', mountPath: '/tmp' },
+            { name: 'project', mountPath: '/project' },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'tmp', emptyDir: {} },
+        { name: 'project', persistentVolumeClaim: { claimName: 'lattice-project-files' } },
+      ],
     },
   });
+});
+
+test('executors of a driver with built software: the same read-only layer on their Python workers\' path; co-located with ReadWriteOnce volumes', () => {
+  const software = { buildId: 'b-1', lockHash: LOCK_HASH, base: 'image:' };
+  const template = executorPodTemplate(input().config, PROJECT_ID, { software });
+  const [c] = template.spec!.containers;
+  assert.deepEqual(c.env, [{ name: 'PYTHONPATH', value: '/opt/lattice/software/site-packages' }]);
+  assert.deepEqual(c.volumeMounts!.at(-1), { name: 'software', mountPath: '/opt/lattice/software', subPath: `envs/${LOCK_HASH}`, readOnly: true });
+  assert.deepEqual(template.spec!.volumes!.at(-1), { name: 'software', persistentVolumeClaim: { claimName: 'lattice-software', readOnly: true } });
+  const rwo = executorPodTemplate({ ...input().config, projectStorage: { storageClass: null, accessMode: 'ReadWriteOnce', bytes: 1 } }, PROJECT_ID, { software: null });
+  assert.equal(rwo.spec!.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0]?.topologyKey, 'kubernetes.io/hostname');
 });
 
 test('the connection Secret is owned by the pod and tells the kernel to bind 0.0.0.0', () => {
@@ -191,8 +215,9 @@ test('the connection Secret is owned by the pod and tells the kernel to bind 0.0
   assert.deepEqual(secret.metadata?.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'kernel-x', uid: 'uid-1', blockOwnerDeletion: false }]);
   assert.deepEqual(JSON.parse(secret.stringData!['connection.json']), { ...connection, ip: '0.0.0.0' });
   assert.deepEqual(Object.keys(secret.stringData!), ['connection.json'], 'only a Spark driver\'s holds an executor template');
-  const driver = connectionSecretManifest({ namespace: 'lattice-team', name: 'kernel-x', uid: 'uid-1', labels: {} }, connection, executorPodTemplate({ runAsUser: 1000 }));
-  assert.deepEqual(JSON.parse(driver.stringData!['executor-pod-template.json']), executorPodTemplate({ runAsUser: 1000 }));
+  const template = executorPodTemplate(input().config, PROJECT_ID, environment);
+  const driver = connectionSecretManifest({ namespace: 'lattice-team', name: 'kernel-x', uid: 'uid-1', labels: {} }, connection, template);
+  assert.deepEqual(JSON.parse(driver.stringData!['executor-pod-template.json']), template);
 });
 
 test('namespaces: prefix + slug when valid; otherwise a valid, deterministic, distinct DNS-1123 label', () => {

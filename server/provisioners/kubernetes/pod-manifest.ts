@@ -107,13 +107,13 @@ export const CONTAINER_SECURITY_CONTEXT: Readonly<V1SecurityContext> = Object.fr
  * `fsGroup`: the project's group (as on the local provisioner) — the kubelet makes the project
  * volume group-owned by it where the volume type supports ownership management, so kernels of
  * every member, whatever uid, write each other's files; the connection file (mode 0440) is
- * readable by this group only. Pods without a project (executor templates) keep their own uid.
+ * readable by this group only.
  */
-const podSecurityContext = (runAsUser: number, projectId: string | null) => ({
+const podSecurityContext = (runAsUser: number, projectId: string) => ({
   runAsNonRoot: true,
   runAsUser,
   runAsGroup: runAsUser,
-  fsGroup: projectId ? projectFilesGid(projectId) : runAsUser,
+  fsGroup: projectFilesGid(projectId),
 });
 
 /**
@@ -136,7 +136,7 @@ function sameNodeAsProject(projectId: string) {
  * The kernel's volumes beyond its connection, home and /tmp: the project's files read-write (the
  * working directory) and, for an environment with built software, its layer read-only.
  */
-function projectAndSoftwareMounts(environment: TEnvironmentSpec) {
+function projectAndSoftwareMounts(environment: Pick<TEnvironmentSpec, 'software'>) {
   const software = environment.software ?? null;
   return {
     mounts: [
@@ -212,18 +212,34 @@ export function kernelPodManifest(input: TKernelPodInput): V1Pod {
 /**
  * What Spark starts every executor pod from (`spark.kubernetes.executor.podTemplateFile`); Spark
  * adds the image, command, resources, labels and its local-dir volume. Executors never call the
- * API server, so they get no token; the JVM and the Python workers write only to /tmp and
- * Spark's local dirs.
+ * API server, so they get no token; the JVM and the Python workers write only to /tmp, Spark's
+ * local dirs and the project's files, which they see where the driver does (so
+ * `spark.read.csv("data/sales.csv")` finds the file on every executor), with the driver's
+ * software layer on their Python workers' path.
  */
-export function executorPodTemplate(config: Pick<TKubernetesConfig, 'runAsUser'>): V1Pod {
+export function executorPodTemplate(
+  config: Pick<TKubernetesConfig, 'runAsUser' | 'projectStorage'>,
+  projectId: string,
+  environment: Pick<TEnvironmentSpec, 'software'>,
+): V1Pod {
+  const layered = projectAndSoftwareMounts(environment);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     spec: {
       automountServiceAccountToken: false,
-      securityContext: podSecurityContext(config.runAsUser, null),
-      containers: [{ name: 'executor', securityContext: { ...CONTAINER_SECURITY_CONTEXT }, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }],
-      volumes: [{ name: 'tmp', emptyDir: {} }],
+      securityContext: podSecurityContext(config.runAsUser, projectId),
+      ...(config.projectStorage.accessMode === 'ReadWriteOnce' ? { affinity: sameNodeAsProject(projectId) } : {}),
+      containers: [
+        {
+          name: 'executor',
+          securityContext: { ...CONTAINER_SECURITY_CONTEXT },
+          workingDir: KERNEL_PROJECT_DIR,
+          ...(layered.env.length ? { env: layered.env } : {}),
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...layered.mounts],
+        },
+      ],
+      volumes: [{ name: 'tmp', emptyDir: {} }, ...layered.volumes],
     },
   };
 }
