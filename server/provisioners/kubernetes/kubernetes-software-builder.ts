@@ -184,8 +184,13 @@ export class KubernetesSoftwareBuilder implements TSoftwareBuilder {
       await writeFile(path.join(target, 'requirements.lock'), `${lock}\n`);
       // An empty list installs nothing and pip makes no folder.
       const built = path.join(scratch, BUILD_FILES.sitePackages);
-      if (existsSync(built)) await rename(built, sitePackages);
-      else await mkdir(sitePackages);
+      try {
+        if (existsSync(built)) await rename(built, sitePackages);
+        else await mkdir(sitePackages);
+      } catch (err) {
+        // Another build of the same lock published it first: the same files are there.
+        if (!['ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      }
     }
     return { lock, pythonFullVersion, lockHash, sizeBytes: await treeBytes(target) };
   }
