@@ -16,8 +16,6 @@ import type { TEnvironmentSpec } from '../../common/environment';
 import { softwareLockHash } from '../../common/software-identity';
 import { loadConfig } from '../../server/config';
 import type { KernelProvisioner } from '../../server/provisioners/provisioner';
-import { ClientNodePodApi } from '../../server/provisioners/kubernetes/client-node-pod-api';
-import { createKubernetesSoftwareBuilder } from '../../server/provisioners/kubernetes/kubernetes-software-builder';
 import { startKubernetesProvisioning, type TKubernetesProvisioning } from '../../server/provisioners/kubernetes/kubernetes-provisioning';
 import { namespaceFor } from '../../server/provisioners/kubernetes/names';
 import { BuildFailure, type TBuildHooks, type TSoftwareBuilder } from '../../server/software/software-builder';
@@ -37,7 +35,6 @@ let database: TTestDatabase;
 let provisioning: TKubernetesProvisioning;
 let rwoProvisioning: TKubernetesProvisioning;
 let builder: TSoftwareBuilder;
-let builderApi: ClientNodePodApi;
 let proxy: Awaited<ReturnType<typeof startConnectProxy>>;
 let dir: string;
 let store: string;
@@ -69,15 +66,13 @@ before(async () => {
     db: database.db,
     logger: pino({ level: 'silent' }),
   });
-  builderApi = new ClientNodePodApi();
-  builder = createKubernetesSoftwareBuilder({ api: builderApi, config: kubernetes });
+  builder = provisioning.softwareBuilder;
 }, { timeout: 1_200_000 }); // the cluster lock may be held by another run for up to 15 min
 
 after(async () => {
   for (const p of launched) await p.cleanup({ restart: false }).catch(() => undefined);
   await provisioning?.close();
   await rwoProvisioning?.close();
-  await builderApi?.close();
   await proxy?.close();
   await database?.drop();
   await cluster?.stop();

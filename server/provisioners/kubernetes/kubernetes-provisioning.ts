@@ -6,6 +6,8 @@ import type { TProvisionerFactory } from '../provisioner';
 import { apiMessage } from './api-errors';
 import { ClientNodePodApi } from './client-node-pod-api';
 import { KubernetesProvisioner } from './kubernetes-provisioner';
+import { createKubernetesSoftwareBuilder } from './kubernetes-software-builder';
+import type { TSoftwareBuilder } from '../../software/software-builder';
 import type { PodApi } from './pod-api';
 import { PodSweeper } from './pod-sweeper';
 import { PodWatch } from './pod-watch';
@@ -46,6 +48,8 @@ const ZKubernetesConfig = z.object({
 /** The `kubernetes` provisioner of one gateway: its registry entry plus what runs beside it. */
 export interface TKubernetesProvisioning {
   factory: TProvisionerFactory;
+  /** Builds `image:` software (the build worker's), over this gateway's cluster connection. */
+  softwareBuilder: TSoftwareBuilder;
   /** Deletes orphan kernel pods now; call once after reattach. */
   sweep(): Promise<number>;
   /** Starts the periodic sweep. */
@@ -106,6 +110,7 @@ export async function startKubernetesProvisioning(opts: {
       create: (ctx) => new KubernetesProvisioner(shared, ctx),
       fromInfo: (info, ctx) => KubernetesProvisioner.fromInfo(shared, info, ctx),
     },
+    softwareBuilder: createKubernetesSoftwareBuilder({ api, config }),
     sweep: () => sweeper.sweep(),
     startSweeping: () => sweeper.start(),
     async close() {
