@@ -129,6 +129,18 @@ export const ZGatewayEnv = z.object({
   LATTICE_K8S_INTERNAL_CIDRS: cidrList.prefault('10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16,127.0.0.0/8,fc00::/7,fe80::/10'),
   /** Kubernetes: comma-separated addresses of the API server that Spark drivers may reach (443/6443); unset = any address on those ports. */
   LATTICE_K8S_API_SERVER_CIDRS: cidrList.prefault(''),
+  /** Kubernetes: StorageClass of each project's files volume (a PersistentVolumeClaim per project namespace); unset = the cluster's default class. */
+  LATTICE_K8S_PROJECT_STORAGE_CLASS: z.string().min(1).optional(),
+  /** Kubernetes: access mode of project volumes: `ReadWriteMany` (kernels of a project on any node) or `ReadWriteOnce` (they must share a node; see server/provisioners/kubernetes/README.md). */
+  LATTICE_K8S_PROJECT_ACCESS_MODE: z.enum(['ReadWriteMany', 'ReadWriteOnce']).default('ReadWriteMany'),
+  /** Bytes of storage each project's files get (the web's upload quota; on Kubernetes the size its volume requests). */
+  LATTICE_PROJECT_STORAGE_BYTES: z.coerce.number().int().positive().default(10 * 1024 ** 3),
+  /** Kubernetes: JSON of a PersistentVolume source holding built software (e.g. `{"nfs":{"server":"10.0.0.5","path":"/lattice-software"}}`); unset = no software builds on Kubernetes. */
+  LATTICE_K8S_SOFTWARE_VOLUME: z.string().min(1).optional(),
+  /** Kubernetes: where this gateway sees that same software volume (mounted into its pod); build logs and results are read there. */
+  LATTICE_K8S_SOFTWARE_DIR: z.string().startsWith('/').default('/var/lib/lattice/software'),
+  /** Kubernetes: proxy that build pods reach the package index through (HTTPS_PROXY), for clusters without direct egress; unset = none. */
+  LATTICE_K8S_BUILD_PROXY: z.string().url().optional(),
 });
 
 /** Settings of the `kubernetes` provisioner (the cluster itself comes from KUBECONFIG or in-cluster). */
@@ -148,6 +160,9 @@ export interface TKubernetesConfig {
   platformNamespace: string;
   internalCidrs: readonly string[];
   apiServerCidrs: readonly string[];
+  projectStorage: { storageClass: string | null; accessMode: 'ReadWriteMany' | 'ReadWriteOnce'; bytes: number };
+  /** The shared software store: its PersistentVolume source (null = no Kubernetes builds), where the gateway sees it, and the build pods' proxy. */
+  software: { volumeSource: Record<string, unknown> | null; dir: string; buildProxy: string | null };
 }
 
 /** Software environments (server/software): how they are built and kept. */
@@ -197,6 +212,20 @@ export interface TGatewayConfig {
 }
 
 const KERNEL_INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR'];
+
+/** LATTICE_K8S_SOFTWARE_VOLUME: one PersistentVolume source, as JSON (its fields are Kubernetes' to check). */
+function parseVolumeSource(json: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new Error('Invalid gateway configuration:\n  LATTICE_K8S_SOFTWARE_VOLUME: must be JSON such as {"nfs":{"server":"10.0.0.5","path":"/lattice-software"}}');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length !== 1) {
+    throw new Error('Invalid gateway configuration:\n  LATTICE_K8S_SOFTWARE_VOLUME: must name exactly one volume source, e.g. {"nfs":{…}} or {"csi":{…}}');
+  }
+  return value as Record<string, unknown>;
+}
 
 /** Parses the environment (default: `process.env`); throws a readable error on a bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<TGatewayConfig> {
@@ -264,6 +293,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       platformNamespace: e.LATTICE_K8S_PLATFORM_NAMESPACE,
       internalCidrs: e.LATTICE_K8S_INTERNAL_CIDRS,
       apiServerCidrs: e.LATTICE_K8S_API_SERVER_CIDRS,
+      projectStorage: Object.freeze({
+        storageClass: e.LATTICE_K8S_PROJECT_STORAGE_CLASS ?? null,
+        accessMode: e.LATTICE_K8S_PROJECT_ACCESS_MODE,
+        bytes: e.LATTICE_PROJECT_STORAGE_BYTES,
+      }),
+      software: Object.freeze({
+        volumeSource: e.LATTICE_K8S_SOFTWARE_VOLUME ? parseVolumeSource(e.LATTICE_K8S_SOFTWARE_VOLUME) : null,
+        dir: e.LATTICE_K8S_SOFTWARE_DIR,
+        buildProxy: e.LATTICE_K8S_BUILD_PROXY ?? null,
+      }),
     }),
     kernelBaseEnv: Object.freeze(
       Object.fromEntries(KERNEL_INHERITED_ENV.flatMap((name) => (env[name] ? [[name, env[name] as string]] : []))),

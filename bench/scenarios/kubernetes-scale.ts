@@ -7,6 +7,7 @@ import { kernelEvents, kernels } from '../../db/schema';
 import type { TKubernetesConfig } from '../../server/config';
 import type { TConnectionInfo } from '../../server/zmq/connection-info';
 import { KERNEL_PORTS, connectionSecretManifest, kernelPodManifest } from '../../server/provisioners/kubernetes/pod-manifest';
+import { projectFilesClaimManifest } from '../../server/provisioners/kubernetes/project-volumes';
 import type { TBenchGateway } from '../bench-gateway';
 import { driveLaunches, type TLaunch } from '../launch-driver';
 import { PodWatch } from '../pod-watch';
@@ -136,6 +137,8 @@ export async function floorPass(ctx: TScaleContext, namespace: string): Promise<
   const { core } = ctx;
   await core.createNamespace({ body: { metadata: { name: namespace } } });
   await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: ctx.kubernetes.serviceAccount } } });
+  // Kernel pods mount their project's files: without the claim the scheduler holds them back.
+  await core.createNamespacedPersistentVolumeClaim({ namespace, body: projectFilesClaimManifest(namespace, ctx.owner.projectId, ctx.kubernetes.projectStorage) });
   const launch = async (i: number) => {
     const kernelId = randomUUID();
     const podName = `${ctx.kubernetes.podNamePrefix}${kernelId}`;

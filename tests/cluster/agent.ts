@@ -36,6 +36,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { forwardApiServer } from './api-forward';
 import { BRIDGE_IP, binPath, REPO_ROOT } from './config';
 import { testImage } from './images';
+import { applyFsGroup, claimDirectory, ensureStorageClass, provisionClaims } from './volume-provisioner';
 import { CoreV1, KubeClient } from './kube';
 import {
   cleanupCgroups,
@@ -186,6 +187,7 @@ export class PodAgent {
     cleanupNetwork({ keepBridge: true });
     ensureBridge();
     this.apiForward = await forwardApiServer(this.client.server);
+    await ensureStorageClass(this.client);
     this.running = true;
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.opts.pollMs ?? 500);
@@ -212,6 +214,7 @@ export class PodAgent {
         this.nodes = new Map(nl.items.map((n) => [n.metadata!.name!, n]));
         this.nodesFetchedAt = Date.now();
       }
+      await provisionClaims(this.core, path.join(this.opts.stateDir, 'persistent-volumes'), this.log);
       const pl = await this.core.listPodForAllNamespaces({});
       const seen = new Set<string>();
       for (const pod of pl.items) {
@@ -494,6 +497,12 @@ export class PodAgent {
         out.set(v.name, v.hostPath.path);
         continue;
       }
+      if (v.persistentVolumeClaim) {
+        const claimDir = await claimDirectory(this.core, p.namespace, v.persistentVolumeClaim.claimName);
+        if (fsGroup !== undefined && !v.persistentVolumeClaim.readOnly) applyFsGroup(claimDir, fsGroup);
+        out.set(v.name, claimDir);
+        continue;
+      }
       mkdirSync(dir, { recursive: true });
       const files: { rel: string; data: Buffer; mode?: number }[] = [];
       if (v.emptyDir) {
@@ -737,7 +746,11 @@ export class PodAgent {
     for (const m of mounts) {
       let src = volumes.get(m.name);
       if (!src) throw new Error(`volumeMount ${m.name}: no such volume`);
-      if (m.subPath) src = path.join(src, m.subPath);
+      if (m.subPath) {
+        src = path.join(src, m.subPath);
+        // As the kubelet: a missing subPath is created, a directory.
+        if (!existsSync(src)) mkdirSync(src, { recursive: true });
+      }
       const isFile = existsSync(src) && !statSync(src).isDirectory();
       if (!existsSync(m.mountPath)) {
         // The mount point has to exist in the shared filesystem; it stays empty
@@ -749,7 +762,9 @@ export class PodAgent {
           mkdirSync(m.mountPath, { recursive: true });
         }
       }
-      const ro = m.readOnly || (p.pod.spec?.volumes ?? []).some((v) => v.name === m.name && (v.secret || v.configMap || v.projected || v.downwardAPI));
+      const ro =
+        m.readOnly ||
+        (p.pod.spec?.volumes ?? []).some((v) => v.name === m.name && (v.secret || v.configMap || v.projected || v.downwardAPI || v.persistentVolumeClaim?.readOnly));
       // The "image" is this host's filesystem: a volume over a directory holding this checkout
       // (an emptyDir at /tmp, with the checkout under /tmp as in a CI clone) would hide the
       // kernel's Python. Like software baked into an image, the checkout shows through, read-only.

@@ -115,7 +115,7 @@ componentsPatches:
 - name: kube-apiserver
   extraArgs:
   - key: enable-admission-plugins
-    value: NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,ResourceQuota
+    value: NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultTolerationSeconds,DefaultStorageClass,ResourceQuota
 - name: kube-controller-manager
   extraArgs:
   - key: bind-address

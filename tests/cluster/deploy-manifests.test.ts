@@ -124,15 +124,17 @@ describe('deploy/kubernetes on the test cluster', { timeout: 600_000 }, () => {
       '/namespaces': ['get', 'create'],
       'rbac.authorization.k8s.io/rolebindings': ['get', 'create'],
       'networking.k8s.io/networkpolicies': ['create', 'update', 'delete'],
+      '/persistentvolumeclaims': ['create'],
+      '/persistentvolumes': ['create'],
     };
-    const CHECKED = [...Object.keys(GRANTED), '/configmaps', '/services', '/nodes', '/persistentvolumeclaims', 'apps/deployments', 'rbac.authorization.k8s.io/roles', 'rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/clusterrolebindings'];
+    const CHECKED = [...Object.keys(GRANTED), '/configmaps', '/services', '/nodes', 'apps/deployments', 'rbac.authorization.k8s.io/roles', 'rbac.authorization.k8s.io/clusterroles', 'rbac.authorization.k8s.io/clusterrolebindings'];
     const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'bind', 'escalate', 'impersonate'];
 
     it('the gateway may do exactly its listed verbs, in project namespaces and on namespaces', async () => {
       const wrong: string[] = [];
       for (const key of CHECKED) {
         const [group, resource] = key.split('/') as [string, string];
-        const namespace = ['namespaces', 'nodes', 'clusterroles', 'clusterrolebindings'].includes(resource) ? undefined : PROJECT_NS;
+        const namespace = ['namespaces', 'nodes', 'persistentvolumes', 'clusterroles', 'clusterrolebindings'].includes(resource) ? undefined : PROJECT_NS;
         for (const verb of VERBS) {
           const expected = GRANTED[key]?.includes(verb) ?? false;
           if ((await allowed(GATEWAY, { verb, resource, group, namespace })) !== expected) wrong.push(`${expected ? 'cannot' : 'can'} ${verb} ${key}`);

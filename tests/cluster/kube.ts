@@ -176,6 +176,21 @@ export class CoreV1 {
   createNamespacedResourceQuota(p: { namespace: string; body: k8s.V1ResourceQuota }) {
     return this.client.request<k8s.V1ResourceQuota>('POST', `${ns(p.namespace)}/resourcequotas`, { body: p.body });
   }
+  createNamespacedPersistentVolumeClaim(p: { namespace: string; body: k8s.V1PersistentVolumeClaim }) {
+    return this.client.request<k8s.V1PersistentVolumeClaim>('POST', `${ns(p.namespace)}/persistentvolumeclaims`, { body: p.body });
+  }
+  readNamespacedPersistentVolumeClaim(p: NN) {
+    return this.client.request<k8s.V1PersistentVolumeClaim>('GET', `${ns(p.namespace)}/persistentvolumeclaims/${p.name}`);
+  }
+  listPersistentVolumeClaimForAllNamespaces() {
+    return this.client.request<k8s.V1PersistentVolumeClaimList>('GET', '/api/v1/persistentvolumeclaims');
+  }
+  readPersistentVolume(p: { name: string }) {
+    return this.client.request<k8s.V1PersistentVolume>('GET', `/api/v1/persistentvolumes/${p.name}`);
+  }
+  createPersistentVolume(p: { body: k8s.V1PersistentVolume }) {
+    return this.client.request<k8s.V1PersistentVolume>('POST', '/api/v1/persistentvolumes', { body: p.body });
+  }
   readNamespacedResourceQuota(p: NN) {
     return this.client.request<k8s.V1ResourceQuota>('GET', `${ns(p.namespace)}/resourcequotas/${p.name}`);
   }

@@ -19,6 +19,7 @@ import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { startCluster, type Cluster } from './cluster';
 import { createPodEnvironment, gatewayKubeconfig, KERNEL_PYTHON, launchKernel } from './kubernetes-gateway';
 import { ipykernelCommand } from '../../server/kernels/ipykernel-command';
+import { projectFilesGid } from '../../common/project-files-location';
 
 let cluster: Cluster;
 let database: TTestDatabase;
@@ -145,7 +146,7 @@ test('launch → execute → interrupt → restart (a new pod at a new IP) → s
   assert.equal((await kernelRow(database.db, kernel.id)).state, 'stopped');
 });
 
-test('the pod, its Secret and its namespace carry labels, sizes, placement, a hardened non-root security context and an owner; the kernel writes only to its home and /tmp', { timeout: 120_000 }, async () => {
+test('the pod, its Secret and its namespace carry labels, sizes, placement, a hardened non-root security context (the project\'s group) and an owner; the kernel works in its project files and writes only there, to its home and /tmp', { timeout: 120_000 }, async () => {
   const project = await newProject('labels');
   await createPodEnvironment(database.db, 'pod-placed', {
     cpuRequestM: 250,
@@ -180,7 +181,7 @@ test('the pod, its Secret and its namespace carry labels, sizes, placement, a ha
     assert.ok(spec.tolerations?.some((t) => t.key === 'dedicated' && t.value === 'kernels' && t.effect === 'NoSchedule'));
     assert.equal(spec.restartPolicy, 'Never');
     assert.equal(spec.serviceAccountName, 'lattice-kernel');
-    assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: projectFilesGid(project.id) });
     assert.deepEqual(c.securityContext, {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -221,12 +222,12 @@ test('the pod, its Secret and its namespace carry labels, sizes, placement, a ha
         '    except OSError as e:',
         '        return errno.errorcode[e.errno]',
         "nnp = [l.split()[1] for l in open('/proc/self/status') if l.startswith('NoNewPrivs:')][0]",
-        "print(os.getcwd(), os.environ['HOME'], write(os.path.expanduser('~/notes.txt')), write('/tmp/scratch'), write('/lattice-probe'), write('/etc/lattice-probe'), nnp)",
+        "print(os.getcwd(), os.environ['HOME'], write('sales.csv'), write(os.path.expanduser('~/notes.txt')), write('/tmp/scratch'), write('/lattice-probe'), write('/etc/lattice-probe'), nnp)",
       ].join('\n'),
     );
     assert.equal(reply.content.status, 'ok', JSON.stringify(reply.content));
     const printed = iopub.filter((m) => m.header.msg_type === 'stream').map((m) => m.content.text).join('').trim();
-    assert.equal(printed, '/home/lattice /home/lattice ok ok EROFS EROFS 1');
+    assert.equal(printed, '/project /home/lattice ok ok ok EROFS EROFS 1');
     await ws.close();
   } finally {
     await gatewayFetch(gw, `/api/kernels/${kernel.id}`, { token, method: 'DELETE' });

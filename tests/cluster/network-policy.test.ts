@@ -123,7 +123,7 @@ test('server-side dry run, as the gateway, under Pod Security "restricted": ever
     'spark driver': kernelPodManifest({ ...base, environment: sparkEnv, sparkConf }),
   };
   // An executor as Spark builds it from the template: name, labels, image, args, resources, its local dir.
-  const template = executorPodTemplate(config);
+  const template = executorPodTemplate(config, project.id, sparkEnv);
   const [executorContainer] = template.spec!.containers;
   pods['spark executor'] = {
     ...template,

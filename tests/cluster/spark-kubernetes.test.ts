@@ -12,6 +12,7 @@ import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import type { TExecutor } from '../../common/kernel-model';
 import { loadConfig } from '../../server/config';
+import { projectFilesGid } from '../../common/project-files-location';
 import { createProject, createUserWithToken, gatewayFetch, openChannels, startTestGateway, type TChannelsClient, type TTestGateway } from '../helpers/gateway';
 import { kernelRow, until } from '../helpers/kernels';
 import { clearDefaultQuotas } from '../helpers/default-quotas';
@@ -114,7 +115,7 @@ test(`a Spark environment with ${EXECUTORS} executors: exactly ${EXECUTORS} exec
     assert.equal(container.resources?.limits?.memory, '1Gi');
     // From the gateway's pod template (and admitted under the namespace's Pod Security `restricted`).
     assert.equal(pod.spec!.automountServiceAccountToken, false, 'executors get no service-account token');
-    assert.deepEqual(pod.spec!.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    assert.deepEqual(pod.spec!.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: projectFilesGid(project.id) });
     assert.deepEqual(container.securityContext, {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -123,6 +124,7 @@ test(`a Spark environment with ${EXECUTORS} executors: exactly ${EXECUTORS} exec
       seccompProfile: { type: 'RuntimeDefault' },
     });
     assert.ok(container.volumeMounts?.some((m) => m.mountPath === '/tmp'), 'a writable /tmp');
+    assert.ok(container.volumeMounts?.some((m) => m.mountPath === '/project'), 'the project\'s files where the driver has them');
     assert.equal(pod.metadata?.labels?.['lattice.dev/network'], 'egress');
   }
 
@@ -159,6 +161,12 @@ test(`a Spark environment with ${EXECUTORS} executors: exactly ${EXECUTORS} exec
     );
     assert.equal(registered, String(EXECUTORS), 'the driver counts its executors');
     assert.equal(await evaluate(ch, 'spark.range(10**7).selectExpr("sum(id)").collect()[0][0]'), '49999995000000');
+    // A relative path in the project's files: the driver plans it, the executors read it from their own mount.
+    const readOnExecutors = [
+      "open('ids.csv', 'w').write('id\\n' + '\\n'.join(map(str, range(1000))) + '\\n')",
+      "spark.read.csv('ids.csv', header=True).repartition(3).selectExpr('sum(cast(id as long))').collect()[0][0]",
+    ].join('\n');
+    assert.equal(await evaluate(ch, readOnExecutors), '499500');
   } finally {
     await ch.close();
   }

@@ -5,6 +5,8 @@ import {
   RbacAuthorizationV1Api,
   type V1Namespace,
   type V1NetworkPolicy,
+  type V1PersistentVolume,
+  type V1PersistentVolumeClaim,
   type V1Pod,
   type V1ResourceQuota,
   type V1RoleBinding,
@@ -47,6 +49,10 @@ export class ClientNodePodApi implements PodApi {
     return this.core.createNamespacedPod({ namespace, body });
   }
 
+  readPod(namespace: string, name: string): Promise<V1Pod> {
+    return this.core.readNamespacedPod({ name, namespace });
+  }
+
   async deletePod(namespace: string, name: string, opts: { gracePeriodSeconds: number; uid?: string }): Promise<void> {
     const body = opts.uid ? { preconditions: { uid: opts.uid } } : undefined;
     await this.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: opts.gracePeriodSeconds, body });
@@ -86,6 +92,14 @@ export class ClientNodePodApi implements PodApi {
 
   async deleteNetworkPolicy(namespace: string, name: string): Promise<void> {
     await this.networking.deleteNamespacedNetworkPolicy({ name, namespace });
+  }
+
+  async createPersistentVolumeClaim(namespace: string, body: V1PersistentVolumeClaim): Promise<void> {
+    await this.core.createNamespacedPersistentVolumeClaim({ namespace, body });
+  }
+
+  async createPersistentVolume(body: V1PersistentVolume): Promise<void> {
+    await this.core.createPersistentVolume({ body });
   }
 
   readResourceQuota(namespace: string, name: string): Promise<V1ResourceQuota> {

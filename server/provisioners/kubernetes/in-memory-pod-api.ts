@@ -11,6 +11,8 @@ import {
   type V1ContainerStatus,
   type V1Namespace,
   type V1NetworkPolicy,
+  type V1PersistentVolume,
+  type V1PersistentVolumeClaim,
   type V1Pod,
   type V1ResourceQuota,
   type V1RoleBinding,
@@ -19,7 +21,7 @@ import {
 } from '@kubernetes/client-node';
 import type { PodApi, TPodInformer } from './pod-api';
 
-type TKind = 'Namespace' | 'Pod' | 'Secret' | 'ServiceAccount' | 'RoleBinding' | 'NetworkPolicy' | 'ResourceQuota';
+type TKind = 'Namespace' | 'Pod' | 'Secret' | 'ServiceAccount' | 'RoleBinding' | 'NetworkPolicy' | 'ResourceQuota' | 'PersistentVolumeClaim' | 'PersistentVolume';
 type TPodEvent = 'add' | 'update' | 'delete';
 
 const NODE_NAME = 'in-memory-node';
@@ -213,6 +215,10 @@ export class InMemoryPodApi implements PodApi {
     return informer;
   }
 
+  async readPod(namespace: string, name: string): Promise<V1Pod> {
+    return this.read('Pod', namespace, name);
+  }
+
   async createPod(namespace: string, body: V1Pod): Promise<V1Pod> {
     const pod = this.write('Pod', namespace, body, 'create');
     // Scheduled at once: one node, no capacity to run out of.
@@ -254,6 +260,14 @@ export class InMemoryPodApi implements PodApi {
 
   async deleteSecret(namespace: string, name: string): Promise<void> {
     this.remove('Secret', namespace, name);
+  }
+
+  async createPersistentVolumeClaim(namespace: string, body: V1PersistentVolumeClaim): Promise<void> {
+    this.write('PersistentVolumeClaim', namespace, body, 'create');
+  }
+
+  async createPersistentVolume(body: V1PersistentVolume): Promise<void> {
+    this.write('PersistentVolume', null, body, 'create');
   }
 
   async readNamespace(name: string): Promise<V1Namespace> {

@@ -99,6 +99,15 @@ export class KubernetesProvisioner implements KernelProvisioner {
       this.namespace = namespaceFor(config.namespacePrefix, this.ctx.projectSlug);
     }
     const namespace = this.namespace;
+    const software = spec.environment.software;
+    if (software && (!software.base.startsWith('image:') || !config.software.volumeSource)) {
+      throw new KernelStartError(
+        'error',
+        software.base.startsWith('image:')
+          ? 'This environment has its own packages, but the gateway has no software store for Kubernetes (LATTICE_K8S_SOFTWARE_VOLUME); ask an administrator to set one.'
+          : `This environment's software was built for a local Python (${software.base}); save the template again to build it for Kubernetes.`,
+      );
+    }
     const podName = (this.podName = podNameFor(config.podNamePrefix, spec.kernelId));
     await this.shared.namespaces.ensure(namespace, owner.projectId);
     if (config.mirrorQuotas) {
@@ -162,7 +171,7 @@ export class KubernetesProvisioner implements KernelProvisioner {
         );
       }
     }
-    const secret = connectionSecretManifest({ namespace, name: podName, uid: this.uid, labels }, base, sparkConf ? executorPodTemplate(config) : null);
+    const secret = connectionSecretManifest({ namespace, name: podName, uid: this.uid, labels }, base, sparkConf ? executorPodTemplate(config, owner.projectId, spec.environment) : null);
     await createReplacingLeftover(
       () => api.createSecret(namespace, secret),
       () => api.deleteSecret(namespace, secret.metadata!.name!),

@@ -6,12 +6,15 @@ import type { TProvisionerFactory } from '../provisioner';
 import { apiMessage } from './api-errors';
 import { ClientNodePodApi } from './client-node-pod-api';
 import { KubernetesProvisioner } from './kubernetes-provisioner';
+import { createKubernetesSoftwareBuilder } from './kubernetes-software-builder';
+import type { TSoftwareBuilder } from '../../software/software-builder';
 import type { PodApi } from './pod-api';
 import { PodSweeper } from './pod-sweeper';
 import { PodWatch } from './pod-watch';
 import { ProjectNamespaces } from './project-namespace';
 
 const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label').max(63);
+const dnsSubdomain = z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a DNS-1123 subdomain').max(253);
 
 /** The provisioner's own check of its settings (config.ts parsed the variables; this checks what Kubernetes needs). */
 const ZKubernetesConfig = z.object({
@@ -30,11 +33,23 @@ const ZKubernetesConfig = z.object({
   platformNamespace: dnsLabel,
   internalCidrs: z.array(z.string()).readonly(),
   apiServerCidrs: z.array(z.string()).readonly(),
+  projectStorage: z.object({
+    storageClass: dnsSubdomain.nullable(),
+    accessMode: z.enum(['ReadWriteMany', 'ReadWriteOnce']),
+    bytes: z.number().int().positive(),
+  }),
+  software: z.object({
+    volumeSource: z.record(z.string(), z.unknown()).nullable(),
+    dir: z.string().startsWith('/'),
+    buildProxy: z.string().nullable(),
+  }),
 });
 
 /** The `kubernetes` provisioner of one gateway: its registry entry plus what runs beside it. */
 export interface TKubernetesProvisioning {
   factory: TProvisionerFactory;
+  /** Builds `image:` software (the build worker's), over this gateway's cluster connection. */
+  softwareBuilder: TSoftwareBuilder;
   /** Deletes orphan kernel pods now; call once after reattach. */
   sweep(): Promise<number>;
   /** Starts the periodic sweep. */
@@ -79,7 +94,14 @@ export async function startKubernetesProvisioning(opts: {
     db: opts.db,
     api,
     watch,
-    namespaces: new ProjectNamespaces({ api, createNamespaces: config.createNamespaces, serviceAccount: config.serviceAccount, network: config }),
+    namespaces: new ProjectNamespaces({
+      api,
+      createNamespaces: config.createNamespaces,
+      serviceAccount: config.serviceAccount,
+      network: config,
+      projectStorage: config.projectStorage,
+      softwareVolumeSource: config.software.volumeSource,
+    }),
   };
   const sweeper = new PodSweeper({ db: opts.db, api, watch, logger, intervalMs: config.sweepIntervalMs, namespacePrefix: config.namespacePrefix });
   return {
@@ -88,6 +110,7 @@ export async function startKubernetesProvisioning(opts: {
       create: (ctx) => new KubernetesProvisioner(shared, ctx),
       fromInfo: (info, ctx) => KubernetesProvisioner.fromInfo(shared, info, ctx),
     },
+    softwareBuilder: createKubernetesSoftwareBuilder({ api, config }),
     sweep: () => sweeper.sweep(),
     startSweeping: () => sweeper.start(),
     async close() {

@@ -1,4 +1,14 @@
-import type { V1Namespace, V1NetworkPolicy, V1Pod, V1ResourceQuota, V1RoleBinding, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import type {
+  V1Namespace,
+  V1NetworkPolicy,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1ResourceQuota,
+  V1RoleBinding,
+  V1Secret,
+  V1ServiceAccount,
+} from '@kubernetes/client-node';
 
 /**
  * A cached list+watch of the pods one label selector matches, in every namespace: client-node's
@@ -30,6 +40,8 @@ export interface PodApi {
   listPods(labelSelector: string, limit?: number): Promise<V1Pod[]>;
   podInformer(labelSelector: string): TPodInformer;
   createPod(namespace: string, body: V1Pod): Promise<V1Pod>;
+  /** One pod as the API server has it now (software build pods, which the kernel watch does not follow). */
+  readPod(namespace: string, name: string): Promise<V1Pod>;
   /** `uid` is a precondition: a newer pod of the same name is left alone (409). */
   deletePod(namespace: string, name: string, opts: { gracePeriodSeconds: number; uid?: string }): Promise<void>;
 
@@ -44,6 +56,11 @@ export interface PodApi {
   createNetworkPolicy(namespace: string, body: V1NetworkPolicy): Promise<void>;
   replaceNetworkPolicy(namespace: string, name: string, body: V1NetworkPolicy): Promise<void>;
   deleteNetworkPolicy(namespace: string, name: string): Promise<void>;
+
+  /** A project's files; the software store's claims (pre-bound to their volumes). */
+  createPersistentVolumeClaim(namespace: string, body: V1PersistentVolumeClaim): Promise<void>;
+  /** The software store's volume behind one namespace's claim (cluster-scoped). */
+  createPersistentVolume(body: V1PersistentVolume): Promise<void>;
 
   readResourceQuota(namespace: string, name: string): Promise<V1ResourceQuota>;
   createResourceQuota(namespace: string, body: V1ResourceQuota): Promise<void>;

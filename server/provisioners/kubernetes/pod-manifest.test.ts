@@ -4,6 +4,11 @@ import { environmentSpec } from '../../../tests/helpers/environment-spec';
 import { connectionSecretManifest, CONNECTION_FILE, executorPodTemplate, KERNEL_PORTS, kernelPodManifest, type TKernelPodInput } from './pod-manifest';
 import { namespaceFor } from './names';
 import { resourceQuotaHard } from './quota-mirror';
+import { projectFilesGid } from '../../../common/project-files-location';
+
+const PROJECT_ID = '6f1c2a9e-4b7d-4c1e-9a3b-2d5e8f0a1b2c';
+const PROJECT_GID = projectFilesGid(PROJECT_ID);
+const LOCK_HASH = 'ab'.repeat(32);
 
 const environment = environmentSpec({ id: 'env-1', cpuRequestM: 500, cpuLimitM: 1000, memoryRequestMib: 512, memoryLimitMib: 1024 });
 
@@ -20,22 +25,29 @@ const input = (over: Partial<TKernelPodInput> = {}): TKernelPodInput => ({
   namespace: 'lattice-team',
   podName: 'kernel-1b4e28ba-2fa1-11d2-883f-0016d3cca427',
   kernelId: '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
-  owner: { projectId: 'p-1', userId: 'u-1' },
+  owner: { projectId: PROJECT_ID, userId: 'u-1' },
   environment,
-  config: { kernelImage: 'lattice/kernel-python:1', sparkImage: 'lattice/kernel-pyspark:1', kernelPython: 'python', serviceAccount: 'lattice-kernel', runAsUser: 1000 },
+  config: {
+    kernelImage: 'lattice/kernel-python:1',
+    sparkImage: 'lattice/kernel-pyspark:1',
+    kernelPython: 'python',
+    serviceAccount: 'lattice-kernel',
+    runAsUser: 1000,
+    projectStorage: { storageClass: null, accessMode: 'ReadWriteMany', bytes: 1024 ** 3 },
+  },
   env: { KERNEL_USERNAME: 'ada@example.test' },
   sparkConf: null,
   ...over,
 });
 
-test('a kernel pod: labels, image, command, requests/limits, hardened and non-root, never restarted, writable home and /tmp only, connection Secret read-only', () => {
+test('a kernel pod: labels, image, command, requests/limits, hardened and non-root, never restarted, writable home, /tmp and project files only, connection Secret read-only', () => {
   const pod = kernelPodManifest(input());
   assert.deepEqual(pod.metadata?.labels, {
     'app.kubernetes.io/name': 'lattice-kernel',
     'app.kubernetes.io/managed-by': 'lattice',
     'app.kubernetes.io/component': 'kernel',
     'lattice.dev/kernel-id': '1b4e28ba-2fa1-11d2-883f-0016d3cca427',
-    'lattice.dev/project': 'p-1',
+    'lattice.dev/project': PROJECT_ID,
     'lattice.dev/user': 'u-1',
     'lattice.dev/environment': 'python-small',
     'lattice.dev/network': 'egress',
@@ -44,7 +56,7 @@ test('a kernel pod: labels, image, command, requests/limits, hardened and non-ro
   assert.equal(spec.restartPolicy, 'Never');
   assert.equal(spec.serviceAccountName, 'lattice-kernel');
   assert.equal(spec.automountServiceAccountToken, false, 'a plain kernel has no business with the API server');
-  assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+  assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: PROJECT_GID });
   const [c] = spec.containers;
   assert.equal(c.image, 'lattice/kernel-python:1');
   // ipykernel, plus the start-up line that lets breakpoint() open the debugger and the longer
@@ -60,16 +72,18 @@ test('a kernel pod: labels, image, command, requests/limits, hardened and non-ro
   ]);
   assert.deepEqual(c.resources, { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1024Mi' } });
   assert.deepEqual(c.securityContext, HARDENED);
-  assert.equal(c.workingDir, '/home/lattice');
+  assert.equal(c.workingDir, '/project', 'code reads data/sales.csv from the project files');
   assert.deepEqual(c.volumeMounts, [
     { name: 'connection', mountPath: '/etc/lattice', readOnly: true },
     { name: 'home', mountPath: '/home/lattice' },
     { name: 'tmp', mountPath: '/tmp' },
+    { name: 'project', mountPath: '/project' },
   ]);
   assert.deepEqual(spec.volumes, [
     { name: 'connection', secret: { secretName: `${pod.metadata!.name}-connection`, defaultMode: 0o440 } },
     { name: 'home', emptyDir: {} },
     { name: 'tmp', emptyDir: {} },
+    { name: 'project', persistentVolumeClaim: { claimName: 'lattice-project-files' } },
   ]);
   assert.deepEqual(c.env, [
     { name: 'KERNEL_USERNAME', value: 'ada@example.test' },
@@ -78,6 +92,40 @@ test('a kernel pod: labels, image, command, requests/limits, hardened and non-ro
   ]);
   assert.deepEqual(Object.keys(spec).sort(), ['automountServiceAccountToken', 'containers', 'nodeSelector', 'restartPolicy', 'securityContext', 'serviceAccountName', 'tolerations', 'volumes']);
   assert.deepEqual(Object.keys(c).sort(), ['command', 'env', 'image', 'name', 'resources', 'securityContext', 'volumeMounts', 'workingDir']);
+});
+
+test('project files: the fsGroup is the project\'s group (as on local kernels), so every member\'s kernel writes them; another project gets another group', () => {
+  const other = '0d9e8c7b-6a5f-4e3d-8c2b-1a0f9e8d7c6b';
+  assert.equal(kernelPodManifest(input()).spec!.securityContext!.fsGroup, PROJECT_GID);
+  assert.equal(kernelPodManifest(input({ owner: { projectId: other, userId: 'u-2' } })).spec!.securityContext!.fsGroup, projectFilesGid(other));
+  assert.notEqual(projectFilesGid(other), PROJECT_GID);
+  assert.ok(PROJECT_GID >= 1_000_000_000 && PROJECT_GID < 2 ** 31);
+});
+
+test('ReadWriteOnce project volumes: kernels of a project go to the node its kernels are on; ReadWriteMany places them freely', () => {
+  const rwo = kernelPodManifest(input({ config: { ...input().config, projectStorage: { storageClass: null, accessMode: 'ReadWriteOnce', bytes: 1024 } } }));
+  assert.deepEqual(rwo.spec!.affinity, {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { 'app.kubernetes.io/component': 'kernel', 'lattice.dev/project': PROJECT_ID } }, topologyKey: 'kubernetes.io/hostname' },
+      ],
+    },
+  });
+  assert.equal(kernelPodManifest(input()).spec!.affinity, undefined);
+});
+
+test('built software: the layer of the snapshot\'s lock mounted read-only (claim and mount) and first on PYTHONPATH; none without it', () => {
+  const pod = kernelPodManifest(input({ environment: { ...environment, software: { buildId: 'b-1', lockHash: LOCK_HASH, base: 'image:' } } }));
+  const [c] = pod.spec!.containers;
+  assert.deepEqual(c.volumeMounts!.at(-1), { name: 'software', mountPath: '/opt/lattice/software', subPath: `envs/${LOCK_HASH}`, readOnly: true });
+  assert.deepEqual(pod.spec!.volumes!.at(-1), { name: 'software', persistentVolumeClaim: { claimName: 'lattice-software', readOnly: true } });
+  assert.deepEqual(c.env!.find((e) => e.name === 'PYTHONPATH'), { name: 'PYTHONPATH', value: '/opt/lattice/software/site-packages' });
+  // The image's Python still runs ipykernel (from the image's own packages).
+  assert.equal(c.command![0], 'python');
+  const plain = kernelPodManifest(input());
+  assert.ok(!plain.spec!.volumes!.some((v) => v.name === 'software'));
+  assert.ok(!plain.spec!.containers[0].env!.some((e) => e.name === 'PYTHONPATH'));
+  assert.throws(() => kernelPodManifest(input({ environment: { ...environment, software: { buildId: 'b-1', lockHash: '../x', base: 'image:' } } })), /not a software lock hash/);
 });
 
 test('the network setting is a pod label the project\'s NetworkPolicies select on; snapshots without it are `egress`', () => {
@@ -123,17 +171,41 @@ test('a Spark driver: Spark image, driver size, its properties (with the executo
   assert.deepEqual(c.env!.find((e) => e.name === 'LATTICE_POD_IP')!.valueFrom, { fieldRef: { fieldPath: 'status.podIP' } });
 });
 
-test('the executors\' pod template: no service-account token, non-root, hardened, a writable /tmp', () => {
-  assert.deepEqual(executorPodTemplate({ runAsUser: 1000 }), {
+test('the executors\' pod template: no service-account token, non-root, hardened, a writable /tmp and the project\'s files where the driver has them', () => {
+  assert.deepEqual(executorPodTemplate(input().config, PROJECT_ID, environment), {
     apiVersion: 'v1',
     kind: 'Pod',
     spec: {
       automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
-      containers: [{ name: 'executor', securityContext: HARDENED, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }],
-      volumes: [{ name: 'tmp', emptyDir: {} }],
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: PROJECT_GID },
+      containers: [
+        {
+          name: 'executor',
+          securityContext: HARDENED,
+          workingDir: '/project',
+          volumeMounts: [
+            { name: 'tmp', mountPath: '/tmp' },
+            { name: 'project', mountPath: '/project' },
+          ],
+        },
+      ],
+      volumes: [
+        { name: 'tmp', emptyDir: {} },
+        { name: 'project', persistentVolumeClaim: { claimName: 'lattice-project-files' } },
+      ],
     },
   });
+});
+
+test('executors of a driver with built software: the same read-only layer on their Python workers\' path; co-located with ReadWriteOnce volumes', () => {
+  const software = { buildId: 'b-1', lockHash: LOCK_HASH, base: 'image:' };
+  const template = executorPodTemplate(input().config, PROJECT_ID, { software });
+  const [c] = template.spec!.containers;
+  assert.deepEqual(c.env, [{ name: 'PYTHONPATH', value: '/opt/lattice/software/site-packages' }]);
+  assert.deepEqual(c.volumeMounts!.at(-1), { name: 'software', mountPath: '/opt/lattice/software', subPath: `envs/${LOCK_HASH}`, readOnly: true });
+  assert.deepEqual(template.spec!.volumes!.at(-1), { name: 'software', persistentVolumeClaim: { claimName: 'lattice-software', readOnly: true } });
+  const rwo = executorPodTemplate({ ...input().config, projectStorage: { storageClass: null, accessMode: 'ReadWriteOnce', bytes: 1 } }, PROJECT_ID, { software: null });
+  assert.equal(rwo.spec!.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.[0]?.topologyKey, 'kubernetes.io/hostname');
 });
 
 test('the connection Secret is owned by the pod and tells the kernel to bind 0.0.0.0', () => {
@@ -143,8 +215,9 @@ test('the connection Secret is owned by the pod and tells the kernel to bind 0.0
   assert.deepEqual(secret.metadata?.ownerReferences, [{ apiVersion: 'v1', kind: 'Pod', name: 'kernel-x', uid: 'uid-1', blockOwnerDeletion: false }]);
   assert.deepEqual(JSON.parse(secret.stringData!['connection.json']), { ...connection, ip: '0.0.0.0' });
   assert.deepEqual(Object.keys(secret.stringData!), ['connection.json'], 'only a Spark driver\'s holds an executor template');
-  const driver = connectionSecretManifest({ namespace: 'lattice-team', name: 'kernel-x', uid: 'uid-1', labels: {} }, connection, executorPodTemplate({ runAsUser: 1000 }));
-  assert.deepEqual(JSON.parse(driver.stringData!['executor-pod-template.json']), executorPodTemplate({ runAsUser: 1000 }));
+  const template = executorPodTemplate(input().config, PROJECT_ID, environment);
+  const driver = connectionSecretManifest({ namespace: 'lattice-team', name: 'kernel-x', uid: 'uid-1', labels: {} }, connection, template);
+  assert.deepEqual(JSON.parse(driver.stringData!['executor-pod-template.json']), template);
 });
 
 test('namespaces: prefix + slug when valid; otherwise a valid, deterministic, distinct DNS-1123 label', () => {

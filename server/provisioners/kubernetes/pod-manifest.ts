@@ -6,12 +6,15 @@ import { SPARK_STARTUP_SCRIPT_IN_IMAGE, sparkKernelArgs, sparkPodEnv, type TSpar
 import type { TConnectionInfo } from '../../zmq/connection-info';
 import { connectionSecretName, LABELS, labelValue } from './names';
 import { ipykernelCommand } from '../../kernels/ipykernel-command';
+import { KERNEL_PROJECT_DIR, projectFilesGid } from '../../../common/project-files-location';
+import { PROJECT_FILES_CLAIM, SOFTWARE_CLAIM } from './project-volumes';
+import { softwareLayerPath, SOFTWARE_MOUNT, SOFTWARE_PYTHONPATH } from './software-layout';
 
 /** Where the connection Secret is mounted in the kernel container. */
 export const CONNECTION_DIR = '/etc/lattice';
 export const CONNECTION_FILE = `${CONNECTION_DIR}/connection.json`;
 export const KERNEL_CONTAINER = 'kernel';
-/** The kernel's home and working directory, writable (the root filesystem is not). Ephemeral for now. */
+/** The kernel's home, writable (the root filesystem is not). Ephemeral for now; the working directory is the project's files. */
 export const KERNEL_HOME = '/home/lattice';
 /** A Spark driver reads its executors' pod template from here (a key of the connection Secret). */
 export const EXECUTOR_POD_TEMPLATE_FILE = `${CONNECTION_DIR}/executor-pod-template.json`;
@@ -28,7 +31,7 @@ export interface TKernelPodInput {
   kernelId: string;
   owner: { projectId: string; userId: string };
   environment: TEnvironmentSpec;
-  config: Pick<TKubernetesConfig, 'kernelImage' | 'sparkImage' | 'kernelPython' | 'serviceAccount' | 'runAsUser'>;
+  config: Pick<TKubernetesConfig, 'kernelImage' | 'sparkImage' | 'kernelPython' | 'serviceAccount' | 'runAsUser' | 'projectStorage'>;
   /** The client's KERNEL_* variables. */
   env: Record<string, string>;
   /** Spark properties for a Spark kernel (the driver), passed as LATTICE_SPARK_CONF; null otherwise. */
@@ -100,25 +103,69 @@ export const CONTAINER_SECURITY_CONTEXT: Readonly<V1SecurityContext> = Object.fr
   seccompProfile: { type: 'RuntimeDefault' },
 });
 
-const podSecurityContext = (runAsUser: number) => ({
+/**
+ * `fsGroup`: the project's group (as on the local provisioner) — the kubelet makes the project
+ * volume group-owned by it where the volume type supports ownership management, so kernels of
+ * every member, whatever uid, write each other's files; the connection file (mode 0440) is
+ * readable by this group only.
+ */
+const podSecurityContext = (runAsUser: number, projectId: string) => ({
   runAsNonRoot: true,
   runAsUser,
   runAsGroup: runAsUser,
-  // The connection file is group-readable by this group only.
-  fsGroup: runAsUser,
+  fsGroup: projectFilesGid(projectId),
 });
 
 /**
+ * With ReadWriteOnce project volumes, a volume is attached to one node at a time: every kernel
+ * of the project goes to the node its running kernels are on (the first goes anywhere), so a
+ * full node leaves the next kernel Pending with the scheduler's reason instead of starting on
+ * another node and hanging on a Multi-Attach error.
+ */
+function sameNodeAsProject(projectId: string) {
+  return {
+    podAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { [LABELS.component]: 'kernel', [LABELS.project]: labelValue(projectId) } }, topologyKey: 'kubernetes.io/hostname' },
+      ],
+    },
+  };
+}
+
+/**
+ * The kernel's volumes beyond its connection, home and /tmp: the project's files read-write (the
+ * working directory) and, for an environment with built software, its layer read-only.
+ */
+function projectAndSoftwareMounts(environment: Pick<TEnvironmentSpec, 'software'>) {
+  const software = environment.software ?? null;
+  return {
+    mounts: [
+      { name: 'project', mountPath: KERNEL_PROJECT_DIR },
+      ...(software ? [{ name: 'software', mountPath: SOFTWARE_MOUNT, subPath: softwareLayerPath(software.lockHash), readOnly: true }] : []),
+    ],
+    volumes: [
+      { name: 'project', persistentVolumeClaim: { claimName: PROJECT_FILES_CLAIM } },
+      ...(software ? [{ name: 'software', persistentVolumeClaim: { claimName: SOFTWARE_CLAIM, readOnly: true } }] : []),
+    ],
+    // Before the image's own site-packages, so the layer's versions win; ipykernel still loads from the image.
+    env: software ? [{ name: 'PYTHONPATH', value: SOFTWARE_PYTHONPATH }] : [],
+  };
+}
+
+/**
  * One kernel pod: non-root, hardened (read-only root, writable home and /tmp), never restarted
- * by Kubernetes (a restart is the gateway's), the connection file mounted read-only.
+ * by Kubernetes (a restart is the gateway's), the connection file mounted read-only, working in
+ * its project's files.
  */
 export function kernelPodManifest(input: TKernelPodInput): V1Pod {
   const { environment, config } = input;
+  const layered = projectAndSoftwareMounts(environment);
   const env = [
     ...Object.entries(input.env).map(([name, value]) => ({ name, value })),
     { name: 'KERNEL_ID', value: input.kernelId },
     // Images set HOME for their own user; runAsUser may be another, and the home must be the volume.
     { name: 'HOME', value: KERNEL_HOME },
+    ...layered.env,
     // The properties (executors from the hardened template), and the pod IP the driver advertises.
     ...(input.sparkConf ? sparkPodEnv({ ...input.sparkConf, 'spark.kubernetes.executor.podTemplateFile': EXECUTOR_POD_TEMPLATE_FILE }) : []),
   ];
@@ -133,13 +180,14 @@ export function kernelPodManifest(input: TKernelPodInput): V1Pod {
       automountServiceAccountToken: input.sparkConf !== null,
       nodeSelector: environment.placement?.nodeSelector ?? {},
       tolerations: environment.placement?.tolerations ?? [],
-      securityContext: podSecurityContext(config.runAsUser),
+      ...(config.projectStorage.accessMode === 'ReadWriteOnce' ? { affinity: sameNodeAsProject(input.owner.projectId) } : {}),
+      securityContext: podSecurityContext(config.runAsUser, input.owner.projectId),
       containers: [
         {
           name: KERNEL_CONTAINER,
           image: kernelImage(environment, config),
           command: kernelCommand(environment, config.kernelPython),
-          workingDir: KERNEL_HOME,
+          workingDir: KERNEL_PROJECT_DIR,
           env,
           resources: kernelResources(environment),
           securityContext: { ...CONTAINER_SECURITY_CONTEXT },
@@ -147,6 +195,7 @@ export function kernelPodManifest(input: TKernelPodInput): V1Pod {
             { name: 'connection', mountPath: CONNECTION_DIR, readOnly: true },
             { name: 'home', mountPath: KERNEL_HOME },
             { name: 'tmp', mountPath: '/tmp' },
+            ...layered.mounts,
           ],
         },
       ],
@@ -154,6 +203,7 @@ export function kernelPodManifest(input: TKernelPodInput): V1Pod {
         { name: 'connection', secret: { secretName: connectionSecretName(input.podName), defaultMode: 0o440 } },
         { name: 'home', emptyDir: {} },
         { name: 'tmp', emptyDir: {} },
+        ...layered.volumes,
       ],
     },
   };
@@ -162,18 +212,34 @@ export function kernelPodManifest(input: TKernelPodInput): V1Pod {
 /**
  * What Spark starts every executor pod from (`spark.kubernetes.executor.podTemplateFile`); Spark
  * adds the image, command, resources, labels and its local-dir volume. Executors never call the
- * API server, so they get no token; the JVM and the Python workers write only to /tmp and
- * Spark's local dirs.
+ * API server, so they get no token; the JVM and the Python workers write only to /tmp, Spark's
+ * local dirs and the project's files, which they see where the driver does (so
+ * `spark.read.csv("data/sales.csv")` finds the file on every executor), with the driver's
+ * software layer on their Python workers' path.
  */
-export function executorPodTemplate(config: Pick<TKubernetesConfig, 'runAsUser'>): V1Pod {
+export function executorPodTemplate(
+  config: Pick<TKubernetesConfig, 'runAsUser' | 'projectStorage'>,
+  projectId: string,
+  environment: Pick<TEnvironmentSpec, 'software'>,
+): V1Pod {
+  const layered = projectAndSoftwareMounts(environment);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     spec: {
       automountServiceAccountToken: false,
-      securityContext: podSecurityContext(config.runAsUser),
-      containers: [{ name: 'executor', securityContext: { ...CONTAINER_SECURITY_CONTEXT }, volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }] }],
-      volumes: [{ name: 'tmp', emptyDir: {} }],
+      securityContext: podSecurityContext(config.runAsUser, projectId),
+      ...(config.projectStorage.accessMode === 'ReadWriteOnce' ? { affinity: sameNodeAsProject(projectId) } : {}),
+      containers: [
+        {
+          name: 'executor',
+          securityContext: { ...CONTAINER_SECURITY_CONTEXT },
+          workingDir: KERNEL_PROJECT_DIR,
+          ...(layered.env.length ? { env: layered.env } : {}),
+          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...layered.mounts],
+        },
+      ],
+      volumes: [{ name: 'tmp', emptyDir: {} }, ...layered.volumes],
     },
   };
 }

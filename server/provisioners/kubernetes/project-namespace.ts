@@ -4,12 +4,17 @@ import { apiMessage, apiStatus, tolerate } from './api-errors';
 import { LABELS, labelValue, SPARK_DRIVER_CLUSTER_ROLE } from './names';
 import { projectNetworkPolicies } from './network-policy';
 import type { PodApi } from './pod-api';
+import { projectFilesClaimManifest } from './project-volumes';
+import { ensureSoftwareClaim } from './software-claim';
 
 export interface TProjectNamespaceDeps {
   api: PodApi;
   createNamespaces: boolean;
   serviceAccount: string;
   network: Pick<TKubernetesConfig, 'platformNamespace' | 'internalCidrs'>;
+  projectStorage: TKubernetesConfig['projectStorage'];
+  /** The software store's volume source; null = none (kernels then run without built software). */
+  softwareVolumeSource: Record<string, unknown> | null;
 }
 
 /**
@@ -33,7 +38,8 @@ export function projectNamespaceManifest(namespace: string, projectId: string): 
  * the namespace itself (when the gateway may create namespaces), its NetworkPolicies (written
  * even when they exist, so a changed setting or an upgrade takes effect; a launch fails if they
  * cannot be), the kernels' ServiceAccount and its RoleBinding to `lattice-spark-driver` (Spark
- * drivers create their executor pods). Concurrent launches in one namespace share one set-up.
+ * drivers create their executor pods), the project's files claim and the read-only software
+ * claim. Concurrent launches in one namespace share one set-up.
  */
 export class ProjectNamespaces {
   private readonly ready = new Map<string, Promise<void>>();
@@ -72,6 +78,9 @@ export class ProjectNamespaces {
         subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace }],
       }),
     );
+    // Kept when it exists: a claim's size and class are fixed once bound (resizing is the storage admin's).
+    await tolerate([409], () => api.createPersistentVolumeClaim(namespace, projectFilesClaimManifest(namespace, projectId, this.deps.projectStorage)));
+    if (this.deps.softwareVolumeSource) await ensureSoftwareClaim(api, namespace, this.deps.softwareVolumeSource, 'ReadOnlyMany');
   }
 
   private async ensureNamespace(namespace: string, projectId: string): Promise<void> {
