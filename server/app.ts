@@ -80,6 +80,7 @@ async function startProvisioners(
       } else {
         started.kubernetes = await startKubernetesProvisioning({ config: config.kubernetes, db, logger });
         registry.set(name, started.kubernetes.factory);
+        started.builders.push(started.kubernetes.softwareBuilder);
       }
     }
   } catch (err) {
