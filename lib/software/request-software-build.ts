@@ -57,13 +57,14 @@ async function softwareBase(
     }
     return `image:${image ?? ''}`;
   }
+  // The web usually shares the gateway's machine and checks the version here, in the form's
+  // words. A web with no Python of its own (a container apart) cannot tell: the build checks it.
   const available = localPythons();
   const version = software.pythonVersion ?? available[0]?.version;
-  if (!version || !available.some((p) => p.version === version)) {
-    const list = available.map((p) => p.version).join(', ') || 'none';
-    const what = software.pythonVersion ? `Python ${software.pythonVersion} is` : 'No Python is';
-    throw new AppError('BAD_REQUEST', `Invalid environment: ${what} installed on this machine (available: ${list}).`, {
-      'software.pythonVersion': `Choose one of the Python versions available here: ${list}`,
+  if (!version || (available.length > 0 && !available.some((p) => p.version === version))) {
+    const list = available.map((p) => p.version).join(', ');
+    throw new AppError('BAD_REQUEST', version ? `Invalid environment: Python ${version} is not installed on this machine (available: ${list}).` : 'Invalid environment: choose a Python version for its packages.', {
+      'software.pythonVersion': version ? `Choose one of the Python versions available here: ${list}` : 'Choose a Python version',
     });
   }
   return `python:${version}`;

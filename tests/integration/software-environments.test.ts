@@ -16,7 +16,7 @@ import { createToken, gatewayFetch, openChannels, startTestGateway, type TChanne
 import { clearDefaultQuotas } from '../helpers/default-quotas';
 import { createTestDatabase, type TTestDatabase } from '../helpers/postgres';
 import { testPython } from '../helpers/python';
-import { insertUser } from '../helpers/web-fixtures';
+import { insertUser, refusal } from '../helpers/web-fixtures';
 
 let t: TTestDatabase;
 let gw: TTestGateway;
@@ -135,6 +135,13 @@ describe('templates with packages', () => {
     const { ch } = await kernelOn(otherEnv.slug);
     const out = await run(ch, 'import tabulate\nprint(tabulate.__version__)\ntry:\n    import requests\n    print("requests", requests.__version__)\nexcept ModuleNotFoundError as e:\n    print(e)');
     assert.equal(out.trim(), "0.9.0\nNo module named 'requests'");
+  });
+
+  test('a Python version this machine lacks is refused beside its field, nothing saved', async () => {
+    const err = await refusal(createEnvironment(t.db, admin, { ...sized, name: 'Future', software: { pythonVersion: '3.99', packages: 'requests' } }));
+    assert.equal(err.code, 'BAD_REQUEST');
+    assert.match(err.fields?.['software.pythonVersion'] ?? '', /^Choose one of the Python versions available here: 3\.\d+/);
+    assert.equal((await t.db.select().from(environments).where(eq(environments.name, 'Future'))).length, 0);
   });
 
   test('a broken package list fails with the installer’s message, and no kernel starts on it', async () => {
