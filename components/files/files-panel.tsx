@@ -12,6 +12,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Field, Input } from '@/components/ui/input';
 import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
 import { errorMessage } from '@/lib/client/request-error';
+import { useBusy } from '@/components/ui/use-busy';
 import { uploadProjectFile } from '@/lib/client/upload-project-file';
 import { webClient, ZUnread } from '@/lib/client/web-client';
 
@@ -33,7 +34,7 @@ export function FilesPanel({ projectId, canWrite }: { projectId: string; canWrit
   const [nameDialog, setNameDialog] = useState<TNameDialog>(null);
   const [name, setName] = useState('');
   const [deleting, setDeleting] = useState<TProjectFileEntry | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const [dialogError, setDialogError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const join = (n: string) => (folder ? `${folder}/${n}` : n);
@@ -72,31 +73,27 @@ export function FilesPanel({ projectId, canWrite }: { projectId: string; canWrit
   async function submitName(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (!nameDialog) return;
-    setBusy(true);
-    try {
-      if (nameDialog.mode === 'folder') await webClient.send('POST', `${base}/folders`, ZUnread, { path: join(name.trim()) });
-      else await webClient.send('PATCH', base, ZUnread, { from: nameDialog.entry.path, to: name.trim() });
-      setNameDialog(null);
-      await load();
-    } catch (err) {
-      setDialogError(errorMessage(err, 'Could not save.'));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        if (nameDialog.mode === 'folder') await webClient.send('POST', `${base}/folders`, ZUnread, { path: join(name.trim()) });
+        else await webClient.send('PATCH', base, ZUnread, { from: nameDialog.entry.path, to: name.trim() });
+        setNameDialog(null);
+        await load();
+      },
+      (err) => setDialogError(errorMessage(err, 'Could not save.')),
+    );
   }
 
   async function confirmDelete() {
     if (!deleting) return;
-    setBusy(true);
-    try {
-      await webClient.send('DELETE', `${base}?path=${encodeURIComponent(deleting.path)}`, ZUnread);
-      setDeleting(null);
-      await load();
-    } catch (err) {
-      setDialogError(errorMessage(err, 'Could not delete.'));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await webClient.send('DELETE', `${base}?path=${encodeURIComponent(deleting.path)}`, ZUnread);
+        setDeleting(null);
+        await load();
+      },
+      (err) => setDialogError(errorMessage(err, 'Could not delete.')),
+    );
   }
 
   const crumbs = folder ? folder.split('/') : [];

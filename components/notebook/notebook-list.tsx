@@ -17,6 +17,7 @@ import { TBody, Table, Td, Th, Tr } from '@/components/ui/table';
 import { gatewayClient } from '@/lib/client/gateway-client';
 import { ZImportedNotebook, ZNotebookList, ZNotebookSummary } from '@/lib/client/notebook-responses';
 import { errorMessage } from '@/lib/client/request-error';
+import { useBusy } from '@/components/ui/use-busy';
 import { webClient, ZUnread } from '@/lib/client/web-client';
 import type { TNotebookListItem, TNotebookSort } from '@/lib/notebooks/list-notebooks';
 import { onNotebooksChanged } from './notebooks-changed';
@@ -41,7 +42,7 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
   const [notice, setNotice] = useState<string | null>(null);
   const [nameDialog, setNameDialog] = useState<TNameDialog>(null);
   const [deleting, setDeleting] = useState<TNotebookSummary | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const [dialogError, setDialogError] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [switching, setSwitching] = useState<(TPendingSwitch & { notebook: TNotebookSummary; kernelIds: string[] }) | null>(null);
@@ -79,55 +80,49 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
     e.preventDefault();
     if (!nameDialog) return;
     const name = String(new FormData(e.currentTarget).get('name') ?? '');
-    setBusy(true);
     setDialogError(null);
-    try {
-      if (nameDialog.mode === 'create') {
-        const created = await webClient.send('POST', base, ZNotebookSummary, { name });
-        router.push(`/projects/${projectId}/notebooks/${created.id}`);
-      } else {
-        await webClient.send('PATCH', `${base}/${nameDialog.notebook.id}`, ZUnread, { name });
-        await load();
-      }
-      setNameDialog(null);
-    } catch (err) {
-      setDialogError(errorMessage(err, 'Could not save the name.'));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        if (nameDialog.mode === 'create') {
+          const created = await webClient.send('POST', base, ZNotebookSummary, { name });
+          router.push(`/projects/${projectId}/notebooks/${created.id}`);
+        } else {
+          await webClient.send('PATCH', `${base}/${nameDialog.notebook.id}`, ZUnread, { name });
+          await load();
+        }
+        setNameDialog(null);
+      },
+      (err) => setDialogError(errorMessage(err, 'Could not save the name.')),
+    );
   }
 
   async function importFile(file: File) {
     setError(null);
     setNotice(null);
-    setBusy(true);
     const form = new FormData();
     form.set('file', file);
-    try {
-      const imported = await webClient.send('POST', base, ZImportedNotebook, form);
-      setNotice(`Imported "${imported.name}".${imported.warnings.length ? ` ${imported.warnings.join(' ')}` : ''}`);
-      await load();
-    } catch (err) {
-      setError(`Could not import ${file.name}: ${errorMessage(err, 'the upload failed.')}`);
-    } finally {
-      setBusy(false);
-      if (fileInput.current) fileInput.current.value = '';
-    }
+    await run(
+      async () => {
+        const imported = await webClient.send('POST', base, ZImportedNotebook, form);
+        setNotice(`Imported "${imported.name}".${imported.warnings.length ? ` ${imported.warnings.join(' ')}` : ''}`);
+        await load();
+      },
+      (err) => setError(`Could not import ${file.name}: ${errorMessage(err, 'the upload failed.')}`),
+    );
+    if (fileInput.current) fileInput.current.value = '';
   }
 
   async function confirmDelete() {
     if (!deleting) return;
-    setBusy(true);
     setDialogError(null);
-    try {
-      await webClient.send('DELETE', `${base}/${deleting.id}`, ZUnread);
-      setDeleting(null);
-      await load();
-    } catch (err) {
-      setDialogError(errorMessage(err, 'Could not delete the notebook.'));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await webClient.send('DELETE', `${base}/${deleting.id}`, ZUnread);
+        setDeleting(null);
+        await load();
+      },
+      (err) => setDialogError(errorMessage(err, 'Could not delete the notebook.')),
+    );
   }
 
   /** The caller's live kernels of a notebook (a switch restarts them); none if the gateway cannot say. */
@@ -153,27 +148,27 @@ export function NotebookList({ projectId, canEdit, userId }: { projectId: string
 
   /** Attaches, then restarts the caller's running kernels of the notebook on the new environment. */
   async function applySwitch(p: NonNullable<typeof switching>) {
-    setBusy(true);
     setDialogError(null);
     const env = p.fit.environment;
-    try {
-      await webClient.send('PUT', `${base}/${p.notebook.id}/environment`, ZUnread, { environmentId: env.id });
-      if (p.running) {
-        const gateway = gatewayClient();
-        for (const id of p.kernelIds) await gateway.stopKernel(id, 'notebook');
-        await gateway.startKernel({ name: env.slug, projectId, notebookId: p.notebook.id });
-      }
-      setSwitching(null);
-      setNotice(`"${p.notebook.name}" now runs on ${env.hardwareLabel}${p.running ? '; its kernel was restarted there' : ''}.`);
-      await load();
-    } catch (err) {
-      const message = err instanceof Error ? err.message : 'Could not switch the environment.';
-      if (switching) setDialogError(message);
-      else setError(message);
-      await load();
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        await webClient.send('PUT', `${base}/${p.notebook.id}/environment`, ZUnread, { environmentId: env.id });
+        if (p.running) {
+          const gateway = gatewayClient();
+          for (const id of p.kernelIds) await gateway.stopKernel(id, 'notebook');
+          await gateway.startKernel({ name: env.slug, projectId, notebookId: p.notebook.id });
+        }
+        setSwitching(null);
+        setNotice(`"${p.notebook.name}" now runs on ${env.hardwareLabel}${p.running ? '; its kernel was restarted there' : ''}.`);
+        await load();
+      },
+      async (err) => {
+        const message = err instanceof Error ? err.message : 'Could not switch the environment.';
+        if (switching) setDialogError(message);
+        else setError(message);
+        await load();
+      },
+    );
   }
 
   const actions = canEdit ? (
